@@ -1,0 +1,123 @@
+#include "diag.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const severity_names[DIAG_SEVERITY__MAX] = {
+	[DIAG_SEVERITY_ERROR] = "error",
+	[DIAG_SEVERITY_WARNING] = "warning",
+};
+
+const char *diag_severity_name(enum diag_severity s)
+{
+	return s < DIAG_SEVERITY__MAX ? severity_names[s] : "?";
+}
+
+int diag_addv(struct diag_list *l, enum diag_severity s, const struct hn_loc *loc,
+	      const char *fmt, va_list ap)
+{
+	size_t max = l->max ? l->max : 1000;
+	struct diag d = { .severity = s };
+
+	if (s == DIAG_SEVERITY_ERROR)
+		l->n_errors++;
+	else
+		l->n_warnings++;
+	if (l->n >= max) {
+		l->truncated = true;
+		return 0;
+	}
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? l->cap * 2 : 16;
+		struct diag *v = realloc(l->v, cap * sizeof(*v));
+
+		if (!v)
+			return -ENOMEM;
+		l->v = v;
+		l->cap = cap;
+	}
+	if (vasprintf(&d.msg, fmt, ap) < 0)
+		return -ENOMEM;
+	if (loc && loc->file) {
+		d.file = strdup(loc->file);
+		if (!d.file) {
+			free(d.msg);
+			return -ENOMEM;
+		}
+	}
+	if (loc) {
+		d.line = loc->line;
+		d.col = loc->col;
+	}
+	l->v[l->n++] = d;
+	return 0;
+}
+
+int diag_add(struct diag_list *l, enum diag_severity s, const struct hn_loc *loc,
+	     const char *fmt, ...)
+{
+	va_list ap;
+	int r;
+
+	va_start(ap, fmt);
+	r = diag_addv(l, s, loc, fmt, ap);
+	va_end(ap);
+	return r;
+}
+
+static int diag_cmp(const struct diag *a, const struct diag *b)
+{
+	int c = strcmp(a->file ? a->file : "", b->file ? b->file : "");
+
+	if (c)
+		return c;
+	if (a->line != b->line)
+		return a->line < b->line ? -1 : 1;
+	if (a->col != b->col)
+		return a->col < b->col ? -1 : 1;
+	return 0;
+}
+
+/* Insertion sort: stable, and lists are short (capped by `max`). */
+void diag_sort(struct diag_list *l)
+{
+	for (size_t i = 1; i < l->n; i++) {
+		struct diag t = l->v[i];
+		size_t j = i;
+
+		while (j > 0 && diag_cmp(&l->v[j - 1], &t) > 0) {
+			l->v[j] = l->v[j - 1];
+			j--;
+		}
+		l->v[j] = t;
+	}
+}
+
+char *diag_format(const struct diag *d)
+{
+	char *s = NULL;
+	int r;
+
+	if (d->file && d->line)
+		r = asprintf(&s, "%s:%u:%u: %s: %s", d->file, d->line, d->col,
+			     diag_severity_name(d->severity), d->msg);
+	else if (d->file)
+		r = asprintf(&s, "%s: %s: %s", d->file, diag_severity_name(d->severity), d->msg);
+	else
+		r = asprintf(&s, "%s: %s", diag_severity_name(d->severity), d->msg);
+	return r < 0 ? NULL : s;
+}
+
+void diag_list_clear(struct diag_list *l)
+{
+	if (!l)
+		return;
+	for (size_t i = 0; i < l->n; i++) {
+		free(l->v[i].file);
+		free(l->v[i].msg);
+	}
+	free(l->v);
+	*l = (struct diag_list){ .max = l->max };
+}

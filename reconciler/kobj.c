@@ -1,0 +1,125 @@
+#include "kobj.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const link_kind_names[KOBJ_LINK_KIND__MAX] = {
+	[KOBJ_LINK_KIND_DEVICE] = "device",
+	[KOBJ_LINK_KIND_VETH] = "veth",
+	[KOBJ_LINK_KIND_BRIDGE] = "bridge",
+	[KOBJ_LINK_KIND_MACVLAN] = "macvlan",
+	[KOBJ_LINK_KIND_VXLAN] = "vxlan",
+	[KOBJ_LINK_KIND_VLAN] = "vlan",
+	[KOBJ_LINK_KIND_VRF] = "vrf",
+	[KOBJ_LINK_KIND_BOND] = "bond",
+	[KOBJ_LINK_KIND_TUN] = "tun",
+	[KOBJ_LINK_KIND_DUMMY] = "dummy",
+	[KOBJ_LINK_KIND_OTHER] = "other",
+};
+
+static const char *const cap_names[KOBJ_CAP__MAX] = {
+	[KOBJ_CAP_VETH] = "veth",
+	[KOBJ_CAP_BRIDGE] = "bridge",
+	[KOBJ_CAP_MACVLAN] = "macvlan",
+	[KOBJ_CAP_VXLAN] = "vxlan",
+	[KOBJ_CAP_VLAN] = "vlan",
+	[KOBJ_CAP_VRF] = "vrf",
+	[KOBJ_CAP_BOND] = "bond",
+	[KOBJ_CAP_BRIDGE_VLAN_FILTERING] = "bridge-vlan-filtering",
+	[KOBJ_CAP_DUMMY] = "dummy",
+	[KOBJ_CAP_RULE_PROTOCOL] = "rule-protocol",
+};
+
+const char *kobj_link_kind_name(enum kobj_link_kind k)
+{
+	return k < KOBJ_LINK_KIND__MAX ? link_kind_names[k] : "?";
+}
+
+int kobj_link_kind_from_name(const char *name)
+{
+	/* "device" and "other" are ours, not kernel kinds. */
+	for (int k = KOBJ_LINK_KIND_VETH; k < KOBJ_LINK_KIND_OTHER; k++)
+		if (strcmp(name, link_kind_names[k]) == 0)
+			return k;
+	return KOBJ_LINK_KIND_OTHER;
+}
+
+const char *kobj_cap_name(enum kobj_cap c)
+{
+	return c < KOBJ_CAP__MAX ? cap_names[c] : "?";
+}
+
+void kobj_set_clear(struct kobj_set *s)
+{
+	if (!s)
+		return;
+	free(s->links);
+	free(s->addrs);
+	free(s->routes);
+	free(s->rules);
+	*s = (struct kobj_set){ 0 };
+}
+
+/* Capacity is 8, then the next power of two, so it need not be stored. */
+static int grow(void **v, size_t n, size_t size)
+{
+	size_t cap;
+	void *p;
+
+	if (n == 0)
+		cap = 8;
+	else if (n >= 8 && (n & (n - 1)) == 0)
+		cap = n * 2;
+	else
+		return 0;
+	p = realloc(*v, cap * size);
+	if (!p)
+		return -ENOMEM;
+	*v = p;
+	return 0;
+}
+
+#define KOBJ_APPEND(arr, n, obj) do {					\
+		int r_ = grow((void **)&(arr), (n), sizeof(*(arr)));	\
+		if (r_ < 0)						\
+			return r_;					\
+		(arr)[(n)++] = *(obj);					\
+		return 0;						\
+	} while (0)
+
+int kobj_set_add_link(struct kobj_set *s, const struct kobj_link *l)
+{
+	KOBJ_APPEND(s->links, s->n_links, l);
+}
+
+int kobj_set_add_addr(struct kobj_set *s, const struct kobj_addr *a)
+{
+	KOBJ_APPEND(s->addrs, s->n_addrs, a);
+}
+
+int kobj_set_add_route(struct kobj_set *s, const struct kobj_route *r)
+{
+	KOBJ_APPEND(s->routes, s->n_routes, r);
+}
+
+int kobj_set_add_rule(struct kobj_set *s, const struct kobj_rule *r)
+{
+	KOBJ_APPEND(s->rules, s->n_rules, r);
+}
+
+const struct kobj_link *kobj_set_link_by_index(const struct kobj_set *s, int ifindex)
+{
+	for (size_t i = 0; i < s->n_links; i++)
+		if (s->links[i].ifindex == ifindex)
+			return &s->links[i];
+	return NULL;
+}
+
+const struct kobj_link *kobj_set_link_by_name(const struct kobj_set *s, const char *name)
+{
+	for (size_t i = 0; i < s->n_links; i++)
+		if (strcmp(s->links[i].name, name) == 0)
+			return &s->links[i];
+	return NULL;
+}

@@ -1,0 +1,136 @@
+/* kobj: Linux network objects as plain values: links, addresses, routes, rules.
+ *
+ * Desired state (realized from a profile) and observed state (dumped from the
+ * kernel, or loaded from a snapshot) use these same types, so the differ and
+ * the drift report compare like with like.  A kobj_set owns its arrays.
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "addr.h"
+
+/* How hostnet marks what it owns, so ownership survives restarts:
+ *  - routes and rules: this route protocol number (RTPROT / FRA_PROTOCOL),
+ *  - links: this link group (IFLA_GROUP) AND an alias starting with
+ *    KOBJ_ALIAS_PREFIX ("hostnet:vmk1 services=vmotion"); the group makes a
+ *    whole-fleet prune one RTM_DELLINK, the alias carries the service tags,
+ *  - addresses: the link's ownership (an owned link's addresses are hostnet's,
+ *    except kernel-made IPv6 link-local ones), plus IFA_PROTO where the
+ *    kernel has it. */
+#define KOBJ_RTPROT_HOSTNET   77u
+#define KOBJ_LINK_GROUP       0x686e7374u   /* "hnst" */
+#define KOBJ_ALIAS_PREFIX     "hostnet:"
+#define KOBJ_IFNAMSIZ         16
+#define KOBJ_ALIASSIZ         256
+
+enum kobj_link_kind {
+	KOBJ_LINK_KIND_DEVICE,    /* no IFLA_INFO_KIND: a physical NIC (or lo) */
+	KOBJ_LINK_KIND_VETH,
+	KOBJ_LINK_KIND_BRIDGE,
+	KOBJ_LINK_KIND_MACVLAN,
+	KOBJ_LINK_KIND_VXLAN,
+	KOBJ_LINK_KIND_VLAN,
+	KOBJ_LINK_KIND_VRF,
+	KOBJ_LINK_KIND_BOND,
+	KOBJ_LINK_KIND_TUN,
+	KOBJ_LINK_KIND_DUMMY,
+	KOBJ_LINK_KIND_OTHER,     /* any other kind; see kind_name */
+	KOBJ_LINK_KIND__MAX,
+};
+
+const char *kobj_link_kind_name(enum kobj_link_kind k);   /* "device", "veth", ... */
+int kobj_link_kind_from_name(const char *name);            /* enum or KOBJ_LINK_KIND_OTHER */
+
+struct kobj_link {
+	int ifindex;
+	char name[KOBJ_IFNAMSIZ];
+	enum kobj_link_kind kind;
+	char kind_name[KOBJ_IFNAMSIZ];   /* IFLA_INFO_KIND as the kernel says it */
+	unsigned mtu;
+	struct hn_mac mac;
+	bool has_mac;
+	bool admin_up;                   /* IFF_UP */
+	uint8_t operstate;               /* IF_OPER_* */
+	int master;                      /* ifindex of the master (bridge/vrf/bond), 0 = none */
+	int link;                        /* IFLA_LINK: veth peer / macvlan or vlan parent, 0 = none */
+	uint32_t group;                  /* IFLA_GROUP */
+	char alias[KOBJ_ALIASSIZ];       /* IFLA_IFALIAS, "" = none */
+	uint16_t vlan_id;                /* vlan links */
+	uint32_t vrf_table;              /* vrf links */
+	uint32_t macvlan_mode;           /* macvlan links (MACVLAN_MODE_*) */
+	bool owned;                      /* group == KOBJ_LINK_GROUP && alias has the prefix */
+};
+
+struct kobj_addr {
+	int ifindex;
+	struct hn_addr addr;             /* address with its prefix length */
+	uint8_t scope;                   /* RT_SCOPE_* */
+	uint32_t flags;                  /* IFA_F_* */
+	uint8_t proto;                   /* IFA_PROTO, 0 = unknown */
+	bool owned;
+};
+
+struct kobj_route {
+	uint8_t family;
+	uint32_t table;                  /* RTA_TABLE (full 32 bits) */
+	struct hn_addr dst;              /* prefix; prefixlen 0 = default */
+	struct hn_addr gateway;          /* family 0 = none */
+	struct hn_addr prefsrc;          /* family 0 = none */
+	int oif;                         /* 0 = none */
+	uint32_t metric;                 /* RTA_PRIORITY */
+	uint8_t protocol;                /* RTPROT_* */
+	uint8_t scope;                   /* RT_SCOPE_* */
+	uint8_t type;                    /* RTN_* */
+	bool owned;                      /* protocol == KOBJ_RTPROT_HOSTNET */
+};
+
+struct kobj_rule {
+	uint8_t family;
+	uint32_t priority;
+	struct hn_addr src, dst;         /* family 0 = any */
+	char iif[KOBJ_IFNAMSIZ], oif[KOBJ_IFNAMSIZ];  /* "" = any */
+	uint32_t table;
+	uint8_t action;                  /* FR_ACT_* */
+	uint8_t protocol;                /* FRA_PROTOCOL */
+	uint32_t fwmark, fwmask;
+	bool owned;                      /* protocol == KOBJ_RTPROT_HOSTNET */
+};
+
+/* What the running kernel can do (bits of enum kobj_cap). */
+enum kobj_cap {
+	KOBJ_CAP_VETH,
+	KOBJ_CAP_BRIDGE,
+	KOBJ_CAP_MACVLAN,
+	KOBJ_CAP_VXLAN,
+	KOBJ_CAP_VLAN,                   /* 8021q */
+	KOBJ_CAP_VRF,
+	KOBJ_CAP_BOND,
+	KOBJ_CAP_BRIDGE_VLAN_FILTERING,
+	KOBJ_CAP_DUMMY,
+	KOBJ_CAP_RULE_PROTOCOL,          /* FRA_PROTOCOL accepted */
+	KOBJ_CAP__MAX,
+};
+const char *kobj_cap_name(enum kobj_cap c);   /* "veth", "vlan", "bridge-vlan-filtering"... */
+
+/* Observed or desired objects.  All arrays are malloc'd and owned by the set. */
+struct kobj_set {
+	struct kobj_link *links;   size_t n_links;
+	struct kobj_addr *addrs;   size_t n_addrs;
+	struct kobj_route *routes; size_t n_routes;
+	struct kobj_rule *rules;   size_t n_rules;
+	uint32_t caps;             /* 1u << enum kobj_cap */
+};
+
+/* Frees the arrays and zeroes the set (which may live on the stack). NULL ok. */
+void kobj_set_clear(struct kobj_set *s);
+/* Append helpers; return 0 or -ENOMEM (amortized doubling). */
+int kobj_set_add_link(struct kobj_set *s, const struct kobj_link *l);
+int kobj_set_add_addr(struct kobj_set *s, const struct kobj_addr *a);
+int kobj_set_add_route(struct kobj_set *s, const struct kobj_route *r);
+int kobj_set_add_rule(struct kobj_set *s, const struct kobj_rule *r);
+/* Link by ifindex / name, NULL when absent (linear; build an index for loops). */
+const struct kobj_link *kobj_set_link_by_index(const struct kobj_set *s, int ifindex);
+const struct kobj_link *kobj_set_link_by_name(const struct kobj_set *s, const char *name);

@@ -1,0 +1,75 @@
+/* ydoc: a YAML document as a tree of nodes with source positions.
+ *
+ * The only file that includes <yaml.h>.  libyaml's own document loader keeps
+ * no per-node style information we need and accepts duplicate keys, so the
+ * tree is built from parser events here, with limits that make hostile input
+ * fail fast instead of growing without bound.
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "diag.h"
+
+/* Limits against hostile input.  Exceeding one is an error naming the limit. */
+#define YDOC_MAX_BYTES   (1u << 20)  /* 1 MiB per file */
+#define YDOC_MAX_DEPTH   64          /* nested collections */
+#define YDOC_MAX_NODES   100000      /* nodes, counting every alias expansion */
+#define YDOC_MAX_SCALAR  4096        /* bytes in one scalar */
+
+enum ydoc_kind {
+	YDOC_KIND_SCALAR,   /* a string; see `plain` */
+	YDOC_KIND_SEQ,      /* items[0..n) */
+	YDOC_KIND_MAP,      /* keys[0..n) -> items[0..n); keys are scalars, unique */
+	YDOC_KIND__MAX,
+};
+
+struct ydoc_node {
+	enum ydoc_kind kind;
+	struct hn_loc loc;        /* start of the node (libyaml's start_mark + 1) */
+	/* scalars */
+	const char *str;          /* NUL-terminated; NUL bytes inside are rejected */
+	size_t len;
+	bool plain;               /* unquoted plain scalar: may be null/bool/int */
+	/* collections */
+	struct ydoc_node **keys;  /* maps only: each a scalar node */
+	struct ydoc_node **items;
+	size_t n;
+};
+
+/* A parsed file.  Owns every node and string in it, and the file name that
+ * every loc->file in it points at. */
+struct ydoc {
+	char *file;
+	struct ydoc_node *root;   /* NULL for an empty document */
+	/* private: allocation arena */
+	void *arena;
+};
+
+/* Parse `len` bytes named `file` (used in locations; copied).  Exactly one
+ * document is accepted; an empty input gives root == NULL.
+ * Rejects, each as one error in `diags` with its position:
+ *   - syntax errors (libyaml's message and mark), tabs used as indentation,
+ *   - duplicate keys in a mapping ("duplicate key 'x' (first at L:C)"),
+ *   - non-scalar mapping keys, NUL bytes, invalid UTF-8,
+ *   - input over YDOC_MAX_BYTES, depth over YDOC_MAX_DEPTH, more than
+ *     YDOC_MAX_NODES nodes (aliases count once per use, so a "billion laughs"
+ *     document stops at the limit quickly), scalars over YDOC_MAX_SCALAR,
+ *   - aliases to unknown anchors, more than one document.
+ * Aliases are expanded (deep copies), merge keys ("<<") are not special.
+ * Returns 0 with *out set, or -EINVAL when an error was recorded (*out NULL),
+ * or -ENOMEM.  The caller frees *out with ydoc_free(). */
+int ydoc_parse(struct ydoc **out, const char *file, const char *buf, size_t len,
+	       struct diag_list *diags);
+
+/* Accepts NULL. Returns NULL. */
+struct ydoc *ydoc_free(struct ydoc *doc);
+
+/* Map lookup by key; NULL when absent or when `map` is not a map. */
+struct ydoc_node *ydoc_map_get(const struct ydoc_node *map, const char *key);
+
+/* Plain scalars `~`, `null`, `Null`, `NULL` and the empty plain scalar. */
+bool ydoc_is_null(const struct ydoc_node *n);
+
+const char *ydoc_kind_name(enum ydoc_kind k);   /* "scalar", "sequence", "mapping" */

@@ -1,0 +1,19 @@
+#!/bin/sh
+# Debian 12 packages needed to build hostnet and run its whole test suite.
+set -e
+if [ "$(id -u)" != 0 ]; then
+	echo "install-deps: run as root (apt-get needs it)" >&2
+	exit 1
+fi
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends \
+	build-essential autoconf automake libtool pkg-config ca-certificates \
+	libyaml-dev libnl-3-dev libnl-route-3-dev libsqlite3-dev libgit2-dev \
+	libjansson-dev libcmocka-dev \
+	clang valgrind iproute2 git sqlite3 util-linux procps >/dev/null
+# Node.js runs the JSON Schema cross-check (ajv).  Keep an existing install
+# (its npm may not coexist with Debian's packages).
+if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+	apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null
+fi
