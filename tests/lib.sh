@@ -54,10 +54,10 @@ tap_done() {
 	[ "$tap_failed" = 0 ]
 }
 
-mktemp_dir() {  # a temporary directory removed when the test exits
-	local d
-	d=$(mktemp -d "${TMPDIR:-/tmp}/hostnet-test.XXXXXX")
+# Sets $T to a temporary directory removed when the test exits.  (A function
+# called as $(...) would run its trap in the subshell and delete at once.)
+make_tmp() {
+	T=$(mktemp -d "${TMPDIR:-/tmp}/hostnet-test.XXXXXX")
 	# shellcheck disable=SC2064
-	trap "rm -rf '$d'" EXIT
-	echo "$d"
+	trap "rm -rf '$T'" EXIT
 }
