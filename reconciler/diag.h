@@ -46,6 +46,7 @@ const char *diag_severity_name(enum diag_severity s);
 __attribute__((format(printf, 4, 5)))
 int diag_add(struct diag_list *l, enum diag_severity s, const struct hn_loc *loc,
 	     const char *fmt, ...);
+__attribute__((format(printf, 4, 0)))
 int diag_addv(struct diag_list *l, enum diag_severity s, const struct hn_loc *loc,
 	      const char *fmt, va_list ap);
 

@@ -1,0 +1,448 @@
+#include "load.h"
+
+#include <errno.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "arena.h"
+#include "merge.h"
+#include "profile.h"
+#include "source.h"
+#include "ydoc.h"
+
+/* A parsed fragment, cached for the loader's life.  A fragment that failed
+ * to load is cached too (doc NULL), so its errors are reported once. */
+struct load_doc {
+	char *path;
+	struct ydoc *doc;
+	int err;
+};
+
+struct loader {
+	struct source *src;
+	char *display_prefix;
+	struct arena *names;        /* interned display names, for locations */
+	struct load_doc *docs;
+	size_t n_docs;
+	const char **used;          /* fragments of the last load, merge order */
+	size_t n_used, cap_used;
+};
+
+/* One load: the stack of files being resolved, for cycle detection. */
+struct load_run {
+	struct loader *l;
+	struct arena *arena;        /* merged nodes, dropped after the load */
+	struct diag_list *diags;
+	const char *stack[LOADER_MAX_EXTENDS_DEPTH + 2];
+	size_t depth;
+	bool failed, oom;
+};
+
+int loader_new(struct loader **out, struct source *src, const char *display_prefix)
+{
+	struct loader *l = calloc(1, sizeof(*l));
+
+	if (!l)
+		return -ENOMEM;
+	l->src = src;
+	l->names = arena_new();
+	if (!l->names || (display_prefix && !(l->display_prefix = strdup(display_prefix)))) {
+		loader_free(l);
+		return -ENOMEM;
+	}
+	*out = l;
+	return 0;
+}
+
+struct loader *loader_free(struct loader *l)
+{
+	if (!l)
+		return NULL;
+	for (size_t i = 0; i < l->n_docs; i++) {
+		free(l->docs[i].path);
+		ydoc_free(l->docs[i].doc);
+	}
+	free(l->docs);
+	free(l->used);
+	free(l->display_prefix);
+	arena_free(l->names);
+	free(l);
+	return NULL;
+}
+
+const char *const *loader_last_fragments(const struct loader *l, size_t *n)
+{
+	*n = l->n_used;
+	return l->used;
+}
+
+static const char *display_name(struct loader *l, const char *path)
+{
+	char *s = NULL;
+	const char *r;
+
+	if (l->display_prefix) {
+		if (asprintf(&s, "%s%s", l->display_prefix, path) < 0)
+			return NULL;
+	} else {
+		s = source_display_name(l->src, path);
+	}
+	if (!s)
+		return NULL;
+	r = arena_strdup(l->names, s);
+	free(s);
+	return r;
+}
+
+/* Point every location at the loader's copy of the name, so profiles built
+ * from the tree stay valid after the document itself is freed. */
+static void set_file(struct ydoc_node *n, const char *file)
+{
+	if (!n)
+		return;
+	n->loc.file = file;
+	for (size_t i = 0; i < n->n; i++) {
+		if (n->keys)
+			set_file(n->keys[i], file);
+		set_file(n->items[i], file);
+	}
+}
+
+/* Reads and parses `path`.  `at` is where the reference to it stands (an
+ * extends entry), NULL for the host file itself. */
+static int parse_file(struct load_run *run, const char *path, const struct hn_loc *at,
+		      struct ydoc **out)
+{
+	struct loader *l = run->l;
+	const char *name = display_name(l, path);
+	char *buf = NULL;
+	size_t len = 0;
+	int r;
+
+	*out = NULL;
+	if (!name)
+		return -ENOMEM;
+	r = source_read(l->src, path, YDOC_MAX_BYTES, &buf, &len);
+	switch (r) {
+	case 0:
+		break;
+	case -ENOENT:
+		if (at)
+			diag_error(run->diags, at, "extends: '%s' does not exist", path);
+		else
+			diag_error(run->diags, NULL, "%s: no such profile", name);
+		goto out;
+	case -EFBIG:
+		diag_error(run->diags, &(struct hn_loc){ .file = name },
+			   "file is larger than the limit of %u bytes", YDOC_MAX_BYTES);
+		goto out;
+	case -EISDIR:
+		diag_error(run->diags, at ? at : &(struct hn_loc){ .file = name },
+			   "%s is a directory, not a profile", name);
+		goto out;
+	case -EINVAL:
+		diag_error(run->diags, at ? at : &(struct hn_loc){ .file = name },
+			   "%s: not a regular file inside the repository (a symlink or "
+			   "submodule, or a path leaving it)", path);
+		goto out;
+	default:
+		diag_error(run->diags, at ? at : &(struct hn_loc){ .file = name },
+			   "cannot read %s: %s", name, strerror(-r));
+		goto out;
+	}
+	r = ydoc_parse(out, name, buf, len, run->diags);
+	if (r == 0 && !(*out)->root) {
+		diag_error(run->diags, &(struct hn_loc){ .file = name }, "the profile is empty");
+		*out = ydoc_free(*out);
+		r = -EINVAL;
+	}
+	if (r == 0)
+		set_file((*out)->root, name);
+out:
+	free(buf);
+	if (r == -ENOMEM)
+		run->oom = true;
+	else if (r < 0)
+		run->failed = true;
+	return r;
+}
+
+static struct load_doc *cached_fragment(struct load_run *run, const char *path,
+					const struct hn_loc *at)
+{
+	struct loader *l = run->l;
+	struct load_doc *d;
+
+	for (size_t i = 0; i < l->n_docs; i++) {
+		if (strcmp(l->docs[i].path, path) == 0) {
+			if (l->docs[i].err)
+				run->failed = true;
+			return &l->docs[i];
+		}
+	}
+	d = realloc(l->docs, (l->n_docs + 1) * sizeof(*d));
+	if (!d) {
+		run->oom = true;
+		return NULL;
+	}
+	l->docs = d;
+	d = &l->docs[l->n_docs];
+	*d = (struct load_doc){ .path = strdup(path) };
+	if (!d->path) {
+		run->oom = true;
+		return NULL;
+	}
+	l->n_docs++;
+	d->err = parse_file(run, path, at, &d->doc);
+	return d;
+}
+
+static const struct hn_loc *node_loc(const struct ydoc_node *n)
+{
+	return &n->loc;
+}
+
+/* Extends paths are repository-relative and may not leave the repository. */
+static bool check_extends_path(struct load_run *run, const struct ydoc_node *n)
+{
+	const char *s = n->str;
+
+	if (!*s) {
+		diag_error(run->diags, node_loc(n), "extends: empty path");
+		return false;
+	}
+	if (s[0] == '/') {
+		diag_error(run->diags, node_loc(n), "extends: '%s' is an absolute path; extends "
+			   "paths are relative to the repository root", s);
+		return false;
+	}
+	for (const char *p = s; *p;) {
+		size_t len = strcspn(p, "/");
+
+		if ((len == 2 && p[0] == '.' && p[1] == '.') || len == 0) {
+			diag_error(run->diags, node_loc(n), "extends: '%s' %s", s,
+				   len ? "leaves the repository ('..' is not allowed)"
+				       : "has an empty path component");
+			return false;
+		}
+		p += len;
+		if (*p)
+			p++;
+	}
+	return true;
+}
+
+static void note_used(struct load_run *run, const char *path)
+{
+	struct loader *l = run->l;
+
+	for (size_t i = 0; i < l->n_used; i++)
+		if (strcmp(l->used[i], path) == 0)
+			return;
+	if (l->n_used == l->cap_used) {
+		size_t cap = l->cap_used ? l->cap_used * 2 : 8;
+		const char **v = realloc(l->used, cap * sizeof(*v));
+
+		if (!v) {
+			run->oom = true;
+			return;
+		}
+		l->used = v;
+		l->cap_used = cap;
+	}
+	l->used[l->n_used++] = path;
+}
+
+/* A fragment's own header: it must say what it is, and may not name a host. */
+static void check_fragment_header(struct load_run *run, const struct ydoc_node *root)
+{
+	const struct ydoc_node *k = ydoc_map_get(root, "kind"), *v = ydoc_map_get(root, "apiVersion");
+	const struct ydoc_node *h = ydoc_map_get(root, "host");
+
+	if (!v)
+		diag_error(run->diags, node_loc(root), "profile: missing required key 'apiVersion'");
+	else if (v->kind != YDOC_KIND_SCALAR || strcmp(v->str, PROFILE_API_VERSION) != 0)
+		diag_error(run->diags, node_loc(v), "apiVersion: this hostnet reads '%s'",
+			   PROFILE_API_VERSION);
+	if (!k)
+		diag_error(run->diags, node_loc(root), "profile: missing required key 'kind'");
+	else if (k->kind != YDOC_KIND_SCALAR || strcmp(k->str, PROFILE_KIND_FRAGMENT) != 0)
+		diag_error(run->diags, node_loc(k), "kind: a file named in extends must be kind "
+			   "'%s'", PROFILE_KIND_FRAGMENT);
+	if (h)
+		diag_error(run->diags, node_loc(h), "host: a %s is shared by hosts and names "
+			   "none; remove 'host'", PROFILE_KIND_FRAGMENT);
+	if (!v || !k || h || v->kind != YDOC_KIND_SCALAR || k->kind != YDOC_KIND_SCALAR ||
+	    strcmp(v->str, PROFILE_API_VERSION) != 0 || strcmp(k->str, PROFILE_KIND_FRAGMENT) != 0)
+		run->failed = true;
+}
+
+/* A copy of a fragment's top level without the keys that describe the file
+ * itself, so only the host file's header reaches the merged profile. */
+static struct ydoc_node *strip_header(struct load_run *run, struct ydoc_node *root)
+{
+	static const char *const header[] = { "apiVersion", "kind", "host", "extends" };
+	struct ydoc_node *r = arena_alloc(run->arena, sizeof(*r));
+
+	if (!r)
+		goto oom;
+	*r = *root;
+	r->n = 0;
+	r->keys = arena_calloc(run->arena, root->n + 1, sizeof(*r->keys));
+	r->items = arena_calloc(run->arena, root->n + 1, sizeof(*r->items));
+	if (!r->keys || !r->items)
+		goto oom;
+	for (size_t i = 0; i < root->n; i++) {
+		bool skip = false;
+
+		for (size_t j = 0; j < sizeof(header) / sizeof(*header); j++)
+			skip |= strcmp(root->keys[i]->str, header[j]) == 0;
+		if (skip)
+			continue;
+		r->keys[r->n] = root->keys[i];
+		r->items[r->n++] = root->items[i];
+	}
+	return r;
+oom:
+	run->oom = true;
+	return NULL;
+}
+
+static struct ydoc_node *resolve(struct load_run *run, const char *path, struct ydoc_node *root,
+				 bool fragment);
+
+/* Merges the fragments named by `ext` (a scalar or a list), in order. */
+static struct ydoc_node *resolve_extends(struct load_run *run, const struct ydoc_node *ext)
+{
+	struct ydoc_node *acc = NULL;
+	const struct ydoc_node *one[1] = { ext };
+	const struct ydoc_node *const *items = one;
+	size_t n = 1;
+
+	if (ext->kind == YDOC_KIND_SEQ) {
+		items = (const struct ydoc_node *const *)ext->items;
+		n = ext->n;
+	} else if (ext->kind != YDOC_KIND_SCALAR || ydoc_is_null(ext)) {
+		return NULL;  /* profile.c reports the type */
+	}
+	for (size_t i = 0; i < n && !run->oom; i++) {
+		const struct ydoc_node *e = items[i];
+		struct load_doc *d;
+		struct ydoc_node *sub;
+
+		if (e->kind != YDOC_KIND_SCALAR || ydoc_is_null(e) || !check_extends_path(run, e)) {
+			run->failed = true;
+			continue;
+		}
+		for (size_t k = 0; k < run->depth; k++) {
+			if (strcmp(run->stack[k], e->str) != 0)
+				continue;
+			char chain[1024] = "";
+			for (size_t m = k; m < run->depth; m++) {
+				strncat(chain, run->stack[m], sizeof(chain) - strlen(chain) - 1);
+				strncat(chain, " -> ", sizeof(chain) - strlen(chain) - 1);
+			}
+			strncat(chain, e->str, sizeof(chain) - strlen(chain) - 1);
+			diag_error(run->diags, node_loc(e), "extends: cycle: %s", chain);
+			run->failed = true;
+			goto next;
+		}
+		if (run->depth > LOADER_MAX_EXTENDS_DEPTH) {
+			diag_error(run->diags, node_loc(e), "extends: nested more than %d deep",
+				   LOADER_MAX_EXTENDS_DEPTH);
+			run->failed = true;
+			continue;
+		}
+		d = cached_fragment(run, e->str, node_loc(e));
+		if (!d || !d->doc)
+			continue;
+		note_used(run, d->path);
+		sub = resolve(run, d->path, d->doc->root, true);
+		if (sub)
+			acc = merge_trees(run->arena, acc, sub);
+		if (sub && !acc)
+			run->oom = true;
+next:;
+	}
+	return acc;
+}
+
+/* The tree of `path` with everything it extends merged underneath. */
+static struct ydoc_node *resolve(struct load_run *run, const char *path, struct ydoc_node *root,
+				 bool fragment)
+{
+	const struct ydoc_node *ext;
+	struct ydoc_node *base = NULL, *self = root, *r;
+
+	if (root->kind != YDOC_KIND_MAP) {
+		diag_error(run->diags, node_loc(root), "profile: expected a mapping, got a %s",
+			   ydoc_kind_name(root->kind));
+		run->failed = true;
+		return NULL;
+	}
+	if (fragment)
+		check_fragment_header(run, root);
+	ext = ydoc_map_get(root, "extends");
+	if (ext) {
+		run->stack[run->depth++] = path;
+		base = resolve_extends(run, ext);
+		run->depth--;
+	}
+	if (fragment && !(self = strip_header(run, root)))
+		return NULL;
+	r = merge_trees(run->arena, base, self);
+	if (!r)
+		run->oom = true;
+	return r;
+}
+
+int loader_load(struct loader *l, const char *path, const char *expect_host,
+		struct profile **out, struct diag_list *diags)
+{
+	struct load_run run = { .l = l, .diags = diags };
+	struct ydoc *doc = NULL;
+	struct ydoc_node *tree;
+	struct profile *p = NULL;
+	int r;
+
+	*out = NULL;
+	l->n_used = 0;
+	run.arena = arena_new();
+	if (!run.arena)
+		return -ENOMEM;
+	r = parse_file(&run, path, NULL, &doc);
+	if (r < 0)
+		goto out;
+	tree = resolve(&run, path, doc->root, false);
+	if (run.oom) {
+		r = -ENOMEM;
+		goto out;
+	}
+	if (!tree) {
+		r = -EINVAL;
+		goto out;
+	}
+	r = profile_from_tree(&p, tree, diags);
+	if (r == -ENOMEM)
+		goto out;
+	if (expect_host && p->host && strcmp(p->host, expect_host) != 0) {
+		diag_error(diags, &p->host_loc, "host: '%s' does not match the file name "
+			   "(hosts/%s.yaml holds host '%s')", p->host, expect_host, expect_host);
+		run.failed = true;
+	}
+	if (expect_host && p->kind && strcmp(p->kind, PROFILE_KIND_HOST) != 0) {
+		diag_error(diags, &p->loc, "kind: '%s' is not a host profile; hosts/*.yaml must be "
+			   "kind '%s'", p->kind, PROFILE_KIND_HOST);
+		run.failed = true;
+	}
+	*out = p;
+	p = NULL;
+	r = run.failed || r < 0 ? -EINVAL : 0;
+out:
+	profile_free(p);
+	ydoc_free(doc);
+	arena_free(run.arena);
+	return r;
+}

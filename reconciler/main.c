@@ -1,0 +1,42 @@
+/* hostnet: declarative VMkernel-style host networking for Linux. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cmd.h"
+
+static const struct cmd cmd_table[] = {
+	{ "validate", cmd_validate, "[--repo PATH [--ref REF] [--host H]...] [FILE...]",
+	  "check host profiles; errors as FILE:LINE:COLUMN" },
+};
+static const unsigned cmd_table_len = sizeof(cmd_table) / sizeof(cmd_table[0]);
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: hostnet COMMAND [options]\n\ncommands:\n");
+	for (unsigned i = 0; i < cmd_table_len; i++)
+		fprintf(f, "  %-10s %s\n", cmd_table[i].name, cmd_table[i].summary);
+	fprintf(f, "\n'hostnet COMMAND --help' shows a command's options.\n");
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2) {
+		usage(stderr);
+		return CMD_EXIT_ERROR;
+	}
+	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
+	    strcmp(argv[1], "help") == 0) {
+		usage(stdout);
+		return CMD_EXIT_OK;
+	}
+	if (strcmp(argv[1], "--version") == 0) {
+		printf("hostnet %s\n", PACKAGE_VERSION);
+		return CMD_EXIT_OK;
+	}
+	for (unsigned i = 0; i < cmd_table_len; i++)
+		if (strcmp(argv[1], cmd_table[i].name) == 0)
+			return cmd_table[i].run(argc - 1, argv + 1);
+	fprintf(stderr, "hostnet: unknown command '%s'\n", argv[1]);
+	usage(stderr);
+	return CMD_EXIT_ERROR;
+}

@@ -1,0 +1,558 @@
+/* profile: YAML tree -> struct profile, checking structure, types and values.
+ *
+ * Meaning that spans objects (references, uniqueness, subnets, MTU order,
+ * best practices) is validate.c's business; here each value is checked on
+ * its own, so every problem in a file is reported in one run. */
+#include "profile.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "arena.h"
+#include "conv.h"
+#include "ydoc.h"
+
+#define IFNAME_MAX 15
+#define ADAPTER_NAME_MAX 14   /* the veth peer is named <adapter>p */
+#define PORTGROUP_NAME_MAX 64
+#define STACK_NAME_MAX 15
+
+static const char *const state_names[] = { "up", "down" };
+static const char *const isolation_names[] = { "table", "vrf" };
+static const char *const backing_names[] = { "veth", "macvlan" };
+
+/* Allocates a zeroed array for a list node's items; n_out = 0 when the node
+ * is absent or not a list (the latter reported). */
+static void *list_items(struct conv *c, const struct ydoc_node *n, const char *key, size_t size,
+			size_t *n_out)
+{
+	void *v;
+
+	*n_out = 0;
+	if (!n || ydoc_is_null(n) || !conv_seq(c, n, key) || n->n == 0)
+		return NULL;
+	v = arena_calloc(c->arena, n->n, size);
+	if (!v) {
+		c->oom = true;
+		return NULL;
+	}
+	*n_out = n->n;
+	return v;
+}
+
+static bool get_uint(struct conv *c, const struct ydoc_node *map, const char *key, uint64_t min,
+		     uint64_t max, uint64_t *out, struct hn_loc *loc)
+{
+	const struct ydoc_node *n = ydoc_map_get(map, key);
+
+	if (!n)
+		return false;
+	if (loc)
+		*loc = n->loc;
+	return conv_uint(c, n, key, min, max, out);
+}
+
+static bool get_state(struct conv *c, const struct ydoc_node *map, enum profile_state *out,
+		      struct hn_loc *loc)
+{
+	const struct ydoc_node *n = ydoc_map_get(map, "state");
+	int v;
+
+	if (!n || !conv_enum(c, n, "state", state_names, PROFILE_STATE__MAX, &v))
+		return false;
+	*out = (enum profile_state)v;
+	*loc = n->loc;
+	return true;
+}
+
+/* A list of strings (interface names when ifname_max > 0). */
+static void get_strv(struct conv *c, const struct ydoc_node *n, const char *key, size_t ifname_max,
+		     struct profile_strv *out)
+{
+	size_t count;
+
+	out->v = list_items(c, n, key, sizeof(*out->v), &count);
+	if (!out->v)
+		return;
+	out->loc = arena_calloc(c->arena, count, sizeof(*out->loc));
+	if (!out->loc) {
+		c->oom = true;
+		return;
+	}
+	for (size_t i = 0; i < count; i++) {
+		const char *s;
+		bool ok = ifname_max ? conv_ifname(c, n->items[i], key, ifname_max, &s)
+				     : conv_str(c, n->items[i], key, &s);
+		if (!ok)
+			continue;
+		out->loc[out->n] = n->items[i]->loc;
+		out->v[out->n++] = s;
+	}
+}
+
+static void get_addrv(struct conv *c, const struct ydoc_node *n, const char *key, int family,
+		      struct profile_addrv *out)
+{
+	size_t count;
+
+	out->v = list_items(c, n, key, sizeof(*out->v), &count);
+	if (!out->v)
+		return;
+	out->loc = arena_calloc(c->arena, count, sizeof(*out->loc));
+	if (!out->loc) {
+		c->oom = true;
+		return;
+	}
+	for (size_t i = 0; i < count; i++) {
+		if (!conv_cidr(c, n->items[i], key, family, &out->v[out->n]))
+			continue;
+		out->loc[out->n++] = n->items[i]->loc;
+	}
+}
+
+static const char *get_name(struct conv *c, const struct ydoc_node *map, const char *what,
+			    size_t ifname_max, struct hn_loc *loc)
+{
+	const struct ydoc_node *n = conv_require(c, map, "name", what);
+	const char *s = NULL;
+
+	if (!n)
+		return NULL;
+	*loc = n->loc;
+	if (ifname_max)
+		conv_ifname(c, n, "name", ifname_max, &s);
+	else
+		conv_str(c, n, "name", &s);
+	return s;
+}
+
+static void conv_uplink(struct conv *c, const struct ydoc_node *m, struct profile_uplink *u)
+{
+	static const char *const keys[] = { "name", "mtu", "state", NULL };
+	uint64_t v;
+
+	conv_check_keys(c, m, keys, "uplink");
+	u->loc = m->loc;
+	u->name = get_name(c, m, "uplink", IFNAME_MAX, &u->loc);
+	if (get_uint(c, m, "mtu", 68, 65535, &v, &u->mtu_loc))
+		u->mtu = (unsigned)v;
+	u->has_state = get_state(c, m, &u->state, &u->state_loc);
+}
+
+static void conv_switch(struct conv *c, const struct ydoc_node *m, struct profile_switch *s)
+{
+	static const char *const keys[] = { "name", "mtu", "uplinks", NULL };
+	uint64_t v;
+
+	conv_check_keys(c, m, keys, "switch");
+	s->loc = m->loc;
+	s->name = get_name(c, m, "switch", IFNAME_MAX, &s->loc);
+	s->mtu = PROFILE_DEFAULT_MTU;
+	if (get_uint(c, m, "mtu", 68, 65535, &v, &s->mtu_loc))
+		s->mtu = (unsigned)v;
+	get_strv(c, ydoc_map_get(m, "uplinks"), "uplinks", IFNAME_MAX, &s->uplinks);
+}
+
+static void conv_portgroup(struct conv *c, const struct ydoc_node *m, struct profile_portgroup *pg)
+{
+	static const char *const keys[] = { "name", "switch", "vlan", NULL };
+	const struct ydoc_node *n;
+	uint64_t v;
+
+	conv_check_keys(c, m, keys, "portgroup");
+	pg->loc = m->loc;
+	pg->name = get_name(c, m, "portgroup", 0, &pg->loc);
+	if (pg->name && (!*pg->name || strlen(pg->name) > PORTGROUP_NAME_MAX)) {
+		conv_error(c, ydoc_map_get(m, "name"), "name: portgroup names are 1..%d characters",
+			   PORTGROUP_NAME_MAX);
+		pg->name = NULL;
+	}
+	n = conv_require(c, m, "switch", "portgroup");
+	if (n) {
+		pg->switch_loc = n->loc;
+		conv_ifname(c, n, "switch", IFNAME_MAX, &pg->switch_name);
+	}
+	pg->has_vlan = get_uint(c, m, "vlan", 0, 4094, &v, &pg->vlan_loc);
+	if (pg->has_vlan)
+		pg->vlan = (unsigned)v;
+}
+
+static bool valid_stack_name(const char *s)
+{
+	size_t n = strlen(s);
+
+	return n >= 1 && n <= STACK_NAME_MAX &&
+	       strspn(s, "abcdefghijklmnopqrstuvwxyz0123456789_-") == n;
+}
+
+static void conv_gateway(struct conv *c, const struct ydoc_node *m, struct profile_gateway *gw)
+{
+	static const char *const keys[] = { "ipv4", "ipv6", NULL };
+	const struct ydoc_node *n;
+
+	if (!conv_map(c, m, "gateway"))
+		return;
+	conv_check_keys(c, m, keys, "gateway");
+	n = ydoc_map_get(m, "ipv4");
+	if (n && conv_ip(c, n, "gateway.ipv4", AF_INET, &gw->ipv4))
+		gw->ipv4_loc = n->loc;
+	n = ydoc_map_get(m, "ipv6");
+	if (n && conv_ip(c, n, "gateway.ipv6", AF_INET6, &gw->ipv6))
+		gw->ipv6_loc = n->loc;
+}
+
+static void conv_stack(struct conv *c, const struct ydoc_node *m, struct profile_stack *st)
+{
+	static const char *const keys[] = { "name", "table", "isolation", "gateway", NULL };
+	const struct ydoc_node *n;
+	uint64_t v;
+	int iso;
+
+	conv_check_keys(c, m, keys, "stack");
+	st->loc = m->loc;
+	st->name = get_name(c, m, "stack", 0, &st->loc);
+	if (st->name && !valid_stack_name(st->name)) {
+		conv_error(c, ydoc_map_get(m, "name"),
+			   "name: stack name '%s' must be 1..%d of a-z, 0-9, '_' and '-'", st->name,
+			   STACK_NAME_MAX);
+		st->name = NULL;
+	}
+	n = ydoc_map_get(m, "table");
+	if (st->name && strcmp(st->name, PROFILE_DEFAULT_STACK) == 0) {
+		st->table = PROFILE_MAIN_TABLE;
+		if (n)
+			conv_error(c, n, "table: the default stack always uses the main table (%u); "
+				   "remove 'table'", PROFILE_MAIN_TABLE);
+	} else if (!n) {
+		conv_error(c, m, "stack: missing required key 'table'");
+	} else if (get_uint(c, m, "table", 1, UINT32_MAX, &v, &st->table_loc)) {
+		/* 253-255 are the kernel's default, main and local tables:
+		 * a stack there would share them with the host. */
+		if (v >= 253 && v <= 255)
+			conv_error(c, n, "table: %llu is reserved by the kernel (%s); choose 1..252 "
+				   "or 256..4294967295", (unsigned long long)v,
+				   v == 253 ? "default" : v == 254 ? "main" : "local");
+		else
+			st->table = (uint32_t)v;
+	}
+	n = ydoc_map_get(m, "isolation");
+	if (n && conv_enum(c, n, "isolation", isolation_names, PROFILE_ISOLATION__MAX, &iso)) {
+		st->isolation = (enum profile_isolation)iso;
+		st->isolation_loc = n->loc;
+	}
+	n = ydoc_map_get(m, "gateway");
+	if (n)
+		conv_gateway(c, n, &st->gateway);
+}
+
+static void conv_services(struct conv *c, const struct ydoc_node *n, struct profile_adapter *a)
+{
+	const char *names[PROFILE_SERVICE__MAX];
+
+	for (int i = 0; i < PROFILE_SERVICE__MAX; i++)
+		names[i] = profile_service_name((enum profile_service)i);
+	if (ydoc_is_null(n) || !conv_seq(c, n, "services"))
+		return;
+	a->services_loc = n->loc;
+	for (size_t i = 0; i < n->n; i++) {
+		int s;
+
+		if (!conv_enum(c, n->items[i], "services", names, PROFILE_SERVICE__MAX, &s))
+			continue;
+		if (a->services & (1u << s)) {
+			conv_error(c, n->items[i], "services: '%s' is listed twice", n->items[i]->str);
+			continue;
+		}
+		a->services |= 1u << s;
+		a->service_loc[s] = n->items[i]->loc;
+	}
+}
+
+static void conv_mac(struct conv *c, const struct ydoc_node *n, struct profile_adapter *a)
+{
+	const char *s;
+
+	a->mac_loc = n->loc;
+	if (!conv_str(c, n, "mac", &s))
+		return;
+	if (strcmp(s, "auto") == 0)
+		return;
+	if (addr_parse_mac(&a->mac, s) < 0) {
+		conv_error(c, n, "mac: '%s' is not a MAC address (like 02:00:00:00:00:01) or 'auto'",
+			   s);
+		return;
+	}
+	if (!addr_mac_is_unicast(&a->mac) || addr_mac_is_zero(&a->mac)) {
+		conv_error(c, n, "mac: %s is a %s address; an interface needs a unicast MAC", s,
+			   addr_mac_is_zero(&a->mac) ? "zero" : "multicast");
+		return;
+	}
+	a->mac_auto = false;
+}
+
+static void conv_adapter(struct conv *c, const struct ydoc_node *m, struct profile_adapter *a)
+{
+	static const char *const keys[] = {
+		"name", "backing", "portgroup", "uplink", "services", "stack", "mtu", "mac",
+		"ipv4", "ipv6", "state", NULL,
+	};
+	const struct ydoc_node *n;
+	uint64_t v;
+	int b;
+
+	conv_check_keys(c, m, keys, "adapter");
+	a->loc = m->loc;
+	a->name = get_name(c, m, "adapter", ADAPTER_NAME_MAX, &a->loc);
+	a->stack = PROFILE_DEFAULT_STACK;
+	a->mtu = PROFILE_DEFAULT_MTU;
+	a->mac_auto = true;
+	n = ydoc_map_get(m, "backing");
+	if (n && conv_enum(c, n, "backing", backing_names, PROFILE_BACKING__MAX, &b)) {
+		a->backing = (enum profile_backing)b;
+		a->backing_loc = n->loc;
+	}
+	n = ydoc_map_get(m, "portgroup");
+	if (n) {
+		a->portgroup_loc = n->loc;
+		conv_str(c, n, "portgroup", &a->portgroup);
+	}
+	n = ydoc_map_get(m, "uplink");
+	if (n) {
+		a->uplink_loc = n->loc;
+		conv_ifname(c, n, "uplink", IFNAME_MAX, &a->uplink);
+	}
+	if (a->backing == PROFILE_BACKING_VETH) {
+		if (!ydoc_map_get(m, "portgroup"))
+			conv_error(c, m, "adapter: missing required key 'portgroup'");
+		if (ydoc_map_get(m, "uplink"))
+			conv_error(c, ydoc_map_get(m, "uplink"), "uplink: only a macvlan adapter "
+				   "names an uplink; this adapter is on portgroup backing (veth)");
+	} else {
+		if (!ydoc_map_get(m, "uplink"))
+			conv_error(c, m, "adapter: missing required key 'uplink' (backing: macvlan)");
+		if (ydoc_map_get(m, "portgroup"))
+			conv_error(c, ydoc_map_get(m, "portgroup"), "portgroup: a macvlan adapter "
+				   "sits on an uplink, not on a portgroup");
+	}
+	n = ydoc_map_get(m, "services");
+	if (n)
+		conv_services(c, n, a);
+	n = ydoc_map_get(m, "stack");
+	if (n) {
+		a->stack_loc = n->loc;
+		conv_str(c, n, "stack", &a->stack);
+	}
+	if (get_uint(c, m, "mtu", 68, 65535, &v, &a->mtu_loc))
+		a->mtu = (unsigned)v;
+	n = ydoc_map_get(m, "mac");
+	if (n)
+		conv_mac(c, n, a);
+	get_addrv(c, ydoc_map_get(m, "ipv4"), "ipv4", AF_INET, &a->ipv4);
+	get_addrv(c, ydoc_map_get(m, "ipv6"), "ipv6", AF_INET6, &a->ipv6);
+	get_state(c, m, &a->state, &a->state_loc);
+}
+
+static void conv_route_to(struct conv *c, const struct ydoc_node *n, struct profile_route *r)
+{
+	char net[ADDR_STRLEN];
+	const char *s;
+
+	r->to_loc = n->loc;
+	if (!conv_str(c, n, "to", &s))
+		return;
+	if (strcmp(s, "default") == 0) {
+		/* The family comes from `via`, resolved by the caller. */
+		r->to.prefixlen = 0;
+		return;
+	}
+	if (!conv_cidr(c, n, "to", 0, &r->to))
+		return;
+	if (!addr_is_network(&r->to)) {
+		struct hn_addr nw = addr_network(&r->to);
+
+		conv_error(c, n, "to: '%s' has host bits set; the network is %s", s,
+			   addr_format(&nw, true, net, sizeof(net)));
+		r->to.family = 0;
+	}
+}
+
+static void conv_route(struct conv *c, const struct ydoc_node *m, struct profile_route *r)
+{
+	static const char *const keys[] = { "to", "via", "adapter", "stack", "metric", NULL };
+	const struct ydoc_node *to, *via, *n;
+	uint64_t v;
+
+	conv_check_keys(c, m, keys, "route");
+	r->loc = m->loc;
+	r->stack = PROFILE_DEFAULT_STACK;
+	to = conv_require(c, m, "to", "route");
+	if (to)
+		conv_route_to(c, to, r);
+	via = ydoc_map_get(m, "via");
+	if (via) {
+		r->via_loc = via->loc;
+		if (conv_ip(c, via, "via", 0, &r->via) && r->to.family &&
+		    r->to.family != r->via.family) {
+			conv_error(c, via, "via: %s gateway for an %s destination",
+				   r->via.family == AF_INET ? "IPv4" : "IPv6",
+				   r->to.family == AF_INET ? "IPv4" : "IPv6");
+			r->via.family = 0;
+		}
+	}
+	if (to && to->kind == YDOC_KIND_SCALAR && strcmp(to->str, "default") == 0) {
+		if (r->via.family)
+			r->to.family = r->via.family;
+		else if (!via)
+			conv_error(c, to, "to: 'default' needs 'via' to tell IPv4 from IPv6; "
+				   "write 0.0.0.0/0 or ::/0");
+		r->to.prefixlen = 0;
+	}
+	n = ydoc_map_get(m, "adapter");
+	if (n) {
+		r->adapter_loc = n->loc;
+		conv_ifname(c, n, "adapter", ADAPTER_NAME_MAX, &r->adapter);
+	}
+	if (!via && !n)
+		conv_error(c, m, "route: needs 'via' (a gateway) or 'adapter' (a directly "
+			   "connected route), or both");
+	n = ydoc_map_get(m, "stack");
+	if (n) {
+		r->stack_loc = n->loc;
+		conv_str(c, n, "stack", &r->stack);
+	}
+	if (get_uint(c, m, "metric", 0, UINT32_MAX, &v, &r->metric_loc))
+		r->metric = (uint32_t)v;
+}
+
+/* Converts each mapping item of a top-level list with `fn`. */
+#define CONV_LIST(c, root, key, arr, n, fn)					\
+	do {									\
+		const struct ydoc_node *l_ = ydoc_map_get((root), (key));	\
+		size_t cnt_;							\
+		(arr) = list_items((c), l_, (key), sizeof(*(arr)), &cnt_);	\
+		for (size_t i_ = 0; i_ < cnt_; i_++) {				\
+			const struct ydoc_node *it_ = l_->items[i_];		\
+			if (!conv_map((c), it_, (key)))				\
+				continue;					\
+			fn((c), it_, &(arr)[(n)++]);				\
+		}								\
+	} while (0)
+
+static int add_implicit_default_stack(struct profile *p, struct arena *a)
+{
+	struct profile_stack *v;
+
+	if (profile_find_stack(p, PROFILE_DEFAULT_STACK))
+		return 0;
+	v = arena_grow(a, p->stacks, p->n_stacks, p->n_stacks + 1, sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	v[p->n_stacks] = (struct profile_stack){
+		.name = PROFILE_DEFAULT_STACK,
+		.table = PROFILE_MAIN_TABLE,
+		.implicit = true,
+	};
+	p->stacks = v;
+	p->n_stacks++;
+	return 0;
+}
+
+static void conv_header(struct conv *c, const struct ydoc_node *root, struct profile *p)
+{
+	static const char *const kinds[] = { PROFILE_KIND_HOST, PROFILE_KIND_FRAGMENT };
+	const struct ydoc_node *n;
+	int k;
+
+	n = conv_require(c, root, "apiVersion", "profile");
+	if (n && conv_str(c, n, "apiVersion", &p->api_version) &&
+	    strcmp(p->api_version, PROFILE_API_VERSION) != 0)
+		conv_error(c, n, "apiVersion: '%s' is not supported; this hostnet reads '%s'",
+			   p->api_version, PROFILE_API_VERSION);
+	n = conv_require(c, root, "kind", "profile");
+	if (n && conv_enum(c, n, "kind", kinds, 2, &k))
+		p->kind = kinds[k];
+	n = ydoc_map_get(root, "host");
+	if (n) {
+		p->host_loc = n->loc;
+		if (p->kind == kinds[1])
+			conv_error(c, n, "host: a %s is shared by hosts and names none; remove 'host'",
+				   PROFILE_KIND_FRAGMENT);
+		else
+			conv_ifname(c, n, "host", 63, &p->host);
+	} else if (p->kind == kinds[0]) {
+		conv_error(c, root, "profile: missing required key 'host'");
+	}
+	n = ydoc_map_get(root, "extends");
+	if (n && n->kind == YDOC_KIND_SCALAR && !ydoc_is_null(n)) {
+		const char *s;
+
+		if (conv_str(c, n, "extends", &s)) {
+			p->extends.v = arena_calloc(c->arena, 1, sizeof(*p->extends.v));
+			p->extends.loc = arena_calloc(c->arena, 1, sizeof(*p->extends.loc));
+			if (!p->extends.v || !p->extends.loc) {
+				c->oom = true;
+				return;
+			}
+			p->extends.v[0] = s;
+			p->extends.loc[0] = n->loc;
+			p->extends.n = 1;
+		}
+	} else if (n) {
+		get_strv(c, n, "extends", 0, &p->extends);
+	}
+}
+
+int profile_from_tree(struct profile **out, const struct ydoc_node *root, struct diag_list *diags)
+{
+	static const char *const keys[] = {
+		"apiVersion", "kind", "host", "extends", "uplinks", "switches", "portgroups",
+		"stacks", "adapters", "routes", NULL,
+	};
+	struct profile *p = NULL;
+	struct arena *a = arena_new();
+	struct conv c = { .arena = a, .diags = diags };
+
+	*out = NULL;
+	if (!a)
+		return -ENOMEM;
+	p = arena_alloc(a, sizeof(*p));
+	if (!p) {
+		arena_free(a);
+		return -ENOMEM;
+	}
+	p->arena = a;
+	if (!root) {
+		diag_error(diags, NULL, "the profile is empty");
+		c.failed = true;
+		goto out;
+	}
+	p->loc = root->loc;
+	if (!conv_map(&c, root, "profile"))
+		goto out;
+	conv_check_keys(&c, root, keys, "profile");
+	conv_header(&c, root, p);
+	CONV_LIST(&c, root, "uplinks", p->uplinks, p->n_uplinks, conv_uplink);
+	CONV_LIST(&c, root, "switches", p->switches, p->n_switches, conv_switch);
+	CONV_LIST(&c, root, "portgroups", p->portgroups, p->n_portgroups, conv_portgroup);
+	CONV_LIST(&c, root, "stacks", p->stacks, p->n_stacks, conv_stack);
+	CONV_LIST(&c, root, "adapters", p->adapters, p->n_adapters, conv_adapter);
+	CONV_LIST(&c, root, "routes", p->routes, p->n_routes, conv_route);
+	if (add_implicit_default_stack(p, a) < 0)
+		c.oom = true;
+out:
+	if (c.oom) {
+		profile_free(p);
+		return -ENOMEM;
+	}
+	*out = p;
+	return c.failed ? -EINVAL : 0;
+}
+
+struct profile *profile_free(struct profile *p)
+{
+	if (p)
+		arena_free(p->arena);
+	return NULL;
+}

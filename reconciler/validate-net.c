@@ -1,0 +1,302 @@
+/* validate: addresses, gateways, routes and MTUs. */
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "validate-private.h"
+
+/* One address of one adapter. */
+struct vaddr {
+	struct hn_addr addr;
+	const struct hn_loc *loc;
+	size_t adapter;
+	size_t order;
+};
+
+static int cmp_vaddr_ip(const void *a, const void *b)
+{
+	const struct vaddr *x = a, *y = b;
+	struct hn_addr xa = x->addr, ya = y->addr;
+	int r;
+
+	xa.prefixlen = ya.prefixlen = 0;
+	r = addr_cmp(&xa, &ya);
+	if (r)
+		return r;
+	return x->order < y->order ? -1 : x->order > y->order;
+}
+
+static struct vaddr *collect_addrs(struct vctx *c, size_t *n_out)
+{
+	const struct profile *p = c->p;
+	size_t n = 0, o = 0;
+	struct vaddr *v;
+
+	for (size_t i = 0; i < p->n_adapters; i++)
+		n += p->adapters[i].ipv4.n + p->adapters[i].ipv6.n;
+	v = calloc(n ? n : 1, sizeof(*v));
+	if (!v) {
+		c->oom = true;
+		*n_out = 0;
+		return NULL;
+	}
+	n = 0;
+	for (size_t i = 0; i < p->n_adapters; i++) {
+		const struct profile_addrv *lists[] = { &p->adapters[i].ipv4, &p->adapters[i].ipv6 };
+
+		for (size_t l = 0; l < 2; l++)
+			for (size_t j = 0; j < lists[l]->n; j++)
+				v[n++] = (struct vaddr){ lists[l]->v[j], &lists[l]->loc[j], i, o++ };
+	}
+	*n_out = n;
+	return v;
+}
+
+static void check_unique_addrs(struct vctx *c, struct vaddr *v, size_t n)
+{
+	char where[256], buf[ADDR_STRLEN];
+
+	qsort(v, n, sizeof(*v), cmp_vaddr_ip);
+	for (size_t i = 1; i < n; i++) {
+		size_t first = i - 1;
+
+		while (first > 0 && addr_equal_ip(&v[first - 1].addr, &v[i].addr))
+			first--;
+		if (!addr_equal_ip(&v[first].addr, &v[i].addr))
+			continue;
+		verr(c, v[i].loc, "address %s is already used by adapter '%s' at %s",
+		     addr_format(&v[i].addr, false, buf, sizeof(buf)),
+		     c->p->adapters[v[first].adapter].name,
+		     vwhere(v[first].loc, v[i].loc, where, sizeof(where)));
+	}
+}
+
+/* Is `ip` inside a subnet of an adapter on `stack`?  Returns the matching
+ * adapter index or -1; *own is set when ip is that adapter's own address.
+ * `v` is sorted by ip, so a stack's subnets are found by scanning adapters
+ * once per query: queries are gateways (one per stack) and route next hops,
+ * the latter answered from a cache per distinct next hop by the caller. */
+static long find_subnet(const struct vctx *c, const struct vaddr *v, size_t n, const char *stack,
+			const struct hn_addr *ip, bool *own)
+{
+	long best = -1;
+	unsigned best_len = 0;
+
+	*own = false;
+	for (size_t i = 0; i < n; i++) {
+		const struct profile_adapter *a = &c->p->adapters[v[i].adapter];
+
+		if (!a->stack || strcmp(a->stack, stack) != 0 || !addr_in_subnet(&v[i].addr, ip))
+			continue;
+		if (addr_equal_ip(&v[i].addr, ip))
+			*own = true;
+		if (best < 0 || v[i].addr.prefixlen > best_len) {
+			best = (long)v[i].adapter;
+			best_len = v[i].addr.prefixlen;
+		}
+	}
+	return best;
+}
+
+static void check_gateway(struct vctx *c, const struct vaddr *v, size_t n,
+			  const struct profile_stack *st, const struct hn_addr *gw,
+			  const struct hn_loc *loc, const char *key)
+{
+	char buf[ADDR_STRLEN];
+	bool own;
+
+	if (!gw->family)
+		return;
+	addr_format(gw, false, buf, sizeof(buf));
+	if (find_subnet(c, v, n, st->name, gw, &own) < 0)
+		verr(c, loc, "%s: %s is not in the subnet of any adapter on stack '%s'", key, buf,
+		     st->name);
+	else if (own)
+		verr(c, loc, "%s: %s is this host's own address on stack '%s'", key, buf, st->name);
+}
+
+/* Adapters with a given subnet on a given stack: next hops repeat across
+ * thousands of routes, so each distinct (stack, via) is answered once. */
+struct vhop {
+	const char *stack;
+	struct hn_addr via;
+	size_t route;
+};
+
+static int cmp_vhop(const void *a, const void *b)
+{
+	const struct vhop *x = a, *y = b;
+	int r = strcmp(x->stack, y->stack);
+
+	if (r)
+		return r;
+	r = addr_cmp(&x->via, &y->via);
+	if (r)
+		return r;
+	return x->route < y->route ? -1 : x->route > y->route;
+}
+
+static void check_route_vias(struct vctx *c, const struct vaddr *v, size_t n)
+{
+	const struct profile *p = c->p;
+	struct vhop *h = calloc(p->n_routes ? p->n_routes : 1, sizeof(*h));
+	size_t nh = 0;
+	char buf[ADDR_STRLEN];
+
+	if (!h) {
+		c->oom = true;
+		return;
+	}
+	for (size_t i = 0; i < p->n_routes; i++)
+		if (p->routes[i].via.family && p->routes[i].stack)
+			h[nh++] = (struct vhop){ p->routes[i].stack, p->routes[i].via, i };
+	qsort(h, nh, sizeof(*h), cmp_vhop);
+	for (size_t i = 0; i < nh;) {
+		size_t j = i;
+		bool own, ok;
+		long a;
+
+		while (j < nh && strcmp(h[j].stack, h[i].stack) == 0 &&
+		       addr_cmp(&h[j].via, &h[i].via) == 0)
+			j++;
+		a = find_subnet(c, v, n, h[i].stack, &h[i].via, &own);
+		addr_format(&h[i].via, false, buf, sizeof(buf));
+		for (size_t k = i; k < j; k++) {
+			const struct profile_route *r = &p->routes[h[k].route];
+
+			ok = a >= 0 && !own;
+			if (a < 0)
+				verr(c, &r->via_loc, "via: %s is not reachable on stack '%s' (no adapter "
+				     "there has it in its subnet)", buf, r->stack);
+			else if (own)
+				verr(c, &r->via_loc, "via: %s is this host's own address", buf);
+			/* An undefined adapter is reported by the reference check. */
+			if (ok && r->adapter && vindex_find(&c->adapters, r->adapter) >= 0 &&
+			    strcmp(p->adapters[a].name, r->adapter) != 0)
+				verr(c, &r->via_loc, "via: %s is on adapter '%s', not on '%s'", buf,
+				     p->adapters[a].name, r->adapter);
+		}
+		i = j;
+	}
+	free(h);
+}
+
+static int cmp_route_key(const struct profile_route *x, const struct profile_route *y)
+{
+	int r = strcmp(x->stack ? x->stack : "", y->stack ? y->stack : "");
+
+	if (r)
+		return r;
+	r = addr_cmp(&x->to, &y->to);
+	if (r)
+		return r;
+	if (x->metric != y->metric)
+		return x->metric < y->metric ? -1 : 1;
+	return 0;
+}
+
+/* Sorting pointers into the routes array keeps declaration order as the
+ * tie-break without a context argument (C11 qsort has none). */
+static int cmp_route_ptr(const void *a, const void *b)
+{
+	const struct profile_route *x = *(const struct profile_route *const *)a;
+	const struct profile_route *y = *(const struct profile_route *const *)b;
+	int r = cmp_route_key(x, y);
+
+	if (r)
+		return r;
+	return x < y ? -1 : x > y;
+}
+
+/* The kernel keys a route by table, destination and metric (and TOS):
+ * two profile routes with the same key would fight over one kernel route. */
+static void check_route_dups(struct vctx *c)
+{
+	const struct profile *p = c->p;
+	const struct profile_route **v = calloc(p->n_routes ? p->n_routes : 1, sizeof(*v));
+	char where[256], buf[ADDR_STRLEN];
+
+	if (!v) {
+		c->oom = true;
+		return;
+	}
+	for (size_t i = 0; i < p->n_routes; i++)
+		v[i] = &p->routes[i];
+	qsort(v, p->n_routes, sizeof(*v), cmp_route_ptr);
+	for (size_t i = 1; i < p->n_routes; i++) {
+		const struct profile_route *a = v[i - 1], *b = v[i];
+
+		if (!a->to.family || cmp_route_key(a, b) != 0)
+			continue;
+		verr(c, vloc(&b->to_loc, &b->loc), "route to %s on stack '%s' with metric %u is "
+		     "already defined at %s", addr_format(&b->to, true, buf, sizeof(buf)), b->stack,
+		     b->metric, vwhere(vloc(&a->to_loc, &a->loc), &b->to_loc, where, sizeof(where)));
+	}
+	free(v);
+}
+
+static void check_mtus(struct vctx *c)
+{
+	const struct profile *p = c->p;
+
+	for (size_t i = 0; i < p->n_switches; i++) {
+		const struct profile_switch *s = &p->switches[i];
+
+		for (size_t j = 0; j < s->uplinks.n; j++) {
+			long u = vindex_find(&c->uplinks, s->uplinks.v[j]);
+
+			if (u >= 0 && p->uplinks[u].mtu && p->uplinks[u].mtu < s->mtu)
+				verr(c, vloc(&s->mtu_loc, &s->loc), "mtu: switch '%s' MTU %u is larger "
+				     "than its uplink '%s' MTU %u", s->name, s->mtu,
+				     p->uplinks[u].name, p->uplinks[u].mtu);
+		}
+	}
+	for (size_t i = 0; i < p->n_adapters; i++) {
+		const struct profile_adapter *a = &p->adapters[i];
+		const struct hn_loc *loc = vloc(&a->mtu_loc, &a->loc);
+
+		if (a->ipv6.n && a->mtu < 1280)
+			verr(c, loc, "mtu: %u is below 1280, the minimum for IPv6 (adapter '%s' has "
+			     "IPv6 addresses)", a->mtu, a->name);
+		if (a->backing == PROFILE_BACKING_VETH && a->portgroup) {
+			long pg = vindex_find(&c->portgroups, a->portgroup), sw;
+
+			if (pg < 0 || !p->portgroups[pg].switch_name)
+				continue;
+			sw = vindex_find(&c->switches, p->portgroups[pg].switch_name);
+			if (sw >= 0 && a->mtu > p->switches[sw].mtu)
+				verr(c, loc, "mtu: adapter '%s' MTU %u is larger than switch '%s' MTU %u "
+				     "(portgroup '%s')", a->name, a->mtu, p->switches[sw].name,
+				     p->switches[sw].mtu, a->portgroup);
+		} else if (a->backing == PROFILE_BACKING_MACVLAN && a->uplink) {
+			long u = vindex_find(&c->uplinks, a->uplink);
+
+			if (u >= 0 && p->uplinks[u].mtu && a->mtu > p->uplinks[u].mtu)
+				verr(c, loc, "mtu: adapter '%s' MTU %u is larger than its uplink '%s' "
+				     "MTU %u", a->name, a->mtu, a->uplink, p->uplinks[u].mtu);
+		}
+	}
+}
+
+void validate_net(struct vctx *c)
+{
+	const struct profile *p = c->p;
+	size_t n;
+	struct vaddr *v = collect_addrs(c, &n);
+
+	if (!v)
+		return;
+	check_unique_addrs(c, v, n);
+	for (size_t i = 0; i < p->n_stacks; i++) {
+		const struct profile_stack *st = &p->stacks[i];
+
+		if (!st->name)
+			continue;
+		check_gateway(c, v, n, st, &st->gateway.ipv4, &st->gateway.ipv4_loc, "gateway.ipv4");
+		check_gateway(c, v, n, st, &st->gateway.ipv6, &st->gateway.ipv6_loc, "gateway.ipv6");
+	}
+	check_route_vias(c, v, n);
+	check_route_dups(c);
+	check_mtus(c);
+	free(v);
+}
