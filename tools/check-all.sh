@@ -1,0 +1,78 @@
+#!/bin/bash
+# The whole test suite, as CI runs it: a normal build and an ASan/UBSan build,
+# each running every test, then `make distcheck`.  Prints per-build summaries
+# and ends with the line "N passed, N failed".
+#
+# Needs root (namespace tests create network namespaces) and the packages
+# from tools/install-deps.sh.  Builds in ./build-check/ (removed first).
+set -u
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top" || exit 1
+out=$top/build-check
+rm -rf "$out"
+mkdir -p "$out"
+jobs=$(nproc 2>/dev/null || echo 2)
+passed=0
+failed=0
+
+note() { printf '\n=== %s\n' "$*"; }
+
+# Adds a build's automake summary to the totals; a build or harness failure
+# that ran no test counts as one failure so it cannot pass silently.
+count() {  # count LOGFILE
+	local p f e
+	p=$(sed -n 's/^# PASS: *//p' "$1" | tail -1)
+	f=$(sed -n 's/^# FAIL: *//p' "$1" | tail -1)
+	e=$(sed -n 's/^# ERROR: *//p' "$1" | tail -1)
+	if [ -z "$p" ]; then
+		failed=$((failed + 1))
+		return
+	fi
+	passed=$((passed + p))
+	failed=$((failed + ${f:-0} + ${e:-0}))
+}
+
+if [ ! -x configure ]; then
+	note "autogen"
+	./autogen.sh >"$out/autogen.log" 2>&1 || { cat "$out/autogen.log"; echo "0 passed, 1 failed"; exit 1; }
+fi
+if [ -f tests/schema/package.json ] && [ ! -d tests/schema/node_modules ]; then
+	note "npm ci (JSON Schema checker)"
+	(cd tests/schema && npm ci --no-audit --no-fund --loglevel=error) || failed=$((failed + 1))
+fi
+
+run_build() {  # run_build NAME CONFIGURE-ARGS...
+	local name=$1
+	shift
+	note "build: $name"
+	mkdir -p "$out/$name"
+	(
+		cd "$out/$name" &&
+		"$top/configure" -q "$@" &&
+		make -j"$jobs" >make.log 2>&1 || { cat make.log; exit 1; }
+		HOSTNET_REQUIRE_ALL=1 make -j"$jobs" check >check.log 2>&1
+		grep -E '^(FAIL|ERROR|XPASS)' check.log
+		for f in $(grep -lE '^(not ok|# FAIL|ERROR)' tests/*.log 2>/dev/null); do
+			echo "--- $f"; grep -B2 -A25 '^not ok' "$f" | head -80
+		done
+		sed -n '/^# TOTAL/,/^# ERROR/p' check.log
+	)
+	count "$out/$name/check.log" 2>/dev/null || failed=$((failed + 1))
+}
+
+run_build normal
+run_build sanitizers --enable-sanitizers CC=gcc
+
+note "make distcheck"
+if (cd "$out/normal" && env -u HOSTNET_REQUIRE_ALL make -j"$jobs" distcheck >distcheck.log 2>&1); then
+	echo "distcheck: ok"
+	passed=$((passed + 1))
+else
+	tail -40 "$out/normal/distcheck.log"
+	echo "distcheck: FAILED"
+	failed=$((failed + 1))
+fi
+
+echo
+echo "$passed passed, $failed failed"
+[ "$failed" = 0 ]
