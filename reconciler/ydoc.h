@@ -12,11 +12,24 @@
 
 #include "diag.h"
 
-/* Limits against hostile input.  Exceeding one is an error naming the limit. */
-#define YDOC_MAX_BYTES   (1u << 20)  /* 1 MiB per file */
-#define YDOC_MAX_DEPTH   64          /* nested collections */
-#define YDOC_MAX_NODES   100000      /* nodes, counting every alias expansion */
-#define YDOC_MAX_SCALAR  4096        /* bytes in one scalar */
+/* Limits against hostile input.  Exceeding one is an error naming the limit.
+ * Big hosts are real (a profile with 100,000 routes is ~5 MB and ~1M nodes),
+ * so size and node limits are generous; what makes hostile files cheap to
+ * refuse is the separate budget for nodes made by expanding aliases. */
+#define YDOC_MAX_BYTES       (16u << 20)  /* 16 MiB per file */
+#define YDOC_MAX_DEPTH       64           /* nested collections (fixed) */
+#define YDOC_MAX_NODES       4000000      /* nodes, alias copies included */
+#define YDOC_MAX_ALIAS_NODES 100000       /* nodes made by expanding aliases */
+#define YDOC_MAX_SCALAR      4096         /* bytes in one scalar */
+
+struct ydoc_limits {
+	size_t max_bytes;
+	size_t max_nodes;
+	size_t max_alias_nodes;
+	size_t max_scalar;
+};
+#define YDOC_LIMITS_INIT \
+	{ YDOC_MAX_BYTES, YDOC_MAX_NODES, YDOC_MAX_ALIAS_NODES, YDOC_MAX_SCALAR }
 
 enum ydoc_kind {
 	YDOC_KIND_SCALAR,   /* a string; see `plain` */
@@ -51,17 +64,21 @@ struct ydoc {
  * document is accepted; an empty input gives root == NULL.
  * Rejects, each as one error in `diags` with its position:
  *   - syntax errors (libyaml's message and mark), tabs used as indentation,
- *   - duplicate keys in a mapping ("duplicate key 'x' (first at L:C)"),
+ *   - duplicate keys in a mapping ("duplicate key 'x' (first defined at line L, column C)"),
  *   - non-scalar mapping keys, NUL bytes, invalid UTF-8,
- *   - input over YDOC_MAX_BYTES, depth over YDOC_MAX_DEPTH, more than
- *     YDOC_MAX_NODES nodes (aliases count once per use, so a "billion laughs"
- *     document stops at the limit quickly), scalars over YDOC_MAX_SCALAR,
+ *   - input over max_bytes, depth over YDOC_MAX_DEPTH, more than max_nodes
+ *     nodes (aliases count once per use) or more than max_alias_nodes made
+ *     by expanding aliases (so a "billion laughs" document stops quickly),
+ *     scalars over max_scalar,
  *   - aliases to unknown anchors, more than one document.
  * Aliases are expanded (deep copies), merge keys ("<<") are not special.
  * Returns 0 with *out set, or -EINVAL when an error was recorded (*out NULL),
  * or -ENOMEM.  The caller frees *out with ydoc_free(). */
 int ydoc_parse(struct ydoc **out, const char *file, const char *buf, size_t len,
 	       struct diag_list *diags);
+/* The same with explicit limits (NULL = YDOC_LIMITS_INIT). */
+int ydoc_parse_limits(struct ydoc **out, const char *file, const char *buf, size_t len,
+		      const struct ydoc_limits *limits, struct diag_list *diags);
 
 /* Accepts NULL. Returns NULL. */
 struct ydoc *ydoc_free(struct ydoc *doc);

@@ -246,7 +246,7 @@ static void large_profile_validates_clean(void **state)
 	for (int i = 0; i < 20000; i++)
 		len += (size_t)snprintf(y + len, cap - len,
 			"  - {to: 172.%d.%d.0/24, via: 10.%d.%d.254}\n",
-			16 + i / 256 % 16, i % 256, (i % 1000) / 250, (i % 1000) % 250);
+			16 + i / 256, i % 256, (i % 1000) / 250, (i % 1000) % 250);
 	tu_run(&t, y, 1);
 	if (t.d.n_errors)
 		tu_print_diags(&t.d);

@@ -1,0 +1,834 @@
+#include "ydoc.h"
+
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <yaml.h>
+
+#include "arena.h"
+
+/* libyaml spells "!!str" in its resolved form. */
+#define YAML_TAG_PREFIX "tag:yaml.org,2002:"
+
+/* An open collection.  Children collect in `kids` (maps alternate key,
+ * value; NULL stands for a child that was already reported) and are copied
+ * into the arena once the collection ends.  `kids` stays allocated for reuse
+ * by the next collection at the same depth. */
+struct frame {
+	struct ydoc_node *node;
+	const char *anchor;
+	struct ydoc_node **kids;
+	size_t n, cap;
+};
+
+struct anchor {
+	const char *name;         /* NULL: empty slot */
+	struct ydoc_node *node;
+	bool open;                /* collection not ended yet: aliasing it would recurse */
+};
+
+/* Open addressing, so a file with thousands of anchors and aliases stays
+ * linear. */
+struct anchors {
+	struct anchor *v;
+	size_t n, cap;            /* cap is 0 or a power of two */
+};
+
+struct builder {
+	struct ydoc *doc;
+	struct arena *arena;
+	struct diag_list *diags;
+	const char *text;         /* the input after any UTF-8 byte order mark */
+	size_t text_len;
+	struct frame stack[YDOC_MAX_DEPTH];
+	size_t depth;
+	size_t nodes;
+	size_t alias_nodes;       /* of `nodes`, made by copying for an alias */
+	struct ydoc_limits lim;
+	unsigned errors;
+	unsigned docs;
+	struct anchors anchors;
+};
+
+static const char *const kind_names[YDOC_KIND__MAX] = {
+	[YDOC_KIND_SCALAR] = "scalar",
+	[YDOC_KIND_SEQ] = "sequence",
+	[YDOC_KIND_MAP] = "mapping",
+};
+
+const char *ydoc_kind_name(enum ydoc_kind k)
+{
+	return k < YDOC_KIND__MAX ? kind_names[k] : "?";
+}
+
+__attribute__((format(printf, 3, 0)))
+static int vreport(struct builder *b, const struct hn_loc *loc, const char *fmt, va_list ap)
+{
+	b->errors++;
+	return diag_addv(b->diags, DIAG_SEVERITY_ERROR, loc, fmt, ap);
+}
+
+/* An error after which the tree is still consistent: parsing goes on so that
+ * one run shows every such problem.  Returns 0 or -ENOMEM. */
+__attribute__((format(printf, 3, 4)))
+static int report(struct builder *b, const struct hn_loc *loc, const char *fmt, ...)
+{
+	va_list ap;
+	int r;
+
+	va_start(ap, fmt);
+	r = vreport(b, loc, fmt, ap);
+	va_end(ap);
+	return r;
+}
+
+/* An error that ends the parse.  Returns -EINVAL or -ENOMEM. */
+__attribute__((format(printf, 3, 4)))
+static int fail(struct builder *b, const struct hn_loc *loc, const char *fmt, ...)
+{
+	va_list ap;
+	int r;
+
+	va_start(ap, fmt);
+	r = vreport(b, loc, fmt, ap);
+	va_end(ap);
+	return r < 0 ? r : -EINVAL;
+}
+
+/* Quote user text for a message: control bytes are escaped and long text is
+ * cut (on a character boundary), so one hostile key cannot make a diagnostic
+ * unreadable. */
+static const char *show(char *dst, size_t size, const char *s, size_t len)
+{
+	const size_t limit = size - 12;  /* room for an escape, a UTF-8 tail, "..." */
+	size_t o = 0;
+
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (o >= limit && ((c & 0xc0) != 0x80 || o >= size - 4)) {
+			memcpy(dst + o, "...", 3);
+			o += 3;
+			break;
+		}
+		if (c == '\n')
+			o += (size_t)snprintf(dst + o, size - o, "\\n");
+		else if (c == '\t')
+			o += (size_t)snprintf(dst + o, size - o, "\\t");
+		else if (c < 0x20 || c == 0x7f)
+			o += (size_t)snprintf(dst + o, size - o, "\\x%02x", c);
+		else
+			dst[o++] = (char)c;
+	}
+	dst[o] = '\0';
+	return dst;
+}
+
+/* Line breaks as libyaml counts them: CR LF, CR, LF, NEL, LS, PS. */
+static size_t break_len(const char *s, size_t left)
+{
+	const unsigned char *u = (const unsigned char *)s;
+
+	if (u[0] == '\r')
+		return left > 1 && u[1] == '\n' ? 2 : 1;
+	if (u[0] == '\n')
+		return 1;
+	if (left > 1 && u[0] == 0xc2 && u[1] == 0x85)
+		return 2;
+	if (left > 2 && u[0] == 0xe2 && u[1] == 0x80 && (u[2] == 0xa8 || u[2] == 0xa9))
+		return 3;
+	return 0;
+}
+
+static struct hn_loc mark_loc(const struct builder *b, yaml_mark_t m)
+{
+	return (struct hn_loc){ .file = b->doc->file, .line = (unsigned)m.line + 1,
+				.col = (unsigned)m.column + 1 };
+}
+
+/* libyaml's reader reports byte offsets; marks count characters. */
+static struct hn_loc offset_loc(const struct builder *b, size_t off)
+{
+	struct hn_loc loc = { .file = b->doc->file, .line = 1, .col = 1 };
+	size_t i = 0, bl;
+
+	if (off > b->text_len)
+		off = b->text_len;
+	while (i < off) {
+		bl = break_len(b->text + i, b->text_len - i);
+		if (bl) {
+			loc.line++;
+			loc.col = 1;
+			i += bl;
+			continue;
+		}
+		if (((unsigned char)b->text[i] & 0xc0) != 0x80)
+			loc.col++;
+		i++;
+	}
+	return loc;
+}
+
+static size_t line_offset(const struct builder *b, size_t line)
+{
+	size_t i = 0, bl;
+
+	while (line > 0 && i < b->text_len) {
+		bl = break_len(b->text + i, b->text_len - i);
+		if (bl)
+			line--;
+		i += bl ? bl : 1;
+	}
+	return i;
+}
+
+/* libyaml has no message of its own for the most common YAML mistake: a tab
+ * in indentation is "found character that cannot start any token".  The
+ * problem mark is on the tab in those cases; the messages that do mention
+ * tabs get pointed at the first tab of the line's indentation. */
+static bool find_tab(const struct builder *b, const yaml_parser_t *p, struct hn_loc *loc)
+{
+	size_t start = line_offset(b, p->problem_mark.line), i = start;
+
+	for (size_t col = 0; col < p->problem_mark.column && i < b->text_len; col++)
+		for (i++; i < b->text_len && ((unsigned char)b->text[i] & 0xc0) == 0x80; i++)
+			;
+	if (i < b->text_len && b->text[i] == '\t') {
+		*loc = mark_loc(b, p->problem_mark);
+		return true;
+	}
+	if (!p->problem || !strstr(p->problem, "tab character"))
+		return false;
+	*loc = mark_loc(b, p->problem_mark);
+	for (i = start; i < b->text_len && (b->text[i] == ' ' || b->text[i] == '\t'); i++) {
+		if (b->text[i] == '\t') {
+			loc->col = (unsigned)(i - start) + 1;
+			break;
+		}
+	}
+	return true;
+}
+
+static int reader_error(struct builder *b, const yaml_parser_t *p)
+{
+	struct hn_loc loc = offset_loc(b, p->problem_offset);
+	const char *problem = p->problem ? p->problem : "unknown error";
+	int v = p->problem_value;
+
+	if (strcmp(problem, "control characters are not allowed") == 0) {
+		if (v == 0)
+			return fail(b, &loc, "NUL byte (control characters are not allowed)");
+		if (v < 0x20 || (v >= 0x7f && v < 0xa0))
+			return fail(b, &loc, "control character U+%04X (control characters are not allowed)",
+				    (unsigned)v);
+		/* libyaml files U+FFFE and U+FFFF under the same problem. */
+		return fail(b, &loc, "character U+%04X is not allowed in YAML", (unsigned)v);
+	}
+	if (strcmp(problem, "invalid leading UTF-8 octet") == 0)
+		return fail(b, &loc, "invalid UTF-8: byte 0x%02X cannot start a character",
+			    (unsigned)v);
+	if (strcmp(problem, "invalid trailing UTF-8 octet") == 0)
+		return fail(b, &loc, "invalid UTF-8: byte 0x%02X cannot continue a character",
+			    (unsigned)v);
+	if (strcmp(problem, "incomplete UTF-8 octet sequence") == 0)
+		return fail(b, &loc, "invalid UTF-8: character cut off at end of file");
+	if (strcmp(problem, "invalid length of a UTF-8 sequence") == 0)
+		return fail(b, &loc, "invalid UTF-8: overlong encoding");
+	if (strcmp(problem, "invalid Unicode character") == 0)
+		return fail(b, &loc, "invalid UTF-8: U+%04X is not a Unicode character", (unsigned)v);
+	return fail(b, &loc, "cannot read input: %s", problem);
+}
+
+static int syntax_error(struct builder *b, const yaml_parser_t *p)
+{
+	const char *problem = p->problem ? p->problem : "unknown error";
+	struct hn_loc loc = mark_loc(b, p->problem_mark);
+
+	switch (p->error) {
+	case YAML_MEMORY_ERROR:
+		return -ENOMEM;
+	case YAML_READER_ERROR:
+		return reader_error(b, p);
+	case YAML_SCANNER_ERROR:
+	case YAML_PARSER_ERROR:
+		if (find_tab(b, p, &loc))
+			return fail(b, &loc, "tab character used for indentation (YAML allows spaces only)");
+		if (p->context)
+			return fail(b, &loc, "%s (%s that starts at line %zu, column %zu)", problem,
+				    p->context, p->context_mark.line + 1, p->context_mark.column + 1);
+		return fail(b, &loc, "%s", problem);
+	case YAML_NO_ERROR:
+	case YAML_COMPOSER_ERROR:
+	case YAML_WRITER_ERROR:
+	case YAML_EMITTER_ERROR:
+		break;
+	}
+	return fail(b, NULL, "YAML parser failed: %s", problem);
+}
+
+static size_t hash_str(const char *s)
+{
+	uint64_t h = 14695981039346656037u;  /* FNV-1a */
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211u;
+	return (size_t)h;
+}
+
+static struct anchor *anchor_slot(struct anchor *v, size_t cap, const char *name)
+{
+	size_t i = hash_str(name) & (cap - 1);
+
+	while (v[i].name && strcmp(v[i].name, name) != 0)
+		i = (i + 1) & (cap - 1);
+	return &v[i];
+}
+
+static struct anchor *anchor_find(const struct anchors *t, const char *name)
+{
+	struct anchor *a;
+
+	if (!t->cap)
+		return NULL;
+	a = anchor_slot(t->v, t->cap, name);
+	return a->name ? a : NULL;
+}
+
+/* A redefined anchor replaces the old one for the aliases after it. */
+static int anchor_set(struct builder *b, const char *name, struct ydoc_node *node, bool open,
+		      const char **stored)
+{
+	struct anchors *t = &b->anchors;
+	struct anchor *a;
+
+	if ((t->n + 1) * 2 > t->cap) {
+		size_t cap = t->cap ? t->cap * 2 : 16;
+		struct anchor *v = calloc(cap, sizeof(*v));
+
+		if (!v)
+			return -ENOMEM;
+		for (size_t i = 0; i < t->cap; i++)
+			if (t->v[i].name)
+				*anchor_slot(v, cap, t->v[i].name) = t->v[i];
+		free(t->v);
+		t->v = v;
+		t->cap = cap;
+	}
+	a = anchor_slot(t->v, t->cap, name);
+	if (!a->name) {
+		a->name = arena_strdup(b->arena, name);
+		if (!a->name)
+			return -ENOMEM;
+		t->n++;
+	}
+	a->node = node;
+	a->open = open;
+	if (stored)
+		*stored = a->name;
+	return 0;
+}
+
+/* Every node, including each one copied for an alias, is paid for here, so
+ * an exponential alias document stops after max_alias_nodes copies. */
+static int node_new(struct builder *b, struct ydoc_node **out, enum ydoc_kind kind,
+		    const struct hn_loc *at, bool for_alias)
+{
+	if (b->nodes >= b->lim.max_nodes)
+		return fail(b, at, "too many nodes (aliases count once per use); the limit is %zu",
+			    b->lim.max_nodes);
+	if (for_alias && b->alias_nodes >= b->lim.max_alias_nodes)
+		return fail(b, at, "aliases expand to too many nodes; the limit is %zu",
+			    b->lim.max_alias_nodes);
+	*out = arena_alloc(b->arena, sizeof(**out));
+	if (!*out)
+		return -ENOMEM;
+	b->nodes++;
+	b->alias_nodes += for_alias;
+	(*out)->kind = kind;
+	return 0;
+}
+
+static int too_deep(struct builder *b, const struct hn_loc *at)
+{
+	return fail(b, at, "nesting is too deep; the limit is %d levels", YDOC_MAX_DEPTH);
+}
+
+static int copy_array(struct builder *b, struct ydoc_node ***out, struct ydoc_node **src,
+		      size_t n, size_t depth, const struct hn_loc *alias);
+
+/* `depth` counts the collections around the copy; `alias` is where errors go,
+ * since the copied text is fine where it was written. */
+static int copy_node(struct builder *b, struct ydoc_node **out, const struct ydoc_node *src,
+		     size_t depth, const struct hn_loc *alias)
+{
+	struct ydoc_node *n = NULL;
+	int r;
+
+	if (src->kind != YDOC_KIND_SCALAR && ++depth > YDOC_MAX_DEPTH)
+		return too_deep(b, alias);
+	r = node_new(b, &n, src->kind, alias, true);
+	if (r < 0)
+		return r;
+	*n = *src;  /* strings are shared: the arena owns them either way */
+	if (src->kind == YDOC_KIND_MAP) {
+		r = copy_array(b, &n->keys, src->keys, src->n, depth, alias);
+		if (r < 0)
+			return r;
+	}
+	if (src->kind != YDOC_KIND_SCALAR) {
+		r = copy_array(b, &n->items, src->items, src->n, depth, alias);
+		if (r < 0)
+			return r;
+	}
+	*out = n;
+	return 0;
+}
+
+static int copy_array(struct builder *b, struct ydoc_node ***out, struct ydoc_node **src,
+		      size_t n, size_t depth, const struct hn_loc *alias)
+{
+	struct ydoc_node **v;
+	int r;
+
+	if (n == 0)
+		return 0;
+	v = arena_calloc(b->arena, n, sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	for (size_t i = 0; i < n; i++) {
+		r = copy_node(b, &v[i], src[i], depth, alias);
+		if (r < 0)
+			return r;
+	}
+	*out = v;
+	return 0;
+}
+
+static int add_child(struct builder *b, struct ydoc_node *node)
+{
+	struct frame *f;
+
+	if (b->depth == 0) {
+		b->doc->root = node;
+		return 0;
+	}
+	f = &b->stack[b->depth - 1];
+	if (f->node->kind == YDOC_KIND_MAP && f->n % 2 == 0 && node &&
+	    node->kind != YDOC_KIND_SCALAR) {
+		int r = report(b, &node->loc, "mapping keys must be scalars");
+
+		if (r < 0)
+			return r;
+		node = NULL;
+	}
+	if (f->n == f->cap) {
+		size_t cap = f->cap ? f->cap * 2 : 16;
+		struct ydoc_node **v = realloc(f->kids, cap * sizeof(*v));
+
+		if (!v)
+			return -ENOMEM;
+		f->kids = v;
+		f->cap = cap;
+	}
+	f->kids[f->n++] = node;
+	return 0;
+}
+
+struct key_ref {
+	const struct ydoc_node *key;
+	size_t i;
+};
+
+static int key_ref_cmp(const void *pa, const void *pb)
+{
+	const struct key_ref *a = pa, *b = pb;
+	size_t n = a->key->len < b->key->len ? a->key->len : b->key->len;
+	int c = memcmp(a->key->str, b->key->str, n);
+
+	if (c)
+		return c;
+	if (a->key->len != b->key->len)
+		return a->key->len < b->key->len ? -1 : 1;
+	return a->i < b->i ? -1 : a->i > b->i;
+}
+
+/* Sorting keeps a map with tens of thousands of keys from costing a
+ * comparison per pair; errors still come out in document order. */
+static int check_dups(struct builder *b, const struct ydoc_node *map)
+{
+	struct key_ref *refs = NULL;
+	size_t *first = NULL;
+	char shown[100];
+	int r = 0;
+
+	if (map->n < 2)
+		return 0;
+	refs = malloc(map->n * sizeof(*refs));
+	first = malloc(map->n * sizeof(*first));
+	if (!refs || !first) {
+		r = -ENOMEM;
+		goto out;
+	}
+	for (size_t i = 0; i < map->n; i++) {
+		refs[i] = (struct key_ref){ .key = map->keys[i], .i = i };
+		first[i] = i;
+	}
+	qsort(refs, map->n, sizeof(*refs), key_ref_cmp);
+	for (size_t i = 1; i < map->n; i++)
+		if (refs[i].key->len == refs[i - 1].key->len &&
+		    memcmp(refs[i].key->str, refs[i - 1].key->str, refs[i].key->len) == 0)
+			first[refs[i].i] = first[refs[i - 1].i];
+	for (size_t i = 0; i < map->n && r == 0; i++) {
+		const struct ydoc_node *k = map->keys[i], *f = map->keys[first[i]];
+
+		if (first[i] != i)
+			r = report(b, &k->loc, "duplicate key '%s' (first defined at line %u, column %u)",
+				   show(shown, sizeof(shown), k->str, k->len), f->loc.line, f->loc.col);
+	}
+out:
+	free(refs);
+	free(first);
+	return r;
+}
+
+/* Copies the children out of the frame; pairs with a reported key or value
+ * are dropped, and the parse fails anyway. */
+static int finish_collection(struct builder *b, struct frame *f)
+{
+	struct ydoc_node *node = f->node;
+	bool map = node->kind == YDOC_KIND_MAP;
+	size_t step = map ? 2 : 1, n = 0;
+
+	for (size_t i = 0; i + step <= f->n; i += step)
+		if (f->kids[i] && (!map || f->kids[i + 1]))
+			n++;
+	if (n == 0)
+		return 0;
+	node->items = arena_calloc(b->arena, n, sizeof(*node->items));
+	if (map)
+		node->keys = arena_calloc(b->arena, n, sizeof(*node->keys));
+	if (!node->items || (map && !node->keys))
+		return -ENOMEM;
+	for (size_t i = 0; i + step <= f->n; i += step) {
+		if (!f->kids[i] || (map && !f->kids[i + 1]))
+			continue;
+		if (map) {
+			node->keys[node->n] = f->kids[i];
+			node->items[node->n++] = f->kids[i + 1];
+		} else {
+			node->items[node->n++] = f->kids[i];
+		}
+	}
+	return map ? check_dups(b, node) : 0;
+}
+
+static const char *show_tag(char *dst, size_t size, const char *tag)
+{
+	char t[80];
+
+	if (strncmp(tag, YAML_TAG_PREFIX, strlen(YAML_TAG_PREFIX)) == 0)
+		snprintf(dst, size, "!!%s", show(t, sizeof(t), tag + strlen(YAML_TAG_PREFIX),
+						 strlen(tag + strlen(YAML_TAG_PREFIX))));
+	else if (tag[0] == '!')
+		snprintf(dst, size, "%s", show(t, sizeof(t), tag, strlen(tag)));
+	else
+		snprintf(dst, size, "!<%s>", show(t, sizeof(t), tag, strlen(tag)));
+	return dst;
+}
+
+/* Only "!!str" has a use (making a value a string without quoting it), and
+ * only on scalars. */
+static int check_tag(struct builder *b, const struct hn_loc *loc, const yaml_char_t *utag,
+		     enum ydoc_kind kind, bool *is_str)
+{
+	const char *tag = (const char *)utag;
+	char shown[100];
+
+	*is_str = false;
+	if (!tag)
+		return 0;
+	if (strcmp(tag, YAML_TAG_PREFIX "str") == 0) {
+		if (kind == YDOC_KIND_SCALAR) {
+			*is_str = true;
+			return 0;
+		}
+		return report(b, loc, "YAML tags are not supported ('!!str' on a %s)",
+			      ydoc_kind_name(kind));
+	}
+	return report(b, loc, "YAML tags are not supported ('%s')",
+		      show_tag(shown, sizeof(shown), tag));
+}
+
+static int on_scalar(struct builder *b, const yaml_event_t *ev)
+{
+	struct hn_loc loc = mark_loc(b, ev->start_mark);
+	const char *value = (const char *)ev->data.scalar.value;
+	size_t len = ev->data.scalar.length;
+	struct ydoc_node *n = NULL;
+	bool is_str;
+	int r;
+
+	r = check_tag(b, &loc, ev->data.scalar.tag, YDOC_KIND_SCALAR, &is_str);
+	if (r < 0)
+		return r;
+	if (len > b->lim.max_scalar) {
+		r = report(b, &loc, "scalar is %zu bytes; the limit is %zu", len, b->lim.max_scalar);
+		if (r < 0)
+			return r;
+	}
+	/* The reader rejects raw NUL bytes, but a "\0" escape still makes one. */
+	if (memchr(value, '\0', len)) {
+		r = report(b, &loc, "NUL byte in a quoted string (control characters are not allowed)");
+		if (r < 0)
+			return r;
+	}
+	r = node_new(b, &n, YDOC_KIND_SCALAR, &loc, false);
+	if (r < 0)
+		return r;
+	n->loc = loc;
+	n->str = arena_strndup(b->arena, value, len);
+	if (!n->str)
+		return -ENOMEM;
+	n->len = len;
+	n->plain = ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE && !is_str;
+	if (ev->data.scalar.anchor) {
+		r = anchor_set(b, (const char *)ev->data.scalar.anchor, n, false, NULL);
+		if (r < 0)
+			return r;
+	}
+	return add_child(b, n);
+}
+
+static int on_start(struct builder *b, const yaml_event_t *ev, enum ydoc_kind kind)
+{
+	struct hn_loc loc = mark_loc(b, ev->start_mark);
+	const yaml_char_t *tag, *anchor;
+	struct ydoc_node *n = NULL;
+	struct frame *f;
+	bool is_str;
+	int r;
+
+	if (kind == YDOC_KIND_MAP) {
+		tag = ev->data.mapping_start.tag;
+		anchor = ev->data.mapping_start.anchor;
+	} else {
+		tag = ev->data.sequence_start.tag;
+		anchor = ev->data.sequence_start.anchor;
+	}
+	r = check_tag(b, &loc, tag, kind, &is_str);
+	if (r < 0)
+		return r;
+	if (b->depth == YDOC_MAX_DEPTH)
+		return too_deep(b, &loc);
+	r = node_new(b, &n, kind, &loc, false);
+	if (r < 0)
+		return r;
+	n->loc = loc;
+	f = &b->stack[b->depth++];
+	f->node = n;
+	f->anchor = NULL;
+	f->n = 0;
+	if (anchor)
+		return anchor_set(b, (const char *)anchor, n, true, &f->anchor);
+	return 0;
+}
+
+static int on_end(struct builder *b)
+{
+	struct frame *f = &b->stack[b->depth - 1];
+	struct anchor *a;
+	int r;
+
+	r = finish_collection(b, f);
+	if (r < 0)
+		return r;
+	b->depth--;
+	if (f->anchor) {
+		a = anchor_find(&b->anchors, f->anchor);
+		if (a && a->node == f->node)
+			a->open = false;
+	}
+	return add_child(b, f->node);
+}
+
+static int on_alias(struct builder *b, const yaml_event_t *ev)
+{
+	struct hn_loc loc = mark_loc(b, ev->start_mark);
+	const char *name = (const char *)ev->data.alias.anchor;
+	struct anchor *a = anchor_find(&b->anchors, name);
+	struct ydoc_node *n = NULL;
+	int r;
+
+	if (!a) {
+		r = report(b, &loc, "alias '*%s' has no anchor '&%s' before it", name, name);
+	} else if (a->open) {
+		r = report(b, &loc, "alias '*%s' is inside the node it refers to "
+			   "(recursive aliases are not supported)", name);
+	} else {
+		r = copy_node(b, &n, a->node, b->depth, &loc);
+		if (n)
+			n->loc = loc;
+	}
+	if (r < 0)
+		return r;
+	return add_child(b, n);
+}
+
+static int on_event(struct builder *b, const yaml_event_t *ev)
+{
+	switch (ev->type) {
+	case YAML_DOCUMENT_START_EVENT:
+		if (b->docs++ > 0) {
+			struct hn_loc loc = mark_loc(b, ev->start_mark);
+
+			return fail(b, &loc, "only one YAML document per file");
+		}
+		return 0;
+	case YAML_SCALAR_EVENT:
+		return on_scalar(b, ev);
+	case YAML_SEQUENCE_START_EVENT:
+		return on_start(b, ev, YDOC_KIND_SEQ);
+	case YAML_MAPPING_START_EVENT:
+		return on_start(b, ev, YDOC_KIND_MAP);
+	case YAML_SEQUENCE_END_EVENT:
+	case YAML_MAPPING_END_EVENT:
+		return on_end(b);
+	case YAML_ALIAS_EVENT:
+		return on_alias(b, ev);
+	case YAML_NO_EVENT:
+	case YAML_STREAM_START_EVENT:
+	case YAML_STREAM_END_EVENT:
+	case YAML_DOCUMENT_END_EVENT:
+		break;
+	}
+	return 0;
+}
+
+static int run(struct builder *b, yaml_parser_t *parser)
+{
+	yaml_event_t ev;
+	bool end;
+	int r;
+
+	for (;;) {
+		if (!yaml_parser_parse(parser, &ev))
+			return syntax_error(b, parser);
+		r = on_event(b, &ev);
+		end = ev.type == YAML_STREAM_END_EVENT;
+		yaml_event_delete(&ev);
+		if (r < 0 || end)
+			return r;
+	}
+}
+
+static int doc_new(struct ydoc **out, const char *file)
+{
+	struct arena *arena = arena_new();
+	struct ydoc *doc;
+
+	if (!arena)
+		return -ENOMEM;
+	doc = arena_alloc(arena, sizeof(*doc));
+	if (!doc || !(doc->file = arena_strdup(arena, file ? file : "<input>"))) {
+		arena_free(arena);
+		return -ENOMEM;
+	}
+	doc->arena = arena;
+	*out = doc;
+	return 0;
+}
+
+int ydoc_parse(struct ydoc **out, const char *file, const char *buf, size_t len,
+	       struct diag_list *diags)
+{
+	return ydoc_parse_limits(out, file, buf, len, NULL, diags);
+}
+
+int ydoc_parse_limits(struct ydoc **out, const char *file, const char *buf, size_t len,
+		      const struct ydoc_limits *limits, struct diag_list *diags)
+{
+	static const struct ydoc_limits defaults = YDOC_LIMITS_INIT;
+	struct builder b = { .diags = diags, .lim = limits ? *limits : defaults };
+	yaml_parser_t parser;
+	bool have_parser = false;
+	int r;
+
+	*out = NULL;
+	r = doc_new(&b.doc, file);
+	if (r < 0)
+		return r;
+	b.arena = b.doc->arena;
+	if (len > b.lim.max_bytes) {
+		struct hn_loc loc = { .file = b.doc->file };
+
+		r = fail(&b, &loc, "file is %zu bytes; the limit is %zu", len, b.lim.max_bytes);
+		goto out;
+	}
+	/* libyaml strips a byte order mark only when it guesses the encoding,
+	 * and guessing would also let UTF-16 in, whose reader offsets are not
+	 * byte offsets into `buf`. */
+	b.text = buf ? buf : "";
+	b.text_len = len;
+	if (len >= 3 && memcmp(buf, "\xef\xbb\xbf", 3) == 0) {
+		b.text += 3;
+		b.text_len -= 3;
+	}
+	if (!yaml_parser_initialize(&parser)) {
+		r = -ENOMEM;
+		goto out;
+	}
+	have_parser = true;
+	yaml_parser_set_encoding(&parser, YAML_UTF8_ENCODING);
+	yaml_parser_set_input_string(&parser, (const unsigned char *)b.text, b.text_len);
+	r = run(&b, &parser);
+	if (r == 0 && b.errors)
+		r = -EINVAL;
+	if (r < 0)
+		goto out;
+	/* "---" with nothing after it reads as one empty plain scalar; it is as
+	 * empty as a file with only comments. */
+	if (b.doc->root && ydoc_is_null(b.doc->root) && b.doc->root->len == 0)
+		b.doc->root = NULL;
+	*out = b.doc;
+	b.doc = NULL;
+out:
+	if (have_parser)
+		yaml_parser_delete(&parser);
+	for (size_t i = 0; i < YDOC_MAX_DEPTH; i++)
+		free(b.stack[i].kids);
+	free(b.anchors.v);
+	ydoc_free(b.doc);
+	return r;
+}
+
+struct ydoc *ydoc_free(struct ydoc *doc)
+{
+	/* The document lives in its own arena. */
+	if (doc)
+		arena_free(doc->arena);
+	return NULL;
+}
+
+struct ydoc_node *ydoc_map_get(const struct ydoc_node *map, const char *key)
+{
+	if (!map || map->kind != YDOC_KIND_MAP || !key)
+		return NULL;
+	for (size_t i = 0; i < map->n; i++)
+		if (strcmp(map->keys[i]->str, key) == 0)
+			return map->items[i];
+	return NULL;
+}
+
+bool ydoc_is_null(const struct ydoc_node *n)
+{
+	static const char *const nulls[] = { "", "~", "null", "Null", "NULL" };
+
+	if (!n || n->kind != YDOC_KIND_SCALAR || !n->plain)
+		return false;
+	for (size_t i = 0; i < sizeof(nulls) / sizeof(nulls[0]); i++)
+		if (strcmp(n->str, nulls[i]) == 0)
+			return true;
+	return false;
+}
