@@ -1,8 +1,15 @@
 /* source: where profile bytes come from, files or a git commit.
  *
  * Paths are repository-relative with '/' separators ("hosts/esx01.yaml").
- * A source never follows a path out of its root: absolute paths, ".." and
- * (for the file source) symlinks that leave the root are refused.
+ * A source never follows a path out of its root: absolute paths, empty, "."
+ * and ".." components and backslashes are refused with -EINVAL.  Symlinks
+ * are refused (-EINVAL) wherever they sit in the path, in both backends,
+ * even one that stays inside the root: git cannot follow a symlink entry, so
+ * refusing them on disk too makes a checkout read the same as its commit.
+ * Likewise a path through a regular file ("top.yaml/x") is -ENOENT in both.
+ *
+ * A source is not safe to use from several threads at once (the git backend
+ * caches directory trees as it reads).
  */
 #pragma once
 
@@ -10,31 +17,48 @@
 
 struct source;
 
-/* A file-system directory as the repository root. */
+/* A file-system directory as the repository root (the root itself may be a
+ * symlink).  -ENOENT, -ENOTDIR, -EACCES as open(2) reports them. */
 int source_open_dir(struct source **out, const char *root);
 
-/* A commit of a git repository (bare or not; the work tree is never read).
- * `ref` is anything git rev-parse accepts ("HEAD", "main", a sha, "v1^").
- * Errors: -ENOENT for a missing repository or ref, with a message in *errmsg
- * (malloc'd, caller frees), e.g. "ref 'nope' not found in /srv/profiles". */
+/* A commit of a git repository (bare or not; the work tree and the index
+ * are never read).  `repo` is the work tree, the .git directory or the bare
+ * repository itself; a directory inside a repository is not searched upward.
+ * `ref` is anything git rev-parse accepts ("HEAD", "main", a sha, "v1^"); it
+ * is resolved once, here.
+ * Errors, each with a message in *errmsg (malloc'd, caller frees; NULL on
+ * success or -ENOMEM; `errmsg` may be NULL when no message is wanted):
+ *   -ENOENT  missing repository: "cannot open git repository '/x': <libgit2>"
+ *            missing ref:        "ref 'nope' not found in repository '/x'"
+ *   -EINVAL  a ref naming no commit:
+ *            "ref 'HEAD^{tree}' in repository '/x' names a tree, not a commit",
+ *            an ambiguous or malformed ref, an empty repo or ref
+ *   -EACCES  repository owned by another user (libgit2's safe.directory check)
+ *   -EIO     anything else libgit2 reports (corrupt repository...) */
 int source_open_git(struct source **out, const char *repo, const char *ref, char **errmsg);
 
 /* Accepts NULL. Returns NULL. */
 struct source *source_free(struct source *src);
 
 /* Read a whole file.  *out is malloc'd and NUL-terminated (the NUL is not
- * counted in *len); the caller frees it.  Files over `max` bytes are refused
- * with -EFBIG before being read whole.  -ENOENT when absent, -EINVAL for a
- * path that escapes the root (absolute, "..", a symlink leaving the root),
- * -EISDIR for a directory. */
+ * counted in *len; len may be NULL); the caller frees it.  On failure *out
+ * is NULL and *len 0.  Files over `max` bytes are refused with -EFBIG before
+ * being read whole.  -ENOENT when absent, -EISDIR for a directory, -EINVAL
+ * for a path that escapes the root (absolute, "..", any symlink), a submodule
+ * or a special file (FIFO, device).  Otherwise -ENOMEM, -EIO (git) or the
+ * errno of a failing system call. */
 int source_read(struct source *src, const char *path, size_t max, char **out, size_t *len);
 
 /* The name used in diagnostics for a path: "hosts/x.yaml" for a directory
- * source, "REF:hosts/x.yaml" for git (REF as the user gave it).  Malloc'd. */
+ * source, "REF:hosts/x.yaml" for git (REF as the user gave it).  Malloc'd;
+ * NULL on ENOMEM. */
 char *source_display_name(struct source *src, const char *path);
 
-/* Host names from hosts/<name>.yaml (not subdirectories), sorted.  *out is a
- * malloc'd array of malloc'd strings; free with source_names_free(). */
+/* Host names from hosts/<name>.yaml (not subdirectories or submodules),
+ * sorted by strcmp.  Symlinks are listed, so reading them fails loudly rather
+ * than the host silently vanishing.  *out is a malloc'd array of malloc'd
+ * strings (NULL when there are none); free with source_names_free().  No
+ * hosts/ gives 0 names; hosts/ as a file -ENOTDIR, as a symlink -EINVAL. */
 int source_list_hosts(struct source *src, char ***out, size_t *n);
 void source_names_free(char **names, size_t n);
 

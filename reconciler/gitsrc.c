@@ -1,0 +1,419 @@
+/* gitsrc: a source reading one commit of a git repository through libgit2.
+ *
+ * The only file that includes <git2.h>: libgit2's codes and messages are
+ * translated to negative errno (and *errmsg) here.  Only objects reachable
+ * from the commit are read, never the work tree or the index, so what is
+ * validated or applied is exactly what was committed.
+ *
+ * The ref is resolved once, at open.  Reads then go through a small cache of
+ * parsed directory trees: libgit2 only caches trees under 4 KiB, so without
+ * it every read of hosts/<name>.yaml would inflate and parse a hosts/ tree of
+ * 10,000 entries again, and loading every host would cost O(hosts²).
+ */
+#include "source.h"
+#include "source-private.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <git2.h>
+
+/* Distinct directories a load touches (hosts/, groups/, ...) are few. */
+#define GITSRC_DIR_CACHE 8
+
+struct gitsrc_dir {
+	char *path;             /* "hosts", "a/b"; NULL for an empty slot */
+	git_tree *tree;
+};
+
+struct gitsrc {
+	struct source base;     /* first: a struct source * is a struct gitsrc * */
+	git_repository *repo;
+	git_odb *odb;
+	git_tree *root;         /* the commit's tree */
+	char *ref;              /* as the user gave it, for display names */
+	char id[GIT_OID_HEXSZ + 1];
+	struct gitsrc_dir dirs[GITSRC_DIR_CACHE];
+	unsigned next_dir;      /* round-robin victim */
+	bool initialized;       /* git_libgit2_init() succeeded */
+};
+
+static struct gitsrc *gitsrc_of(struct source *src)
+{
+	return (struct gitsrc *)src;
+}
+
+static int gitsrc_errno(int gerr)
+{
+	const git_error *e = git_error_last();
+
+	switch (gerr) {
+	case GIT_ENOTFOUND:
+	case GIT_EUNBORNBRANCH:
+		return -ENOENT;
+	case GIT_EAMBIGUOUS:
+	case GIT_EINVALIDSPEC:
+		return -EINVAL;
+	case GIT_EOWNER:
+		return -EACCES;
+	default:
+		return e && e->klass == GIT_ERROR_NOMEMORY ? -ENOMEM : -EIO;
+	}
+}
+
+static const char *gitsrc_errstr(void)
+{
+	const git_error *e = git_error_last();
+
+	return e && e->message ? e->message : "unknown error";
+}
+
+__attribute__((format(printf, 2, 3)))
+static void gitsrc_errmsg(char **errmsg, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!errmsg)
+		return;
+	va_start(ap, fmt);
+	if (vasprintf(errmsg, fmt, ap) < 0)
+		*errmsg = NULL;
+	va_end(ap);
+}
+
+/* The tree of directory `dir` (dirlen bytes, no trailing '/'), borrowed
+ * from the cache.  -ENOENT absent, -ENOTDIR a file on the way, -EINVAL a
+ * symlink or submodule on the way (the directory backend refuses symlinks
+ * too). */
+static int gitsrc_dir_get(struct gitsrc *g, const char *dir, size_t dirlen, const git_tree **out)
+{
+	struct gitsrc_dir *slot;
+	git_tree *owned = NULL;
+	const git_tree *cur = g->root;
+	char *copy, *comp, *slash;
+	int r = 0;
+
+	if (dirlen == 0) {
+		*out = g->root;
+		return 0;
+	}
+	for (size_t i = 0; i < GITSRC_DIR_CACHE; i++) {
+		slot = &g->dirs[i];
+		if (slot->path && strlen(slot->path) == dirlen && !memcmp(slot->path, dir, dirlen)) {
+			*out = slot->tree;
+			return 0;
+		}
+	}
+	copy = strndup(dir, dirlen);
+	if (!copy)
+		return -ENOMEM;
+	for (comp = copy; comp; comp = slash ? slash + 1 : NULL) {
+		const git_tree_entry *e;
+		git_tree *next;
+
+		slash = strchr(comp, '/');
+		if (slash)
+			*slash = '\0';
+		e = git_tree_entry_byname(cur, comp);
+		if (slash)
+			*slash = '/';   /* copy becomes the cache key */
+		if (!e) {
+			r = -ENOENT;
+			goto out;
+		}
+		switch (git_tree_entry_filemode(e)) {
+		case GIT_FILEMODE_TREE:
+			break;
+		case GIT_FILEMODE_BLOB:
+		case GIT_FILEMODE_BLOB_EXECUTABLE:
+			r = -ENOTDIR;
+			goto out;
+		case GIT_FILEMODE_LINK:
+		case GIT_FILEMODE_COMMIT:
+		case GIT_FILEMODE_UNREADABLE:
+		default:                /* a mode a newer git invents */
+			r = -EINVAL;
+			goto out;
+		}
+		r = git_tree_lookup(&next, g->repo, git_tree_entry_id(e));
+		if (r < 0) {
+			r = gitsrc_errno(r);
+			goto out;
+		}
+		git_tree_free(owned);
+		cur = owned = next;
+	}
+	slot = &g->dirs[g->next_dir];
+	g->next_dir = (g->next_dir + 1) % GITSRC_DIR_CACHE;
+	free(slot->path);
+	git_tree_free(slot->tree);
+	slot->path = copy;
+	slot->tree = owned;
+	*out = owned;
+	return 0;
+out:
+	git_tree_free(owned);
+	free(copy);
+	return r;
+}
+
+static int gitsrc_read(struct source *src, const char *path, size_t max, char **out, size_t *len)
+{
+	struct gitsrc *g = gitsrc_of(src);
+	const char *slash = strrchr(path, '/');
+	const char *base = slash ? slash + 1 : path;
+	const git_tree_entry *e;
+	const git_tree *dir;
+	git_blob *blob = NULL;
+	git_object_t type;
+	size_t size;
+	char *buf;
+	int r;
+
+	r = gitsrc_dir_get(g, path, slash ? (size_t)(slash - path) : 0, &dir);
+	if (r == -ENOTDIR)      /* "a/b" under a file "a": b is absent */
+		r = -ENOENT;
+	if (r < 0)
+		return r;
+	e = git_tree_entry_byname(dir, base);
+	if (!e)
+		return -ENOENT;
+	switch (git_tree_entry_filemode(e)) {
+	case GIT_FILEMODE_BLOB:
+	case GIT_FILEMODE_BLOB_EXECUTABLE:
+		break;
+	case GIT_FILEMODE_TREE:
+		return -EISDIR;
+	case GIT_FILEMODE_LINK:
+	case GIT_FILEMODE_COMMIT:
+	case GIT_FILEMODE_UNREADABLE:
+	default:
+		return -EINVAL;
+	}
+	/* The header gives the size without inflating the blob, so an
+	 * oversized one is refused before it is read whole. */
+	r = git_odb_read_header(&size, &type, g->odb, git_tree_entry_id(e));
+	if (r < 0)
+		return gitsrc_errno(r);
+	if (size > max)
+		return -EFBIG;
+	r = git_blob_lookup(&blob, g->repo, git_tree_entry_id(e));
+	if (r < 0)
+		return gitsrc_errno(r);
+	if (git_blob_rawsize(blob) > max) {
+		r = -EFBIG;
+		goto out;
+	}
+	size = (size_t)git_blob_rawsize(blob);
+	buf = malloc(size + 1);
+	if (!buf) {
+		r = -ENOMEM;
+		goto out;
+	}
+	if (size)
+		memcpy(buf, git_blob_rawcontent(blob), size);
+	buf[size] = '\0';
+	*out = buf;
+	*len = size;
+out:
+	git_blob_free(blob);
+	return r;
+}
+
+static char *gitsrc_display_name(struct source *src, const char *path)
+{
+	struct gitsrc *g = gitsrc_of(src);
+	char *s;
+
+	if (asprintf(&s, "%s:%s", g->ref, path) < 0)
+		return NULL;
+	return s;
+}
+
+static int gitsrc_list_hosts(struct source *src, struct source_names *names)
+{
+	struct gitsrc *g = gitsrc_of(src);
+	const git_tree *hosts;
+	size_t n;
+	int r;
+
+	r = gitsrc_dir_get(g, SOURCE_HOSTS_DIR, strlen(SOURCE_HOSTS_DIR), &hosts);
+	if (r == -ENOENT)
+		return 0;
+	if (r < 0)
+		return r;
+	n = git_tree_entrycount(hosts);
+	for (size_t i = 0; i < n; i++) {
+		const git_tree_entry *e = git_tree_entry_byindex(hosts, i);
+
+		switch (git_tree_entry_filemode(e)) {
+		case GIT_FILEMODE_TREE:
+		case GIT_FILEMODE_COMMIT:
+			continue;
+		case GIT_FILEMODE_BLOB:
+		case GIT_FILEMODE_BLOB_EXECUTABLE:
+		case GIT_FILEMODE_UNREADABLE:
+		case GIT_FILEMODE_LINK:
+		default:
+			/* Symlinks are listed, so reading them fails loudly
+			 * instead of a host silently vanishing. */
+			break;
+		}
+		r = source_names_add_host(names, git_tree_entry_name(e));
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+static const char *gitsrc_commit_id(const struct source *src)
+{
+	return ((const struct gitsrc *)src)->id;
+}
+
+static void gitsrc_free(struct source *src)
+{
+	struct gitsrc *g = gitsrc_of(src);
+	bool initialized = g->initialized;
+
+	for (size_t i = 0; i < GITSRC_DIR_CACHE; i++) {
+		free(g->dirs[i].path);
+		git_tree_free(g->dirs[i].tree);
+	}
+	git_tree_free(g->root);
+	git_odb_free(g->odb);
+	git_repository_free(g->repo);
+	free(g->ref);
+	free(g);
+	/* Last: the frees above still need the library. */
+	if (initialized)
+		git_libgit2_shutdown();
+}
+
+static const struct source_ops gitsrc_ops = {
+	.read = gitsrc_read,
+	.display_name = gitsrc_display_name,
+	.list_hosts = gitsrc_list_hosts,
+	.commit_id = gitsrc_commit_id,
+	.free = gitsrc_free,
+};
+
+/* Resolve g->ref to a commit and keep its tree. */
+static int gitsrc_resolve(struct gitsrc *g, const char *repo, char **errmsg)
+{
+	git_object *obj = NULL, *target = NULL;
+	const git_commit *commit;
+	git_object_t type;
+	int r;
+
+	r = git_revparse_single(&obj, g->repo, g->ref);
+	if (r == GIT_ENOTFOUND || r == GIT_EUNBORNBRANCH) {
+		gitsrc_errmsg(errmsg, "ref '%s' not found in repository '%s'", g->ref, repo);
+		return -ENOENT;
+	}
+	if (r == GIT_EAMBIGUOUS) {
+		gitsrc_errmsg(errmsg, "ref '%s' is ambiguous in repository '%s'", g->ref, repo);
+		return -EINVAL;
+	}
+	if (r == GIT_EINVALIDSPEC) {
+		gitsrc_errmsg(errmsg, "invalid ref '%s' in repository '%s': %s",
+			      g->ref, repo, gitsrc_errstr());
+		return -EINVAL;
+	}
+	if (r < 0) {
+		gitsrc_errmsg(errmsg, "cannot resolve ref '%s' in repository '%s': %s",
+			      g->ref, repo, gitsrc_errstr());
+		return gitsrc_errno(r);
+	}
+	type = git_object_type(obj);
+	if (type == GIT_OBJECT_TAG) {
+		r = git_tag_peel(&target, (const git_tag *)obj);
+		if (r < 0) {
+			gitsrc_errmsg(errmsg, "cannot peel tag '%s' in repository '%s': %s",
+				      g->ref, repo, gitsrc_errstr());
+			r = gitsrc_errno(r);
+			goto out;
+		}
+		type = git_object_type(target);
+	}
+	if (type != GIT_OBJECT_COMMIT) {
+		gitsrc_errmsg(errmsg, "ref '%s' in repository '%s' names a %s, not a commit",
+			      g->ref, repo, git_object_type2string(type));
+		r = -EINVAL;
+		goto out;
+	}
+	commit = (const git_commit *)(target ? target : obj);
+	r = git_commit_tree(&g->root, commit);
+	if (r < 0) {
+		gitsrc_errmsg(errmsg, "cannot read the tree of ref '%s' in repository '%s': %s",
+			      g->ref, repo, gitsrc_errstr());
+		r = gitsrc_errno(r);
+		goto out;
+	}
+	git_oid_tostr(g->id, sizeof(g->id), git_commit_id(commit));
+out:
+	git_object_free(target);
+	git_object_free(obj);
+	return r;
+}
+
+int source_open_git(struct source **out, const char *repo, const char *ref, char **errmsg)
+{
+	struct gitsrc *g;
+	int r;
+
+	*out = NULL;
+	if (errmsg)
+		*errmsg = NULL;
+	if (!repo || !*repo) {
+		gitsrc_errmsg(errmsg, "no git repository given");
+		return -EINVAL;
+	}
+	if (!ref || !*ref) {
+		gitsrc_errmsg(errmsg, "no ref given for repository '%s'", repo);
+		return -EINVAL;
+	}
+	g = calloc(1, sizeof(*g));
+	if (!g)
+		return -ENOMEM;
+	g->base.ops = &gitsrc_ops;
+	r = git_libgit2_init();
+	if (r < 0) {
+		gitsrc_errmsg(errmsg, "cannot initialize libgit2: %s", gitsrc_errstr());
+		r = gitsrc_errno(r);
+		goto fail;
+	}
+	g->initialized = true;
+	g->ref = strdup(ref);
+	if (!g->ref) {
+		r = -ENOMEM;
+		goto fail;
+	}
+	/* NO_SEARCH: `repo` must be the repository, not a directory inside
+	 * one, or paths would silently be relative to some parent. */
+	r = git_repository_open_ext(&g->repo, repo, GIT_REPOSITORY_OPEN_NO_SEARCH, NULL);
+	if (r < 0) {
+		gitsrc_errmsg(errmsg, "cannot open git repository '%s': %s", repo, gitsrc_errstr());
+		r = gitsrc_errno(r);
+		goto fail;
+	}
+	r = git_repository_odb(&g->odb, g->repo);
+	if (r < 0) {
+		gitsrc_errmsg(errmsg, "cannot open the object database of '%s': %s",
+			      repo, gitsrc_errstr());
+		r = gitsrc_errno(r);
+		goto fail;
+	}
+	r = gitsrc_resolve(g, repo, errmsg);
+	if (r < 0)
+		goto fail;
+	*out = &g->base;
+	return 0;
+fail:
+	gitsrc_free(&g->base);
+	return r;
+}
