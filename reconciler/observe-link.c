@@ -1,0 +1,132 @@
+#include "observe-private.h"
+
+#include <errno.h>
+#include <string.h>
+#include <linux/if.h>
+#include <linux/if_link.h>
+#include <linux/rtnetlink.h>
+
+static struct nla_policy link_policy[IFLA_MAX + 1] = {
+	[IFLA_IFNAME] = { .type = NLA_STRING },
+	[IFLA_MTU] = { .type = NLA_U32 },
+	[IFLA_OPERSTATE] = { .type = NLA_U8 },
+	[IFLA_MASTER] = { .type = NLA_U32 },
+	[IFLA_LINK] = { .type = NLA_U32 },
+	[IFLA_LINK_NETNSID] = { .type = NLA_S32 },
+	[IFLA_GROUP] = { .type = NLA_U32 },
+	[IFLA_IFALIAS] = { .type = NLA_STRING },
+	[IFLA_LINKINFO] = { .type = NLA_NESTED },
+};
+
+static struct nla_policy info_policy[IFLA_INFO_MAX + 1] = {
+	[IFLA_INFO_KIND] = { .type = NLA_STRING },
+	[IFLA_INFO_DATA] = { .type = NLA_NESTED },
+};
+
+#define LINK_MAX2(a, b) ((a) > (b) ? (a) : (b))
+#define LINK_DATA_MAX LINK_MAX2(IFLA_MACVLAN_MAX, LINK_MAX2(IFLA_VLAN_MAX, IFLA_VRF_MAX))
+
+/* The kind-specific values kobj_link keeps; other kinds' data is ignored. */
+static int link_parse_data(struct kobj_link *l, struct nlattr *data)
+{
+	struct nlattr *tb[LINK_DATA_MAX + 1];
+	static struct nla_policy vlan_policy[IFLA_VLAN_MAX + 1] = {
+		[IFLA_VLAN_ID] = { .type = NLA_U16 },
+	};
+	static struct nla_policy vrf_policy[IFLA_VRF_MAX + 1] = {
+		[IFLA_VRF_TABLE] = { .type = NLA_U32 },
+	};
+	static struct nla_policy macvlan_policy[IFLA_MACVLAN_MAX + 1] = {
+		[IFLA_MACVLAN_MODE] = { .type = NLA_U32 },
+	};
+
+	switch (l->kind) {
+	case KOBJ_LINK_KIND_VLAN:
+		if (nla_parse_nested(tb, IFLA_VLAN_MAX, data, vlan_policy) < 0)
+			return -EBADMSG;
+		if (tb[IFLA_VLAN_ID])
+			l->vlan_id = nla_get_u16(tb[IFLA_VLAN_ID]);
+		return 0;
+	case KOBJ_LINK_KIND_VRF:
+		if (nla_parse_nested(tb, IFLA_VRF_MAX, data, vrf_policy) < 0)
+			return -EBADMSG;
+		if (tb[IFLA_VRF_TABLE])
+			l->vrf_table = nla_get_u32(tb[IFLA_VRF_TABLE]);
+		return 0;
+	case KOBJ_LINK_KIND_MACVLAN:
+		if (nla_parse_nested(tb, IFLA_MACVLAN_MAX, data, macvlan_policy) < 0)
+			return -EBADMSG;
+		if (tb[IFLA_MACVLAN_MODE])
+			l->macvlan_mode = nla_get_u32(tb[IFLA_MACVLAN_MODE]);
+		return 0;
+	case KOBJ_LINK_KIND_DEVICE:
+	case KOBJ_LINK_KIND_VETH:
+	case KOBJ_LINK_KIND_BRIDGE:
+	case KOBJ_LINK_KIND_VXLAN:
+	case KOBJ_LINK_KIND_BOND:
+	case KOBJ_LINK_KIND_TUN:
+	case KOBJ_LINK_KIND_DUMMY:
+	case KOBJ_LINK_KIND_OTHER:
+	case KOBJ_LINK_KIND__MAX:
+		return 0;
+	}
+	return 0;
+}
+
+static int link_parse_info(struct kobj_link *l, struct nlattr *linkinfo)
+{
+	struct nlattr *tb[IFLA_INFO_MAX + 1];
+
+	if (nla_parse_nested(tb, IFLA_INFO_MAX, linkinfo, info_policy) < 0)
+		return -EBADMSG;
+	if (!tb[IFLA_INFO_KIND])
+		return 0;
+	observe_copy_str(l->kind_name, sizeof(l->kind_name), tb[IFLA_INFO_KIND]);
+	l->kind = (enum kobj_link_kind)kobj_link_kind_from_name(l->kind_name);
+	if (!tb[IFLA_INFO_DATA])
+		return 0;
+	return link_parse_data(l, tb[IFLA_INFO_DATA]);
+}
+
+int observe_parse_link(struct kobj_link *out, struct nlmsghdr *h)
+{
+	struct nlattr *tb[IFLA_MAX + 1];
+	const struct ifinfomsg *ifi;
+	struct kobj_link l = { .kind = KOBJ_LINK_KIND_DEVICE };
+	int r;
+
+	if (h->nlmsg_type != RTM_NEWLINK)
+		return 1;
+	if (nlmsg_parse(h, sizeof(*ifi), tb, IFLA_MAX, link_policy) < 0 || !tb[IFLA_IFNAME])
+		return -EBADMSG;
+	ifi = nlmsg_data(h);
+	l.ifindex = ifi->ifi_index;
+	l.admin_up = (ifi->ifi_flags & IFF_UP) != 0;
+	observe_copy_str(l.name, sizeof(l.name), tb[IFLA_IFNAME]);
+	if (tb[IFLA_MTU])
+		l.mtu = nla_get_u32(tb[IFLA_MTU]);
+	if (tb[IFLA_ADDRESS] && nla_len(tb[IFLA_ADDRESS]) == (int)sizeof(l.mac.b)) {
+		memcpy(l.mac.b, nla_data(tb[IFLA_ADDRESS]), sizeof(l.mac.b));
+		l.has_mac = true;
+	}
+	if (tb[IFLA_OPERSTATE])
+		l.operstate = nla_get_u8(tb[IFLA_OPERSTATE]);
+	if (tb[IFLA_MASTER])
+		l.master = (int)nla_get_u32(tb[IFLA_MASTER]);
+	/* An ifindex in another namespace would name the wrong local link. */
+	if (tb[IFLA_LINK] && !tb[IFLA_LINK_NETNSID])
+		l.link = (int)nla_get_u32(tb[IFLA_LINK]);
+	if (tb[IFLA_GROUP])
+		l.group = nla_get_u32(tb[IFLA_GROUP]);
+	if (tb[IFLA_IFALIAS])
+		observe_copy_str(l.alias, sizeof(l.alias), tb[IFLA_IFALIAS]);
+	if (tb[IFLA_LINKINFO]) {
+		r = link_parse_info(&l, tb[IFLA_LINKINFO]);
+		if (r < 0)
+			return r;
+	}
+	l.owned = l.group == KOBJ_LINK_GROUP &&
+		  strncmp(l.alias, KOBJ_ALIAS_PREFIX, strlen(KOBJ_ALIAS_PREFIX)) == 0;
+	*out = l;
+	return 0;
+}

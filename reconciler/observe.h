@@ -1,0 +1,57 @@
+/* observe: the kernel's current links, addresses, routes and rules as a kobj_set.
+ *
+ * One pass of raw rtnetlink dumps, each message parsed straight into the
+ * set's arrays (no libnl cache: its fixed-size hash makes a 100k-route dump
+ * quadratic).  Linear in the number of objects.
+ *
+ * Conventions of the observed values (the realizer must produce the same):
+ *  - links: kind DEVICE and kind_name "" when the kernel reports no
+ *    IFLA_INFO_KIND; `link` is 0 when IFLA_LINK names an ifindex in another
+ *    namespace (IFLA_LINK_NETNSID present), as a local ifindex would lie;
+ *  - addresses: IFA_LOCAL when present (the local end), else IFA_ADDRESS,
+ *    with the prefix length; flags from IFA_FLAGS (32 bits) when present;
+ *  - routes: IPv4 and IPv6 in every table; table from RTA_TABLE; dst always
+ *    carries the route's family (prefixlen 0 = default); RTM_F_CLONED
+ *    (cache/exception) entries are skipped; for a multipath route gateway and
+ *    oif are those of the first next hop;
+ *  - rules: IPv4 and IPv6; fwmark/fwmask are 0/0 without a mark match and
+ *    the mask is 0xffffffff when the kernel omits it (its default);
+ *  - owned: per kobj.h; an address is owned when IFA_PROTO is
+ *    KOBJ_RTPROT_HOSTNET, or when its link is owned and it is not
+ *    kernel-made (IFA_PROTO kernel-lo/ra/ll, or on kernels without IFA_PROTO
+ *    an IPv6 link-local or non-permanent address).
+ */
+#pragma once
+
+#include <stdint.h>
+
+#include "kobj.h"
+#include "nl.h"
+
+/* Reads every link, address, route and rule of the calling thread's network
+ * namespace into *out, which is cleared first on success and left untouched
+ * on failure (the caller owns it; kobj_set_clear()).  out->caps is left 0:
+ * see observe_caps().  A dump that the kernel flags inconsistent (objects
+ * changed while it ran) is retried a few times, then -EAGAIN.  Returns 0 or a
+ * negative errno with the message in hnl_errmsg(nl). */
+int observe_all(struct kobj_set *out, struct hnl *nl);
+
+/* Probes what the kernel can do (bits 1u << enum kobj_cap) by creating each
+ * link kind, a vlan-filtering bridge and a rule with FRA_PROTOCOL in a child
+ * process that unshare()s a fresh network namespace: the caller's namespace
+ * is never touched, and nothing is cached.  Macvlan and vlan are tried on a
+ * veth (else dummy) parent, so without either they count as absent.  Any
+ * failure to create counts as absent (unknown kinds fail with -EOPNOTSUPP).
+ * Needs CAP_SYS_ADMIN (for the unshare) and CAP_NET_ADMIN.  Returns 0, or a negative errno (-EPERM when
+ * the child may not unshare or create links). */
+int observe_caps(uint32_t *caps);
+
+/* Parsers for one dump message each, shared by observe_all() and by tests
+ * that feed hand-built messages.  Each fills *out (ownership included; an
+ * address's `owned` assumes a foreign link, observe_all() adds the link's
+ * part) and returns 0, 1 when the message is to be skipped (another type or
+ * family, a cloned route), or -EBADMSG when it is malformed. */
+int observe_parse_link(struct kobj_link *out, struct nlmsghdr *h);
+int observe_parse_addr(struct kobj_addr *out, struct nlmsghdr *h);
+int observe_parse_route(struct kobj_route *out, struct nlmsghdr *h);
+int observe_parse_rule(struct kobj_rule *out, struct nlmsghdr *h);
