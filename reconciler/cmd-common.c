@@ -4,6 +4,8 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "nl.h"
+#include "observe.h"
 
 static bool same_diag(const struct diag *a, const struct diag *b)
 {
@@ -37,4 +39,21 @@ void cmd_fail(const char *cmd, const char *fmt, ...)
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
 	fputc('\n', stderr);
+}
+
+int cmd_read_kernel(const char *cmd, struct kobj_set *out)
+{
+	struct hnl *nl = NULL;
+	int r = hnl_open(&nl);
+
+	if (r < 0) {
+		cmd_fail(cmd, "cannot open a netlink socket: %s", strerror(-r));
+		return r;
+	}
+	r = observe_all(out, nl);
+	if (r < 0)
+		cmd_fail(cmd, "cannot read the kernel's network state: %s%s%s", strerror(-r),
+			 *hnl_errmsg(nl) ? ": " : "", hnl_errmsg(nl));
+	hnl_close(nl);
+	return r;
 }

@@ -18,11 +18,16 @@ struct cmd {
 	const char *summary;  /* one line: what it does */
 };
 
+struct kobj_set;
+
 int cmd_validate(int argc, char **argv);
+int cmd_show(int argc, char **argv);
 
 /* Prints diagnostics to stderr sorted by position, each once (a fragment
  * shared by many hosts reports its problems a single time). */
 void cmd_print_diags(struct diag_list *diags);
+/* Observes this network namespace into *out; prints the failure. */
+int cmd_read_kernel(const char *cmd, struct kobj_set *out);
 /* "hostnet validate: message" on stderr. */
 __attribute__((format(printf, 2, 3)))
 void cmd_fail(const char *cmd, const char *fmt, ...);

@@ -7,6 +7,8 @@
 static const struct cmd cmd_table[] = {
 	{ "validate", cmd_validate, "[--repo PATH [--ref REF] [--host H]...] [FILE...]",
 	  "check host profiles; errors as FILE:LINE:COLUMN" },
+	{ "show", cmd_show, "adapters|interfaces|addresses|routes|stacks [--json]",
+	  "the host as the kernel has it now" },
 };
 static const unsigned cmd_table_len = sizeof(cmd_table) / sizeof(cmd_table[0]);
 

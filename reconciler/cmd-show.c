@@ -1,0 +1,308 @@
+/* hostnet show: the observed host, in the views esxcli gives an ESXi admin
+ * (network ip interface list, ipv4 get, route ipv4 list, netstack list). */
+#include <errno.h>
+#include <getopt.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "cmd.h"
+#include "kobj-fmt.h"
+#include "kobj.h"
+#include "profile.h"
+#include "table.h"
+#include "view.h"
+
+struct show_out {
+	struct table *t;   /* text */
+	json_t *j;         /* --json: an array of objects */
+	bool failed;
+};
+
+static const char *link_name(const struct view *v, int ifindex)
+{
+	const struct kobj_link *l = ifindex ? view_link(v, ifindex) : NULL;
+
+	return l ? l->name : NULL;
+}
+
+static const char *fmt_addr(const struct hn_addr *a, bool prefix, char *buf)
+{
+	return a->family ? addr_format(a, prefix, buf, ADDR_STRLEN) : NULL;
+}
+
+static json_t *jstr(const char *s)
+{
+	return s ? json_string(s) : json_null();
+}
+
+/* Adds one record: text cells, and the same values as a JSON object whose
+ * keys are the lower-case headers. */
+static void emit(struct show_out *o, const char *const *keys, const char *const *cells,
+		 json_t *extra)
+{
+	if (o->j) {
+		json_t *obj = json_object();
+
+		/* Columns in table order as strings, then typed values (numbers,
+		 * booleans) replace theirs in place. */
+		for (size_t i = 0; obj && keys[i]; i++)
+			if (json_object_set_new(obj, keys[i], jstr(cells[i])) < 0)
+				o->failed = true;
+		if (extra && obj && json_object_update(obj, extra) < 0)
+			o->failed = true;
+		json_decref(extra);
+		if (!obj || json_array_append_new(o->j, obj) < 0)
+			o->failed = true;
+		return;
+	}
+	json_decref(extra);
+	if (table_add(o->t, cells) < 0)
+		o->failed = true;
+}
+
+static void services_text(uint32_t services, char *buf, size_t size)
+{
+	buf[0] = '\0';
+	for (int s = 0; s < PROFILE_SERVICE__MAX; s++) {
+		if (!(services & (1u << s)))
+			continue;
+		if (buf[0])
+			strncat(buf, ",", size - strlen(buf) - 1);
+		strncat(buf, profile_service_name((enum profile_service)s), size - strlen(buf) - 1);
+	}
+}
+
+static void show_adapters(struct show_out *o, const struct view *v)
+{
+	static const char *const keys[] = {
+		"name", "enabled", "oper", "mtu", "mac", "switch", "stack", "services", NULL,
+	};
+
+	for (size_t i = 0; i < v->n_adapters; i++) {
+		const struct view_adapter *a = &v->adapters[i];
+		char mac[ADDR_MAC_STRLEN], mtu[16], svc[256];
+		json_t *extra = NULL;
+
+		snprintf(mtu, sizeof(mtu), "%u", a->link->mtu);
+		services_text(a->mark.services, svc, sizeof(svc));
+		const char *cells[] = {
+			a->link->name, a->link->admin_up ? "true" : "false",
+			kobj_fmt_operstate(a->link->operstate), mtu,
+			a->link->has_mac ? addr_format_mac(&a->link->mac, mac, sizeof(mac)) : NULL,
+			a->sw ? a->sw->name : a->uplink ? a->uplink->name : NULL, a->stack, svc,
+		};
+		if (o->j) {
+			json_t *sv = json_array();
+
+			extra = json_pack("{s:b,s:I,s:o*}", "enabled", a->link->admin_up, "mtu",
+					  (json_int_t)a->link->mtu, "table",
+					  a->table ? json_integer(a->table) : NULL);
+			for (int s = 0; sv && s < PROFILE_SERVICE__MAX; s++)
+				if (a->mark.services & (1u << s))
+					json_array_append_new(sv, json_string(profile_service_name(s)));
+			if (!extra || !sv || json_object_set_new(extra, "services", sv) < 0)
+				o->failed = true;
+		}
+		emit(o, keys, cells, extra);
+	}
+}
+
+static void show_interfaces(struct show_out *o, const struct view *v)
+{
+	static const char *const keys[] = {
+		"name", "index", "kind", "enabled", "oper", "mtu", "mac", "master", "owned", "alias", NULL,
+	};
+
+	for (size_t i = 0; i < v->set->n_links; i++) {
+		const struct kobj_link *l = v->by_index[i];
+		char idx[16], mtu[16], mac[ADDR_MAC_STRLEN];
+		json_t *extra = NULL;
+		const char *cells[] = {
+			l->name, idx, l->kind == KOBJ_LINK_KIND_OTHER ? l->kind_name
+								       : kobj_link_kind_name(l->kind),
+			l->admin_up ? "true" : "false", kobj_fmt_operstate(l->operstate), mtu,
+			l->has_mac ? addr_format_mac(&l->mac, mac, sizeof(mac)) : NULL,
+			link_name(v, l->master), l->owned ? "yes" : "no", l->alias[0] ? l->alias : NULL,
+		};
+
+		snprintf(idx, sizeof(idx), "%d", l->ifindex);
+		snprintf(mtu, sizeof(mtu), "%u", l->mtu);
+		if (o->j)
+			extra = json_pack("{s:i,s:b,s:I,s:b,s:I}", "index", l->ifindex, "enabled",
+					  l->admin_up, "mtu", (json_int_t)l->mtu, "owned", l->owned,
+					  "group", (json_int_t)l->group);
+		emit(o, keys, cells, extra);
+	}
+}
+
+static void show_addresses(struct show_out *o, const struct view *v)
+{
+	static const char *const keys[] = { "interface", "family", "address", "scope", "owned", NULL };
+
+	for (size_t i = 0; i < v->set->n_addrs; i++) {
+		const struct kobj_addr *a = &v->set->addrs[i];
+		char buf[ADDR_STRLEN], scope[KOBJ_FMT_LEN];
+		json_t *extra = NULL;
+		const char *cells[] = {
+			link_name(v, a->ifindex), a->addr.family == AF_INET6 ? "ipv6" : "ipv4",
+			addr_format(&a->addr, true, buf, sizeof(buf)), kobj_fmt_scope(a->scope, scope),
+			a->owned ? "yes" : "no",
+		};
+
+		if (o->j)
+			extra = json_pack("{s:b}", "owned", a->owned);
+		emit(o, keys, cells, extra);
+	}
+}
+
+static void show_routes(struct show_out *o, const struct view *v)
+{
+	static const char *const keys[] = {
+		"table", "destination", "gateway", "interface", "metric", "protocol", "scope",
+		"type", "source", "owned", NULL,
+	};
+
+	for (size_t i = 0; i < v->set->n_routes; i++) {
+		const struct kobj_route *r = &v->set->routes[i];
+		char table[KOBJ_FMT_LEN], dst[ADDR_STRLEN], gw[ADDR_STRLEN], src[ADDR_STRLEN];
+		char metric[16], proto[KOBJ_FMT_LEN], scope[KOBJ_FMT_LEN], type[KOBJ_FMT_LEN];
+		json_t *extra = NULL;
+		const char *cells[] = {
+			kobj_fmt_table(r->table, table),
+			r->dst.prefixlen ? addr_format(&r->dst, true, dst, sizeof(dst)) : "default",
+			fmt_addr(&r->gateway, false, gw), link_name(v, r->oif), metric,
+			kobj_fmt_protocol(r->protocol, proto), kobj_fmt_scope(r->scope, scope),
+			kobj_fmt_route_type(r->type, type), fmt_addr(&r->prefsrc, false, src),
+			r->owned ? "yes" : "no",
+		};
+
+		snprintf(metric, sizeof(metric), "%u", r->metric);
+		if (o->j) {
+			extra = json_pack("{s:I,s:I,s:b,s:s}", "table", (json_int_t)r->table, "metric",
+					  (json_int_t)r->metric, "owned", r->owned, "family",
+					  r->family == AF_INET6 ? "ipv6" : "ipv4");
+			if (extra && !r->dst.prefixlen)
+				json_object_set_new(extra, "destination",
+						    json_string(addr_format(&r->dst, true, dst, sizeof(dst))));
+		}
+		emit(o, keys, cells, extra);
+	}
+}
+
+static void show_stacks(struct show_out *o, const struct view *v)
+{
+	static const char *const keys[] = { "stack", "table", "adapters", "gateway4", "gateway6", NULL };
+
+	for (size_t i = 0; i < v->n_stacks; i++) {
+		const struct view_stack *s = &v->stacks[i];
+		char table[KOBJ_FMT_LEN], n[16], g4[ADDR_STRLEN], g6[ADDR_STRLEN];
+		json_t *extra = NULL;
+		const char *cells[] = {
+			s->name, s->table ? kobj_fmt_table(s->table, table) : NULL, n,
+			s->gw4 ? fmt_addr(&s->gw4->gateway, false, g4) : NULL,
+			s->gw6 ? fmt_addr(&s->gw6->gateway, false, g6) : NULL,
+		};
+
+		snprintf(n, sizeof(n), "%zu", s->n_adapters);
+		if (o->j)
+			extra = json_pack("{s:o*,s:I}", "table", s->table ? json_integer(s->table) : NULL,
+					  "adapters", (json_int_t)s->n_adapters);
+		emit(o, keys, cells, extra);
+	}
+}
+
+static const struct {
+	const char *name;
+	void (*fn)(struct show_out *o, const struct view *v);
+	const char *const *headers;
+} views[] = {
+	{ "adapters", show_adapters,
+	  (const char *const[]){ "NAME", "ENABLED", "OPER", "MTU", "MAC", "SWITCH", "STACK", "SERVICES", NULL } },
+	{ "interfaces", show_interfaces,
+	  (const char *const[]){ "NAME", "INDEX", "KIND", "ENABLED", "OPER", "MTU", "MAC", "MASTER", "OWNED", "ALIAS", NULL } },
+	{ "addresses", show_addresses,
+	  (const char *const[]){ "INTERFACE", "FAMILY", "ADDRESS", "SCOPE", "OWNED", NULL } },
+	{ "routes", show_routes,
+	  (const char *const[]){ "TABLE", "DESTINATION", "GATEWAY", "INTERFACE", "METRIC", "PROTOCOL", "SCOPE", "TYPE", "SOURCE", "OWNED", NULL } },
+	{ "stacks", show_stacks,
+	  (const char *const[]){ "STACK", "TABLE", "ADAPTERS", "GATEWAY4", "GATEWAY6", NULL } },
+};
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: hostnet show adapters|interfaces|addresses|routes|stacks [--json]\n"
+		   "\nThe host as the kernel has it now (nothing is changed):\n"
+		   "  adapters    VMkernel adapters hostnet manages, with switch, stack, services\n"
+		   "  interfaces  every link; OWNED marks hostnet's\n"
+		   "  addresses   IPv4 and IPv6 addresses\n"
+		   "  routes      routes of every table, IPv4 and IPv6\n"
+		   "  stacks      TCP/IP stacks: table, adapters, default gateways\n"
+		   "  --json      one JSON array of objects, for scripts\n");
+}
+
+int cmd_show(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	struct kobj_set set = { 0 };
+	struct view v = { 0 };
+	struct show_out o = { 0 };
+	bool json = false;
+	int c, which = -1, rc = CMD_EXIT_ERROR;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'j': json = true; break;
+		case 'h': usage(stdout); return CMD_EXIT_OK;
+		default: usage(stderr); return CMD_EXIT_ERROR;
+		}
+	}
+	if (optind + 1 != argc) {
+		usage(stderr);
+		return CMD_EXIT_ERROR;
+	}
+	for (size_t i = 0; i < sizeof(views) / sizeof(*views); i++)
+		if (strcmp(argv[optind], views[i].name) == 0)
+			which = (int)i;
+	if (which < 0) {
+		cmd_fail("show", "unknown view '%s' (adapters, interfaces, addresses, routes, stacks)",
+			 argv[optind]);
+		return CMD_EXIT_ERROR;
+	}
+	if (cmd_read_kernel("show", &set) < 0)
+		goto out;
+	if (view_build(&v, &set) < 0)
+		goto oom;
+	if (json)
+		o.j = json_array();
+	else
+		o.t = table_new(views[which].headers);
+	if (!o.j && !o.t)
+		goto oom;
+	views[which].fn(&o, &v);
+	if (o.failed)
+		goto oom;
+	if (o.j) {
+		if (json_dumpf(o.j, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER) < 0)
+			goto oom;
+		fputc('\n', stdout);
+	} else {
+		table_print(o.t, stdout);
+	}
+	rc = CMD_EXIT_OK;
+	goto out;
+oom:
+	cmd_fail("show", "out of memory");
+out:
+	json_decref(o.j);
+	table_free(o.t);
+	view_clear(&v);
+	kobj_set_clear(&set);
+	return rc;
+}
