@@ -1,0 +1,235 @@
+/* store: the state database (SQLite) of snapshots, generations and drift.
+ *
+ * One file, by default /var/lib/hostnet/state.db (the caller picks the path),
+ * records what hostnet observed (snapshots of kernel objects), what it did
+ * (generations) and what it found changed behind its back (drift reports).
+ *
+ * Concurrency: a store opened with STORE_WRITE holds an exclusive lock (flock
+ * on PATH.lock) until store_close(), so two hostnet processes that change
+ * state never interleave; STORE_READONLY takes no lock and sees committed
+ * data only (WAL mode).
+ *
+ * Errors: every fallible function returns 0 (or a count) on success and a
+ * negative errno on failure.  When `errmsg` is not NULL and *errmsg is NULL,
+ * a failure stores there a malloc'd, user-facing message (the caller frees
+ * it; the first message set wins).  Codes a caller may want to handle:
+ *   -ENOENT  no such database, snapshot or generation,
+ *   -EBUSY   the write lock is held by another process past the timeout,
+ *   -EPROTO  the database has a newer schema than this hostnet,
+ *   -EROFS   writing through a read-only store, or migrations pending,
+ *   -EINVAL  bad argument, or a file that is not a hostnet database,
+ *   -EUCLEAN the database is damaged (integrity or content checks failed).
+ *
+ * No function prints.  Strings returned inside structs are malloc'd and owned
+ * by the struct; free them with the matching _clear() function.
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "kobj.h"
+
+struct store;
+
+enum store_open_flags {
+	STORE_READONLY = 1u << 0,  /* no lock, no writes; refuses pending migrations */
+	STORE_WRITE    = 1u << 1,  /* exclusive lock; creates and migrates */
+};
+
+struct store_open_opts {
+	/* How long STORE_WRITE waits for the lock; 0 = try once. */
+	unsigned lock_timeout_ms;
+};
+#define STORE_LOCK_TIMEOUT_MS_DEFAULT 5000u
+#define STORE_OPEN_OPTS_INIT { .lock_timeout_ms = STORE_LOCK_TIMEOUT_MS_DEFAULT }
+
+/* Open (STORE_WRITE: create if missing) the database at `path`.
+ *
+ * STORE_WRITE creates missing parent directories with mode 0700, the database
+ * and PATH.lock with mode 0600 (whatever the umask), takes the lock (waiting
+ * up to opts->lock_timeout_ms), switches to WAL and runs pending migrations,
+ * each in one transaction.  STORE_READONLY fails with -ENOENT for a missing
+ * file and -EROFS when migrations are pending.  opts may be NULL (defaults).
+ * Exactly one of the two flags must be given.  On success *out is the caller's,
+ * to be freed with store_close(). */
+int store_open(struct store **out, const char *path, unsigned flags,
+	       const struct store_open_opts *opts, char **errmsg);
+
+/* Closes the database and releases the lock.  Accepts NULL.  Returns NULL. */
+struct store *store_close(struct store *st);
+
+/* The path given to store_open() (owned by the store). */
+const char *store_path(const struct store *st);
+/* Schema version now, and as found at open (0 for a new file); they differ
+ * when this open ran migrations. */
+unsigned store_schema_version(const struct store *st);
+unsigned store_schema_version_found(const struct store *st);
+/* The newest schema version this build knows. */
+unsigned store_schema_version_latest(void);
+
+/* PRAGMA integrity_check and foreign_key_check.  0 when the database is
+ * sound, -EUCLEAN with the first problems in *errmsg otherwise. */
+int store_check(struct store *st, char **errmsg);
+
+/* --- snapshots --------------------------------------------------------- */
+
+struct store_snapshot_info {
+	int64_t id;
+	int64_t taken_at_ms;       /* unix ms */
+	char *host;
+	uint32_t caps;             /* bits of enum kobj_cap */
+	char *kernel_release;      /* NULL = unknown */
+	size_t n_links, n_addrs, n_routes, n_rules;
+};
+/* Frees the strings and zeroes *info.  Accepts NULL. */
+void store_snapshot_info_clear(struct store_snapshot_info *info);
+
+/* Record `set` (including set->caps) as a new snapshot of `host`, taken now,
+ * in one transaction.  kernel_release may be NULL.  Every address must be
+ * canonical (family 0 all zero; AF_INET/AF_INET6 with a valid prefix length
+ * and zero unused bytes), so what is saved loads back identically; -EINVAL
+ * otherwise, naming the object. */
+int store_snapshot_save(int64_t *out_id, struct store *st, const char *host,
+			const char *kernel_release, const struct kobj_set *set,
+			char **errmsg);
+
+/* Load snapshot `id`, objects in saved order, set->caps included.  On success
+ * *out is written (not read or freed first) and the caller frees it with
+ * kobj_set_clear(); info may be NULL, otherwise it is written too and the
+ * caller clears it.  Neither is touched on failure.  -ENOENT when there is no
+ * such snapshot, -EUCLEAN when its rows are out of range or missing. */
+int store_snapshot_load(struct kobj_set *out, struct store_snapshot_info *info,
+			struct store *st, int64_t id, char **errmsg);
+
+/* The newest snapshot of `host`; -ENOENT when there is none. */
+int store_snapshot_latest(int64_t *out_id, struct store *st, const char *host,
+			  char **errmsg);
+
+/* Delete the snapshots of `host` except the newest `keep` and those the last
+ * applied generation of `host` refers to (its rollback base).  Returns the
+ * number deleted. */
+int store_snapshot_prune(struct store *st, const char *host, size_t keep, char **errmsg);
+
+/* --- generations ------------------------------------------------------- */
+
+enum store_result {
+	STORE_RESULT_PENDING,      /* begun, not finished (or the process died) */
+	STORE_RESULT_APPLIED,      /* every action succeeded */
+	STORE_RESULT_FAILED,       /* an action failed; no rollback was done */
+	STORE_RESULT_ROLLED_BACK,  /* an action failed and the changes were undone */
+	STORE_RESULT__MAX,
+};
+/* "pending", "applied", "failed", "rolled-back". */
+const char *store_result_name(enum store_result r);
+/* The enum for a name, or -EINVAL. */
+int store_result_from_name(const char *name);
+
+struct store_generation {
+	int64_t id;
+	int64_t started_at_ms;
+	int64_t finished_at_ms;    /* 0 while pending */
+	char *host;
+	char *commit_id;           /* NULL for a directory source */
+	char *profile_hash;        /* NULL = unknown */
+	char *plan;                /* NULL = none (and NULL in history listings) */
+	size_t n_actions;
+	enum store_result result;
+	int64_t snapshot_before;   /* 0 = none, or pruned */
+	int64_t snapshot_after;    /* 0 = none, or pruned */
+	char *error;               /* NULL = none */
+	char *timings;             /* JSON object text, NULL = none */
+};
+/* Frees the strings and zeroes *g.  Accepts NULL. */
+void store_generation_clear(struct store_generation *g);
+
+/* What is known when a generation starts.  Strings are borrowed. */
+struct store_generation_start {
+	const char *host;          /* required */
+	const char *commit_id;     /* NULL = directory source */
+	const char *profile_hash;  /* NULL = unknown */
+	const char *plan;          /* NULL = none */
+	size_t n_actions;
+	int64_t snapshot_before;   /* 0 = none */
+};
+
+/* How it ended.  Strings are borrowed. */
+struct store_generation_end {
+	enum store_result result;  /* APPLIED, FAILED or ROLLED_BACK */
+	int64_t snapshot_after;    /* 0 = none */
+	const char *error;         /* NULL = none */
+	const char *timings;       /* JSON object text, NULL = none */
+};
+
+/* Insert a pending generation, started now. */
+int store_generation_begin(int64_t *out_id, struct store *st,
+			   const struct store_generation_start *g, char **errmsg);
+/* Finish pending generation `id`: -ENOENT when absent, -EALREADY when it is
+ * not pending, -EINVAL for result PENDING. */
+int store_generation_finish(struct store *st, int64_t id,
+			    const struct store_generation_end *e, char **errmsg);
+/* Mark every pending generation as failed ("interrupted").  Holding the write
+ * lock proves their processes are gone, so call this after store_open() with
+ * STORE_WRITE; returns how many there were (the caller may warn that kernel
+ * state may be half-applied). */
+int store_generation_reap_interrupted(struct store *st, char **errmsg);
+
+/* Generation `id`, or -ENOENT.  The caller clears *out. */
+int store_generation_get(struct store_generation *out, struct store *st, int64_t id,
+			 char **errmsg);
+/* The newest applied generation of `host`, or -ENOENT.  The caller clears *out. */
+int store_generation_last_applied(struct store_generation *out, struct store *st,
+				  const char *host, char **errmsg);
+
+/* --- drift reports ----------------------------------------------------- */
+
+struct store_drift {
+	int64_t id;
+	int64_t taken_at_ms;
+	char *host;
+	int64_t generation_id;     /* 0 = none */
+	int64_t snapshot_id;       /* 0 = none, or pruned */
+	size_t count;              /* number of differences */
+	char *report;              /* JSON; NULL in history listings */
+};
+/* Frees the strings and zeroes *d.  Accepts NULL. */
+void store_drift_clear(struct store_drift *d);
+
+/* Record a drift report of `host`, taken now.  generation_id and snapshot_id
+ * may be 0 (none); report is JSON text (required). */
+int store_drift_add(int64_t *out_id, struct store *st, const char *host,
+		    int64_t generation_id, int64_t snapshot_id, size_t count,
+		    const char *report, char **errmsg);
+/* Drift report `id`, or -ENOENT.  The caller clears *out. */
+int store_drift_get(struct store_drift *out, struct store *st, int64_t id, char **errmsg);
+
+/* --- history ----------------------------------------------------------- */
+
+enum store_entry_kind {
+	STORE_ENTRY_SNAPSHOT,      /* .snapshot is set */
+	STORE_ENTRY_GENERATION,    /* .generation is set (plan NULL) */
+	STORE_ENTRY_DRIFT,         /* .drift is set (report NULL) */
+	STORE_ENTRY__MAX,
+};
+/* "snapshot", "generation", "drift". */
+const char *store_entry_kind_name(enum store_entry_kind k);
+
+struct store_entry {
+	enum store_entry_kind kind;
+	int64_t at_ms;             /* taken_at, or a generation's started_at */
+	union {
+		struct store_snapshot_info snapshot;
+		struct store_generation generation;
+		struct store_drift drift;
+	};
+};
+
+/* The newest `limit` (0 = all) snapshots, generations and drift reports of
+ * `host` (NULL = every host) merged, newest first (by time, then id).  Bulky texts
+ * (plans, reports) are left out; use the _get functions.  *out is a malloc'd
+ * array (NULL when empty) freed with store_entries_free(). */
+int store_history(struct store_entry **out, size_t *n_out, struct store *st,
+		  const char *host, size_t limit, char **errmsg);
+/* Frees the entries and the array.  Accepts NULL. */
+void store_entries_free(struct store_entry *v, size_t n);
