@@ -1,3 +1,4 @@
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -6,6 +7,8 @@
 #include "cmd.h"
 #include "nl.h"
 #include "observe.h"
+#include "store.h"
+#include <unistd.h>
 
 static bool same_diag(const struct diag *a, const struct diag *b)
 {
@@ -56,4 +59,52 @@ int cmd_read_kernel(const char *cmd, struct kobj_set *out)
 			 *hnl_errmsg(nl) ? ": " : "", hnl_errmsg(nl));
 	hnl_close(nl);
 	return r;
+}
+
+const char *cmd_state_path(const struct cmd_state_opts *o)
+{
+	const char *env = getenv("HOSTNET_STATE");
+
+	if (o->path)
+		return o->path;
+	return env && *env ? env : CMD_STATE_DEFAULT;
+}
+
+int cmd_parse_seconds(const char *s, unsigned *ms)
+{
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(s, &end);
+	if (errno || end == s || *end || v < 0 || v > 86400)
+		return -EINVAL;
+	*ms = (unsigned)(v * 1000 + 0.5);
+	return 0;
+}
+
+struct store *cmd_open_state(const char *cmd, const struct cmd_state_opts *o, unsigned flags)
+{
+	struct store_open_opts so = STORE_OPEN_OPTS_INIT;
+	struct store *st = NULL;
+	char *err = NULL;
+	int r;
+
+	so.lock_timeout_ms = o->lock_timeout_ms;
+	r = store_open(&st, cmd_state_path(o), flags, &so, &err);
+	if (r < 0)
+		cmd_fail(cmd, "%s", err ? err : strerror(-r));
+	free(err);
+	return st;
+}
+
+const char *cmd_default_host(void)
+{
+	static char name[256];
+
+	if (gethostname(name, sizeof(name) - 1) < 0 || !name[0])
+		snprintf(name, sizeof(name), "localhost");
+	/* The short name: profiles are hosts/<short>.yaml. */
+	name[strcspn(name, ".")] = '\0';
+	return name;
 }

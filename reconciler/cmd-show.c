@@ -4,6 +4,7 @@
 #include <getopt.h>
 #include <jansson.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 
@@ -11,6 +12,7 @@
 #include "kobj-fmt.h"
 #include "kobj.h"
 #include "profile.h"
+#include "store.h"
 #include "table.h"
 #include "view.h"
 
@@ -230,28 +232,57 @@ static const struct {
 	  (const char *const[]){ "STACK", "TABLE", "ADAPTERS", "GATEWAY4", "GATEWAY6", NULL } },
 };
 
+/* A recorded snapshot instead of the kernel: what the host had then. */
+static int load_snapshot(struct kobj_set *out, const struct cmd_state_opts *so, const char *arg)
+{
+	struct store *st;
+	char *end, *err = NULL;
+	long long id = strtoll(arg, &end, 10);
+	int r;
+
+	if (!*arg || *end || id <= 0) {
+		cmd_fail("show", "--snapshot: '%s' is not a snapshot id", arg);
+		return -EINVAL;
+	}
+	st = cmd_open_state("show", so, STORE_READONLY);
+	if (!st)
+		return -EIO;
+	r = store_snapshot_load(out, NULL, st, id, &err);
+	if (r < 0)
+		cmd_fail("show", "%s", err ? err : strerror(-r));
+	free(err);
+	store_close(st);
+	return r;
+}
+
 static void usage(FILE *f)
 {
 	fprintf(f, "usage: hostnet show adapters|interfaces|addresses|routes|stacks [--json]\n"
+		   "                    [--snapshot ID [--state PATH]]\n"
 		   "\nThe host as the kernel has it now (nothing is changed):\n"
 		   "  adapters    VMkernel adapters hostnet manages, with switch, stack, services\n"
 		   "  interfaces  every link; OWNED marks hostnet's\n"
 		   "  addresses   IPv4 and IPv6 addresses\n"
 		   "  routes      routes of every table, IPv4 and IPv6\n"
 		   "  stacks      TCP/IP stacks: table, adapters, default gateways\n"
-		   "  --json      one JSON array of objects, for scripts\n");
+		   "  --json      one JSON array of objects, for scripts\n"
+		   "  --snapshot ID  show a snapshot recorded by 'hostnet observe' instead\n");
 }
 
 int cmd_show(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "json", no_argument, NULL, 'j' },
+		{ "snapshot", required_argument, NULL, 'S' },
+		{ "state", required_argument, NULL, 's' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
 	struct kobj_set set = { 0 };
 	struct view v = { 0 };
 	struct show_out o = { 0 };
+	struct cmd_state_opts so = CMD_STATE_OPTS_INIT;
+	const char *snapshot = NULL;
 	bool json = false;
 	int c, which = -1, rc = CMD_EXIT_ERROR;
 
@@ -259,6 +290,8 @@ int cmd_show(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'j': json = true; break;
+		case 'S': snapshot = optarg; break;
+		case 's': so.path = optarg; break;
 		case 'h': usage(stdout); return CMD_EXIT_OK;
 		default: usage(stderr); return CMD_EXIT_ERROR;
 		}
@@ -275,7 +308,7 @@ int cmd_show(int argc, char **argv)
 			 argv[optind]);
 		return CMD_EXIT_ERROR;
 	}
-	if (cmd_read_kernel("show", &set) < 0)
+	if (snapshot ? load_snapshot(&set, &so, snapshot) < 0 : cmd_read_kernel("show", &set) < 0)
 		goto out;
 	if (view_build(&v, &set) < 0)
 		goto oom;

@@ -9,6 +9,12 @@ static const struct cmd cmd_table[] = {
 	  "check host profiles; errors as FILE:LINE:COLUMN" },
 	{ "show", cmd_show, "adapters|interfaces|addresses|routes|stacks [--json]",
 	  "the host as the kernel has it now" },
+	{ "observe", cmd_observe, "[--host H] [--state PATH]",
+	  "record the kernel's state as a snapshot; print its id" },
+	{ "history", cmd_history, "[--host H] [--limit N] [--json]",
+	  "list snapshots, applied generations and drift reports" },
+	{ "state", cmd_state, "check|info [--state PATH]",
+	  "check the state database" },
 };
 static const unsigned cmd_table_len = sizeof(cmd_table) / sizeof(cmd_table[0]);
 

@@ -1,0 +1,94 @@
+/* hostnet observe: record the kernel's state as a snapshot in the state DB. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/utsname.h>
+
+#include "cmd.h"
+#include "kobj.h"
+#include "observe.h"
+#include "store.h"
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: hostnet observe [--host H] [--state PATH] [--lock-timeout S] [-q]\n"
+		   "\nReads links, addresses, routes, rules and kernel capabilities, records\n"
+		   "them as a snapshot in the state database and prints the snapshot's id.\n"
+		   "  --host H          record under host H (default: this host's short name)\n"
+		   "  --state PATH      state database (default $HOSTNET_STATE or " CMD_STATE_DEFAULT ")\n"
+		   "  --lock-timeout S  wait up to S seconds for another hostnet (default 5)\n"
+		   "  -q, --quiet       print only the id\n");
+}
+
+int cmd_observe(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "host", required_argument, NULL, 'H' },
+		{ "state", required_argument, NULL, 's' },
+		{ "lock-timeout", required_argument, NULL, 'l' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	struct cmd_state_opts so = CMD_STATE_OPTS_INIT;
+	const char *host = NULL;
+	struct kobj_set set = { 0 };
+	struct store *st = NULL;
+	struct utsname uts;
+	bool quiet = false;
+	char *err = NULL;
+	int64_t id;
+	int c, r, rc = CMD_EXIT_ERROR;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "qh", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'H': host = optarg; break;
+		case 's': so.path = optarg; break;
+		case 'l':
+			if (cmd_parse_seconds(optarg, &so.lock_timeout_ms) < 0) {
+				cmd_fail("observe", "--lock-timeout: '%s' is not a number of seconds", optarg);
+				return CMD_EXIT_ERROR;
+			}
+			break;
+		case 'q': quiet = true; break;
+		case 'h': usage(stdout); return CMD_EXIT_OK;
+		default: usage(stderr); return CMD_EXIT_ERROR;
+		}
+	}
+	if (optind != argc) {
+		usage(stderr);
+		return CMD_EXIT_ERROR;
+	}
+	if (!host)
+		host = cmd_default_host();
+	/* Take the lock first: a snapshot is one consistent view, and a second
+	 * writer must wait rather than interleave. */
+	st = cmd_open_state("observe", &so, STORE_WRITE);
+	if (!st)
+		goto out;
+	if (cmd_read_kernel("observe", &set) < 0)
+		goto out;
+	r = observe_caps(&set.caps);
+	if (r < 0) {
+		cmd_fail("observe", "cannot probe the kernel's capabilities: %s", strerror(-r));
+		goto out;
+	}
+	r = store_snapshot_save(&id, st, host, uname(&uts) == 0 ? uts.release : NULL, &set, &err);
+	if (r < 0) {
+		cmd_fail("observe", "%s", err ? err : strerror(-r));
+		goto out;
+	}
+	if (quiet)
+		printf("%lld\n", (long long)id);
+	else
+		printf("recorded snapshot %lld of %s: %zu links, %zu addresses, %zu routes, %zu rules\n",
+		       (long long)id, host, set.n_links, set.n_addrs, set.n_routes, set.n_rules);
+	rc = CMD_EXIT_OK;
+out:
+	free(err);
+	store_close(st);
+	kobj_set_clear(&set);
+	return rc;
+}

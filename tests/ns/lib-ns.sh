@@ -1,0 +1,64 @@
+# Namespace test harness.  Source it from a test after tests/lib.sh, then
+# call ns_enter "$@" first thing: the test re-runs itself inside a fresh
+# private network namespace (unshare -n).  Everything it creates vanishes with
+# the namespace when the test exits, pass or fail, so there is nothing to tear
+# down and nothing can touch the machine's own interfaces.
+
+ns_enter() {
+	if [ -z "${HOSTNET_IN_NETNS:-}" ]; then
+		[ "$(id -u)" = 0 ] || skip_all "needs root to create network namespaces"
+		command -v unshare >/dev/null || skip_all "unshare (util-linux) not found"
+		command -v ip >/dev/null || skip_all "ip (iproute2) not found"
+		HOSTNET_IN_NETNS=1 exec unshare --net -- bash "$0" "$@"
+	fi
+	# Refuse to go on in the machine's own namespace (PID 1's), whatever
+	# happened above.
+	if [ "$(readlink /proc/self/ns/net)" = "$(readlink /proc/1/ns/net)" ]; then
+		echo "Bail out! not in a private network namespace"
+		exit 1
+	fi
+	ip link set lo up
+}
+
+# A small ESXi-like host: two uplink stand-ins (veth up1/up2, peers up1p/up2p),
+# switch vs0 (a bridge) over them, adapter vmk0 on it carrying hostnet's
+# marks, a second adapter vmk1 on stack "vmotion" (table 100, policy rules,
+# default route, all with protocol 77), and foreign objects beside them: a
+# static route, a rule, a link in hostnet's group without hostnet's alias.
+ns_build_host() {
+	ip -batch - <<'EOB'
+link add up1 type veth peer name up1p
+link add up2 type veth peer name up2p
+link add vs0 type bridge
+link set up1 master vs0
+link set up2 master vs0
+link set vs0 group 0x686e7374 alias "hostnet:switch" mtu 9000
+link add vmk0 mtu 1500 type veth peer name vmk0p
+link set vmk0 group 0x686e7374 alias "hostnet:adapter services=management"
+link set vmk0p group 0x686e7374 alias "hostnet:port adapter=vmk0" master vs0
+link add vmk1 mtu 9000 type veth peer name vmk1p
+link set vmk1 group 0x686e7374 alias "hostnet:adapter services=vmotion stack=vmotion"
+link set vmk1p group 0x686e7374 alias "hostnet:port adapter=vmk1" master vs0
+link add impostor type veth peer name impostorp
+link set impostor group 0x686e7374
+link set up1 up
+link set up2 up
+link set up1p up
+link set up2p up
+link set vs0 up
+link set vmk0 up
+link set vmk0p up
+link set vmk1 up
+link set vmk1p up
+address add 192.0.2.10/24 dev vmk0
+address add 2001:db8::10/64 dev vmk0 nodad
+address add 198.51.100.10/24 dev vmk1
+route add default via 192.0.2.1 dev vmk0
+route add 203.0.113.0/24 via 192.0.2.254 proto static
+route add default via 198.51.100.1 dev vmk1 table 100 proto 77
+route add 198.51.100.0/24 dev vmk1 table 100 proto 77 scope link
+rule add from 198.51.100.10 lookup 100 priority 10000 protocol 77
+rule add oif vmk1 lookup 100 priority 10001 protocol 77
+rule add from 203.0.113.0/24 lookup 200 priority 20000
+EOB
+}
