@@ -324,10 +324,12 @@ bool conv_ifname(struct conv *c, const struct ydoc_node *n, const char *key, siz
 				   key, s, strlen(s), max_len);
 		return false;
 	}
-	/* The kernel's dev_valid_name(): no '/', ':' or whitespace, not "." or "..". */
-	if (strcmp(s, ".") == 0 || strcmp(s, "..") == 0 || strpbrk(s, "/: \t\n\r\v\f")) {
+	/* The kernel's dev_valid_name(): no '/', ':' or whitespace, not "." or
+	 * "..".  And no '%': the kernel reads "vmk%d" as a template and picks a
+	 * number, so the name asked for is not the name made. */
+	if (strcmp(s, ".") == 0 || strcmp(s, "..") == 0 || strpbrk(s, "/:% \t\n\r\v\f")) {
 		conv_error(c, n, "%s: '%s' is not a valid Linux interface name "
-			   "(no '/', ':' or whitespace; not '.' or '..')", key, s);
+			   "(no '/', ':', '%%' or whitespace; not '.' or '..')", key, s);
 		return false;
 	}
 	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {

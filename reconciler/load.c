@@ -221,10 +221,11 @@ static bool check_extends_path(struct load_run *run, const struct ydoc_node *n)
 	for (const char *p = s; *p;) {
 		size_t len = strcspn(p, "/");
 
-		if ((len == 2 && p[0] == '.' && p[1] == '.') || len == 0) {
+		if ((len == 2 && p[0] == '.' && p[1] == '.') || len == 0 || (len == 1 && p[0] == '.')) {
 			diag_error(run->diags, node_loc(n), "extends: '%s' %s", s,
-				   len ? "leaves the repository ('..' is not allowed)"
-				       : "has an empty path component");
+				   len == 2 ? "leaves the repository ('..' is not allowed)"
+				   : len == 1 ? "has a '.' component; write it from the repository root"
+					      : "has an empty path component");
 			return false;
 		}
 		p += len;
@@ -234,13 +235,20 @@ static bool check_extends_path(struct load_run *run, const struct ydoc_node *n)
 	return true;
 }
 
+static bool already_used(const struct load_run *run, const char *path)
+{
+	for (size_t i = 0; i < run->l->n_used; i++)
+		if (strcmp(run->l->used[i], path) == 0)
+			return true;
+	return false;
+}
+
 static void note_used(struct load_run *run, const char *path)
 {
 	struct loader *l = run->l;
 
-	for (size_t i = 0; i < l->n_used; i++)
-		if (strcmp(l->used[i], path) == 0)
-			return;
+	if (already_used(run, path))
+		return;
 	if (l->n_used == l->cap_used) {
 		size_t cap = l->cap_used ? l->cap_used * 2 : 8;
 		const char **v = realloc(l->used, cap * sizeof(*v));
@@ -271,7 +279,9 @@ static void check_fragment_header(struct load_run *run, const struct ydoc_node *
 	else if (k->kind != YDOC_KIND_SCALAR || strcmp(k->str, PROFILE_KIND_FRAGMENT) != 0)
 		diag_error(run->diags, node_loc(k), "kind: a file named in extends must be kind "
 			   "'%s'", PROFILE_KIND_FRAGMENT);
-	if (h)
+	/* A host file named in extends gets the kind error alone: its `host`
+	 * is right for what it is. */
+	if (h && k && k->kind == YDOC_KIND_SCALAR && strcmp(k->str, PROFILE_KIND_FRAGMENT) == 0)
 		diag_error(run->diags, node_loc(h), "host: a %s is shared by hosts and names "
 			   "none; remove 'host'", PROFILE_KIND_FRAGMENT);
 	if (!v || !k || h || v->kind != YDOC_KIND_SCALAR || k->kind != YDOC_KIND_SCALAR ||
@@ -348,6 +358,14 @@ static struct ydoc_node *resolve_extends(struct load_run *run, const struct ydoc
 			diag_error(run->diags, node_loc(e), "extends: cycle: %s", chain);
 			run->failed = true;
 			goto next;
+		}
+		/* Merging a fragment twice would repeat its routes (lists of
+		 * unnamed objects are concatenated): include each one once. */
+		if (already_used(run, e->str)) {
+			diag_error(run->diags, node_loc(e), "extends: '%s' is already merged into "
+				   "this profile; include each fragment once", e->str);
+			run->failed = true;
+			continue;
 		}
 		if (run->depth > LOADER_MAX_EXTENDS_DEPTH) {
 			diag_error(run->diags, node_loc(e), "extends: nested more than %d deep",

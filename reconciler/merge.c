@@ -86,17 +86,21 @@ static struct ydoc_node *merge_by_name(struct arena *a, struct ydoc_node *base,
 				       const char **onames)
 {
 	struct ydoc_node *r = new_node(a, over, base->n + over->n);
-	struct merge_pair *bidx = index_names(a, bnames, base->n);
 	struct merge_pair *oidx = index_names(a, onames, over->n);
+	bool *merged = arena_calloc(a, over->n + 1, sizeof(*merged));
 	bool is_map = base->kind == YDOC_KIND_MAP;
 
-	if (!r || (base->n && !bidx) || (over->n && !oidx))
+	if (!r || !merged || (over->n && !oidx))
 		return NULL;
+	/* Each name of `over` merges once, into the first base item of that
+	 * name; a name repeated on either side stays repeated, so validation
+	 * still sees (and reports) the duplicate. */
 	for (size_t i = 0; i < base->n; i++) {
 		size_t j = index_find(oidx, over->n, bnames[i]);
 		struct ydoc_node *v = base->items[i];
 
-		if (j != (size_t)-1) {
+		if (j != (size_t)-1 && !merged[j]) {
+			merged[j] = true;
 			v = merge_trees(a, v, over->items[j]);
 			if (!v)
 				return NULL;
@@ -106,7 +110,7 @@ static struct ydoc_node *merge_by_name(struct arena *a, struct ydoc_node *base,
 		r->items[r->n++] = v;
 	}
 	for (size_t j = 0; j < over->n; j++) {
-		if (index_find(bidx, base->n, onames[j]) != (size_t)-1)
+		if (merged[j])
 			continue;
 		if (is_map)
 			r->keys[r->n] = over->keys[j];

@@ -155,6 +155,21 @@ static void conv_switch(struct conv *c, const struct ydoc_node *m, struct profil
 	get_strv(c, ydoc_map_get(m, "uplinks"), "uplinks", IFNAME_MAX, &s->uplinks);
 }
 
+/* Free text like ESXi's "VM Network", counted in characters (UTF-8 is
+ * already checked by ydoc), without control characters. */
+static bool valid_portgroup_name(const char *s)
+{
+	size_t chars = 0;
+
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if (*p < 0x20 || *p == 0x7f)
+			return false;
+		if ((*p & 0xc0) != 0x80)
+			chars++;
+	}
+	return chars >= 1 && chars <= PORTGROUP_NAME_MAX;
+}
+
 static void conv_portgroup(struct conv *c, const struct ydoc_node *m, struct profile_portgroup *pg)
 {
 	static const char *const keys[] = { "name", "switch", "vlan", NULL };
@@ -164,9 +179,9 @@ static void conv_portgroup(struct conv *c, const struct ydoc_node *m, struct pro
 	conv_check_keys(c, m, keys, "portgroup");
 	pg->loc = m->loc;
 	pg->name = get_name(c, m, "portgroup", 0, &pg->loc);
-	if (pg->name && (!*pg->name || strlen(pg->name) > PORTGROUP_NAME_MAX)) {
-		conv_error(c, ydoc_map_get(m, "name"), "name: portgroup names are 1..%d characters",
-			   PORTGROUP_NAME_MAX);
+	if (pg->name && !valid_portgroup_name(pg->name)) {
+		conv_error(c, ydoc_map_get(m, "name"), "name: portgroup names are 1..%d characters, "
+			   "no control characters", PORTGROUP_NAME_MAX);
 		pg->name = NULL;
 	}
 	n = conv_require(c, m, "switch", "portgroup");
@@ -239,8 +254,14 @@ static void conv_stack(struct conv *c, const struct ydoc_node *m, struct profile
 	}
 	n = ydoc_map_get(m, "isolation");
 	if (n && conv_enum(c, n, "isolation", isolation_names, PROFILE_ISOLATION__MAX, &iso)) {
-		st->isolation = (enum profile_isolation)iso;
-		st->isolation_loc = n->loc;
+		if (iso == PROFILE_ISOLATION_VRF && st->name &&
+		    strcmp(st->name, PROFILE_DEFAULT_STACK) == 0) {
+			conv_error(c, n, "isolation: the default stack is the main table and cannot "
+				   "be a VRF");
+		} else {
+			st->isolation = (enum profile_isolation)iso;
+			st->isolation_loc = n->loc;
+		}
 	}
 	n = ydoc_map_get(m, "gateway");
 	if (n)
@@ -459,6 +480,14 @@ static int add_implicit_default_stack(struct profile *p, struct arena *a)
 	return 0;
 }
 
+static bool valid_host_name(const char *s)
+{
+	size_t n = strlen(s);
+
+	return n >= 1 && n <= 63 &&
+	       strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-") == n;
+}
+
 static void conv_header(struct conv *c, const struct ydoc_node *root, struct profile *p)
 {
 	static const char *const kinds[] = { PROFILE_KIND_HOST, PROFILE_KIND_FRAGMENT };
@@ -479,8 +508,11 @@ static void conv_header(struct conv *c, const struct ydoc_node *root, struct pro
 		if (p->kind == kinds[1])
 			conv_error(c, n, "host: a %s is shared by hosts and names none; remove 'host'",
 				   PROFILE_KIND_FRAGMENT);
-		else
-			conv_ifname(c, n, "host", 63, &p->host);
+		else if (conv_str(c, n, "host", &p->host) && !valid_host_name(p->host)) {
+			conv_error(c, n, "host: '%s' is not a host name (1..63 of A-Z, a-z, 0-9, "
+				   "'.', '_' and '-')", p->host);
+			p->host = NULL;
+		}
 	} else if (p->kind == kinds[0]) {
 		conv_error(c, root, "profile: missing required key 'host'");
 	}

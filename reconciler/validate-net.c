@@ -278,6 +278,49 @@ static void check_mtus(struct vctx *c)
 	}
 }
 
+/* A route leaves through an adapter of its own stack: an adapter on another
+ * stack is in another routing table. */
+static void check_route_adapters(struct vctx *c)
+{
+	const struct profile *p = c->p;
+
+	for (size_t i = 0; i < p->n_routes; i++) {
+		const struct profile_route *r = &p->routes[i];
+		long a = r->adapter ? vindex_find(&c->adapters, r->adapter) : -1;
+
+		if (a < 0 || !r->stack || !p->adapters[a].stack ||
+		    strcmp(p->adapters[a].stack, r->stack) == 0)
+			continue;
+		verr(c, &r->adapter_loc, "adapter: '%s' is on stack '%s', but the route is on stack "
+		     "'%s'", r->adapter, p->adapters[a].stack, r->stack);
+	}
+}
+
+/* A stack's gateway is its default route with metric 0: a route to the
+ * default with metric 0 on the same stack would be the same kernel route. */
+static void check_default_routes(struct vctx *c)
+{
+	const struct profile *p = c->p;
+
+	for (size_t i = 0; i < p->n_routes; i++) {
+		const struct profile_route *r = &p->routes[i];
+		long s = r->stack ? vindex_find(&c->stacks, r->stack) : -1;
+		const struct profile_gateway *gw;
+		const struct hn_loc *gloc;
+
+		if (s < 0 || r->to.prefixlen != 0 || !r->to.family || r->metric != 0)
+			continue;
+		gw = &p->stacks[s].gateway;
+		gloc = r->to.family == AF_INET ? &gw->ipv4_loc : &gw->ipv6_loc;
+		if ((r->to.family == AF_INET ? gw->ipv4.family : gw->ipv6.family) == 0)
+			continue;
+		char where[256];
+		verr(c, vloc(&r->to_loc, &r->loc), "to: the default route of stack '%s' with metric 0 "
+		     "is its gateway (%s); give this route a metric or drop it", r->stack,
+		     vwhere(gloc, &r->to_loc, where, sizeof(where)));
+	}
+}
+
 void validate_net(struct vctx *c)
 {
 	const struct profile *p = c->p;
@@ -297,6 +340,8 @@ void validate_net(struct vctx *c)
 	}
 	check_route_vias(c, v, n);
 	check_route_dups(c);
+	check_route_adapters(c);
+	check_default_routes(c);
 	check_mtus(c);
 	free(v);
 }

@@ -195,8 +195,62 @@ static void fragment_header_is_checked(void **state)
 	assert_int_equal(t->rc, -EINVAL);
 	assert_true(tu_has_diag(&t->d, "repo/common/site.yaml:2:7: error: kind: a file named in "
 				"extends must be kind 'ProfileFragment'"));
+	/* Its host is right for a host file: the kind is the one problem. */
+	assert_int_equal(t->d.n_errors, 1);
+}
+
+static void fragment_may_not_name_a_host(void **state)
+{
+	struct lt *t = *state;
+
+	put(t, "common/site.yaml", HEADER_FRAG "host: b\n");
+	put(t, "hosts/a.yaml", HEADER_HOST("a") "extends: common/site.yaml\n");
+	load(t, "a");
+	assert_int_equal(t->rc, -EINVAL);
 	assert_true(tu_has_diag(&t->d, "repo/common/site.yaml:3:7: error: host: a ProfileFragment "
 				"is shared by hosts and names none; remove 'host'"));
+	assert_int_equal(t->d.n_errors, 1);
+}
+
+static void fragment_included_twice_is_an_error(void **state)
+{
+	struct lt *t = *state;
+
+	/* A diamond: both site files extend base, whose routes would repeat. */
+	put(t, "common/base.yaml", HEADER_FRAG "routes: [{to: 203.0.113.0/24, via: 192.0.2.1}]\n");
+	put(t, "common/a.yaml", HEADER_FRAG "extends: common/base.yaml\n");
+	put(t, "common/b.yaml", HEADER_FRAG "extends: common/base.yaml\n");
+	put(t, "hosts/a.yaml", HEADER_HOST("a") "extends: [common/a.yaml, common/b.yaml]\n");
+	load(t, "a");
+	assert_int_equal(t->rc, -EINVAL);
+	assert_true(tu_has_diag(&t->d, "repo/common/b.yaml:3:10: error: extends: 'common/base.yaml' "
+				"is already merged into this profile; include each fragment once"));
+	assert_int_equal(t->d.n_errors, 1);
+}
+
+static void dot_component_in_extends_is_named(void **state)
+{
+	struct lt *t = *state;
+
+	put(t, "hosts/a.yaml", HEADER_HOST("a") "extends: ./common/x.yaml\n");
+	load(t, "a");
+	assert_true(tu_has_diag(&t->d, "repo/hosts/a.yaml:4:10: error: extends: './common/x.yaml' has "
+				"a '.' component; write it from the repository root"));
+}
+
+static void duplicate_in_a_file_survives_merging_with_a_fragment(void **state)
+{
+	struct lt *t = *state;
+
+	put(t, "common/site.yaml", HEADER_FRAG "switches: [{name: vs0, mtu: 1500}]\n");
+	put(t, "hosts/a.yaml", HEADER_HOST("a") "extends: common/site.yaml\n"
+	    "switches: [{name: vs0, mtu: 9000}, {name: vs0, mtu: 2000}]\n");
+	load(t, "a");
+	assert_non_null(t->p);
+	/* Both of the host's entries reach the profile: validation reports it. */
+	assert_int_equal(t->p->n_switches, 2);
+	assert_int_equal(t->p->switches[0].mtu, 9000);
+	assert_int_equal(t->p->switches[1].mtu, 2000);
 }
 
 static void host_must_match_its_file_name(void **state)
@@ -248,6 +302,10 @@ int main(void)
 		cmocka_unit_test_setup_teardown(missing_fragment_is_named_at_the_reference, setup, teardown),
 		cmocka_unit_test_setup_teardown(missing_host_file_is_enoent, setup, teardown),
 		cmocka_unit_test_setup_teardown(fragment_header_is_checked, setup, teardown),
+		cmocka_unit_test_setup_teardown(fragment_may_not_name_a_host, setup, teardown),
+		cmocka_unit_test_setup_teardown(fragment_included_twice_is_an_error, setup, teardown),
+		cmocka_unit_test_setup_teardown(dot_component_in_extends_is_named, setup, teardown),
+		cmocka_unit_test_setup_teardown(duplicate_in_a_file_survives_merging_with_a_fragment, setup, teardown),
 		cmocka_unit_test_setup_teardown(host_must_match_its_file_name, setup, teardown),
 		cmocka_unit_test_setup_teardown(fragment_problems_point_into_the_fragment, setup, teardown),
 		cmocka_unit_test_setup_teardown(broken_fragment_is_parsed_once_for_many_hosts, setup, teardown),

@@ -176,7 +176,7 @@ static void interface_names_follow_linux_rules(void **state)
 			 "are 1..14 bytes (its peer port adds a 'p' to a 15-byte Linux name)");
 	tu_variant_error("{name: vs0,", "{name: vs0/a,",
 			 "t.yaml:8:12: error: name: 'vs0/a' is not a valid Linux interface name "
-			 "(no '/', ':' or whitespace; not '.' or '..')");
+			 "(no '/', ':', '%' or whitespace; not '.' or '..')");
 }
 
 static void yaml_booleans_are_not_strings(void **state)

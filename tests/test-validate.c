@@ -128,12 +128,32 @@ static void route_via_must_be_reachable_on_its_stack(void **state)
 
 static void route_via_must_be_on_the_named_adapter(void **state)
 {
-	char *y = tu_replace(TU_VALID_PROFILE, "metric: 100}", "metric: 100, adapter: vmk1}");
+	char *a = tu_replace(TU_VALID_PROFILE, "routes:\n",
+			     "  - {name: vmk2, portgroup: Management, services: [provisioning], "
+			     "ipv4: [203.0.113.10/24]}\nroutes:\n");
+	char *y = tu_replace(a, "metric: 100}", "metric: 100, adapter: vmk2}");
 
-	/* vmk1 is on stack vmotion, the route on default: via is on vmk0. */
-	tu_expect_error(y, "t.yaml:32:31: error: via: 192.0.2.254 is on adapter 'vmk0', not on "
-			"'vmk1'", 1);
+	/* Both adapters are on the default stack; via is in vmk0's subnet. */
+	tu_expect_error(y, "t.yaml:33:31: error: via: 192.0.2.254 is on adapter 'vmk0', not on "
+			"'vmk2'", 1);
+	free(a);
 	free(y);
+}
+
+static void route_adapter_must_be_on_the_route_stack(void **state)
+{
+	tu_variant_error("{to: 203.0.113.0/24, via: 192.0.2.254, metric: 100}",
+			 "{to: 203.0.113.0/24, adapter: vmk1, metric: 100}",
+			 "t.yaml:32:35: error: adapter: 'vmk1' is on stack 'vmotion', but the route is "
+			 "on stack 'default'");
+}
+
+static void default_route_with_metric_0_collides_with_the_gateway(void **state)
+{
+	tu_variant_error("{to: 203.0.113.0/24, via: 192.0.2.254, metric: 100}",
+			 "{to: default, via: 192.0.2.254}",
+			 "t.yaml:32:10: error: to: the default route of stack 'default' with metric 0 "
+			 "is its gateway (line 14, column 21); give this route a metric or drop it");
 }
 
 static void duplicate_routes_are_refused(void **state)
@@ -272,6 +292,8 @@ int main(void)
 		cmocka_unit_test(gateway_must_be_on_an_adapter_subnet_of_its_stack),
 		cmocka_unit_test(route_via_must_be_reachable_on_its_stack),
 		cmocka_unit_test(route_via_must_be_on_the_named_adapter),
+		cmocka_unit_test(route_adapter_must_be_on_the_route_stack),
+		cmocka_unit_test(default_route_with_metric_0_collides_with_the_gateway),
 		cmocka_unit_test(duplicate_routes_are_refused),
 		cmocka_unit_test(mtu_order_is_uplink_switch_adapter),
 		cmocka_unit_test(ipv6_needs_mtu_1280),
