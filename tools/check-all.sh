@@ -17,19 +17,19 @@ failed=0
 
 note() { printf '\n=== %s\n' "$*"; }
 
-# Adds a build's automake summary to the totals; a build or harness failure
-# that ran no test counts as one failure so it cannot pass silently.
-count() {  # count LOGFILE
-	local p f e
-	p=$(sed -n 's/^# PASS: *//p' "$1" | tail -1)
-	f=$(sed -n 's/^# FAIL: *//p' "$1" | tail -1)
-	e=$(sed -n 's/^# ERROR: *//p' "$1" | tail -1)
-	if [ -z "$p" ]; then
+# Adds a build's results to the totals, counted from the harness's per-case
+# lines (the summary is missing when the harness itself stops).  A build that
+# failed without a failing case still counts as one failure, so it cannot
+# pass silently.
+count() {  # count LOGFILE STATUS
+	local p f
+	p=$(grep -cE '^PASS: ' "$1" 2>/dev/null)
+	f=$(grep -cE '^(FAIL|ERROR|XPASS): ' "$1" 2>/dev/null)
+	passed=$((passed + ${p:-0}))
+	failed=$((failed + ${f:-0}))
+	if [ "$2" != 0 ] && [ "${f:-0}" = 0 ]; then
 		failed=$((failed + 1))
-		return
 	fi
-	passed=$((passed + p))
-	failed=$((failed + ${f:-0} + ${e:-0}))
 }
 
 if [ ! -x configure ]; then
@@ -42,22 +42,25 @@ if [ -f tests/schema/package.json ] && [ ! -d tests/schema/node_modules ]; then
 fi
 
 run_build() {  # run_build NAME CONFIGURE-ARGS...
-	local name=$1
+	local name=$1 status
 	shift
 	note "build: $name"
 	mkdir -p "$out/$name"
 	(
 		cd "$out/$name" &&
-		"$top/configure" -q "$@" &&
+		"$top/configure" -q "$@" >configure.log 2>&1 || { cat configure.log; exit 1; }
 		make -j"$jobs" >make.log 2>&1 || { cat make.log; exit 1; }
-		HOSTNET_REQUIRE_ALL=1 make -j"$jobs" check >check.log 2>&1
+		HOSTNET_REQUIRE_ALL=1 make -j"$jobs" -k check >check.log 2>&1
+		status=$?
 		grep -E '^(FAIL|ERROR|XPASS)' check.log
-		for f in $(grep -lE '^(not ok|# FAIL|ERROR)' tests/*.log 2>/dev/null); do
+		for f in $(grep -lE '^(not ok|Bail out)' $(find tests -name '*.log') 2>/dev/null); do
 			echo "--- $f"; grep -B2 -A25 '^not ok' "$f" | head -80
 		done
 		sed -n '/^# TOTAL/,/^# ERROR/p' check.log
+		exit $status
 	)
-	count "$out/$name/check.log" 2>/dev/null || failed=$((failed + 1))
+	status=$?
+	count "$out/$name/check.log" "$status"
 }
 
 run_build normal
