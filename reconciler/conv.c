@@ -349,12 +349,14 @@ static const char *family_word(int family)
 }
 
 static bool check_family(struct conv *c, const struct ydoc_node *n, const char *key, int family,
-			 const struct hn_addr *a)
+			 struct hn_addr *a)
 {
 	if (!family || a->family == family)
 		return true;
 	conv_error(c, n, "%s: '%s' is an %s address, expected %s", key, n->str,
 		   family_word(a->family), family_word(family));
+	/* Leave nothing behind for validate.c to trip over a second time. */
+	*a = (struct hn_addr){ 0 };
 	return false;
 }
 

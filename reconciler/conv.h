@@ -19,6 +19,7 @@ struct conv {
 	struct arena *arena;
 	struct diag_list *diags;
 	bool failed;      /* an error was recorded */
+	bool partial;     /* a fragment: objects may be partial overrides */
 	bool oom;         /* memory ran out: results are incomplete */
 };
 

@@ -184,7 +184,7 @@ static void conv_portgroup(struct conv *c, const struct ydoc_node *m, struct pro
 			   "no control characters", PORTGROUP_NAME_MAX);
 		pg->name = NULL;
 	}
-	n = conv_require(c, m, "switch", "portgroup");
+	n = c->partial ? ydoc_map_get(m, "switch") : conv_require(c, m, "switch", "portgroup");
 	if (n) {
 		pg->switch_loc = n->loc;
 		conv_ifname(c, n, "switch", IFNAME_MAX, &pg->switch_name);
@@ -241,7 +241,8 @@ static void conv_stack(struct conv *c, const struct ydoc_node *m, struct profile
 			conv_error(c, n, "table: the default stack always uses the main table (%u); "
 				   "remove 'table'", PROFILE_MAIN_TABLE);
 	} else if (!n) {
-		conv_error(c, m, "stack: missing required key 'table'");
+		if (!c->partial)
+			conv_error(c, m, "stack: missing required key 'table'");
 	} else if (get_uint(c, m, "table", 1, UINT32_MAX, &v, &st->table_loc)) {
 		/* 253-255 are the kernel's default, main and local tables:
 		 * a stack there would share them with the host. */
@@ -345,13 +346,13 @@ static void conv_adapter(struct conv *c, const struct ydoc_node *m, struct profi
 		conv_ifname(c, n, "uplink", IFNAME_MAX, &a->uplink);
 	}
 	if (a->backing == PROFILE_BACKING_VETH) {
-		if (!ydoc_map_get(m, "portgroup"))
+		if (!ydoc_map_get(m, "portgroup") && !c->partial)
 			conv_error(c, m, "adapter: missing required key 'portgroup'");
 		if (ydoc_map_get(m, "uplink"))
 			conv_error(c, ydoc_map_get(m, "uplink"), "uplink: only a macvlan adapter "
 				   "names an uplink; this adapter is on portgroup backing (veth)");
 	} else {
-		if (!ydoc_map_get(m, "uplink"))
+		if (!ydoc_map_get(m, "uplink") && !c->partial)
 			conv_error(c, m, "adapter: missing required key 'uplink' (backing: macvlan)");
 		if (ydoc_map_get(m, "portgroup"))
 			conv_error(c, ydoc_map_get(m, "portgroup"), "portgroup: a macvlan adapter "
@@ -565,6 +566,9 @@ int profile_from_tree(struct profile **out, const struct ydoc_node *root, struct
 		goto out;
 	conv_check_keys(&c, root, keys, "profile");
 	conv_header(&c, root, p);
+	/* A fragment alone may hold partial objects (overrides completed by
+	 * what it is merged with); a host profile must be whole. */
+	c.partial = p->kind && strcmp(p->kind, PROFILE_KIND_FRAGMENT) == 0;
 	CONV_LIST(&c, root, "uplinks", p->uplinks, p->n_uplinks, conv_uplink);
 	CONV_LIST(&c, root, "switches", p->switches, p->n_switches, conv_switch);
 	CONV_LIST(&c, root, "portgroups", p->portgroups, p->n_portgroups, conv_portgroup);

@@ -17,6 +17,10 @@ ns_enter() {
 		echo "Bail out! not in a private network namespace"
 		exit 1
 	fi
+	# No IPv6 link-local addresses on new links: their DAD finishes (and
+	# adds local routes) at an unpredictable moment, which would race every
+	# count.  Tests add the IPv6 addresses they need, with nodad.
+	sysctl -qw net.ipv6.conf.all.addr_gen_mode=1 net.ipv6.conf.default.addr_gen_mode=1
 	ip link set lo up
 }
 
