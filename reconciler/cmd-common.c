@@ -1,4 +1,5 @@
 #include <errno.h>
+#include <libgen.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -7,6 +8,7 @@
 #include "cmd.h"
 #include "nl.h"
 #include "observe.h"
+#include "source.h"
 #include "store.h"
 #include <unistd.h>
 
@@ -107,4 +109,53 @@ const char *cmd_default_host(void)
 	/* The short name: profiles are hosts/<short>.yaml. */
 	name[strcspn(name, ".")] = '\0';
 	return name;
+}
+
+int cmd_open_file_source(const char *file, struct cmd_file_source *out)
+{
+	char *d1 = strdup(file), *d2 = strdup(file);
+	struct cmd_file_source fs = { 0 };
+	const char *dir, *base, *parent;
+	int r = -ENOMEM;
+
+	if (!d1 || !d2)
+		goto out;
+	dir = dirname(d1);
+	base = basename(d2);
+	parent = strrchr(dir, '/') ? strrchr(dir, '/') + 1 : dir;
+	if (strcmp(parent, "hosts") == 0) {
+		size_t root_len = (size_t)(parent - dir), blen = strlen(base);
+
+		if (asprintf(&fs.path, "hosts/%s", base) < 0 ||
+		    asprintf(&fs.prefix, "%.*s", (int)root_len, dir) < 0)
+			goto out;
+		if (blen > 5 && strcmp(base + blen - 5, ".yaml") == 0 &&
+		    !(fs.host = strndup(base, blen - 5)))
+			goto out;
+		r = source_open_dir(&fs.src, root_len ? fs.prefix : ".");
+	} else {
+		if (!(fs.path = strdup(base)) || asprintf(&fs.prefix, "%s/", dir) < 0)
+			goto out;
+		if (strcmp(dir, ".") == 0 && file[0] != '.')
+			fs.prefix[0] = '\0';
+		r = source_open_dir(&fs.src, dir);
+	}
+out:
+	free(d1);
+	free(d2);
+	if (r < 0) {
+		cmd_file_source_clear(&fs);
+		return r;
+	}
+	*out = fs;
+	return 0;
+}
+
+void cmd_file_source_clear(struct cmd_file_source *fs)
+{
+	source_free(fs->src);
+	free(fs->path);
+	free(fs->prefix);
+	free(fs->host);
+	*fs = (struct cmd_file_source){ 0 };
 }

@@ -1,7 +1,6 @@
 /* hostnet validate: check host profiles from files or a git commit. */
 #include <errno.h>
 #include <getopt.h>
-#include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -95,59 +94,23 @@ out:
 	return r;
 }
 
-/* A plain file: in a hosts/ directory it is a host profile whose name must
- * match and whose extends resolve against the directory above hosts/;
- * anywhere else, extends resolve against the file's own directory. */
 static int validate_file(struct validate_run *run, const char *file, bool print)
 {
-	char *d1 = strdup(file), *d2 = strdup(file), *host = NULL, *path = NULL, *prefix = NULL;
-	const char *dir, *base, *parent;
-	struct source *src = NULL;
+	struct cmd_file_source fs;
 	struct loader *l = NULL;
-	int r = -ENOMEM;
+	int r = cmd_open_file_source(file, &fs);
 
-	if (!d1 || !d2)
-		goto out;
-	dir = dirname(d1);
-	base = basename(d2);
-	parent = strrchr(dir, '/') ? strrchr(dir, '/') + 1 : dir;
-	if (strcmp(parent, "hosts") == 0) {
-		size_t root_len = (size_t)(parent - dir);
-		size_t blen = strlen(base);
-
-		if (asprintf(&path, "hosts/%s", base) < 0 ||
-		    asprintf(&prefix, "%.*s", (int)root_len, dir) < 0)
-			goto out;
-		if (blen > 5 && strcmp(base + blen - 5, ".yaml") == 0 &&
-		    !(host = strndup(base, blen - 5)))
-			goto out;
-		r = source_open_dir(&src, root_len ? prefix : ".");
-	} else {
-		if (!(path = strdup(base)) ||
-		    asprintf(&prefix, "%s/", dir) < 0)
-			goto out;
-		if (strcmp(dir, ".") == 0 && file[0] != '.')
-			prefix[0] = '\0';
-		r = source_open_dir(&src, dir);
-	}
+	if (r == -ENOMEM)
+		return r;
 	if (r < 0) {
 		diag_error(&run->diags, NULL, "%s: %s", file, strerror(-r));
-		r = 0;
-		goto out;
+		return 0;
 	}
-	r = loader_new(&l, src, prefix);
-	if (r < 0)
-		goto out;
-	check_one(run, l, path, host, print);
-	r = 0;
-out:
+	r = loader_new(&l, fs.src, fs.prefix);
+	if (r == 0)
+		check_one(run, l, fs.path, fs.host, print);
 	loader_free(l);
-	source_free(src);
-	free(d1);
-	free(d2);
-	free(host);
-	free(path);
-	free(prefix);
+	cmd_file_source_clear(&fs);
 	return r;
 }
 

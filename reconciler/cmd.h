@@ -4,6 +4,7 @@
 #pragma once
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "diag.h"
 
@@ -18,7 +19,11 @@ struct cmd {
 	const char *summary;  /* one line: what it does */
 };
 
+#include "realize.h"
+
 struct kobj_set;
+struct loader;
+struct source;
 
 int cmd_validate(int argc, char **argv);
 int cmd_show(int argc, char **argv);
@@ -26,6 +31,18 @@ int cmd_show(int argc, char **argv);
 /* Prints diagnostics to stderr sorted by position, each once (a fragment
  * shared by many hosts reports its problems a single time). */
 void cmd_print_diags(struct diag_list *diags);
+/* A profile named as a file: inside a hosts/ directory it is a host profile
+ * (its name must match; extends resolve against the directory above
+ * hosts/); elsewhere extends resolve against the file's own directory. */
+struct cmd_file_source {
+	struct source *src;
+	char *path;      /* repository path of the file: "hosts/esx01.yaml" */
+	char *prefix;    /* what the user typed before it, for messages */
+	char *host;      /* expected host, NULL outside hosts/ */
+};
+int cmd_open_file_source(const char *file, struct cmd_file_source *out);
+void cmd_file_source_clear(struct cmd_file_source *fs);
+
 /* Observes this network namespace into *out; prints the failure. */
 int cmd_read_kernel(const char *cmd, struct kobj_set *out);
 /* "hostnet validate: message" on stderr. */
@@ -53,3 +70,38 @@ const char *cmd_default_host(void);
 int cmd_observe(int argc, char **argv);
 int cmd_history(int argc, char **argv);
 int cmd_state(int argc, char **argv);
+
+/* Where a host's desired state comes from: a git repository (--repo, --ref,
+ * --host) or a profile file. */
+struct cmd_desired_opts {
+	const char *repo, *ref, *host;
+	const char *file;
+};
+
+struct cmd_desired {
+	struct want want;
+	char *host;
+	char *source;       /* "main:hosts/esx01.yaml" or the file as given */
+	char *commit;       /* NULL for a file */
+	char hash[41];      /* of the realized want: what the profile means */
+	struct loader *loader;
+	struct source *src;
+};
+
+/* Loads, validates and realizes; prints problems.  0, -EINVAL (invalid
+ * profile or source, reported), -ENOMEM. */
+int cmd_desired_load(const char *cmd, const struct cmd_desired_opts *o, struct cmd_desired *d);
+void cmd_desired_clear(struct cmd_desired *d);
+/* The content hash of a want's canonical JSON. */
+int cmd_want_hash(char out[41], const struct want *w);
+
+/* A hash of what hostnet manages on the host now (owned objects and the
+ * managed attributes of the links the want names): a saved plan holds it,
+ * and apply refuses the plan when the host no longer matches it. */
+int cmd_state_hash(char out[41], const struct kobj_set *have, const struct want *w);
+/* Refuses (prints, -EOPNOTSUPP) a want this kernel cannot realize. */
+int cmd_check_kernel(const char *cmd, const struct want *w, uint32_t *caps);
+
+int cmd_plan(int argc, char **argv);
+int cmd_apply(int argc, char **argv);
+int cmd_drift(int argc, char **argv);

@@ -417,3 +417,18 @@ fail:
 	gitsrc_free(&g->base);
 	return r;
 }
+
+int source_hash(char out[41], const void *data, size_t len)
+{
+	git_oid oid;
+	int r = git_libgit2_init();
+
+	if (r < 0)
+		return -EIO;
+	/* As git hashes a blob: the same bytes give the same id anywhere. */
+	r = git_odb_hash(&oid, data, len, GIT_OBJECT_BLOB);
+	if (r == 0)
+		git_oid_tostr(out, 41, &oid);
+	git_libgit2_shutdown();
+	return r < 0 ? -EIO : 0;
+}

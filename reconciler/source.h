@@ -64,3 +64,7 @@ void source_names_free(char **names, size_t n);
 
 /* The commit id (40 hex) for a git source, NULL for a directory source. */
 const char *source_commit_id(const struct source *src);
+
+/* The id git would give `data` as a blob (40 hex + NUL): a content hash for
+ * realized profiles and plan fingerprints.  0 or -EIO. */
+int source_hash(char out[41], const void *data, size_t len);

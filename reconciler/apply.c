@@ -1,0 +1,296 @@
+#include "apply.h"
+
+#include <errno.h>
+#include <net/if.h>
+#include <netlink/msg.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "nl.h"
+#include "nlmsg.h"
+#include "plan.h"
+
+struct ax {
+	struct hnl *nl;
+	const struct diff *d;
+	const struct apply_opts *o;
+	struct apply_result *res;
+	struct hnl_batch *batch;
+	size_t *batch_action;      /* batch request index -> action index */
+	size_t batch_cap;
+};
+
+static int fail(struct ax *x, size_t i, int err, const char *kernel)
+{
+	char desc[400];
+
+	plan_describe(&x->d->v[i], desc, sizeof(desc));
+	x->res->failed = i + 1;
+	x->res->error = err;
+	snprintf(x->res->msg, sizeof(x->res->msg), "%s %s: %s%s%s%s", diff_op_name(x->d->v[i].op),
+		 desc, strerror(-err), kernel && *kernel ? " (kernel: " : "",
+		 kernel && *kernel ? kernel : "", kernel && *kernel ? ")" : "");
+	return err;
+}
+
+static int ifindex_of(const char *name)
+{
+	return name && *name ? (int)if_nametoindex(name) : 0;
+}
+
+/* One ACKed request; the message is consumed. */
+static int send1(struct ax *x, struct nl_msg *m)
+{
+	int r = hnl_request(x->nl, m);
+
+	nlmsg_free(m);
+	x->res->requests++;
+	return r;
+}
+
+/* Deleting what is already gone is done. */
+static bool gone(int err)
+{
+	return err == -ENOENT || err == -ESRCH || err == -ENODEV || err == -EADDRNOTAVAIL;
+}
+
+static int link_attrs(struct ax *x, size_t i, const struct want_link *l, uint32_t attrs)
+{
+	struct nl_msg *m;
+	int idx = ifindex_of(l->l.name), master = 0, r;
+
+	if (!idx)
+		return fail(x, i, -ENODEV, "the link vanished");
+	attrs &= ~(1u << WANT_ATTR_STATE);
+	if (attrs & 1u << WANT_ATTR_MASTER) {
+		master = ifindex_of(l->master);
+		if (l->master[0] && !master)
+			return fail(x, i, -ENODEV, "its master does not exist");
+	}
+	if (attrs) {
+		r = nlmsg_link_set(&m, idx, l, attrs, master);
+		if (r < 0 || (r = send1(x, m)) < 0)
+			return fail(x, i, r, hnl_errmsg(x->nl));
+	}
+	if (l->pvid && !l->foreign) {
+		r = nlmsg_bridge_port_pvid(&m, idx, l->pvid);
+		if (r < 0 || (r = send1(x, m)) < 0)
+			return fail(x, i, r, hnl_errmsg(x->nl));
+	}
+	return 0;
+}
+
+static int link_state(struct ax *x, size_t i, const struct want_link *l)
+{
+	struct nl_msg *m;
+	int r = nlmsg_link_state(&m, ifindex_of(l->l.name), l->l.admin_up);
+
+	if (r < 0 || (r = send1(x, m)) < 0)
+		return fail(x, i, r, hnl_errmsg(x->nl));
+	return 0;
+}
+
+static int link_create(struct ax *x, size_t i)
+{
+	const struct want_link *l = &x->d->v[i].to.link;
+	struct nl_msg *m;
+	int r;
+
+	/* The second end of a veth pair was made with the first. */
+	if (!ifindex_of(l->l.name)) {
+		int parent = l->parent[0] ? ifindex_of(l->parent) : 0;
+
+		if (l->parent[0] && !parent)
+			return fail(x, i, -ENODEV, "its uplink does not exist");
+		r = nlmsg_link_create(&m, l, parent);
+		if (r < 0 || (r = send1(x, m)) < 0)
+			return fail(x, i, r, hnl_errmsg(x->nl));
+	}
+	r = link_attrs(x, i, l, l->manage);
+	if (r < 0)
+		return r;
+	return l->l.admin_up ? link_state(x, i, l) : 0;
+}
+
+static int link_modify(struct ax *x, size_t i)
+{
+	const struct diff_action *a = &x->d->v[i];
+	int r = link_attrs(x, i, &a->to.link, a->changed);
+
+	if (r < 0 || !(a->changed & 1u << WANT_ATTR_STATE))
+		return r;
+	return link_state(x, i, &a->to.link);
+}
+
+/* Moves each link of the run [i, j) to the doomed group, then deletes the
+ * group with one request. */
+static int link_delete_run(struct ax *x, size_t i, size_t j)
+{
+	struct nl_msg *m;
+	bool any = false;
+	int r;
+
+	for (size_t k = i; k < j; k++) {
+		int idx = ifindex_of(x->d->v[k].from.link.l.name);
+
+		if (!idx)
+			continue;  /* went with its veth peer */
+		r = nlmsg_link_group(&m, idx, NLMSG_DOOM_GROUP);
+		if (r < 0 || (r = send1(x, m)) < 0) {
+			if (gone(r))
+				continue;
+			return fail(x, k, r, hnl_errmsg(x->nl));
+		}
+		any = true;
+	}
+	if (!any)
+		return 0;
+	r = nlmsg_link_delete_group(&m, NLMSG_DOOM_GROUP);
+	if (r < 0 || (r = send1(x, m)) < 0)
+		return fail(x, i, r, hnl_errmsg(x->nl));
+	return 0;
+}
+
+static int build_net(struct ax *x, size_t i, struct nl_msg **m)
+{
+	const struct diff_action *a = &x->d->v[i];
+	bool add = a->op != DIFF_OP_DELETE;
+
+	switch (a->obj) {
+	case DIFF_OBJ_ADDR: {
+		const struct want_addr *w = add ? &a->to.addr : &a->from.addr;
+		int idx = ifindex_of(w->dev);
+
+		if (!idx)
+			return add ? -ENODEV : -ENOENT;
+		return nlmsg_addr(m, add, w, idx);
+	}
+	case DIFF_OBJ_ROUTE: {
+		const struct want_route *w = add ? &a->to.route : &a->from.route;
+		int idx = ifindex_of(w->dev);
+
+		if (w->dev[0] && !idx)
+			return add ? -ENODEV : -ENOENT;
+		return nlmsg_route(m, add, a->op == DIFF_OP_MODIFY, w, idx);
+	}
+	case DIFF_OBJ_RULE:
+		return nlmsg_rule(m, add, add ? &a->to.rule : &a->from.rule);
+	case DIFF_OBJ_LINK:
+	case DIFF_OBJ__MAX:
+		break;
+	}
+	return -EINVAL;
+}
+
+/* Addresses, rules and routes of [i, j) in one batch. */
+static int net_run(struct ax *x, size_t i, size_t j)
+{
+	const struct hnl_batch_error *errs;
+	struct hnl_batch_stats st;
+	size_t n_errs, first = (size_t)-1;
+	int r;
+
+	if (j - i > x->batch_cap) {
+		size_t *v = realloc(x->batch_action, (j - i) * sizeof(*v));
+
+		if (!v)
+			return fail(x, i, -ENOMEM, NULL);
+		x->batch_action = v;
+		x->batch_cap = j - i;
+	}
+	for (size_t k = i; k < j; k++) {
+		struct nl_msg *m = NULL;
+		int idx;
+
+		r = build_net(x, k, &m);
+		if (r == -ENOENT && x->d->v[k].op == DIFF_OP_DELETE)
+			continue;  /* its link is gone, and it with it */
+		if (r < 0)
+			return fail(x, k, r, r == -ENODEV ? "its interface does not exist" : NULL);
+		idx = hnl_batch_add(x->batch, nlmsg_hdr(m));
+		nlmsg_free(m);
+		if (idx < 0)
+			return fail(x, k, idx, NULL);
+		x->batch_action[idx] = k;
+	}
+	if (hnl_batch_count(x->batch) == 0)
+		return 0;
+	r = hnl_batch_commit(x->batch, x->nl);
+	hnl_batch_stats(x->batch, &st);
+	x->res->requests += st.requests;
+	if (r < 0)
+		return fail(x, i, r, hnl_errmsg(x->nl));
+	errs = hnl_batch_errors(x->batch, &n_errs);
+	for (size_t e = 0; e < n_errs; e++) {
+		size_t k = x->batch_action[errs[e].index];
+
+		if (x->d->v[k].op == DIFF_OP_DELETE && gone(errs[e].error))
+			continue;
+		if (first == (size_t)-1) {
+			first = k;
+			fail(x, k, errs[e].error, errs[e].msg);
+		}
+	}
+	return first == (size_t)-1 ? 0 : x->res->error;
+}
+
+static bool batchable(const struct diff_action *a)
+{
+	return a->obj != DIFF_OBJ_LINK;
+}
+
+/* The end of the run starting at i: same step, same kind of execution, and
+ * not past a test's failure point (so a crash lands between actions). */
+static size_t run_end(const struct ax *x, size_t i)
+{
+	const struct diff_action *a = &x->d->v[i];
+	size_t j = i + 1;
+
+	if (!batchable(a) && a->op != DIFF_OP_DELETE)
+		return j;
+	while (j < x->d->n && x->d->v[j].step == a->step && x->d->v[j].obj == a->obj &&
+	       x->d->v[j].op == a->op &&
+	       (!x->o || ((!x->o->fail_before || j + 1 != x->o->fail_before) &&
+			  (!x->o->kill_before || j + 1 != x->o->kill_before))))
+		j++;
+	return j;
+}
+
+int apply_diff(struct hnl *nl, const struct diff *d, const struct apply_opts *opts,
+	       struct apply_result *res)
+{
+	struct ax x = { .nl = nl, .d = d, .o = opts, .res = res };
+	int r = 0;
+
+	memset(res, 0, sizeof(*res));
+	r = hnl_batch_new(&x.batch);
+	if (r < 0)
+		return r;
+	for (size_t i = 0; i < d->n && r == 0;) {
+		const struct diff_action *a = &d->v[i];
+		size_t j = run_end(&x, i);
+
+		if (opts && opts->kill_before == i + 1)
+			raise(SIGKILL);
+		if (opts && opts->fail_before == i + 1) {
+			r = fail(&x, i, -EIO, "injected failure (HOSTNET_TEST_FAIL_BEFORE)");
+			break;
+		}
+		if (batchable(a))
+			r = net_run(&x, i, j);
+		else if (a->op == DIFF_OP_DELETE)
+			r = link_delete_run(&x, i, j);
+		else if (a->op == DIFF_OP_CREATE)
+			r = link_create(&x, i);
+		else
+			r = link_modify(&x, i);
+		if (r == 0)
+			res->done = j;
+		i = j;
+	}
+	hnl_batch_free(x.batch);
+	free(x.batch_action);
+	return r;
+}

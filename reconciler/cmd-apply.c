@@ -1,0 +1,412 @@
+/* hostnet apply: make the host match its profile, verify, roll back on
+ * failure, and record the generation. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/utsname.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "apply.h"
+#include "cmd.h"
+#include "diff.h"
+#include "nl.h"
+#include "observe.h"
+#include "plan.h"
+#include "store.h"
+#include "want-json.h"
+
+struct apply_cmd {
+	struct cmd_desired d;
+	struct cmd_state_opts so;
+	bool auto_approve, color;
+	const char *planfile;
+	json_t *saved;             /* a saved plan, when applying one */
+	struct store *st;
+	struct hnl *nl;
+	struct kobj_set before;
+	int64_t snap_before, gen;
+	struct apply_opts test;
+};
+
+static double now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+static size_t env_index(const char *name)
+{
+	const char *v = getenv(name);
+
+	return v && *v ? strtoul(v, NULL, 10) : 0;
+}
+
+static const char *jstr(const json_t *o, const char *key, const char *dflt)
+{
+	const char *s = json_string_value(json_object_get(o, key));
+
+	return s ? s : dflt;
+}
+
+/* A file written by `hostnet plan --out`: its desired state and what it was
+ * made against.  Returns 1 when `path` is a saved plan, 0 when it is not
+ * (a profile), negative on error. */
+static int load_saved_plan(struct apply_cmd *a, const char *path)
+{
+	json_error_t e;
+	json_t *j = json_load_file(path, 0, &e);
+	char *err = NULL;
+	int r;
+
+	if (!j || !json_object_get(j, "hostnet_plan")) {
+		json_decref(j);
+		return 0;
+	}
+	r = want_from_json(&a->d.want, json_object_get(j, "want"), &err);
+	if (r < 0) {
+		cmd_fail("apply", "%s is not a usable plan: %s", path, err ? err : strerror(-r));
+		free(err);
+		json_decref(j);
+		return r;
+	}
+	a->d.host = strdup(jstr(j, "host", ""));
+	a->d.source = strdup(jstr(j, "source", path));
+	if (json_is_string(json_object_get(j, "commit")))
+		a->d.commit = strdup(jstr(j, "commit", ""));
+	snprintf(a->d.hash, sizeof(a->d.hash), "%s", jstr(j, "profile_hash", ""));
+	if (!a->d.host || !a->d.source) {
+		json_decref(j);
+		return -ENOMEM;
+	}
+	a->saved = j;
+	return 1;
+}
+
+/* The host must be as it was when the plan was made, or the plan is not
+ * the one that was reviewed. */
+static int check_saved_plan(struct apply_cmd *a, const struct kobj_set *have, const struct diff *df)
+{
+	struct plan_meta meta = { a->d.host, a->d.source, a->d.commit, a->d.hash };
+	const char *want_hash = json_string_value(json_object_get(a->saved, "state_hash"));
+	json_t *now = plan_to_json(df, &meta);
+	char hash[41];
+	bool same;
+
+	if (!now || cmd_state_hash(hash, have, &a->d.want) < 0) {
+		json_decref(now);
+		cmd_fail("apply", "out of memory");
+		return -ENOMEM;
+	}
+	same = want_hash && strcmp(hash, want_hash) == 0 &&
+	       json_equal(json_object_get(now, "actions"),
+			  json_object_get(json_object_get(a->saved, "plan"), "actions"));
+	json_decref(now);
+	if (!same) {
+		cmd_fail("apply", "the host changed since %s was made (state %.12s, now %.12s); "
+			 "nothing was changed: make a new plan", a->planfile, want_hash ? want_hash : "?", hash);
+		return -ESTALE;
+	}
+	return 0;
+}
+
+static bool confirm(const struct apply_cmd *a)
+{
+	char line[16];
+
+	if (a->auto_approve)
+		return true;
+	if (!isatty(STDIN_FILENO)) {
+		cmd_fail("apply", "not a terminal: review with 'hostnet plan' and pass --auto-approve; "
+			 "nothing was changed");
+		return false;
+	}
+	printf("\nDo you want to perform these actions?  Only 'yes' will be accepted: ");
+	fflush(stdout);
+	if (!fgets(line, sizeof(line), stdin) || strcmp(line, "yes\n") != 0) {
+		printf("Apply cancelled; nothing was changed.\n");
+		return false;
+	}
+	return true;
+}
+
+static int observe_now(struct apply_cmd *a, struct kobj_set *out)
+{
+	int r = observe_all(out, a->nl);
+
+	if (r < 0)
+		cmd_fail("apply", "cannot read the kernel's state: %s: %s", strerror(-r),
+			 hnl_errmsg(a->nl));
+	return r;
+}
+
+/* Differences left between `want` and the kernel now: 0 none, >0 how many,
+ * <0 error. */
+static long remaining(struct apply_cmd *a, const struct want *want, struct diff *out)
+{
+	struct kobj_set now = { 0 };
+	struct diag_list diags = { 0 };
+	int r = observe_now(a, &now);
+
+	if (r == 0)
+		r = diff_compute(out, want, &now, &diags);
+	cmd_print_diags(&diags);
+	diag_list_clear(&diags);
+	kobj_set_clear(&now);
+	return r < 0 ? r : (long)out->n;
+}
+
+/* Undo: make what hostnet manages look as it did in the snapshot taken
+ * before, by a fresh diff (whatever the kernel removed along the way). */
+static int roll_back(struct apply_cmd *a)
+{
+	struct want back = { 0 };
+	struct diff df = { 0 };
+	struct apply_result res;
+	long left;
+	int r = diff_want_from_observed(&back, &a->before, &a->d.want);
+
+	if (r < 0)
+		return r;
+	left = remaining(a, &back, &df);
+	if (left > 0) {
+		r = apply_diff(a->nl, &df, NULL, &res);
+		if (r < 0)
+			fprintf(stderr, "hostnet apply: rollback: %s\n", res.msg);
+	}
+	diff_clear(&df);
+	if (left >= 0)
+		left = remaining(a, &back, &df);
+	if (left > 0) {
+		char desc[512];
+
+		plan_describe(&df.v[0], desc, sizeof(desc));
+		fprintf(stderr, "hostnet apply: rollback left %ld difference%s, first: %s %s\n", left,
+			left == 1 ? "" : "s", diff_op_name(df.v[0].op), desc);
+		r = -EIO;
+	}
+	diff_clear(&df);
+	want_clear(&back);
+	return left < 0 ? (int)left : r;
+}
+
+static char *generation_doc(const struct apply_cmd *a, json_t *plan)
+{
+	json_t *w = want_to_json(&a->d.want);
+	json_t *doc = w ? json_pack("{s:o,s:O}", "want", w, "plan", plan) : NULL;
+	char *s = doc ? json_dumps(doc, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
+
+	json_decref(doc);
+	return s;
+}
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"usage: hostnet apply [--repo PATH [--ref REF]] [--host H] [FILE | PLANFILE]\n"
+		"                     [--auto-approve] [--state PATH] [--lock-timeout S] [--no-color]\n"
+		"\nMakes the host match its profile: plans, asks, takes the state lock,\n"
+		"records a snapshot, applies the actions over netlink, verifies the host\n"
+		"now matches, and rolls back to the snapshot if anything fails.\n"
+		"  PLANFILE        a plan saved by 'hostnet plan --out': applied exactly,\n"
+		"                  and refused if the host changed since it was made\n"
+		"  --auto-approve  do not ask (required when stdin is not a terminal)\n"
+		"Exit status: 0 applied (or nothing to do), 1 error (rolled back).\n");
+}
+
+static int parse(struct apply_cmd *a, struct cmd_desired_opts *o, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "repo", required_argument, NULL, 'r' },
+		{ "ref", required_argument, NULL, 'R' },
+		{ "host", required_argument, NULL, 'H' },
+		{ "auto-approve", no_argument, NULL, 'y' },
+		{ "state", required_argument, NULL, 's' },
+		{ "lock-timeout", required_argument, NULL, 'l' },
+		{ "no-color", no_argument, NULL, 'n' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	int c;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'r': o->repo = optarg; break;
+		case 'R': o->ref = optarg; break;
+		case 'H': o->host = optarg; break;
+		case 'y': a->auto_approve = true; break;
+		case 's': a->so.path = optarg; break;
+		case 'l':
+			if (cmd_parse_seconds(optarg, &a->so.lock_timeout_ms) < 0) {
+				cmd_fail("apply", "--lock-timeout: '%s' is not a number of seconds", optarg);
+				return -EINVAL;
+			}
+			break;
+		case 'n': a->color = false; break;
+		case 'h': usage(stdout); return 1;
+		default: usage(stderr); return -EINVAL;
+		}
+	}
+	if (optind < argc)
+		o->file = argv[optind++];
+	if (optind != argc || (o->file && o->repo)) {
+		usage(stderr);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+int cmd_apply(int argc, char **argv)
+{
+	struct apply_cmd a = { .so = CMD_STATE_OPTS_INIT, .color = isatty(STDOUT_FILENO) && !getenv("NO_COLOR") };
+	struct cmd_desired_opts o = { 0 };
+	struct diag_list diags = { 0 };
+	struct diff df = { 0 }, check = { 0 };
+	struct apply_result res = { 0 };
+	struct utsname uts;
+	json_t *pj = NULL;
+	char *doc = NULL, *err = NULL, timings[256], sum[128];
+	double t0, t_apply = 0, t_verify = 0;
+	enum store_result result = STORE_RESULT_FAILED;
+	int64_t snap_after = 0;
+	long left;
+	int r, rc = CMD_EXIT_ERROR;
+
+	r = parse(&a, &o, argc, argv);
+	if (r)
+		return r > 0 ? CMD_EXIT_OK : CMD_EXIT_ERROR;
+	a.test.fail_before = env_index("HOSTNET_TEST_FAIL_BEFORE");
+	a.test.kill_before = env_index("HOSTNET_TEST_KILL_BEFORE");
+	r = o.file ? load_saved_plan(&a, o.file) : 0;
+	if (r < 0)
+		goto out;
+	if (r > 0)
+		a.planfile = o.file;
+	else if (cmd_desired_load("apply", &o, &a.d) < 0)
+		goto out;
+	if (cmd_check_kernel("apply", &a.d.want, NULL) < 0)
+		goto out;
+	/* Lock before observing: what is planned is what is applied. */
+	a.st = cmd_open_state("apply", &a.so, STORE_WRITE);
+	if (!a.st)
+		goto out;
+	store_generation_reap_interrupted(a.st, NULL);
+	r = hnl_open(&a.nl);
+	if (r < 0) {
+		cmd_fail("apply", "cannot open a netlink socket: %s", strerror(-r));
+		goto out;
+	}
+	if (observe_now(&a, &a.before) < 0)
+		goto out;
+	r = diff_compute(&df, &a.d.want, &a.before, &diags);
+	cmd_print_diags(&diags);
+	if (r < 0) {
+		cmd_fail("apply", r == -ENOMEM ? "out of memory"
+			 : "the host is in the way of its profile; nothing was changed");
+		goto out;
+	}
+	if (a.saved && check_saved_plan(&a, &a.before, &df) < 0)
+		goto out;
+	struct plan_meta meta = { a.d.host, a.d.source, a.d.commit, a.d.hash };
+	pj = plan_to_json(&df, &meta);
+	doc = pj ? generation_doc(&a, pj) : NULL;
+	if (!doc) {
+		cmd_fail("apply", "out of memory");
+		goto out;
+	}
+	if (df.n) {
+		plan_print_text(stdout, &df, &meta, a.color);
+		if (!confirm(&a))
+			goto out;
+	}
+	r = store_snapshot_save(&a.snap_before, a.st, a.d.host, uname(&uts) == 0 ? uts.release : NULL,
+				&a.before, &err);
+	if (r == 0) {
+		struct store_generation_start g = {
+			.host = a.d.host, .commit_id = a.d.commit, .profile_hash = a.d.hash,
+			.plan = doc, .n_actions = df.n, .snapshot_before = a.snap_before,
+		};
+		r = store_generation_begin(&a.gen, a.st, &g, &err);
+	}
+	if (r < 0) {
+		cmd_fail("apply", "%s; nothing was changed", err ? err : strerror(-r));
+		goto out;
+	}
+	t0 = now_ms();
+	r = apply_diff(a.nl, &df, &a.test, &res);
+	t_apply = now_ms() - t0;
+	if (r < 0) {
+		fprintf(stderr, "hostnet apply: failed at action %zu of %zu: %s\n", res.failed, df.n, res.msg);
+	} else {
+		t0 = now_ms();
+		left = remaining(&a, &a.d.want, &check);
+		t_verify = now_ms() - t0;
+		if (left != 0) {
+			char desc[512] = "";
+
+			fprintf(stderr, "hostnet apply: verification found %ld difference%s after applying%s\n",
+				left, left == 1 ? "" : "s", left > 0 ? ":" : "");
+			for (long k = 0; k < left && k < 10; k++) {
+				plan_describe(&check.v[k], desc, sizeof(desc));
+				fprintf(stderr, "  %s %s\n", diff_op_name(check.v[k].op), desc);
+			}
+			snprintf(res.msg, sizeof(res.msg), "verification found %ld differences", left);
+			r = -EIO;
+		}
+	}
+	if (r < 0) {
+		int rb = roll_back(&a);
+
+		result = rb == 0 ? STORE_RESULT_ROLLED_BACK : STORE_RESULT_FAILED;
+		fprintf(stderr, "hostnet apply: %s\n", rb == 0
+			? "rolled back: the host is as it was before this apply"
+			: "ROLLBACK INCOMPLETE: check 'hostnet plan' and the messages above");
+	} else {
+		result = STORE_RESULT_APPLIED;
+	}
+	{
+		struct kobj_set after = { 0 };
+
+		if (observe_all(&after, a.nl) == 0)
+			store_snapshot_save(&snap_after, a.st, a.d.host, uts.release, &after, NULL);
+		kobj_set_clear(&after);
+	}
+	snprintf(timings, sizeof(timings), "{\"apply_ms\":%.1f,\"verify_ms\":%.1f,\"requests\":%zu}",
+		 t_apply, t_verify, res.requests);
+	struct store_generation_end end = {
+		.result = result, .snapshot_after = snap_after,
+		.error = result == STORE_RESULT_APPLIED ? NULL : res.msg, .timings = timings,
+	};
+	free(err);
+	err = NULL;
+	if (store_generation_finish(a.st, a.gen, &end, &err) < 0)
+		cmd_fail("apply", "cannot record the generation: %s", err ? err : "?");
+	if (result == STORE_RESULT_APPLIED) {
+		plan_summary(&df, sum, sizeof(sum));
+		if (df.n)
+			printf("\nApply complete: %zu added, %zu changed, %zu destroyed in %.1f ms "
+			       "(%zu netlink requests); verified.\n", df.n_create, df.n_modify, df.n_delete,
+			       t_apply, res.requests);
+		else
+			printf("%s\n", sum);
+		rc = CMD_EXIT_OK;
+	}
+out:
+	free(err);
+	free(doc);
+	json_decref(pj);
+	json_decref(a.saved);
+	diff_clear(&df);
+	diff_clear(&check);
+	diag_list_clear(&diags);
+	kobj_set_clear(&a.before);
+	hnl_close(a.nl);
+	store_close(a.st);
+	cmd_desired_clear(&a.d);
+	return rc;
+}

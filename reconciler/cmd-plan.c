@@ -1,0 +1,170 @@
+/* hostnet plan: what apply would change, without changing anything. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cmd.h"
+#include "diff.h"
+#include "plan.h"
+#include "want-json.h"
+
+enum plan_format { PLAN_FORMAT_TEXT, PLAN_FORMAT_JSON, PLAN_FORMAT_MARKDOWN, PLAN_FORMAT__MAX };
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"usage: hostnet plan [--repo PATH [--ref REF]] [--host H] [FILE]\n"
+		"                    [--format text|json|markdown] [--out PLANFILE]\n"
+		"                    [--detailed-exitcode] [--no-color]\n"
+		"\nCompares the host's profile with what the kernel has and prints the\n"
+		"actions apply would take, in order.  Nothing is changed.\n"
+		"  --repo PATH         read the profile from this git repository (default ref HEAD)\n"
+		"  --host H            the host (default: this host's short name)\n"
+		"  FILE                a profile file instead of --repo\n"
+		"  --format F          text (default), json or markdown\n"
+		"  --out PLANFILE      also save the plan for 'hostnet apply PLANFILE'\n"
+		"  --detailed-exitcode 0 no changes, 2 changes, 1 error (as terraform)\n"
+		"  --no-color          no colour (also when NO_COLOR is set)\n");
+}
+
+/* A saved plan: what it was made from, the host state it was made
+ * against, and the desired state to apply. */
+static int save_plan(const char *path, const struct cmd_desired *d, const char *state_hash,
+		     json_t *plan)
+{
+	json_t *want = want_to_json(&d->want), *doc;
+	char *tmp = NULL;
+	int r = -ENOMEM;
+	FILE *f;
+
+	doc = want ? json_pack("{s:i,s:s?,s:s?,s:s?,s:s,s:s,s:o,s:O}", "hostnet_plan", 1, "host",
+			       d->host, "source", d->source, "commit", d->commit, "profile_hash",
+			       d->hash, "state_hash", state_hash, "want", want, "plan", plan)
+		   : NULL;
+	if (!doc || asprintf(&tmp, "%s.tmp", path) < 0)
+		goto out;
+	f = fopen(tmp, "w");
+	if (!f) {
+		r = -errno;
+		goto out;
+	}
+	r = json_dumpf(doc, f, JSON_INDENT(2) | JSON_PRESERVE_ORDER) < 0 ? -EIO : 0;
+	if (fclose(f) != 0 && r == 0)
+		r = -errno;
+	if (r == 0 && rename(tmp, path) < 0)
+		r = -errno;
+	if (r < 0)
+		unlink(tmp);
+out:
+	json_decref(doc);
+	free(tmp);
+	return r;
+}
+
+int cmd_plan(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "repo", required_argument, NULL, 'r' },
+		{ "ref", required_argument, NULL, 'R' },
+		{ "host", required_argument, NULL, 'H' },
+		{ "format", required_argument, NULL, 'f' },
+		{ "out", required_argument, NULL, 'o' },
+		{ "detailed-exitcode", no_argument, NULL, 'd' },
+		{ "no-color", no_argument, NULL, 'n' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	static const char *const formats[PLAN_FORMAT__MAX] = { "text", "json", "markdown" };
+	struct cmd_desired_opts o = { 0 };
+	struct cmd_desired d = { 0 };
+	struct diag_list diags = { 0 };
+	struct kobj_set have = { 0 };
+	struct diff df = { 0 };
+	enum plan_format fmt = PLAN_FORMAT_TEXT;
+	const char *out = NULL;
+	bool detailed = false, color = isatty(STDOUT_FILENO) && !getenv("NO_COLOR");
+	char state_hash[41];
+	json_t *pj = NULL;
+	int c, r, rc = CMD_EXIT_ERROR;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'r': o.repo = optarg; break;
+		case 'R': o.ref = optarg; break;
+		case 'H': o.host = optarg; break;
+		case 'f':
+			for (fmt = 0; fmt < PLAN_FORMAT__MAX && strcmp(optarg, formats[fmt]); fmt++)
+				;
+			if (fmt == PLAN_FORMAT__MAX) {
+				cmd_fail("plan", "--format: '%s' is not text, json or markdown", optarg);
+				return CMD_EXIT_ERROR;
+			}
+			break;
+		case 'o': out = optarg; break;
+		case 'd': detailed = true; break;
+		case 'n': color = false; break;
+		case 'h': usage(stdout); return CMD_EXIT_OK;
+		default: usage(stderr); return CMD_EXIT_ERROR;
+		}
+	}
+	if (optind < argc)
+		o.file = argv[optind++];
+	if (optind != argc || (o.file && o.repo)) {
+		usage(stderr);
+		return CMD_EXIT_ERROR;
+	}
+	if (cmd_desired_load("plan", &o, &d) < 0)
+		goto done;
+	if (cmd_check_kernel("plan", &d.want, NULL) < 0 || cmd_read_kernel("plan", &have) < 0)
+		goto done;
+	r = diff_compute(&df, &d.want, &have, &diags);
+	cmd_print_diags(&diags);
+	if (r < 0) {
+		if (r == -ENOMEM)
+			cmd_fail("plan", "out of memory");
+		else
+			cmd_fail("plan", "the host is in the way of its profile; nothing was changed");
+		goto done;
+	}
+	struct plan_meta meta = { d.host, d.source, d.commit, d.hash };
+	pj = plan_to_json(&df, &meta);
+	if (!pj || cmd_state_hash(state_hash, &have, &d.want) < 0) {
+		cmd_fail("plan", "out of memory");
+		goto done;
+	}
+	switch (fmt) {
+	case PLAN_FORMAT_TEXT:
+		plan_print_text(stdout, &df, &meta, color);
+		break;
+	case PLAN_FORMAT_JSON:
+		json_dumpf(pj, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+		fputc('\n', stdout);
+		break;
+	case PLAN_FORMAT_MARKDOWN:
+		plan_print_markdown(stdout, &df, &meta);
+		break;
+	case PLAN_FORMAT__MAX:
+		break;
+	}
+	if (out) {
+		r = save_plan(out, &d, state_hash, pj);
+		if (r < 0) {
+			cmd_fail("plan", "cannot write %s: %s", out, strerror(-r));
+			goto done;
+		}
+		if (fmt == PLAN_FORMAT_TEXT)
+			printf("\nSaved the plan to %s: 'hostnet apply %s' applies exactly it.\n", out, out);
+	}
+	rc = detailed && df.n ? CMD_EXIT_CHANGES : CMD_EXIT_OK;
+done:
+	json_decref(pj);
+	diff_clear(&df);
+	kobj_set_clear(&have);
+	diag_list_clear(&diags);
+	cmd_desired_clear(&d);
+	return rc;
+}

@@ -1,0 +1,192 @@
+/* diff: the observed kobj_set in name form, sorted for the walks. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "diff-private.h"
+#include "mark.h"
+
+static int cmp_index(const void *a, const void *b)
+{
+	const struct kobj_link *x = *(const struct kobj_link *const *)a;
+	const struct kobj_link *y = *(const struct kobj_link *const *)b;
+
+	return (x->ifindex > y->ifindex) - (x->ifindex < y->ifindex);
+}
+
+static const char *name_of(const struct kobj_link **by_index, size_t n, int ifindex)
+{
+	size_t lo = 0, hi = n;
+
+	if (!ifindex)
+		return "";
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (by_index[mid]->ifindex < ifindex)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < n && by_index[lo]->ifindex == ifindex ? by_index[lo]->name : "";
+}
+
+static int cmp_link_name(const void *a, const void *b)
+{
+	return strcmp(((const struct want_link *)a)->l.name, ((const struct want_link *)b)->l.name);
+}
+
+static int cmp_addr(const void *a, const void *b)
+{
+	return want_cmp_addr(a, b);
+}
+
+static int cmp_route(const void *a, const void *b)
+{
+	return want_cmp_route(a, b);
+}
+
+static int cmp_rule(const void *a, const void *b)
+{
+	return want_cmp_rule(a, b);
+}
+
+static void copy_name(char dst[KOBJ_IFNAMSIZ], const char *src)
+{
+	size_t n = src ? strnlen(src, KOBJ_IFNAMSIZ - 1) : 0;
+
+	memcpy(dst, src ? src : "", n);
+	dst[n] = '\0';
+}
+
+int dobs_build(struct dobs *out, const struct kobj_set *have)
+{
+	const struct kobj_link **idx = calloc(have->n_links + 1, sizeof(*idx));
+	struct dobs o = { 0 };
+
+	o.links = calloc(have->n_links + 1, sizeof(*o.links));
+	o.addrs = calloc(have->n_addrs + 1, sizeof(*o.addrs));
+	o.routes = calloc(have->n_routes + 1, sizeof(*o.routes));
+	o.rules = calloc(have->n_rules + 1, sizeof(*o.rules));
+	if (!idx || !o.links || !o.addrs || !o.routes || !o.rules) {
+		free(idx);
+		dobs_clear(&o);
+		return -ENOMEM;
+	}
+	for (size_t i = 0; i < have->n_links; i++)
+		idx[i] = &have->links[i];
+	qsort(idx, have->n_links, sizeof(*idx), cmp_index);
+	for (size_t i = 0; i < have->n_links; i++) {
+		const struct kobj_link *l = &have->links[i];
+		struct want_link *w = &o.links[o.n_links++];
+
+		w->l = *l;
+		w->foreign = !l->owned;
+		copy_name(w->master, name_of(idx, have->n_links, l->master));
+		if (l->kind == KOBJ_LINK_KIND_VETH)
+			copy_name(w->peer, name_of(idx, have->n_links, l->link));
+		else if (l->kind == KOBJ_LINK_KIND_MACVLAN)
+			copy_name(w->parent, name_of(idx, have->n_links, l->link));
+	}
+	for (size_t i = 0; i < have->n_addrs; i++) {
+		struct want_addr *w = &o.addrs[o.n_addrs++];
+
+		w->a = have->addrs[i];
+		copy_name(w->dev, name_of(idx, have->n_links, have->addrs[i].ifindex));
+	}
+	for (size_t i = 0; i < have->n_routes; i++) {
+		struct want_route *w = &o.routes[o.n_routes++];
+
+		w->r = have->routes[i];
+		copy_name(w->dev, name_of(idx, have->n_links, have->routes[i].oif));
+	}
+	for (size_t i = 0; i < have->n_rules; i++)
+		o.rules[o.n_rules++].r = have->rules[i];
+	qsort(o.links, o.n_links, sizeof(*o.links), cmp_link_name);
+	qsort(o.addrs, o.n_addrs, sizeof(*o.addrs), cmp_addr);
+	qsort(o.routes, o.n_routes, sizeof(*o.routes), cmp_route);
+	qsort(o.rules, o.n_rules, sizeof(*o.rules), cmp_rule);
+	free(idx);
+	*out = o;
+	return 0;
+}
+
+void dobs_clear(struct dobs *o)
+{
+	free(o->links);
+	free(o->addrs);
+	free(o->routes);
+	free(o->rules);
+	*o = (struct dobs){ 0 };
+}
+
+static int cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* What a rollback restores: the owned objects as they were, and for each
+ * foreign link the profile manages, the attributes it had. */
+int diff_want_from_observed(struct want *out, const struct kobj_set *have, const struct want *like)
+{
+	struct dobs o;
+	struct want w = { 0 };
+	int r = dobs_build(&o, have);
+
+	if (r < 0)
+		return r;
+	w.links = calloc(o.n_links + 1, sizeof(*w.links));
+	w.addrs = calloc(o.n_addrs + 1, sizeof(*w.addrs));
+	w.routes = calloc(o.n_routes + 1, sizeof(*w.routes));
+	w.rules = calloc(o.n_rules + 1, sizeof(*w.rules));
+	w.tables = calloc(o.n_routes + (like ? like->tables_n : 0) + 1, sizeof(*w.tables));
+	if (!w.links || !w.addrs || !w.routes || !w.rules || !w.tables) {
+		r = -ENOMEM;
+		goto out;
+	}
+	for (size_t i = 0; i < o.n_links; i++) {
+		struct want_link *l = &o.links[i];
+		const struct want_link *named = like ? want_link(like, l->l.name) : NULL;
+
+		if (l->foreign && !(named && named->foreign))
+			continue;
+		w.links[w.n_links] = *l;
+		if (l->foreign) {
+			w.links[w.n_links].manage = named->manage;
+		} else {
+			w.links[w.n_links].manage = 1u << WANT_ATTR_MTU | 1u << WANT_ATTR_STATE |
+						    1u << WANT_ATTR_MARK | 1u << WANT_ATTR_MASTER;
+			if (l->l.has_mac)
+				w.links[w.n_links].manage |= 1u << WANT_ATTR_MAC;
+		}
+		w.n_links++;
+	}
+	for (size_t i = 0; i < o.n_addrs; i++)
+		if (o.addrs[i].a.owned)
+			w.addrs[w.n_addrs++] = o.addrs[i];
+	for (size_t i = 0; i < o.n_routes; i++) {
+		if (!o.routes[i].r.owned)
+			continue;
+		w.routes[w.n_routes++] = o.routes[i];
+		w.tables[w.tables_n++] = o.routes[i].r.table;
+	}
+	for (size_t i = 0; i < o.n_rules; i++)
+		if (o.rules[i].r.owned)
+			w.rules[w.n_rules++] = o.rules[i];
+	for (size_t i = 0; like && i < like->tables_n; i++)
+		w.tables[w.tables_n++] = like->tables[i];
+	qsort(w.tables, w.tables_n, sizeof(*w.tables), cmp_u32);
+	size_t n = 0;
+	for (size_t i = 0; i < w.tables_n; i++)
+		if (n == 0 || w.tables[n - 1] != w.tables[i])
+			w.tables[n++] = w.tables[i];
+	w.tables_n = (uint32_t)n;
+	*out = w;
+	w = (struct want){ 0 };
+out:
+	want_clear(&w);
+	dobs_clear(&o);
+	return r;
+}

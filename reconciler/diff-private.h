@@ -1,0 +1,57 @@
+/* Shared by diff.c, diff-net.c and diff-observed.c. */
+#pragma once
+
+#include "diff.h"
+
+/* Execution steps, in order (see diff.h). */
+enum diff_step {
+	DIFF_STEP_DEL_ROUTE,
+	DIFF_STEP_DEL_RULE,
+	DIFF_STEP_DEL_ADDR,
+	DIFF_STEP_DEL_ADAPTER,
+	DIFF_STEP_DEL_BRIDGE,
+	DIFF_STEP_NEW_BRIDGE,
+	DIFF_STEP_NEW_ADAPTER,
+	DIFF_STEP_MOD_LINK_SHRINK,   /* MTU decreases: adapters first */
+	DIFF_STEP_MOD_LINK,          /* everything else: uplinks first */
+	DIFF_STEP_NEW_ADDR,
+	DIFF_STEP_NEW_RULE,
+	DIFF_STEP_NEW_ROUTE,
+	DIFF_STEP__MAX,
+};
+
+/* The observed side in name form, each array sorted for the walk. */
+struct dobs {
+	struct want_link *links;   size_t n_links;    /* by name */
+	struct want_addr *addrs;   size_t n_addrs;    /* by dev, address */
+	struct want_route *routes; size_t n_routes;   /* by key */
+	struct want_rule *rules;   size_t n_rules;    /* by key */
+};
+
+/* Sort key beyond the step, kept beside each action while building. */
+struct dorder {
+	int order;
+	size_t seq;
+};
+
+struct dctx {
+	struct diff *d;
+	struct dorder *orders;       /* parallel to d->v */
+	size_t cap;
+	size_t seq;
+	struct diag_list *diags;
+	int err;                     /* first conflict's code */
+	bool oom;
+};
+
+int dobs_build(struct dobs *out, const struct kobj_set *have);
+void dobs_clear(struct dobs *o);
+
+/* Appends an action; `order` sorts within its step. */
+struct diff_action *dctx_add(struct dctx *c, enum diff_op op, enum diff_obj obj,
+			     enum diff_step step, int order, const struct hn_loc *loc);
+
+
+void diff_addrs(struct dctx *c, const struct want *w, const struct dobs *o);
+void diff_routes(struct dctx *c, const struct want *w, const struct dobs *o);
+void diff_rules(struct dctx *c, const struct want *w, const struct dobs *o);

@@ -1,0 +1,295 @@
+/* diff: links, and the ordering of all actions. */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "diff-private.h"
+#include "mark.h"
+
+static const char *const op_names[DIFF_OP__MAX] = {
+	[DIFF_OP_CREATE] = "create",
+	[DIFF_OP_MODIFY] = "modify",
+	[DIFF_OP_DELETE] = "delete",
+};
+
+static const char *const obj_names[DIFF_OBJ__MAX] = {
+	[DIFF_OBJ_LINK] = "link",
+	[DIFF_OBJ_ADDR] = "address",
+	[DIFF_OBJ_ROUTE] = "route",
+	[DIFF_OBJ_RULE] = "rule",
+};
+
+const char *diff_op_name(enum diff_op op)
+{
+	return op < DIFF_OP__MAX ? op_names[op] : "?";
+}
+
+const char *diff_obj_name(enum diff_obj obj)
+{
+	return obj < DIFF_OBJ__MAX ? obj_names[obj] : "?";
+}
+
+struct diff_action *dctx_add(struct dctx *c, enum diff_op op, enum diff_obj obj,
+			     enum diff_step step, int order, const struct hn_loc *loc)
+{
+	struct diff *d = c->d;
+	struct diff_action *a;
+
+	if (d->n == c->cap) {
+		size_t cap = c->cap ? c->cap * 2 : 64;
+		struct diff_action *v = realloc(d->v, cap * sizeof(*v));
+		struct dorder *o = realloc(c->orders, cap * sizeof(*o));
+
+		if (o)
+			c->orders = o;
+		if (!v || !o) {
+			if (v)
+				d->v = v;
+			c->oom = true;
+			return NULL;
+		}
+		d->v = v;
+		c->cap = cap;
+	}
+	a = &d->v[d->n];
+	memset(a, 0, sizeof(*a));
+	a->op = op;
+	a->obj = obj;
+	a->step = step;
+	if (loc)
+		a->loc = *loc;
+	c->orders[d->n] = (struct dorder){ order, c->seq++ };
+	d->n++;
+	return a;
+}
+
+/* Uplinks first, then bridges and VRFs, bridge ports, adapters: the order
+ * in which MTUs can grow. */
+static int layer(const struct want_link *l)
+{
+	struct mark m;
+
+	if (l->foreign)
+		return 0;
+	if (l->l.kind == KOBJ_LINK_KIND_BRIDGE || l->l.kind == KOBJ_LINK_KIND_VRF)
+		return 1;
+	if (mark_parse(&m, l->l.alias) == 0 && m.role == MARK_ROLE_PORT)
+		return 2;
+	return 3;
+}
+
+static uint32_t changed_attrs(const struct want_link *w, const struct want_link *o)
+{
+	uint32_t ch = 0;
+
+	if ((w->manage & 1u << WANT_ATTR_MTU) && w->l.mtu && w->l.mtu != o->l.mtu)
+		ch |= 1u << WANT_ATTR_MTU;
+	if ((w->manage & 1u << WANT_ATTR_MAC) &&
+	    (!o->l.has_mac || memcmp(&w->l.mac, &o->l.mac, sizeof(w->l.mac)) != 0))
+		ch |= 1u << WANT_ATTR_MAC;
+	if ((w->manage & 1u << WANT_ATTR_STATE) && w->l.admin_up != o->l.admin_up)
+		ch |= 1u << WANT_ATTR_STATE;
+	if ((w->manage & 1u << WANT_ATTR_MASTER) && strcmp(w->master, o->master) != 0)
+		ch |= 1u << WANT_ATTR_MASTER;
+	if ((w->manage & 1u << WANT_ATTR_MARK) &&
+	    (w->l.group != o->l.group || strcmp(w->l.alias, o->l.alias) != 0))
+		ch |= 1u << WANT_ATTR_MARK;
+	return ch;
+}
+
+/* The kernel object itself must be recreated when its kind or its fixed
+ * parts (veth peer, macvlan parent, VRF table) differ. */
+static bool needs_replace(const struct want_link *w, const struct want_link *o)
+{
+	if (w->foreign)
+		return false;
+	if (w->l.kind != o->l.kind)
+		return true;
+	if (w->l.kind == KOBJ_LINK_KIND_VETH && w->peer[0] && strcmp(w->peer, o->peer) != 0)
+		return true;
+	if (w->l.kind == KOBJ_LINK_KIND_MACVLAN && strcmp(w->parent, o->parent) != 0)
+		return true;
+	return w->l.kind == KOBJ_LINK_KIND_VRF && w->l.vrf_table != o->l.vrf_table;
+}
+
+static void link_delete(struct dctx *c, const struct want_link *o)
+{
+	int lay = layer(o);
+	struct diff_action *a = dctx_add(c, DIFF_OP_DELETE, DIFF_OBJ_LINK,
+					 lay == 1 ? DIFF_STEP_DEL_BRIDGE : DIFF_STEP_DEL_ADAPTER, 0, NULL);
+
+	if (a)
+		a->from.link = *o;
+}
+
+static void link_create(struct dctx *c, const struct want_link *w, bool replace)
+{
+	int lay = layer(w);
+	struct diff_action *a = dctx_add(c, DIFF_OP_CREATE, DIFF_OBJ_LINK,
+					 lay == 1 ? DIFF_STEP_NEW_BRIDGE : DIFF_STEP_NEW_ADAPTER,
+					 lay, &w->loc);
+
+	if (a) {
+		a->to.link = *w;
+		a->replace = replace;
+	}
+}
+
+static void link_modify(struct dctx *c, const struct want_link *w, const struct want_link *o,
+			uint32_t changed)
+{
+	bool shrink = (changed & 1u << WANT_ATTR_MTU) && w->l.mtu < o->l.mtu;
+	int lay = layer(w);
+	struct diff_action *a = dctx_add(c, DIFF_OP_MODIFY, DIFF_OBJ_LINK,
+					 shrink ? DIFF_STEP_MOD_LINK_SHRINK : DIFF_STEP_MOD_LINK,
+					 shrink ? -lay : lay, &w->loc);
+
+	if (a) {
+		a->to.link = *w;
+		a->from.link = *o;
+		a->changed = changed;
+	}
+}
+
+__attribute__((format(printf, 4, 5)))
+static void conflict(struct dctx *c, int err, const struct hn_loc *loc, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	diag_addv(c->diags, DIAG_SEVERITY_ERROR, loc && loc->file ? loc : NULL, fmt, ap);
+	va_end(ap);
+	if (!c->err)
+		c->err = err;
+}
+
+static void diff_links(struct dctx *c, const struct want *w, const struct dobs *o)
+{
+	size_t i = 0, j = 0;
+
+	while (i < w->n_links || j < o->n_links) {
+		int cmp = i == w->n_links ? 1 : j == o->n_links ? -1
+			: strcmp(w->links[i].l.name, o->links[j].l.name);
+
+		if (cmp < 0) {
+			const struct want_link *wl = &w->links[i++];
+
+			if (wl->foreign)
+				conflict(c, -ENODEV, &wl->loc, "uplink '%s' does not exist on this host",
+					 wl->l.name);
+			else
+				link_create(c, wl, false);
+		} else if (cmp > 0) {
+			const struct want_link *ol = &o->links[j++];
+
+			if (!ol->foreign)
+				link_delete(c, ol);
+		} else {
+			const struct want_link *wl = &w->links[i++], *ol = &o->links[j++];
+			uint32_t ch;
+
+			if (!wl->foreign && ol->foreign) {
+				conflict(c, -EEXIST, &wl->loc, "interface '%s' exists and is not "
+					 "hostnet's (it has no hostnet marks); rename or remove it, "
+					 "hostnet will not take it over", wl->l.name);
+				continue;
+			}
+			if (needs_replace(wl, ol)) {
+				link_delete(c, ol);
+				link_create(c, wl, true);
+				continue;
+			}
+			ch = changed_attrs(wl, ol);
+			if (ch)
+				link_modify(c, wl, ol, ch);
+		}
+	}
+}
+
+/* Sorts actions by (step, order, seq) through an index, since qsort has no
+ * context argument in C11. */
+struct dsort {
+	enum diff_step step;
+	int order;
+	size_t seq;
+	size_t pos;
+};
+
+static int cmp_dsort(const void *a, const void *b)
+{
+	const struct dsort *x = a, *y = b;
+
+	if (x->step != y->step)
+		return x->step < y->step ? -1 : 1;
+	if (x->order != y->order)
+		return x->order < y->order ? -1 : 1;
+	return (x->seq > y->seq) - (x->seq < y->seq);
+}
+
+static int sort_actions(struct diff *d, const struct dorder *orders)
+{
+	struct dsort *s = calloc(d->n + 1, sizeof(*s));
+	struct diff_action *v = calloc(d->n + 1, sizeof(*v));
+
+	if (!s || !v) {
+		free(s);
+		free(v);
+		return -ENOMEM;
+	}
+	for (size_t i = 0; i < d->n; i++)
+		s[i] = (struct dsort){ d->v[i].step, orders[i].order, orders[i].seq, i };
+	qsort(s, d->n, sizeof(*s), cmp_dsort);
+	for (size_t i = 0; i < d->n; i++)
+		v[i] = d->v[s[i].pos];
+	free(d->v);
+	d->v = v;
+	free(s);
+	return 0;
+}
+
+int diff_compute(struct diff *out, const struct want *want, const struct kobj_set *have,
+		 struct diag_list *diags)
+{
+	struct dctx c = { .d = out, .diags = diags };
+	struct dobs o;
+	int r;
+
+	*out = (struct diff){ 0 };
+	r = dobs_build(&o, have);
+	if (r < 0)
+		return r;
+	diff_links(&c, want, &o);
+	diff_addrs(&c, want, &o);
+	diff_routes(&c, want, &o);
+	diff_rules(&c, want, &o);
+	dobs_clear(&o);
+	if (c.oom)
+		r = -ENOMEM;
+	else if (c.err)
+		r = c.err;
+	else
+		r = sort_actions(out, c.orders);
+	free(c.orders);
+	if (r < 0) {
+		diff_clear(out);
+		return r;
+	}
+	for (size_t i = 0; i < out->n; i++) {
+		if (out->v[i].op == DIFF_OP_CREATE)
+			out->n_create++;
+		else if (out->v[i].op == DIFF_OP_MODIFY)
+			out->n_modify++;
+		else
+			out->n_delete++;
+	}
+	return 0;
+}
+
+void diff_clear(struct diff *d)
+{
+	if (!d)
+		return;
+	free(d->v);
+	*d = (struct diff){ 0 };
+}

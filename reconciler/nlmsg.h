@@ -1,0 +1,42 @@
+/* nlmsg: the rtnetlink requests that change the kernel, built with libnl's
+ * message helpers from name-form objects (realize.h).  Pure: building a
+ * message does no I/O, so each kind (veth, bridge, macvlan, VRF, VLAN
+ * ports...) is unit-tested even where the kernel lacks it.
+ *
+ * Every builder returns 0 with *out a new message (nlmsg_free()), -ENOMEM,
+ * or -EINVAL for an object it cannot express.  Interface names are resolved
+ * by the caller into the ifindex arguments. */
+#pragma once
+
+#include <stdint.h>
+
+#include "realize.h"
+
+struct nl_msg;
+
+/* hostnet's group for links about to be deleted together: one
+ * RTM_DELLINK for the group replaces one per link (and one RCU wait each). */
+#define NLMSG_DOOM_GROUP 0x686e7378u   /* "hnsx" */
+
+/* RTM_NEWLINK creating l (veth with its peer, bridge, macvlan on
+ * parent_index, VRF); no attributes beyond what creation needs. */
+int nlmsg_link_create(struct nl_msg **out, const struct want_link *l, int parent_index);
+/* RTM_NEWLINK setting the attributes in `attrs` (bits of enum want_attr)
+ * on ifindex, except state; master_index 0 = no master. */
+int nlmsg_link_set(struct nl_msg **out, int ifindex, const struct want_link *l, uint32_t attrs,
+		   int master_index);
+/* RTM_NEWLINK setting only the admin state. */
+int nlmsg_link_state(struct nl_msg **out, int ifindex, bool up);
+/* RTM_NEWLINK moving ifindex to `group`. */
+int nlmsg_link_group(struct nl_msg **out, int ifindex, uint32_t group);
+/* RTM_DELLINK of every link in `group`. */
+int nlmsg_link_delete_group(struct nl_msg **out, uint32_t group);
+/* RTM_SETLINK (AF_BRIDGE) making VLAN `pvid` the untagged, native VLAN of
+ * bridge port ifindex. */
+int nlmsg_bridge_port_pvid(struct nl_msg **out, int ifindex, uint16_t pvid);
+
+int nlmsg_addr(struct nl_msg **out, bool add, const struct want_addr *a, int ifindex);
+/* add: create (NLM_F_EXCL) or, with replace, replace; !add: delete. */
+int nlmsg_route(struct nl_msg **out, bool add, bool replace, const struct want_route *r,
+		int oif_index);
+int nlmsg_rule(struct nl_msg **out, bool add, const struct want_rule *r);

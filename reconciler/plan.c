@@ -1,0 +1,345 @@
+#include "plan.h"
+
+#include <linux/rtnetlink.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "kobj-fmt.h"
+#include "want-json.h"
+
+static const char *op_sign(const struct diff_action *a)
+{
+	switch (a->op) {
+	case DIFF_OP_CREATE: return "+";
+	case DIFF_OP_MODIFY: return "~";
+	case DIFF_OP_DELETE: return "-";
+	case DIFF_OP__MAX: break;
+	}
+	return "?";
+}
+
+static const char *op_color(const struct diff_action *a)
+{
+	switch (a->op) {
+	case DIFF_OP_CREATE: return "\033[32m";
+	case DIFF_OP_MODIFY: return "\033[33m";
+	case DIFF_OP_DELETE: return "\033[31m";
+	case DIFF_OP__MAX: break;
+	}
+	return "";
+}
+
+static const struct want_link *act_link(const struct diff_action *a)
+{
+	return a->op == DIFF_OP_DELETE ? &a->from.link : &a->to.link;
+}
+
+static const char *link_kind(const struct want_link *l)
+{
+	return l->foreign ? "uplink" : kobj_link_kind_name(l->l.kind);
+}
+
+static void describe_route(const struct want_route *r, char *buf, size_t size)
+{
+	char dst[ADDR_STRLEN], gw[ADDR_STRLEN], table[KOBJ_FMT_LEN];
+	int n;
+
+	char type[KOBJ_FMT_LEN];
+
+	n = snprintf(buf, size, "route %s%s%s",
+		     r->r.type && r->r.type != RTN_UNICAST ? kobj_fmt_route_type(r->r.type, type) : "",
+		     r->r.type && r->r.type != RTN_UNICAST ? " " : "",
+		     r->r.dst.prefixlen ? addr_format(&r->r.dst, true, dst, sizeof(dst))
+		     : r->r.family == AF_INET6 ? "default (ipv6)" : "default");
+	if (r->r.gateway.family && n > 0 && (size_t)n < size)
+		n += snprintf(buf + n, size - (size_t)n, " via %s",
+			      addr_format(&r->r.gateway, false, gw, sizeof(gw)));
+	if (r->dev[0] && n > 0 && (size_t)n < size)
+		n += snprintf(buf + n, size - (size_t)n, " dev %s", r->dev);
+	if (n > 0 && (size_t)n < size)
+		n += snprintf(buf + n, size - (size_t)n, " table %s",
+			      kobj_fmt_table(r->r.table, table));
+	if (r->r.metric && n > 0 && (size_t)n < size)
+		snprintf(buf + n, size - (size_t)n, " metric %u", r->r.metric);
+}
+
+static void describe_rule(const struct want_rule *r, char *buf, size_t size)
+{
+	char src[ADDR_STRLEN], table[KOBJ_FMT_LEN];
+
+	snprintf(buf, size, "rule %s%s%s%s%s lookup %s priority %u%s",
+		 r->r.src.family ? "from " : "",
+		 r->r.src.family ? addr_format(&r->r.src, true, src, sizeof(src)) : "",
+		 r->r.src.family && r->r.oif[0] ? " " : "",
+		 r->r.oif[0] ? "oif " : "", r->r.oif, kobj_fmt_table(r->r.table, table),
+		 r->r.priority, r->r.family == AF_INET6 ? " (ipv6)" : "");
+}
+
+void plan_describe(const struct diff_action *a, char *buf, size_t size)
+{
+	char addr[ADDR_STRLEN];
+
+	switch (a->obj) {
+	case DIFF_OBJ_LINK:
+		snprintf(buf, size, "link %s (%s)", act_link(a)->l.name, link_kind(act_link(a)));
+		return;
+	case DIFF_OBJ_ADDR: {
+		const struct want_addr *x = a->op == DIFF_OP_DELETE ? &a->from.addr : &a->to.addr;
+
+		snprintf(buf, size, "address %s on %s", addr_format(&x->a.addr, true, addr, sizeof(addr)),
+			 x->dev);
+		return;
+	}
+	case DIFF_OBJ_ROUTE:
+		describe_route(a->op == DIFF_OP_DELETE ? &a->from.route : &a->to.route, buf, size);
+		return;
+	case DIFF_OBJ_RULE:
+		describe_rule(a->op == DIFF_OP_DELETE ? &a->from.rule : &a->to.rule, buf, size);
+		return;
+	case DIFF_OBJ__MAX:
+		break;
+	}
+	snprintf(buf, size, "?");
+}
+
+static void where(const struct diff_action *a, char *buf, size_t size)
+{
+	if (a->loc.file)
+		snprintf(buf, size, "%s:%u:%u", a->loc.file, a->loc.line, a->loc.col);
+	else if (a->op == DIFF_OP_DELETE)
+		snprintf(buf, size, "no longer in the profile");
+	else
+		buf[0] = '\0';
+}
+
+/* The attribute lines under an action: "mtu: 1500 -> 9000" for changes,
+ * "mtu: 9000" for creations.  `emit` receives each line. */
+static void link_details(const struct diff_action *a, void (*emit)(void *, const char *), void *arg)
+{
+	const struct want_link *to = &a->to.link, *from = &a->from.link;
+	char line[600], m1[ADDR_MAC_STRLEN], m2[ADDR_MAC_STRLEN];
+
+	if (a->op == DIFF_OP_CREATE) {
+		if (to->peer[0]) {
+			snprintf(line, sizeof(line), "peer: %s", to->peer);
+			emit(arg, line);
+		}
+		if (to->parent[0]) {
+			snprintf(line, sizeof(line), "on: %s (bridge mode)", to->parent);
+			emit(arg, line);
+		}
+		if (to->master[0]) {
+			snprintf(line, sizeof(line), "master: %s", to->master);
+			emit(arg, line);
+		}
+		if (to->l.mtu) {
+			snprintf(line, sizeof(line), "mtu: %u", to->l.mtu);
+			emit(arg, line);
+		}
+		if (to->l.has_mac) {
+			snprintf(line, sizeof(line), "mac: %s", addr_format_mac(&to->l.mac, m1, sizeof(m1)));
+			emit(arg, line);
+		}
+		if (to->pvid) {
+			snprintf(line, sizeof(line), "vlan: %u (untagged on this port)", to->pvid);
+			emit(arg, line);
+		}
+		snprintf(line, sizeof(line), "state: %s", to->l.admin_up ? "up" : "down");
+		emit(arg, line);
+		if (to->l.alias[0]) {
+			snprintf(line, sizeof(line), "alias: %s", to->l.alias);
+			emit(arg, line);
+		}
+		return;
+	}
+	if (a->op != DIFF_OP_MODIFY)
+		return;
+	if (a->changed & 1u << WANT_ATTR_MTU) {
+		snprintf(line, sizeof(line), "mtu: %u -> %u", from->l.mtu, to->l.mtu);
+		emit(arg, line);
+	}
+	if (a->changed & 1u << WANT_ATTR_MAC) {
+		snprintf(line, sizeof(line), "mac: %s -> %s",
+			 from->l.has_mac ? addr_format_mac(&from->l.mac, m1, sizeof(m1)) : "-",
+			 addr_format_mac(&to->l.mac, m2, sizeof(m2)));
+		emit(arg, line);
+	}
+	if (a->changed & 1u << WANT_ATTR_MASTER) {
+		snprintf(line, sizeof(line), "master: %s -> %s", from->master[0] ? from->master : "-",
+			 to->master[0] ? to->master : "-");
+		emit(arg, line);
+	}
+	if (a->changed & 1u << WANT_ATTR_STATE) {
+		snprintf(line, sizeof(line), "state: %s -> %s", from->l.admin_up ? "up" : "down",
+			 to->l.admin_up ? "up" : "down");
+		emit(arg, line);
+	}
+	if (a->changed & 1u << WANT_ATTR_MARK) {
+		snprintf(line, sizeof(line), "alias: %s -> %s", from->l.alias[0] ? from->l.alias : "-",
+			 to->l.alias);
+		emit(arg, line);
+	}
+}
+
+static void route_details(const struct diff_action *a, void (*emit)(void *, const char *), void *arg)
+{
+	char line[512], x[ADDR_STRLEN], y[ADDR_STRLEN], p1[KOBJ_FMT_LEN], p2[KOBJ_FMT_LEN];
+	const struct want_route *to = &a->to.route, *from = &a->from.route;
+
+	if (a->op != DIFF_OP_MODIFY)
+		return;
+	if (addr_cmp(&to->r.gateway, &from->r.gateway)) {
+		snprintf(line, sizeof(line), "via: %s -> %s",
+			 from->r.gateway.family ? addr_format(&from->r.gateway, false, x, sizeof(x)) : "-",
+			 to->r.gateway.family ? addr_format(&to->r.gateway, false, y, sizeof(y)) : "-");
+		emit(arg, line);
+	}
+	if (to->dev[0] && strcmp(to->dev, from->dev)) {
+		snprintf(line, sizeof(line), "dev: %s -> %s", from->dev[0] ? from->dev : "-", to->dev);
+		emit(arg, line);
+	}
+	if (to->r.protocol != from->r.protocol) {
+		snprintf(line, sizeof(line), "protocol: %s -> %s (hostnet takes the route over)",
+			 kobj_fmt_protocol(from->r.protocol, p1), kobj_fmt_protocol(to->r.protocol, p2));
+		emit(arg, line);
+	}
+}
+
+static void details(const struct diff_action *a, void (*emit)(void *, const char *), void *arg)
+{
+	if (a->obj == DIFF_OBJ_LINK)
+		link_details(a, emit, arg);
+	else if (a->obj == DIFF_OBJ_ROUTE)
+		route_details(a, emit, arg);
+}
+
+void plan_summary(const struct diff *d, char *buf, size_t size)
+{
+	if (d->n == 0)
+		snprintf(buf, size, "No changes. The host matches its profile.");
+	else
+		snprintf(buf, size, "Plan: %zu to add, %zu to change, %zu to destroy.", d->n_create,
+			 d->n_modify, d->n_delete);
+}
+
+struct text_out {
+	FILE *f;
+	const char *indent;
+};
+
+static void emit_text(void *arg, const char *line)
+{
+	struct text_out *t = arg;
+
+	fprintf(t->f, "%s%s\n", t->indent, line);
+}
+
+void plan_print_text(FILE *f, const struct diff *d, const struct plan_meta *m, bool color)
+{
+	char desc[512], at[1100], sum[128];
+	struct text_out t = { f, "      " };
+
+	if (d->n) {
+		fprintf(f, "hostnet will make these changes to %s", m->host ? m->host : "this host");
+		if (m->source)
+			fprintf(f, " (profile %s)", m->source);
+		fprintf(f, ":\n\n");
+	}
+	for (size_t i = 0; i < d->n; i++) {
+		const struct diff_action *a = &d->v[i];
+
+		plan_describe(a, desc, sizeof(desc));
+		where(a, at, sizeof(at));
+		fprintf(f, "  %s%s %s%s", color ? op_color(a) : "", op_sign(a), desc, color ? "\033[0m" : "");
+		if (at[0])
+			fprintf(f, "  # %s", at);
+		fputc('\n', f);
+		details(a, emit_text, &t);
+	}
+	plan_summary(d, sum, sizeof(sum));
+	fprintf(f, "%s%s%s%s\n", d->n ? "\n" : "", color ? "\033[1m" : "", sum, color ? "\033[0m" : "");
+}
+
+static void emit_json(void *arg, const char *line)
+{
+	json_array_append_new(arg, json_string(line));
+}
+
+json_t *plan_to_json(const struct diff *d, const struct plan_meta *m)
+{
+	json_t *o = json_pack("{s:s?,s:s?,s:s?,s:s?,s:{s:I,s:I,s:I},s:[]}", "host", m->host, "source",
+			      m->source, "commit", m->commit, "profile_hash", m->profile_hash,
+			      "summary", "add", (json_int_t)d->n_create, "change",
+			      (json_int_t)d->n_modify, "destroy", (json_int_t)d->n_delete, "actions");
+	json_t *actions = json_object_get(o, "actions");
+
+	for (size_t i = 0; o && i < d->n; i++) {
+		const struct diff_action *a = &d->v[i];
+		char desc[512], at[1100];
+		json_t *e, *changes = json_array(), *to = NULL, *from = NULL;
+
+		plan_describe(a, desc, sizeof(desc));
+		where(a, at, sizeof(at));
+		details(a, emit_json, changes);
+		switch (a->obj) {
+		case DIFF_OBJ_LINK:
+			to = a->op != DIFF_OP_DELETE ? want_json_link(&a->to.link) : NULL;
+			from = a->op != DIFF_OP_CREATE ? want_json_link(&a->from.link) : NULL;
+			break;
+		case DIFF_OBJ_ADDR:
+			to = a->op != DIFF_OP_DELETE ? want_json_addr(&a->to.addr) : NULL;
+			from = a->op != DIFF_OP_CREATE ? want_json_addr(&a->from.addr) : NULL;
+			break;
+		case DIFF_OBJ_ROUTE:
+			to = a->op != DIFF_OP_DELETE ? want_json_route(&a->to.route) : NULL;
+			from = a->op != DIFF_OP_CREATE ? want_json_route(&a->from.route) : NULL;
+			break;
+		case DIFF_OBJ_RULE:
+			to = a->op != DIFF_OP_DELETE ? want_json_rule(&a->to.rule) : NULL;
+			from = a->op != DIFF_OP_CREATE ? want_json_rule(&a->from.rule) : NULL;
+			break;
+		case DIFF_OBJ__MAX:
+			break;
+		}
+		e = json_pack("{s:s,s:s,s:s,s:s,s:o,s:o*,s:o*}", "op", diff_op_name(a->op), "object",
+			      diff_obj_name(a->obj), "description", desc, "at", at, "changes",
+			      changes, "to", to, "from", from);
+		if (!e || json_array_append_new(actions, e) < 0) {
+			json_decref(o);
+			return NULL;
+		}
+	}
+	return o;
+}
+
+struct md_out {
+	FILE *f;
+};
+
+static void emit_md(void *arg, const char *line)
+{
+	fprintf(((struct md_out *)arg)->f, "      %s\n", line);
+}
+
+void plan_print_markdown(FILE *f, const struct diff *d, const struct plan_meta *m)
+{
+	struct md_out o = { f };
+	char desc[512], at[1100], sum[128];
+
+	plan_summary(d, sum, sizeof(sum));
+	fprintf(f, "### `%s`: %s\n\n", m->host ? m->host : "host", sum);
+	if (!d->n)
+		return;
+	fprintf(f, "<details><summary>%zu action%s", d->n, d->n == 1 ? "" : "s");
+	if (m->source)
+		fprintf(f, " from <code>%s</code>", m->source);
+	fprintf(f, "</summary>\n\n```diff\n");
+	for (size_t i = 0; i < d->n; i++) {
+		plan_describe(&d->v[i], desc, sizeof(desc));
+		where(&d->v[i], at, sizeof(at));
+		fprintf(f, "%s %s%s%s\n", op_sign(&d->v[i]), desc, at[0] ? "  # " : "", at);
+		details(&d->v[i], emit_md, &o);
+	}
+	fprintf(f, "```\n\n</details>\n\n");
+}

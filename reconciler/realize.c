@@ -1,0 +1,566 @@
+#include "realize.h"
+
+#include <errno.h>
+#include <linux/fib_rules.h>
+#include <linux/if_link.h>
+#include <linux/rtnetlink.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "arena.h"
+#include "mark.h"
+#include "profile.h"
+
+/* IPv6 routes added without a metric get the kernel's user default, so the
+ * want says so and compares equal to what is observed. */
+#define IP6_RT_PRIO_USER 1024u
+
+struct rz {
+	struct want *w;
+	const struct profile *p;
+	size_t cap_links, cap_addrs, cap_routes, cap_rules;
+	bool oom;
+};
+
+static void *grow(struct rz *z, void *v, size_t n, size_t *cap, size_t size)
+{
+	void *nv;
+
+	if (n < *cap)
+		return v;
+	*cap = *cap ? *cap * 2 : 16;
+	nv = realloc(v, *cap * size);
+	if (!nv)
+		z->oom = true;
+	return nv;
+}
+
+#define RZ_PUSH(z, arr, n, cap) \
+	((arr) = grow((z), (arr), (n), &(cap), sizeof(*(arr))), (arr) ? &(arr)[(n)++] : NULL)
+
+static void need(struct rz *z, enum kobj_cap cap, const struct hn_loc *loc)
+{
+	if (z->w->needs & (1u << cap))
+		return;
+	z->w->needs |= 1u << cap;
+	z->w->needs_loc[cap] = *loc;
+}
+
+static void copy_name(char dst[KOBJ_IFNAMSIZ], const char *src)
+{
+	size_t n = src ? strnlen(src, KOBJ_IFNAMSIZ - 1) : 0;
+
+	memcpy(dst, src ? src : "", n);
+	dst[n] = '\0';
+}
+
+static struct want_link *add_link(struct rz *z, const char *name, enum kobj_link_kind kind,
+				  const struct hn_loc *loc)
+{
+	struct want_link *l = RZ_PUSH(z, z->w->links, z->w->n_links, z->cap_links);
+
+	if (!l)
+		return NULL;
+	*l = (struct want_link){ .l = { .kind = kind, .admin_up = true }, .loc = *loc };
+	copy_name(l->l.name, name);
+	if (kind != KOBJ_LINK_KIND_DEVICE)
+		copy_name(l->l.kind_name, kobj_link_kind_name(kind));
+	return l;
+}
+
+/* An owned link: hostnet's group and a marker alias. */
+static void mark_link(struct want_link *l, const struct mark *m)
+{
+	l->l.group = KOBJ_LINK_GROUP;
+	l->l.owned = true;
+	mark_format(l->l.alias, sizeof(l->l.alias), m);
+	l->manage |= 1u << WANT_ATTR_MARK | 1u << WANT_ATTR_MTU | 1u << WANT_ATTR_STATE;
+}
+
+static const struct profile_switch *switch_of_uplink(const struct profile *p, const char *uplink)
+{
+	for (size_t i = 0; i < p->n_switches; i++)
+		for (size_t j = 0; j < p->switches[i].uplinks.n; j++)
+			if (strcmp(p->switches[i].uplinks.v[j], uplink) == 0)
+				return &p->switches[i];
+	return NULL;
+}
+
+static void realize_switches(struct rz *z)
+{
+	const struct profile *p = z->p;
+
+	for (size_t i = 0; i < p->n_switches; i++) {
+		const struct profile_switch *s = &p->switches[i];
+		struct want_link *l = add_link(z, s->name, KOBJ_LINK_KIND_BRIDGE, &s->loc);
+
+		if (!l)
+			return;
+		l->l.mtu = s->mtu;
+		mark_link(l, &(struct mark){ .role = MARK_ROLE_SWITCH });
+		need(z, KOBJ_CAP_BRIDGE, &s->loc);
+		for (size_t j = 0; j < p->n_portgroups; j++)
+			if (p->portgroups[j].vlan && p->portgroups[j].switch_name &&
+			    strcmp(p->portgroups[j].switch_name, s->name) == 0)
+				l->vlan_filtering = true;
+	}
+	/* Uplinks are the host's NICs: hostnet only sets what the profile asks,
+	 * plus what a switch needs of its ports (its MTU, membership, up). */
+	for (size_t i = 0; i < p->n_uplinks; i++) {
+		const struct profile_uplink *u = &p->uplinks[i];
+		const struct profile_switch *s = switch_of_uplink(p, u->name);
+		struct want_link *l = add_link(z, u->name, KOBJ_LINK_KIND_DEVICE, &u->loc);
+
+		if (!l)
+			return;
+		l->foreign = true;
+		l->l.mtu = u->mtu ? u->mtu : s ? s->mtu : 0;
+		if (l->l.mtu)
+			l->manage |= 1u << WANT_ATTR_MTU;
+		if (u->has_state || s) {
+			l->l.admin_up = u->has_state ? u->state == PROFILE_STATE_UP : true;
+			l->manage |= 1u << WANT_ATTR_STATE;
+		}
+		if (s) {
+			copy_name(l->master, s->name);
+			l->manage |= 1u << WANT_ATTR_MASTER;
+		}
+	}
+}
+
+static const struct profile_stack *stack_of(const struct profile *p, const char *name)
+{
+	return profile_find_stack(p, name ? name : PROFILE_DEFAULT_STACK);
+}
+
+static void realize_adapter(struct rz *z, const struct profile_adapter *a)
+{
+	const struct profile *p = z->p;
+	const struct profile_stack *st = stack_of(p, a->stack);
+	bool vrf = st && st->isolation == PROFILE_ISOLATION_VRF;
+	struct mark m = { .role = MARK_ROLE_ADAPTER, .services = a->services };
+	struct want_link *l;
+
+	if (st && strcmp(st->name, PROFILE_DEFAULT_STACK) != 0)
+		copy_name(m.stack, st->name);
+	l = add_link(z, a->name, a->backing == PROFILE_BACKING_MACVLAN ? KOBJ_LINK_KIND_MACVLAN
+								    : KOBJ_LINK_KIND_VETH, &a->loc);
+	if (!l)
+		return;
+	l->l.mtu = a->mtu;
+	l->l.admin_up = a->state == PROFILE_STATE_UP;
+	mark_link(l, &m);
+	if (!a->mac_auto) {
+		l->l.mac = a->mac;
+		l->l.has_mac = true;
+		l->manage |= 1u << WANT_ATTR_MAC;
+	}
+	if (vrf) {
+		copy_name(l->master, st->name);
+		l->manage |= 1u << WANT_ATTR_MASTER;
+	}
+	if (a->backing == PROFILE_BACKING_MACVLAN) {
+		copy_name(l->parent, a->uplink);
+		l->l.macvlan_mode = MACVLAN_MODE_BRIDGE;
+		need(z, KOBJ_CAP_MACVLAN, &a->backing_loc);
+		return;
+	}
+	need(z, KOBJ_CAP_VETH, &a->loc);
+
+	const struct profile_portgroup *pg = profile_find_portgroup(p, a->portgroup);
+	char peer[KOBJ_IFNAMSIZ];
+	struct want_link *pl;
+
+	copy_name(peer, a->name);
+	strncat(peer, REALIZE_PEER_SUFFIX, sizeof(peer) - strlen(peer) - 1);
+	copy_name(l->peer, peer);
+	pl = add_link(z, peer, KOBJ_LINK_KIND_VETH, &a->loc);
+	if (!pl)
+		return;
+	copy_name(pl->peer, a->name);
+	pl->l.mtu = a->mtu;
+	struct mark pm = { .role = MARK_ROLE_PORT };
+	copy_name(pm.adapter, a->name);
+	mark_link(pl, &pm);
+	if (pg && pg->switch_name) {
+		copy_name(pl->master, pg->switch_name);
+		pl->manage |= 1u << WANT_ATTR_MASTER;
+	}
+	if (pg && pg->vlan) {
+		pl->pvid = (uint16_t)pg->vlan;
+		need(z, KOBJ_CAP_BRIDGE_VLAN_FILTERING, &pg->vlan_loc);
+	}
+}
+
+static void realize_vrfs(struct rz *z)
+{
+	for (size_t i = 0; i < z->p->n_stacks; i++) {
+		const struct profile_stack *st = &z->p->stacks[i];
+		struct want_link *l;
+
+		if (st->isolation != PROFILE_ISOLATION_VRF)
+			continue;
+		l = add_link(z, st->name, KOBJ_LINK_KIND_VRF, &st->loc);
+		if (!l)
+			return;
+		l->l.vrf_table = st->table;
+		struct mark m = { .role = MARK_ROLE_VRF };
+		copy_name(m.stack, st->name);
+		mark_link(l, &m);
+		l->manage &= ~(1u << WANT_ATTR_MTU);
+		need(z, KOBJ_CAP_VRF, &st->isolation_loc);
+	}
+}
+
+static void add_addr(struct rz *z, const char *dev, const struct hn_addr *a, const struct hn_loc *loc)
+{
+	struct want_addr *w = RZ_PUSH(z, z->w->addrs, z->w->n_addrs, z->cap_addrs);
+
+	if (!w)
+		return;
+	*w = (struct want_addr){ .a = { .addr = *a, .proto = KOBJ_RTPROT_HOSTNET, .owned = true },
+				 .loc = *loc };
+	copy_name(w->dev, dev);
+}
+
+static struct want_route *add_route(struct rz *z, uint32_t table, const struct hn_addr *dst,
+				    const char *dev, const struct hn_loc *loc)
+{
+	struct want_route *w = RZ_PUSH(z, z->w->routes, z->w->n_routes, z->cap_routes);
+
+	if (!w)
+		return NULL;
+	*w = (struct want_route){
+		.r = { .family = dst->family, .table = table, .dst = addr_network(dst),
+		       .protocol = KOBJ_RTPROT_HOSTNET, .type = RTN_UNICAST, .owned = true },
+		.loc = *loc,
+	};
+	if (dst->family == AF_INET6)
+		w->r.metric = IP6_RT_PRIO_USER;
+	copy_name(w->dev, dev);
+	return w;
+}
+
+static void add_rule(struct rz *z, uint8_t family, uint32_t prio, uint32_t table,
+		     const struct hn_addr *src, const char *oif, const struct hn_loc *loc)
+{
+	struct want_rule *w = RZ_PUSH(z, z->w->rules, z->w->n_rules, z->cap_rules);
+
+	if (!w)
+		return;
+	*w = (struct want_rule){
+		.r = { .family = family, .priority = prio, .table = table, .action = FR_ACT_TO_TBL,
+		       .protocol = KOBJ_RTPROT_HOSTNET, .owned = true },
+		.loc = *loc,
+	};
+	if (src)
+		w->r.src = *src;
+	copy_name(w->r.oif, oif);
+}
+
+/* The adapter on `stack` whose subnet holds `ip` (longest prefix), or NULL. */
+static const struct profile_adapter *adapter_for(const struct profile *p, const char *stack,
+						 const struct hn_addr *ip)
+{
+	const struct profile_adapter *best = NULL;
+	unsigned best_len = 0;
+
+	for (size_t i = 0; i < p->n_adapters; i++) {
+		const struct profile_adapter *a = &p->adapters[i];
+		const struct profile_addrv *v = ip->family == AF_INET ? &a->ipv4 : &a->ipv6;
+
+		if (!a->stack || strcmp(a->stack, stack) != 0)
+			continue;
+		for (size_t j = 0; j < v->n; j++)
+			if (addr_in_subnet(&v->v[j], ip) && (!best || v->v[j].prefixlen > best_len)) {
+				best = a;
+				best_len = v->v[j].prefixlen;
+			}
+	}
+	return best;
+}
+
+/* Connected routes, source rules and oif rules of one adapter on a
+ * table-isolated stack: the table must reach the adapter's own subnets, and
+ * traffic from its addresses (or bound to it) must use the table. */
+static void realize_adapter_stack(struct rz *z, const struct profile_adapter *a,
+				  const struct profile_stack *st)
+{
+	const struct profile_addrv *lists[] = { &a->ipv4, &a->ipv6 };
+	bool has[2] = { a->ipv4.n > 0, a->ipv6.n > 0 };
+
+	for (size_t f = 0; f < 2; f++) {
+		for (size_t j = 0; j < lists[f]->n; j++) {
+			struct hn_addr host = lists[f]->v[j];
+			struct want_route *r;
+
+			r = add_route(z, st->table, &lists[f]->v[j], a->name, &lists[f]->loc[j]);
+			/* IPv6 routes are all of global scope, and IPv6 refuses
+			 * a source address still in duplicate address detection
+			 * (it picks the device's own anyway). */
+			if (r && host.family == AF_INET) {
+				r->r.scope = RT_SCOPE_LINK;
+				r->r.prefsrc = host;
+				r->r.prefsrc.prefixlen = 32;
+			}
+			host.prefixlen = host.family == AF_INET ? 32 : 128;
+			add_rule(z, host.family, REALIZE_RULE_PRIO_FROM, st->table, &host, NULL,
+				 &lists[f]->loc[j]);
+		}
+	}
+	if (has[0] || !has[1])
+		add_rule(z, AF_INET, REALIZE_RULE_PRIO_OIF, st->table, NULL, a->name, &a->loc);
+	if (has[1])
+		add_rule(z, AF_INET6, REALIZE_RULE_PRIO_OIF, st->table, NULL, a->name, &a->loc);
+}
+
+static void add_gateway(struct rz *z, const struct profile_stack *st, const struct hn_addr *gw,
+			const struct hn_loc *loc)
+{
+	struct hn_addr def = { .family = gw->family };
+	const struct profile_adapter *a;
+	struct want_route *r;
+
+	if (!gw->family)
+		return;
+	a = adapter_for(z->p, st->name, gw);
+	r = add_route(z, st->table, &def, a ? a->name : NULL, loc);
+	if (r)
+		r->r.gateway = *gw;
+}
+
+/* A lookup that finds nothing in an isolated stack's table would fall
+ * through to the next rule, the main table, and leave by the management
+ * gateway: an unreachable default at the last metric stops it there. */
+static void add_stack_wall(struct rz *z, const struct profile_stack *st)
+{
+	static const uint8_t families[] = { AF_INET, AF_INET6 };
+
+	for (size_t f = 0; f < 2; f++) {
+		struct hn_addr def = { .family = families[f] };
+		/* The kernel binds IPv6 routes of this type to lo. */
+		struct want_route *r = add_route(z, st->table, &def, families[f] == AF_INET6 ? "lo" : NULL,
+						 &st->loc);
+
+		if (!r)
+			return;
+		r->r.type = RTN_UNREACHABLE;
+		r->r.metric = UINT32_MAX;
+	}
+}
+
+static void realize_routing(struct rz *z)
+{
+	const struct profile *p = z->p;
+
+	for (size_t i = 0; i < p->n_adapters; i++) {
+		const struct profile_adapter *a = &p->adapters[i];
+		const struct profile_stack *st = stack_of(p, a->stack);
+		const struct profile_addrv *lists[] = { &a->ipv4, &a->ipv6 };
+
+		for (size_t f = 0; f < 2; f++)
+			for (size_t j = 0; j < lists[f]->n; j++)
+				add_addr(z, a->name, &lists[f]->v[j], &lists[f]->loc[j]);
+		/* The main table gets connected routes from the kernel, and a
+		 * VRF's table too; an isolated table needs them added. */
+		if (st && st->isolation == PROFILE_ISOLATION_TABLE &&
+		    strcmp(st->name, PROFILE_DEFAULT_STACK) != 0)
+			realize_adapter_stack(z, a, st);
+	}
+	for (size_t i = 0; i < p->n_stacks; i++) {
+		const struct profile_stack *st = &p->stacks[i];
+
+		add_gateway(z, st, &st->gateway.ipv4, &st->gateway.ipv4_loc);
+		add_gateway(z, st, &st->gateway.ipv6, &st->gateway.ipv6_loc);
+		if (st->isolation == PROFILE_ISOLATION_TABLE &&
+		    strcmp(st->name, PROFILE_DEFAULT_STACK) != 0)
+			add_stack_wall(z, st);
+	}
+	for (size_t i = 0; i < p->n_routes; i++) {
+		const struct profile_route *pr = &p->routes[i];
+		const struct profile_stack *st = stack_of(p, pr->stack);
+		const struct profile_adapter *a = pr->adapter ? profile_find_adapter(p, pr->adapter)
+			: pr->via.family ? adapter_for(p, pr->stack, &pr->via) : NULL;
+		struct want_route *r;
+
+		if (!st)
+			continue;
+		r = add_route(z, st->table, &pr->to, a ? a->name : NULL, &pr->loc);
+		if (!r)
+			continue;
+		r->r.gateway = pr->via;
+		if (pr->metric)
+			r->r.metric = pr->metric;
+		r->r.scope = pr->via.family || pr->to.family == AF_INET6 ? RT_SCOPE_UNIVERSE
+								 : RT_SCOPE_LINK;
+	}
+}
+
+int want_cmp_addr(const struct want_addr *a, const struct want_addr *b)
+{
+	int r = strcmp(a->dev, b->dev);
+
+	return r ? r : addr_cmp(&a->a.addr, &b->a.addr);
+}
+
+/* The kernel's identity of a route: table, destination, metric (TOS is not
+ * used here), and for IPv6 also the device, since IPv6 keeps one route per
+ * device for the same prefix and metric. */
+int want_cmp_route(const struct want_route *a, const struct want_route *b)
+{
+	int r;
+
+	if (a->r.table != b->r.table)
+		return a->r.table < b->r.table ? -1 : 1;
+	if (a->r.family != b->r.family)
+		return a->r.family < b->r.family ? -1 : 1;
+	r = addr_cmp(&a->r.dst, &b->r.dst);
+	if (r)
+		return r;
+	if (a->r.metric != b->r.metric)
+		return a->r.metric < b->r.metric ? -1 : 1;
+	return a->r.family == AF_INET6 ? strcmp(a->dev, b->dev) : 0;
+}
+
+int want_cmp_rule(const struct want_rule *a, const struct want_rule *b)
+{
+	const struct kobj_rule *x = &a->r, *y = &b->r;
+	int r;
+
+#define DIFF_CMP_NUM(f) if (x->f != y->f) return x->f < y->f ? -1 : 1
+	DIFF_CMP_NUM(family);
+	DIFF_CMP_NUM(priority);
+	DIFF_CMP_NUM(table);
+	DIFF_CMP_NUM(action);
+	DIFF_CMP_NUM(fwmark);
+	DIFF_CMP_NUM(fwmask);
+#undef DIFF_CMP_NUM
+	if ((r = addr_cmp(&x->src, &y->src)) || (r = addr_cmp(&x->dst, &y->dst)) ||
+	    (r = strcmp(x->iif, y->iif)) || (r = strcmp(x->oif, y->oif)))
+		return r;
+	return 0;
+}
+
+static int cmp_link(const void *a, const void *b)
+{
+	return strcmp(((const struct want_link *)a)->l.name, ((const struct want_link *)b)->l.name);
+}
+
+static int cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+static void collect_tables(struct rz *z)
+{
+	struct want *w = z->w;
+
+	w->tables = calloc(w->n_routes + 1, sizeof(*w->tables));
+	if (!w->tables) {
+		z->oom = true;
+		return;
+	}
+	for (size_t i = 0; i < w->n_routes; i++)
+		w->tables[w->tables_n++] = w->routes[i].r.table;
+	qsort(w->tables, w->tables_n, sizeof(*w->tables), cmp_u32);
+	size_t n = 0;
+	for (size_t i = 0; i < w->tables_n; i++)
+		if (n == 0 || w->tables[n - 1] != w->tables[i])
+			w->tables[n++] = w->tables[i];
+	w->tables_n = (uint32_t)n;
+}
+
+static int qcmp_addr(const void *a, const void *b)
+{
+	return want_cmp_addr(a, b);
+}
+
+static int qcmp_route(const void *a, const void *b)
+{
+	return want_cmp_route(a, b);
+}
+
+static int qcmp_rule(const void *a, const void *b)
+{
+	return want_cmp_rule(a, b);
+}
+
+int realize_profile(struct want *out, const struct profile *p)
+{
+	struct rz z = { .w = out, .p = p };
+
+	*out = (struct want){ 0 };
+	realize_switches(&z);
+	for (size_t i = 0; i < p->n_adapters && !z.oom; i++)
+		realize_adapter(&z, &p->adapters[i]);
+	realize_vrfs(&z);
+	realize_routing(&z);
+	collect_tables(&z);
+	if (z.oom) {
+		want_clear(out);
+		return -ENOMEM;
+	}
+	/* Canonical order: equal wants are equal arrays, whatever the order
+	 * of the profile's lists. */
+	qsort(out->links, out->n_links, sizeof(*out->links), cmp_link);
+	qsort(out->addrs, out->n_addrs, sizeof(*out->addrs), qcmp_addr);
+	qsort(out->routes, out->n_routes, sizeof(*out->routes), qcmp_route);
+	qsort(out->rules, out->n_rules, sizeof(*out->rules), qcmp_rule);
+	return 0;
+}
+
+int realize_check_caps(const struct want *w, uint32_t caps, struct diag_list *diags)
+{
+	static const char *const what[KOBJ_CAP__MAX] = {
+		[KOBJ_CAP_VETH] = "a veth adapter needs veth pairs",
+		[KOBJ_CAP_BRIDGE] = "a switch needs Linux bridges",
+		[KOBJ_CAP_MACVLAN] = "a macvlan adapter needs macvlan",
+		[KOBJ_CAP_VXLAN] = "this needs vxlan",
+		[KOBJ_CAP_VLAN] = "a VLAN needs 802.1Q VLAN support (8021q)",
+		[KOBJ_CAP_VRF] = "isolation: vrf needs VRF support",
+		[KOBJ_CAP_BOND] = "teaming needs bonding",
+		[KOBJ_CAP_BRIDGE_VLAN_FILTERING] = "a portgroup VLAN needs bridge VLAN filtering",
+		[KOBJ_CAP_DUMMY] = "this needs dummy links",
+		[KOBJ_CAP_RULE_PROTOCOL] = "stacks need rule protocols",
+	};
+	int r = 0;
+
+	for (int c = 0; c < KOBJ_CAP__MAX; c++) {
+		if (!(w->needs & (1u << c)) || (caps & (1u << c)))
+			continue;
+		diag_error(diags, w->needs_loc[c].file ? &w->needs_loc[c] : NULL,
+			   "%s (%s), which this kernel lacks; nothing was changed", what[c],
+			   kobj_cap_name((enum kobj_cap)c));
+		r = -EOPNOTSUPP;
+	}
+	return r;
+}
+
+void want_clear(struct want *w)
+{
+	if (!w)
+		return;
+	free(w->links);
+	free(w->addrs);
+	free(w->routes);
+	free(w->rules);
+	free(w->tables);
+	arena_free(w->arena);
+	*w = (struct want){ 0 };
+}
+
+const struct want_link *want_link(const struct want *w, const char *name)
+{
+	struct want_link key = { 0 };
+
+	copy_name(key.l.name, name);
+	return bsearch(&key, w->links, w->n_links, sizeof(*w->links), cmp_link);
+}
+
+bool want_manages_table(const struct want *w, uint32_t table)
+{
+	return bsearch(&table, w->tables, w->tables_n, sizeof(*w->tables), cmp_u32) != NULL;
+}

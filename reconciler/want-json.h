@@ -1,0 +1,22 @@
+/* want-json: the desired state as JSON and back, for saved plans and for
+ * the generations drift is measured against.  The encoding is canonical
+ * (fixed key order, sorted arrays), so equal wants give equal text, and its
+ * hash identifies what a profile means whatever its YAML looked like. */
+#pragma once
+
+#include <jansson.h>
+
+#include "diag.h"
+#include "realize.h"
+
+/* A new JSON object (json_decref), NULL on ENOMEM. */
+json_t *want_to_json(const struct want *w);
+/* Reads what want_to_json wrote.  -EINVAL (message in *err, malloc'd) for
+ * anything malformed, -ENOMEM.  *out is the caller's: want_clear(). */
+int want_from_json(struct want *out, const json_t *j, char **err);
+
+/* One link/address/route/rule as a JSON object (also used by plan output). */
+json_t *want_json_link(const struct want_link *l);
+json_t *want_json_addr(const struct want_addr *a);
+json_t *want_json_route(const struct want_route *r);
+json_t *want_json_rule(const struct want_rule *r);
