@@ -13,6 +13,8 @@ static const struct cmd cmd_table[] = {
 	  "show what apply would change (changes nothing)" },
 	{ "apply", cmd_apply, "[--repo R [--ref REF]] [--host H] [FILE|PLANFILE] [--auto-approve]",
 	  "make the host match its profile; verify; roll back on failure" },
+	{ "drift", cmd_drift, "[--format F] [--exit-code] [--metrics FILE]",
+	  "how the host differs from the last applied generation" },
 	{ "observe", cmd_observe, "[--host H] [--state PATH]",
 	  "record the kernel's state as a snapshot; print its id" },
 	{ "history", cmd_history, "[--host H] [--limit N] [--json]",

@@ -1,0 +1,286 @@
+/* hostnet drift: how the host differs now from the last applied generation
+ * (not from the repository's HEAD), as text, JSON or Markdown, optionally a
+ * Prometheus textfile; every report is stored. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cmd.h"
+#include "diff.h"
+#include "plan.h"
+#include "store.h"
+#include "want-json.h"
+
+enum drift_format { DRIFT_FORMAT_TEXT, DRIFT_FORMAT_JSON, DRIFT_FORMAT_MARKDOWN, DRIFT_FORMAT__MAX };
+
+/* What a difference means when the reference is what was applied. */
+static const char *drift_kind(const struct diff_action *a)
+{
+	switch (a->op) {
+	case DIFF_OP_CREATE: return "missing";     /* applied, now gone */
+	case DIFF_OP_MODIFY: return "changed";
+	case DIFF_OP_DELETE: return "unexpected";  /* hostnet's mark, not in the profile */
+	case DIFF_OP__MAX: break;
+	}
+	return "?";
+}
+
+static json_t *report_json(const struct diff *df, const struct store_generation *g, json_t *plan)
+{
+	json_t *items = json_array();
+
+	for (size_t i = 0; items && i < df->n; i++) {
+		const struct diff_action *a = &df->v[i];
+		json_t *act = json_array_get(json_object_get(plan, "actions"), i);
+		char desc[512];
+
+		plan_describe(a, desc, sizeof(desc));
+		json_array_append_new(items, json_pack("{s:s,s:s,s:s,s:O*,s:O*}", "drift", drift_kind(a),
+						       "object", diff_obj_name(a->obj), "description", desc,
+						       "at", json_object_get(act, "at"), "changes",
+						       json_object_get(act, "changes")));
+	}
+	return json_pack("{s:s,s:I,s:s?,s:s?,s:I,s:o}", "host", g->host, "generation", (json_int_t)g->id,
+			 "commit", g->commit_id, "profile_hash", g->profile_hash, "count",
+			 (json_int_t)df->n, "differences", items);
+}
+
+static void print_text(const struct diff *df, const struct store_generation *g, json_t *plan)
+{
+	char desc[512];
+
+	if (!df->n) {
+		printf("No drift: %s matches generation %lld%s%.12s%s.\n", g->host, (long long)g->id,
+		       g->commit_id ? " (commit " : "", g->commit_id ? g->commit_id : "",
+		       g->commit_id ? ")" : "");
+		return;
+	}
+	printf("%s has drifted from generation %lld%s%.12s%s: %zu difference%s (changes read now -> applied)\n\n", g->host,
+	       (long long)g->id, g->commit_id ? " (commit " : "", g->commit_id ? g->commit_id : "",
+	       g->commit_id ? ")" : "", df->n, df->n == 1 ? "" : "s");
+	for (size_t i = 0; i < df->n; i++) {
+		json_t *act = json_array_get(json_object_get(plan, "actions"), i);
+		const char *at = json_string_value(json_object_get(act, "at"));
+		size_t k;
+		json_t *c;
+
+		plan_describe(&df->v[i], desc, sizeof(desc));
+		printf("  %-10s %s%s%s\n", drift_kind(&df->v[i]), desc, at && *at ? "  # " : "",
+		       at ? at : "");
+		json_array_foreach(json_object_get(act, "changes"), k, c)
+			printf("             %s\n", json_string_value(c));
+	}
+	printf("\n'hostnet apply' heals it.\n");
+}
+
+static void print_markdown(const struct diff *df, const struct store_generation *g)
+{
+	char desc[512];
+
+	printf("### `%s`: %s\n\n", g->host, df->n ? "drift" : "no drift");
+	if (!df->n)
+		return;
+	printf("| drift | object |\n|---|---|\n");
+	for (size_t i = 0; i < df->n; i++) {
+		plan_describe(&df->v[i], desc, sizeof(desc));
+		printf("| %s | `%s` |\n", drift_kind(&df->v[i]), desc);
+	}
+	printf("\n");
+}
+
+/* Prometheus textfile collector: written whole and renamed, so the
+ * exporter never reads half a file. */
+static int write_metrics(const char *path, const struct diff *df, const struct store_generation *g)
+{
+	size_t by_obj[DIFF_OBJ__MAX] = { 0 };
+	char *tmp = NULL;
+	FILE *f;
+	int r = 0;
+
+	for (size_t i = 0; i < df->n; i++)
+		by_obj[df->v[i].obj]++;
+	if (asprintf(&tmp, "%s.%d.tmp", path, (int)getpid()) < 0)
+		return -ENOMEM;
+	f = fopen(tmp, "w");
+	if (!f) {
+		r = -errno;
+		free(tmp);
+		return r;
+	}
+	fprintf(f, "# HELP hostnet_drift_objects Objects that differ from the last applied profile.\n"
+		   "# TYPE hostnet_drift_objects gauge\n");
+	for (int o = 0; o < DIFF_OBJ__MAX; o++)
+		fprintf(f, "hostnet_drift_objects{host=\"%s\",kind=\"%s\"} %zu\n", g->host,
+			diff_obj_name((enum diff_obj)o), by_obj[o]);
+	fprintf(f, "# HELP hostnet_drift_last_check_timestamp_seconds When drift was last checked.\n"
+		   "# TYPE hostnet_drift_last_check_timestamp_seconds gauge\n"
+		   "hostnet_drift_last_check_timestamp_seconds{host=\"%s\"} %lld\n"
+		   "# HELP hostnet_last_apply_timestamp_seconds When the applied generation finished.\n"
+		   "# TYPE hostnet_last_apply_timestamp_seconds gauge\n"
+		   "hostnet_last_apply_timestamp_seconds{host=\"%s\"} %lld\n"
+		   "# HELP hostnet_applied_info The generation and commit the host was last applied from.\n"
+		   "# TYPE hostnet_applied_info gauge\n"
+		   "hostnet_applied_info{host=\"%s\",generation=\"%lld\",commit=\"%s\"} 1\n",
+		g->host, (long long)time(NULL), g->host, (long long)(g->finished_at_ms / 1000), g->host,
+		(long long)g->id, g->commit_id ? g->commit_id : "");
+	if (fclose(f) != 0)
+		r = -errno;
+	if (r == 0 && rename(tmp, path) < 0)
+		r = -errno;
+	if (r < 0)
+		unlink(tmp);
+	free(tmp);
+	return r;
+}
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"usage: hostnet drift [--host H] [--format text|json|markdown] [--exit-code]\n"
+		"                     [--metrics FILE] [--state PATH] [--lock-timeout S]\n"
+		"\nCompares the host with the last generation 'hostnet apply' applied (not\n"
+		"with the repository): missing, changed and unexpected objects, each with\n"
+		"its profile line.  Foreign objects are not drift unless they are in the\n"
+		"profile's way.  The report is stored; 'hostnet history' lists it.\n"
+		"  --exit-code     0 no drift, 2 drift, 1 error (default: 0 unless an error)\n"
+		"  --metrics FILE  also write a Prometheus textfile-collector file\n");
+}
+
+int cmd_drift(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "host", required_argument, NULL, 'H' },
+		{ "format", required_argument, NULL, 'f' },
+		{ "exit-code", no_argument, NULL, 'e' },
+		{ "metrics", required_argument, NULL, 'm' },
+		{ "state", required_argument, NULL, 's' },
+		{ "lock-timeout", required_argument, NULL, 'l' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	static const char *const formats[DRIFT_FORMAT__MAX] = { "text", "json", "markdown" };
+	struct cmd_state_opts so = CMD_STATE_OPTS_INIT;
+	struct store_generation g = { 0 };
+	struct diag_list diags = { 0 };
+	struct kobj_set have = { 0 };
+	struct want want = { 0 };
+	struct diff df = { 0 };
+	struct store *st = NULL;
+	enum drift_format fmt = DRIFT_FORMAT_TEXT;
+	const char *host = NULL, *metrics = NULL;
+	bool exit_code = false;
+	json_t *doc = NULL, *plan = NULL, *rep = NULL;
+	char *err = NULL, *text = NULL;
+	int64_t id;
+	int c, r, rc = CMD_EXIT_ERROR;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'H': host = optarg; break;
+		case 'f':
+			for (fmt = 0; fmt < DRIFT_FORMAT__MAX && strcmp(optarg, formats[fmt]); fmt++)
+				;
+			if (fmt == DRIFT_FORMAT__MAX) {
+				cmd_fail("drift", "--format: '%s' is not text, json or markdown", optarg);
+				return CMD_EXIT_ERROR;
+			}
+			break;
+		case 'e': exit_code = true; break;
+		case 'm': metrics = optarg; break;
+		case 's': so.path = optarg; break;
+		case 'l':
+			if (cmd_parse_seconds(optarg, &so.lock_timeout_ms) < 0) {
+				cmd_fail("drift", "--lock-timeout: '%s' is not a number of seconds", optarg);
+				return CMD_EXIT_ERROR;
+			}
+			break;
+		case 'h': usage(stdout); return CMD_EXIT_OK;
+		default: usage(stderr); return CMD_EXIT_ERROR;
+		}
+	}
+	if (optind != argc) {
+		usage(stderr);
+		return CMD_EXIT_ERROR;
+	}
+	if (!host)
+		host = cmd_default_host();
+	st = cmd_open_state("drift", &so, STORE_WRITE);
+	if (!st)
+		goto out;
+	r = store_generation_last_applied(&g, st, host, &err);
+	if (r < 0) {
+		cmd_fail("drift", "%s: nothing to compare with until 'hostnet apply' has run",
+			 err ? err : strerror(-r));
+		goto out;
+	}
+	doc = g.plan ? json_loads(g.plan, 0, NULL) : NULL;
+	free(err);
+	err = NULL;
+	if (!doc || want_from_json(&want, json_object_get(doc, "want"), &err) < 0) {
+		cmd_fail("drift", "generation %lld has no readable desired state%s%s", (long long)g.id,
+			 err ? ": " : "", err ? err : "");
+		goto out;
+	}
+	if (cmd_read_kernel("drift", &have) < 0)
+		goto out;
+	r = diff_compute(&df, &want, &have, &diags);
+	cmd_print_diags(&diags);
+	if (r < 0 && r != -ENOMEM) {
+		/* The host is in the way of the profile: that is drift too, and
+		 * the messages above say where; count it as one difference. */
+		df.n = 0;
+	} else if (r < 0) {
+		cmd_fail("drift", "out of memory");
+		goto out;
+	}
+	struct plan_meta meta = { g.host, NULL, g.commit_id, g.profile_hash };
+	plan = plan_to_json(&df, &meta);
+	rep = plan ? report_json(&df, &g, plan) : NULL;
+	text = rep ? json_dumps(rep, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
+	if (!text) {
+		cmd_fail("drift", "out of memory");
+		goto out;
+	}
+	size_t count = r < 0 ? diags.n_errors : df.n;
+	free(err);
+	err = NULL;
+	if (store_drift_add(&id, st, g.host, g.id, 0, count, text, &err) < 0)
+		cmd_fail("drift", "cannot store the report: %s", err ? err : "?");
+	switch (fmt) {
+	case DRIFT_FORMAT_TEXT:
+		print_text(&df, &g, plan);
+		break;
+	case DRIFT_FORMAT_JSON:
+		json_dumpf(rep, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+		fputc('\n', stdout);
+		break;
+	case DRIFT_FORMAT_MARKDOWN:
+		print_markdown(&df, &g);
+		break;
+	case DRIFT_FORMAT__MAX:
+		break;
+	}
+	if (metrics && (r = write_metrics(metrics, &df, &g)) < 0) {
+		cmd_fail("drift", "cannot write %s: %s", metrics, strerror(-r));
+		goto out;
+	}
+	rc = exit_code && count ? CMD_EXIT_CHANGES : CMD_EXIT_OK;
+out:
+	free(err);
+	free(text);
+	json_decref(rep);
+	json_decref(plan);
+	json_decref(doc);
+	diff_clear(&df);
+	want_clear(&want);
+	kobj_set_clear(&have);
+	diag_list_clear(&diags);
+	store_generation_clear(&g);
+	store_close(st);
+	return rc;
+}
