@@ -7,7 +7,6 @@
 enum diff_step {
 	DIFF_STEP_DEL_ROUTE,
 	DIFF_STEP_DEL_RULE,
-	DIFF_STEP_DEL_ADDR,
 	DIFF_STEP_DEL_ADAPTER,
 	DIFF_STEP_DEL_BRIDGE,
 	DIFF_STEP_NEW_BRIDGE,
@@ -15,6 +14,9 @@ enum diff_step {
 	DIFF_STEP_MOD_LINK_SHRINK,   /* MTU decreases: adapters first */
 	DIFF_STEP_MOD_LINK,          /* everything else: uplinks first */
 	DIFF_STEP_NEW_ADDR,
+	/* Old addresses go after the new ones are in: a device left without
+	 * an IPv4 address has every route through it flushed by the kernel. */
+	DIFF_STEP_DEL_ADDR,
 	DIFF_STEP_NEW_RULE,
 	DIFF_STEP_NEW_ROUTE,
 	DIFF_STEP__MAX,

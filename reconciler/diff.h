@@ -2,11 +2,12 @@
  * actions.  Pure; both sides are sorted and walked once.
  *
  * Order (apply executes it as is; rollback runs a fresh diff):
- *   deletions, from the top down: routes, rules, addresses, adapters and
- *   ports, then bridges and VRFs;
+ *   deletions, from the top down: routes, rules, adapters and ports, then
+ *   bridges and VRFs;
  *   creations, from the bottom up: bridges and VRFs, adapters (a veth pair
  *   is one creation), link changes (MTU increases uplink -> bridge -> port ->
- *   adapter, decreases the other way round), addresses, rules, routes
+ *   adapter, decreases the other way round), addresses, then the removal of
+ *   old addresses (a device never left without one), rules, routes
  *   (connected before gateways).
  * Within a step, by name or key, so the same inputs give the same list.
  *

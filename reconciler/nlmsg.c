@@ -6,6 +6,7 @@
 #include <linux/if_addr.h>
 #include <linux/if_bridge.h>
 #include <linux/if_link.h>
+#include <linux/ip.h>
 #include <linux/rtnetlink.h>
 #include <linux/veth.h>
 #include <netlink/attr.h>
@@ -112,6 +113,24 @@ int nlmsg_link_create(struct nl_msg **out, const struct want_link *l, int parent
 	return finish(out, m, r);
 }
 
+/* On hostnet's adapters, deleting a subnet's primary address promotes a
+ * secondary instead of deleting every address of the subnet with it, so an
+ * address can be changed by adding the new one before removing the old. */
+static int put_promote_secondaries(struct nl_msg *m)
+{
+	struct nlattr *spec, *inet, *conf;
+	int r;
+
+	if (!(spec = nla_nest_start(m, IFLA_AF_SPEC)) || !(inet = nla_nest_start(m, AF_INET)) ||
+	    !(conf = nla_nest_start(m, IFLA_INET_CONF)))
+		return -NLE_NOMEM;
+	r = nla_put_u32(m, IPV4_DEVCONF_PROMOTE_SECONDARIES, 1);
+	nla_nest_end(m, conf);
+	nla_nest_end(m, inet);
+	nla_nest_end(m, spec);
+	return r;
+}
+
 int nlmsg_link_set(struct nl_msg **out, int ifindex, const struct want_link *l, uint32_t attrs,
 		   int master_index)
 {
@@ -130,6 +149,8 @@ int nlmsg_link_set(struct nl_msg **out, int ifindex, const struct want_link *l, 
 		r = nla_put_u32(m, IFLA_GROUP, l->l.group);
 		if (r >= 0)
 			r = nla_put_string(m, IFLA_IFALIAS, l->l.alias);
+		if (r >= 0 && (l->l.kind == KOBJ_LINK_KIND_VETH || l->l.kind == KOBJ_LINK_KIND_MACVLAN))
+			r = put_promote_secondaries(m);
 	}
 	return finish(out, m, r);
 }

@@ -296,14 +296,12 @@ static void realize_adapter_stack(struct rz *z, const struct profile_adapter *a,
 			struct want_route *r;
 
 			r = add_route(z, st->table, &lists[f]->v[j], a->name, &lists[f]->loc[j]);
-			/* IPv6 routes are all of global scope, and IPv6 refuses
-			 * a source address still in duplicate address detection
-			 * (it picks the device's own anyway). */
-			if (r && host.family == AF_INET) {
+			/* No preferred source: the "from" rules already pin it,
+			 * and a route tied to one address is deleted by the
+			 * kernel with it (or refused while IPv6 DAD runs).
+			 * IPv6 routes are all of global scope. */
+			if (r && host.family == AF_INET)
 				r->r.scope = RT_SCOPE_LINK;
-				r->r.prefsrc = host;
-				r->r.prefsrc.prefixlen = 32;
-			}
 			host.prefixlen = host.family == AF_INET ? 32 : 128;
 			add_rule(z, host.family, REALIZE_RULE_PRIO_FROM, st->table, &host, NULL,
 				 &lists[f]->loc[j]);
