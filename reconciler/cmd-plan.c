@@ -1,5 +1,6 @@
 /* hostnet plan: what apply would change, without changing anything. */
 #include <errno.h>
+#include <linux/rtnetlink.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,7 +28,8 @@ static void usage(FILE *f)
 		"  --format F          text (default), json or markdown\n"
 		"  --out PLANFILE      also save the plan for 'hostnet apply PLANFILE'\n"
 		"  --detailed-exitcode 0 no changes, 2 changes, 1 error (as terraform)\n"
-		"  --no-color          no colour (also when NO_COLOR is set)\n");
+		"  --no-color          no colour (also when NO_COLOR is set)\n"
+		"  --show-unmanaged    also list what is not hostnet's and is left alone\n");
 }
 
 /* A saved plan: what it was made from, the host state it was made
@@ -64,6 +66,64 @@ out:
 	return r;
 }
 
+/* What is not hostnet's and not named by the profile: listed on request,
+ * never touched.  The kernel's own routes (protocol kernel, table local)
+ * and default rules are left out as noise. */
+static json_t *unmanaged_json(const struct kobj_set *have, const struct want *w)
+{
+	json_t *links = json_array(), *addrs = json_array(), *routes = json_array(), *rules = json_array();
+	char buf[ADDR_STRLEN], gw[ADDR_STRLEN];
+
+	for (size_t i = 0; links && i < have->n_links; i++) {
+		const struct kobj_link *l = &have->links[i];
+
+		if (!l->owned && !want_link(w, l->name))
+			json_array_append_new(links, json_string(l->name));
+	}
+	for (size_t i = 0; addrs && i < have->n_addrs; i++) {
+		const struct kobj_addr *a = &have->addrs[i];
+		const struct kobj_link *l = kobj_set_link_by_index(have, a->ifindex);
+
+		if (!a->owned && l && !l->owned && a->scope != RT_SCOPE_HOST && a->scope != RT_SCOPE_LINK)
+			json_array_append_new(addrs, json_sprintf("%s on %s",
+				addr_format(&a->addr, true, buf, sizeof(buf)), l->name));
+	}
+	for (size_t i = 0; routes && i < have->n_routes; i++) {
+		const struct kobj_route *r = &have->routes[i];
+
+		if (r->owned || r->protocol == RTPROT_KERNEL || r->table == RT_TABLE_LOCAL)
+			continue;
+		json_array_append_new(routes, json_sprintf("%s%s%s table %u",
+			r->dst.prefixlen ? addr_format(&r->dst, true, buf, sizeof(buf)) : "default",
+			r->gateway.family ? " via " : "",
+			r->gateway.family ? addr_format(&r->gateway, false, gw, sizeof(gw)) : "", r->table));
+	}
+	for (size_t i = 0; rules && i < have->n_rules; i++) {
+		const struct kobj_rule *r = &have->rules[i];
+
+		if (r->owned || r->priority == 0 || r->priority == 32766 || r->priority == 32767)
+			continue;
+		json_array_append_new(rules, json_sprintf("priority %u lookup %u", r->priority, r->table));
+	}
+	return json_pack("{s:o,s:o,s:o,s:o}", "links", links, "addresses", addrs, "routes", routes,
+			 "rules", rules);
+}
+
+static void print_unmanaged(json_t *u)
+{
+	static const char *const keys[] = { "links", "addresses", "routes", "rules" };
+
+	printf("\nUnmanaged (not hostnet's, left alone):\n");
+	for (size_t k = 0; k < 4; k++) {
+		json_t *arr = json_object_get(u, keys[k]), *v;
+		size_t i;
+
+		printf("  %s: %zu\n", keys[k], json_array_size(arr));
+		json_array_foreach(arr, i, v)
+			printf("    %s\n", json_string_value(v));
+	}
+}
+
 int cmd_plan(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -74,6 +134,7 @@ int cmd_plan(int argc, char **argv)
 		{ "out", required_argument, NULL, 'o' },
 		{ "detailed-exitcode", no_argument, NULL, 'd' },
 		{ "no-color", no_argument, NULL, 'n' },
+		{ "show-unmanaged", no_argument, NULL, 'u' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
@@ -85,7 +146,7 @@ int cmd_plan(int argc, char **argv)
 	struct diff df = { 0 };
 	enum plan_format fmt = PLAN_FORMAT_TEXT;
 	const char *out = NULL;
-	bool detailed = false, color = isatty(STDOUT_FILENO) && !getenv("NO_COLOR");
+	bool detailed = false, unmanaged = false, color = isatty(STDOUT_FILENO) && !getenv("NO_COLOR");
 	char state_hash[41];
 	json_t *pj = NULL;
 	int c, r, rc = CMD_EXIT_ERROR;
@@ -107,6 +168,7 @@ int cmd_plan(int argc, char **argv)
 		case 'o': out = optarg; break;
 		case 'd': detailed = true; break;
 		case 'n': color = false; break;
+		case 'u': unmanaged = true; break;
 		case 'h': usage(stdout); return CMD_EXIT_OK;
 		default: usage(stderr); return CMD_EXIT_ERROR;
 		}
@@ -136,6 +198,15 @@ int cmd_plan(int argc, char **argv)
 		cmd_fail("plan", "out of memory");
 		goto done;
 	}
+	if (unmanaged && fmt == PLAN_FORMAT_JSON) {
+		json_t *u = unmanaged_json(&have, &d.want);
+
+		if (!u || json_object_set_new(pj, "unmanaged", u) < 0) {
+			cmd_fail("plan", "out of memory");
+			goto done;
+		}
+		unmanaged = false;
+	}
 	switch (fmt) {
 	case PLAN_FORMAT_TEXT:
 		plan_print_text(stdout, &df, &meta, color);
@@ -149,6 +220,16 @@ int cmd_plan(int argc, char **argv)
 		break;
 	case PLAN_FORMAT__MAX:
 		break;
+	}
+	if (unmanaged) {
+		json_t *u = unmanaged_json(&have, &d.want);
+
+		if (!u || json_object_set_new(pj, "unmanaged", u) < 0) {
+			cmd_fail("plan", "out of memory");
+			goto done;
+		}
+		if (fmt == PLAN_FORMAT_TEXT)
+			print_unmanaged(u);
 	}
 	if (out) {
 		r = save_plan(out, &d, state_hash, pj);

@@ -158,6 +158,11 @@ expect_rc "switching the host to another profile prunes and rebuilds" 0 "$HOSTNE
 ! ip link show vmk9 >/dev/null 2>&1 && ! ip rule show | grep -q "lookup 110" && ok "esx01's stack and rules are pruned" ||
 	not_ok "esx01's stack and rules are pruned" "$(ip rule show)"
 now=$(ip -d link show foreign0; ip addr show foreign0; ip route show proto static table all; ip rule show | grep 10.99)
+out=$("$HOSTNET" plan --show-unmanaged "$T/p/hosts/esx03.yaml" 2>&1)
+grep -q "^    foreign0$" <<<"$out" && grep -q "^    10.99.0.1/24 on foreign0$" <<<"$out" &&
+	grep -q "^    10.99.0.0/16 table 254$" <<<"$out" && ! grep -q "^    vmk" <<<"$out" &&
+	ok "plan --show-unmanaged lists the foreign objects and nothing of hostnet's" ||
+	not_ok "plan --show-unmanaged lists the foreign objects and nothing of hostnet's" "$out"
 [ "$now" = "$foreign" ] && ok "foreign links, addresses, routes and rules are untouched" ||
 	not_ok "foreign links, addresses, routes and rules are untouched" "$(diff <(echo "$foreign") <(echo "$now"))"
 
