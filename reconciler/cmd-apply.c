@@ -1,6 +1,7 @@
 /* hostnet apply: make the host match its profile, verify, roll back on
  * failure, and record the generation. */
 #include <errno.h>
+#include <linux/rtnetlink.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,13 +16,14 @@
 #include "nl.h"
 #include "observe.h"
 #include "plan.h"
+#include "probe.h"
 #include "store.h"
 #include "want-json.h"
 
 struct apply_cmd {
 	struct cmd_desired d;
 	struct cmd_state_opts so;
-	bool auto_approve, color;
+	bool auto_approve, color, connectivity;
 	const char *planfile;
 	json_t *saved;             /* a saved plan, when applying one */
 	struct store *st;
@@ -194,6 +196,54 @@ static int roll_back(struct apply_cmd *a)
 	return left < 0 ? (int)left : r;
 }
 
+/* The address of `dev` in the want whose subnet holds `ip`, or NULL. */
+static const struct hn_addr *source_for(const struct want *w, const char *dev, const struct hn_addr *ip)
+{
+	for (size_t i = 0; i < w->n_addrs; i++)
+		if (strcmp(w->addrs[i].dev, dev) == 0 && addr_in_subnet(&w->addrs[i].a.addr, ip))
+			return &w->addrs[i].a.addr;
+	return NULL;
+}
+
+/* Every gateway must answer from the adapter and address that reach it,
+ * through its stack's rules and table: what vMotion or management will do
+ * next.  IPv6 addresses may still be in duplicate address detection, during
+ * which they cannot be bound: wait for that, a few seconds at most. */
+static int check_gateways(const struct apply_cmd *a, char *msg, size_t size)
+{
+	struct probe_opts po = PROBE_OPTS_INIT;
+
+	for (size_t i = 0; i < a->d.want.n_routes; i++) {
+		const struct want_route *r = &a->d.want.routes[i];
+		const struct hn_addr *src;
+		char gw[ADDR_STRLEN], sa[ADDR_STRLEN];
+		unsigned rtt = 0;
+		int e = 0;
+
+		if (r->r.dst.prefixlen || !r->r.gateway.family || !r->dev[0] || r->r.type != RTN_UNICAST)
+			continue;
+		src = source_for(&a->d.want, r->dev, &r->r.gateway);
+		if (!src)
+			continue;
+		for (int wait = 0; wait < 30; wait++) {
+			e = probe_ping(r->dev, src, &r->r.gateway, &po, &rtt);
+			if (e != -EADDRNOTAVAIL)
+				break;
+			usleep(100000);
+		}
+		addr_format(&r->r.gateway, false, gw, sizeof(gw));
+		addr_format(src, false, sa, sizeof(sa));
+		if (e < 0) {
+			snprintf(msg, size, "connectivity check: gateway %s (table %u) does not answer "
+				 "from %s (%s): %s", gw, r->r.table, r->dev, sa, strerror(-e));
+			return e;
+		}
+		printf("connectivity check: gateway %s answers from %s (%s) in %.1f ms\n", gw, r->dev,
+		       sa, rtt / 1000.0);
+	}
+	return 0;
+}
+
 static char *generation_doc(const struct apply_cmd *a, json_t *plan)
 {
 	json_t *w = want_to_json(&a->d.want);
@@ -215,6 +265,8 @@ static void usage(FILE *f)
 		"  PLANFILE        a plan saved by 'hostnet plan --out': applied exactly,\n"
 		"                  and refused if the host changed since it was made\n"
 		"  --auto-approve  do not ask (required when stdin is not a terminal)\n"
+		"  --connectivity-check  after applying, ping each stack's gateway from the\n"
+		"                  adapter and address that reach it; roll back if one fails\n"
 		"Exit status: 0 applied (or nothing to do), 1 error (rolled back).\n");
 }
 
@@ -228,6 +280,7 @@ static int parse(struct apply_cmd *a, struct cmd_desired_opts *o, int argc, char
 		{ "state", required_argument, NULL, 's' },
 		{ "lock-timeout", required_argument, NULL, 'l' },
 		{ "no-color", no_argument, NULL, 'n' },
+		{ "connectivity-check", no_argument, NULL, 'c' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
@@ -248,6 +301,7 @@ static int parse(struct apply_cmd *a, struct cmd_desired_opts *o, int argc, char
 			}
 			break;
 		case 'n': a->color = false; break;
+		case 'c': a->connectivity = true; break;
 		case 'h': usage(stdout); return 1;
 		default: usage(stderr); return -EINVAL;
 		}
@@ -370,6 +424,8 @@ int cmd_apply(int argc, char **argv)
 			snprintf(res.msg, sizeof(res.msg), "verification found %ld differences", left);
 			r = -EIO;
 		}
+		if (r == 0 && a.connectivity && (r = check_gateways(&a, res.msg, sizeof(res.msg))) < 0)
+			fprintf(stderr, "hostnet apply: %s\n", res.msg);
 	}
 	if (r < 0) {
 		int rb = roll_back(&a);
