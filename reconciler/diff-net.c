@@ -6,6 +6,7 @@
 #include <sys/socket.h>
 
 #include "diff-private.h"
+#include "sort.h"
 
 /* Sorted pointers into a want's array, so the want itself stays as built. */
 static const void **sorted(const void *arr, size_t n, size_t size,
@@ -17,7 +18,7 @@ static const void **sorted(const void *arr, size_t n, size_t size,
 		return NULL;
 	for (size_t i = 0; i < n; i++)
 		v[i] = (const char *)arr + i * size;
-	qsort(v, n, sizeof(*v), cmp);
+	hn_qsort(v, n, sizeof(*v), cmp);
 	return v;
 }
 

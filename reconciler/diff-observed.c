@@ -5,6 +5,7 @@
 
 #include "diff-private.h"
 #include "mark.h"
+#include "sort.h"
 
 static int cmp_index(const void *a, const void *b)
 {
@@ -75,7 +76,7 @@ int dobs_build(struct dobs *out, const struct kobj_set *have)
 	}
 	for (size_t i = 0; i < have->n_links; i++)
 		idx[i] = &have->links[i];
-	qsort(idx, have->n_links, sizeof(*idx), cmp_index);
+	hn_qsort(idx, have->n_links, sizeof(*idx), cmp_index);
 	for (size_t i = 0; i < have->n_links; i++) {
 		const struct kobj_link *l = &have->links[i];
 		struct want_link *w = &o.links[o.n_links++];
@@ -102,10 +103,10 @@ int dobs_build(struct dobs *out, const struct kobj_set *have)
 	}
 	for (size_t i = 0; i < have->n_rules; i++)
 		o.rules[o.n_rules++].r = have->rules[i];
-	qsort(o.links, o.n_links, sizeof(*o.links), cmp_link_name);
-	qsort(o.addrs, o.n_addrs, sizeof(*o.addrs), cmp_addr);
-	qsort(o.routes, o.n_routes, sizeof(*o.routes), cmp_route);
-	qsort(o.rules, o.n_rules, sizeof(*o.rules), cmp_rule);
+	hn_qsort(o.links, o.n_links, sizeof(*o.links), cmp_link_name);
+	hn_qsort(o.addrs, o.n_addrs, sizeof(*o.addrs), cmp_addr);
+	hn_qsort(o.routes, o.n_routes, sizeof(*o.routes), cmp_route);
+	hn_qsort(o.rules, o.n_rules, sizeof(*o.rules), cmp_rule);
 	free(idx);
 	*out = o;
 	return 0;
@@ -177,7 +178,7 @@ int diff_want_from_observed(struct want *out, const struct kobj_set *have, const
 			w.rules[w.n_rules++] = o.rules[i];
 	for (size_t i = 0; like && i < like->tables_n; i++)
 		w.tables[w.tables_n++] = like->tables[i];
-	qsort(w.tables, w.tables_n, sizeof(*w.tables), cmp_u32);
+	hn_qsort(w.tables, w.tables_n, sizeof(*w.tables), cmp_u32);
 	size_t n = 0;
 	for (size_t i = 0; i < w.tables_n; i++)
 		if (n == 0 || w.tables[n - 1] != w.tables[i])

@@ -6,6 +6,7 @@
 
 #include "diff-private.h"
 #include "mark.h"
+#include "sort.h"
 
 static const char *const op_names[DIFF_OP__MAX] = {
 	[DIFF_OP_CREATE] = "create",
@@ -239,7 +240,7 @@ static int sort_actions(struct diff *d, const struct dorder *orders)
 	}
 	for (size_t i = 0; i < d->n; i++)
 		s[i] = (struct dsort){ d->v[i].step, orders[i].order, orders[i].seq, i };
-	qsort(s, d->n, sizeof(*s), cmp_dsort);
+	hn_qsort(s, d->n, sizeof(*s), cmp_dsort);
 	for (size_t i = 0; i < d->n; i++)
 		v[i] = d->v[s[i].pos];
 	free(d->v);

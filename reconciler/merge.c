@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "arena.h"
+#include "sort.h"
 
 /* Names sorted with their positions, so large hostile inputs merge in
  * n log n rather than n squared. */
@@ -42,7 +43,7 @@ static struct merge_pair *index_names(struct arena *a, const char **names, size_
 		return NULL;
 	for (size_t i = 0; i < n; i++)
 		v[i] = (struct merge_pair){ names[i], i };
-	qsort(v, n, sizeof(*v), cmp_pair);
+	hn_qsort(v, n, sizeof(*v), cmp_pair);
 	return v;
 }
 

@@ -1,4 +1,5 @@
 #include "observe-private.h"
+#include "sort.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -118,11 +119,11 @@ static int observe_addr_ownership(struct observe_ctx *c)
 		return hnl_fail(c->nl, -ENOMEM, "out of memory");
 	for (size_t i = 0; i < s->n_links; i++)
 		idx[i] = (struct observe_link_owner){ s->links[i].ifindex, s->links[i].owned };
-	qsort(idx, s->n_links, sizeof(*idx), owner_cmp);
+	hn_qsort(idx, s->n_links, sizeof(*idx), owner_cmp);
 	for (size_t i = 0; i < s->n_addrs; i++) {
 		struct observe_link_owner key = { .ifindex = s->addrs[i].ifindex };
 		const struct observe_link_owner *o =
-			bsearch(&key, idx, s->n_links, sizeof(*idx), owner_cmp);
+			hn_bsearch(&key, idx, s->n_links, sizeof(*idx), owner_cmp);
 
 		s->addrs[i].owned = observe_addr_owned(&s->addrs[i], o && o->owned);
 	}

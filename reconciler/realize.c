@@ -11,6 +11,7 @@
 #include "arena.h"
 #include "mark.h"
 #include "profile.h"
+#include "sort.h"
 
 /* IPv6 routes added without a metric get the kernel's user default, so the
  * want says so and compares equal to what is observed. */
@@ -463,7 +464,7 @@ static void collect_tables(struct rz *z)
 	}
 	for (size_t i = 0; i < w->n_routes; i++)
 		w->tables[w->tables_n++] = w->routes[i].r.table;
-	qsort(w->tables, w->tables_n, sizeof(*w->tables), cmp_u32);
+	hn_qsort(w->tables, w->tables_n, sizeof(*w->tables), cmp_u32);
 	size_t n = 0;
 	for (size_t i = 0; i < w->tables_n; i++)
 		if (n == 0 || w->tables[n - 1] != w->tables[i])
@@ -503,10 +504,10 @@ int realize_profile(struct want *out, const struct profile *p)
 	}
 	/* Canonical order: equal wants are equal arrays, whatever the order
 	 * of the profile's lists. */
-	qsort(out->links, out->n_links, sizeof(*out->links), cmp_link);
-	qsort(out->addrs, out->n_addrs, sizeof(*out->addrs), qcmp_addr);
-	qsort(out->routes, out->n_routes, sizeof(*out->routes), qcmp_route);
-	qsort(out->rules, out->n_rules, sizeof(*out->rules), qcmp_rule);
+	hn_qsort(out->links, out->n_links, sizeof(*out->links), cmp_link);
+	hn_qsort(out->addrs, out->n_addrs, sizeof(*out->addrs), qcmp_addr);
+	hn_qsort(out->routes, out->n_routes, sizeof(*out->routes), qcmp_route);
+	hn_qsort(out->rules, out->n_rules, sizeof(*out->rules), qcmp_rule);
 	return 0;
 }
 
@@ -555,10 +556,10 @@ const struct want_link *want_link(const struct want *w, const char *name)
 	struct want_link key = { 0 };
 
 	copy_name(key.l.name, name);
-	return bsearch(&key, w->links, w->n_links, sizeof(*w->links), cmp_link);
+	return hn_bsearch(&key, w->links, w->n_links, sizeof(*w->links), cmp_link);
 }
 
 bool want_manages_table(const struct want *w, uint32_t table)
 {
-	return bsearch(&table, w->tables, w->tables_n, sizeof(*w->tables), cmp_u32) != NULL;
+	return hn_bsearch(&table, w->tables, w->tables_n, sizeof(*w->tables), cmp_u32) != NULL;
 }

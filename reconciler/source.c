@@ -11,6 +11,7 @@
  */
 #include "source.h"
 #include "source-private.h"
+#include "sort.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -136,7 +137,7 @@ int source_list_hosts(struct source *src, char ***out, size_t *n)
 		return r;
 	}
 	if (names.n)
-		qsort(names.v, names.n, sizeof(*names.v), names_cmp);
+		hn_qsort(names.v, names.n, sizeof(*names.v), names_cmp);
 	*out = names.v;
 	*n = names.n;
 	return 0;

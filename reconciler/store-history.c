@@ -1,6 +1,7 @@
 /* store-history: drift reports, and the merged newest-first listing of
  * snapshots, generations and drift reports that `hostnet history` prints. */
 #include "store-private.h"
+#include "sort.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -274,7 +275,7 @@ int store_history(struct store_entry **out, size_t *n_out, struct store *st,
 			goto out;
 	}
 	if (l.n)
-		qsort(l.v, l.n, sizeof(*l.v), entry_cmp);
+		hn_qsort(l.v, l.n, sizeof(*l.v), entry_cmp);
 	if (lim >= 0) {
 		for (size_t i = (size_t)lim; i < l.n; i++)
 			entry_clear(&l.v[i]);

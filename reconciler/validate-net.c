@@ -4,6 +4,7 @@
 #include <sys/socket.h>
 
 #include "validate-private.h"
+#include "sort.h"
 
 /* One address of one adapter. */
 struct vaddr {
@@ -56,7 +57,7 @@ static void check_unique_addrs(struct vctx *c, struct vaddr *v, size_t n)
 {
 	char where[256], buf[ADDR_STRLEN];
 
-	qsort(v, n, sizeof(*v), cmp_vaddr_ip);
+	hn_qsort(v, n, sizeof(*v), cmp_vaddr_ip);
 	for (size_t i = 1; i < n; i++) {
 		size_t first = i - 1;
 
@@ -150,7 +151,7 @@ static void check_route_vias(struct vctx *c, const struct vaddr *v, size_t n)
 	for (size_t i = 0; i < p->n_routes; i++)
 		if (p->routes[i].via.family && p->routes[i].stack)
 			h[nh++] = (struct vhop){ p->routes[i].stack, p->routes[i].via, i };
-	qsort(h, nh, sizeof(*h), cmp_vhop);
+	hn_qsort(h, nh, sizeof(*h), cmp_vhop);
 	for (size_t i = 0; i < nh;) {
 		size_t j = i;
 		bool own, ok;
@@ -222,7 +223,7 @@ static void check_route_dups(struct vctx *c)
 	}
 	for (size_t i = 0; i < p->n_routes; i++)
 		v[i] = &p->routes[i];
-	qsort(v, p->n_routes, sizeof(*v), cmp_route_ptr);
+	hn_qsort(v, p->n_routes, sizeof(*v), cmp_route_ptr);
 	for (size_t i = 1; i < p->n_routes; i++) {
 		const struct profile_route *a = v[i - 1], *b = v[i];
 

@@ -10,6 +10,7 @@
 
 #include "suggest.h"
 #include "validate-private.h"
+#include "sort.h"
 
 __attribute__((format(printf, 4, 0)))
 static void vadd(struct vctx *c, enum diag_severity s, const struct hn_loc *loc,
@@ -86,7 +87,7 @@ static void vindex_build(struct vctx *c, struct vindex *ix, const void *arr, siz
 		if (name)
 			ix->v[ix->n++] = (struct vindex_entry){ name, i };
 	}
-	qsort(ix->v, ix->n, sizeof(*ix->v), cmp_entry);
+	hn_qsort(ix->v, ix->n, sizeof(*ix->v), cmp_entry);
 }
 
 long vindex_find(const struct vindex *ix, const char *name)
@@ -142,7 +143,7 @@ static void report_dups(struct vctx *c, struct vname *v, size_t n, const char *s
 {
 	char where[256];
 
-	qsort(v, n, sizeof(*v), cmp_vname);
+	hn_qsort(v, n, sizeof(*v), cmp_vname);
 	for (size_t i = 1; i < n; i++) {
 		size_t first = i - 1;
 

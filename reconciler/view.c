@@ -6,6 +6,7 @@
 #include <sys/socket.h>
 
 #include "profile.h"
+#include "sort.h"
 
 static int cmp_link_index(const void *a, const void *b)
 {
@@ -51,7 +52,7 @@ static void attach_ports(struct view *v)
 			continue;
 		memcpy(kl.name, m.adapter, sizeof(kl.name));
 		key.link = &kl;
-		a = bsearch(&key, v->adapters, v->n_adapters, sizeof(*v->adapters), cmp_adapter);
+		a = hn_bsearch(&key, v->adapters, v->n_adapters, sizeof(*v->adapters), cmp_adapter);
 		if (!a)
 			continue;
 		a->port = l;
@@ -72,7 +73,7 @@ static void attach_tables(struct view *v)
 			continue;
 		memcpy(kl.name, r->oif, sizeof(kl.name));
 		key.link = &kl;
-		a = bsearch(&key, v->adapters, v->n_adapters, sizeof(*v->adapters), cmp_adapter);
+		a = hn_bsearch(&key, v->adapters, v->n_adapters, sizeof(*v->adapters), cmp_adapter);
 		if (a && !a->table)
 			a->table = r->table;
 	}
@@ -118,7 +119,7 @@ static int build_stacks(struct view *v)
 			s->table = a->table;
 		s->n_adapters++;
 	}
-	qsort(v->stacks, v->n_stacks, sizeof(*v->stacks), cmp_stack);
+	hn_qsort(v->stacks, v->n_stacks, sizeof(*v->stacks), cmp_stack);
 	/* Gateways: the default route of each stack's table. */
 	for (size_t i = 0; i < v->set->n_routes; i++) {
 		const struct kobj_route *r = &v->set->routes[i];
@@ -150,7 +151,7 @@ int view_build(struct view *out, const struct kobj_set *set)
 		goto fail;
 	for (size_t i = 0; i < set->n_links; i++)
 		v.by_index[i] = &set->links[i];
-	qsort(v.by_index, set->n_links, sizeof(*v.by_index), cmp_link_index);
+	hn_qsort(v.by_index, set->n_links, sizeof(*v.by_index), cmp_link_index);
 	for (size_t i = 0; i < set->n_links; i++) {
 		const struct kobj_link *l = &set->links[i];
 		struct view_adapter *a = &v.adapters[v.n_adapters];
@@ -163,7 +164,7 @@ int view_build(struct view *out, const struct kobj_set *set)
 			a->uplink = view_link(&v, l->link);
 		v.n_adapters++;
 	}
-	qsort(v.adapters, v.n_adapters, sizeof(*v.adapters), cmp_adapter);
+	hn_qsort(v.adapters, v.n_adapters, sizeof(*v.adapters), cmp_adapter);
 	attach_ports(&v);
 	attach_tables(&v);
 	r = build_stacks(&v);

@@ -8,6 +8,7 @@
 #include <sys/socket.h>
 
 #include "arena.h"
+#include "sort.h"
 
 static const char *const attr_names[WANT_ATTR__MAX] = {
 	[WANT_ATTR_MTU] = "mtu",
@@ -408,7 +409,7 @@ int want_from_json(struct want *out, const json_t *j, char **err)
 				rd_loc(&c, &w.needs_loc[k], json_object_get(v, "at"));
 			}
 	}
-	qsort(w.links, w.n_links, sizeof(*w.links), cmp_link);
+	hn_qsort(w.links, w.n_links, sizeof(*w.links), cmp_link);
 out:
 	if (c.r < 0) {
 		want_clear(&w);

@@ -8,6 +8,7 @@
 #include <yaml.h>
 
 #include "arena.h"
+#include "sort.h"
 
 /* libyaml spells "!!str" in its resolved form. */
 #define YAML_TAG_PREFIX "tag:yaml.org,2002:"
@@ -475,7 +476,7 @@ static int check_dups(struct builder *b, const struct ydoc_node *map)
 		refs[i] = (struct key_ref){ .key = map->keys[i], .i = i };
 		first[i] = i;
 	}
-	qsort(refs, map->n, sizeof(*refs), key_ref_cmp);
+	hn_qsort(refs, map->n, sizeof(*refs), key_ref_cmp);
 	for (size_t i = 1; i < map->n; i++)
 		if (refs[i].key->len == refs[i - 1].key->len &&
 		    memcmp(refs[i].key->str, refs[i - 1].key->str, refs[i].key->len) == 0)
