@@ -24,6 +24,7 @@ struct apply_cmd {
 	struct cmd_desired d;
 	struct cmd_state_opts so;
 	bool auto_approve, color, connectivity;
+	unsigned confirm_ms;       /* --confirm-timeout; 0 = none */
 	const char *planfile;
 	json_t *saved;             /* a saved plan, when applying one */
 	struct store *st;
@@ -148,12 +149,14 @@ static int observe_now(struct apply_cmd *a, struct kobj_set *out)
 
 /* Differences left between `want` and the kernel now: 0 none, >0 how many,
  * <0 error. */
-static long remaining(struct apply_cmd *a, const struct want *want, struct diff *out)
+static long remaining_nl(struct hnl *nl, const struct want *want, struct diff *out)
 {
 	struct kobj_set now = { 0 };
 	struct diag_list diags = { 0 };
-	int r = observe_now(a, &now);
+	int r = observe_all(&now, nl);
 
+	if (r < 0)
+		cmd_fail("apply", "cannot read the kernel's state: %s: %s", strerror(-r), hnl_errmsg(nl));
 	if (r == 0)
 		r = diff_compute(out, want, &now, &diags);
 	cmd_print_diags(&diags);
@@ -162,32 +165,37 @@ static long remaining(struct apply_cmd *a, const struct want *want, struct diff 
 	return r < 0 ? r : (long)out->n;
 }
 
+static long remaining(struct apply_cmd *a, const struct want *want, struct diff *out)
+{
+	return remaining_nl(a->nl, want, out);
+}
+
 /* Undo: make what hostnet manages look as it did in the snapshot taken
  * before, by a fresh diff (whatever the kernel removed along the way). */
-static int roll_back(struct apply_cmd *a)
+int cmd_roll_back(struct hnl *nl, const struct kobj_set *before, const struct want *applied)
 {
 	struct want back = { 0 };
 	struct diff df = { 0 };
 	struct apply_result res;
 	long left;
-	int r = diff_want_from_observed(&back, &a->before, &a->d.want);
+	int r = diff_want_from_observed(&back, before, applied);
 
 	if (r < 0)
 		return r;
-	left = remaining(a, &back, &df);
+	left = remaining_nl(nl, &back, &df);
 	if (left > 0) {
-		r = apply_diff(a->nl, &df, NULL, &res);
+		r = apply_diff(nl, &df, NULL, &res);
 		if (r < 0)
-			fprintf(stderr, "hostnet apply: rollback: %s\n", res.msg);
+			fprintf(stderr, "hostnet: rollback: %s\n", res.msg);
 	}
 	diff_clear(&df);
 	if (left >= 0)
-		left = remaining(a, &back, &df);
+		left = remaining_nl(nl, &back, &df);
 	if (left > 0) {
 		char desc[512];
 
 		plan_describe(&df.v[0], desc, sizeof(desc));
-		fprintf(stderr, "hostnet apply: rollback left %ld difference%s, first: %s %s\n", left,
+		fprintf(stderr, "hostnet: rollback left %ld difference%s, first: %s %s\n", left,
 			left == 1 ? "" : "s", diff_op_name(df.v[0].op), desc);
 		r = -EIO;
 	}
@@ -254,6 +262,62 @@ static char *generation_doc(const struct apply_cmd *a, json_t *plan)
 	return s;
 }
 
+/* Like `netplan try`: the change stays only if `hostnet confirm` comes in
+ * time.  The lock is released while waiting, so confirm can take it; the
+ * deadline is in the database, so a killed apply is rolled back by the next
+ * hostnet run instead. */
+static int await_confirm(struct apply_cmd *a, const struct diff *df)
+{
+	struct timespec nap = { 0, 250 * 1000 * 1000 };
+	struct timespec ts;
+	int64_t deadline;
+	char *err = NULL;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	deadline = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000 + a->confirm_ms;
+	if (store_generation_await_confirm(a->st, a->gen, deadline, &err) < 0) {
+		cmd_fail("apply", "%s", err ? err : "cannot record the confirmation deadline");
+		free(err);
+		return CMD_EXIT_ERROR;
+	}
+	a->st = store_close(a->st);
+	printf("\nApplied %zu actions and verified.  Run 'hostnet confirm' within %.0f s to keep "
+	       "them; otherwise they are rolled back.\n", df->n, a->confirm_ms / 1000.0);
+	fflush(stdout);
+	for (;;) {
+		struct store_generation g = { 0 };
+		struct store *st;
+		bool pending;
+
+		nanosleep(&nap, NULL);
+		clock_gettime(CLOCK_REALTIME, &ts);
+		st = cmd_open_state("apply", &a->so, STORE_READONLY);
+		if (!st)
+			continue;
+		pending = store_generation_get(&g, st, a->gen, NULL) == 0 && g.result == STORE_RESULT_PENDING;
+		if (!pending) {
+			bool kept = g.result == STORE_RESULT_APPLIED;
+
+			printf("%s\n", kept ? "Confirmed: the change stays." : "The change was rolled back.");
+			store_generation_clear(&g);
+			store_close(st);
+			return kept ? CMD_EXIT_OK : CMD_EXIT_ERROR;
+		}
+		store_generation_clear(&g);
+		store_close(st);
+		if ((int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000 < deadline)
+			continue;
+		a->st = cmd_open_state("apply", &a->so, STORE_WRITE);
+		if (!a->st)
+			return CMD_EXIT_ERROR;
+		if (store_generation_get(&g, a->st, a->gen, NULL) == 0 && g.result == STORE_RESULT_PENDING)
+			cmd_roll_back_generation(a->st, a->nl, a->gen, "not confirmed in time");
+		store_generation_clear(&g);
+		printf("Not confirmed within %.0f s: rolled back.\n", a->confirm_ms / 1000.0);
+		return CMD_EXIT_ERROR;
+	}
+}
+
 static void usage(FILE *f)
 {
 	fprintf(f,
@@ -267,6 +331,9 @@ static void usage(FILE *f)
 		"  --auto-approve  do not ask (required when stdin is not a terminal)\n"
 		"  --connectivity-check  after applying, ping each stack's gateway from the\n"
 		"                  adapter and address that reach it; roll back if one fails\n"
+		"  --confirm-timeout S  keep the change only if 'hostnet confirm' runs within\n"
+		"                  S seconds; otherwise (even if this process is killed) it is\n"
+		"                  rolled back, by this process or the next hostnet run\n"
 		"Exit status: 0 applied (or nothing to do), 1 error (rolled back).\n");
 }
 
@@ -281,6 +348,7 @@ static int parse(struct apply_cmd *a, struct cmd_desired_opts *o, int argc, char
 		{ "lock-timeout", required_argument, NULL, 'l' },
 		{ "no-color", no_argument, NULL, 'n' },
 		{ "connectivity-check", no_argument, NULL, 'c' },
+		{ "confirm-timeout", required_argument, NULL, 't' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
@@ -302,6 +370,12 @@ static int parse(struct apply_cmd *a, struct cmd_desired_opts *o, int argc, char
 			break;
 		case 'n': a->color = false; break;
 		case 'c': a->connectivity = true; break;
+		case 't':
+			if (cmd_parse_seconds(optarg, &a->confirm_ms) < 0 || !a->confirm_ms) {
+				cmd_fail("apply", "--confirm-timeout: '%s' is not a number of seconds", optarg);
+				return -EINVAL;
+			}
+			break;
 		case 'h': usage(stdout); return 1;
 		default: usage(stderr); return -EINVAL;
 		}
@@ -355,6 +429,7 @@ int cmd_apply(int argc, char **argv)
 		cmd_fail("apply", "cannot open a netlink socket: %s", strerror(-r));
 		goto out;
 	}
+	cmd_expire_confirmations(a.st, a.nl);
 	if (observe_now(&a, &a.before) < 0)
 		goto out;
 	r = diff_compute(&df, &a.d.want, &a.before, &diags);
@@ -428,7 +503,7 @@ int cmd_apply(int argc, char **argv)
 			fprintf(stderr, "hostnet apply: %s\n", res.msg);
 	}
 	if (r < 0) {
-		int rb = roll_back(&a);
+		int rb = cmd_roll_back(a.nl, &a.before, &a.d.want);
 
 		result = rb == 0 ? STORE_RESULT_ROLLED_BACK : STORE_RESULT_FAILED;
 		fprintf(stderr, "hostnet apply: %s\n", rb == 0
@@ -443,6 +518,10 @@ int cmd_apply(int argc, char **argv)
 		if (observe_all(&after, a.nl) == 0)
 			store_snapshot_save(&snap_after, a.st, a.d.host, uts.release, &after, NULL);
 		kobj_set_clear(&after);
+	}
+	if (result == STORE_RESULT_APPLIED && a.confirm_ms && df.n) {
+		rc = await_confirm(&a, &df);
+		goto out;
 	}
 	snprintf(timings, sizeof(timings), "{\"apply_ms\":%.1f,\"verify_ms\":%.1f,\"requests\":%zu}",
 		 t_apply, t_verify, res.requests);

@@ -11,6 +11,7 @@
 
 #include "cmd.h"
 #include "diff.h"
+#include "nl.h"
 #include "plan.h"
 #include "store.h"
 #include "want-json.h"
@@ -212,6 +213,13 @@ int cmd_drift(int argc, char **argv)
 	st = cmd_open_state("drift", &so, STORE_WRITE);
 	if (!st)
 		goto out;
+	{
+		struct hnl *nl = NULL;
+
+		if (hnl_open(&nl) == 0)
+			cmd_expire_confirmations(st, nl);
+		hnl_close(nl);
+	}
 	r = store_generation_last_applied(&g, st, host, &err);
 	if (r < 0) {
 		cmd_fail("drift", "%s: nothing to compare with until 'hostnet apply' has run",

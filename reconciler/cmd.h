@@ -102,6 +102,18 @@ int cmd_state_hash(char out[41], const struct kobj_set *have, const struct want 
 /* Refuses (prints, -EOPNOTSUPP) a want this kernel cannot realize. */
 int cmd_check_kernel(const char *cmd, const struct want *w, uint32_t *caps);
 
+struct hnl;
+/* Makes what hostnet manages as it was in `before` (owned objects, and the
+ * managed attributes of the foreign links `applied` names), verifies, and
+ * returns 0, or a negative errno after printing what is left. */
+int cmd_roll_back(struct hnl *nl, const struct kobj_set *before, const struct want *applied);
+/* Rolls back every generation whose confirmation deadline has passed
+ * (its apply was killed, or nobody confirmed).  Returns how many. */
+int cmd_expire_confirmations(struct store *st, struct hnl *nl);
+/* Rolls generation `id` back to its snapshot_before and records it. */
+int cmd_roll_back_generation(struct store *st, struct hnl *nl, int64_t id, const char *why);
+
+int cmd_confirm(int argc, char **argv);
 int cmd_plan(int argc, char **argv);
 int cmd_apply(int argc, char **argv);
 int cmd_drift(int argc, char **argv);

@@ -13,6 +13,8 @@ static const struct cmd cmd_table[] = {
 	  "show what apply would change (changes nothing)" },
 	{ "apply", cmd_apply, "[--repo R [--ref REF]] [--host H] [FILE|PLANFILE] [--auto-approve]",
 	  "make the host match its profile; verify; roll back on failure" },
+	{ "confirm", cmd_confirm, "[--host H] [--expire]",
+	  "keep a change made with apply --confirm-timeout" },
 	{ "drift", cmd_drift, "[--format F] [--exit-code] [--metrics FILE]",
 	  "how the host differs from the last applied generation" },
 	{ "observe", cmd_observe, "[--host H] [--state PATH]",

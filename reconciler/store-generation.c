@@ -183,7 +183,7 @@ int store_generation_reap_interrupted(struct store *st, char **errmsg)
 	r = store_prepare(st, &s,
 			  "UPDATE generations SET result = 'failed', finished_at = ?,"
 			  " error = 'interrupted: hostnet stopped before recording the outcome'"
-			  " WHERE result = 'pending'", errmsg);
+			  " WHERE result = 'pending' AND confirm_by IS NULL", errmsg);
 	if (r < 0)
 		return r;
 	rc = sqlite3_bind_int64(s, 1, store_now_ms());

@@ -176,6 +176,16 @@ int store_generation_finish(struct store *st, int64_t id,
 int store_generation_reap_interrupted(struct store *st, char **errmsg);
 
 /* Generation `id`, or -ENOENT.  The caller clears *out. */
+/* apply --confirm-timeout: a pending generation that `hostnet confirm` must
+ * finish before `deadline_ms` (unix ms).  Such generations are left alone by
+ * store_generation_reap_interrupted(): they need rolling back, not just
+ * closing. */
+int store_generation_await_confirm(struct store *st, int64_t id, int64_t deadline_ms, char **errmsg);
+/* The newest generation awaiting confirmation (of `host`, NULL = any):
+ * 0 with its id and deadline, -ENOENT when none. */
+int store_generation_awaiting(int64_t *out_id, int64_t *deadline_ms, struct store *st,
+			      const char *host, char **errmsg);
+
 int store_generation_get(struct store_generation *out, struct store *st, int64_t id,
 			 char **errmsg);
 /* The newest applied generation of `host`, or -ENOENT.  The caller clears *out. */
