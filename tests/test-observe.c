@@ -650,8 +650,8 @@ static const char *const host_setup[] = {
 	"ip route add default via 198.51.100.1 table 100 proto 77",
 	"ip route add 203.0.113.128/25 via 198.51.100.1 proto static",
 	"ip -6 route add 2001:db8:99::/48 via 2001:db8:10::1 dev vmk1 table 4000000 proto 77 metric 50",
-	"ip route add 192.0.2.128/25 table 100 proto 77 "
-	"nexthop via 198.51.100.1 dev vmk1 nexthop via 203.0.113.1 dev up1p",
+	("ip route add 192.0.2.128/25 table 100 proto 77 "
+	 "nexthop via 198.51.100.1 dev vmk1 nexthop via 203.0.113.1 dev up1p"),
 	"ip route add 192.0.2.64/26 via inet6 2001:db8:10::1 dev vmk1 table 100 proto 77",
 	"ip rule add from 198.51.100.10 lookup 100 priority 10000 protocol 77",
 	"ip rule add to 203.0.113.0/24 fwmark 0x10/0xff lookup main priority 20000",

@@ -66,6 +66,21 @@ run_build() {  # run_build NAME CONFIGURE-ARGS...
 run_build normal
 run_build sanitizers --enable-sanitizers CC=gcc
 
+# clang must build everything warning-free too (-Werror); the tests already
+# ran twice above.
+note "build: clang (compile only, -Werror)"
+mkdir -p "$out/clang"
+if (cd "$out/clang" && "$top/configure" -q CC=clang >configure.log 2>&1 &&
+	make -j"$jobs" all check_PROGRAMS= >make.log 2>&1 &&
+	make -j"$jobs" $(cd "$out/normal" && make -s print-check-programs 2>/dev/null) >>make.log 2>&1); then
+	echo "clang: ok"
+	passed=$((passed + 1))
+else
+	tail -30 "$out/clang/make.log" "$out/clang/configure.log" 2>/dev/null
+	echo "clang: FAILED"
+	failed=$((failed + 1))
+fi
+
 note "make distcheck"
 if (cd "$out/normal" && env -u HOSTNET_REQUIRE_ALL make -j"$jobs" distcheck >distcheck.log 2>&1); then
 	echo "distcheck: ok"
