@@ -303,6 +303,24 @@ static const struct source_ops gitsrc_ops = {
 };
 
 /* Resolve g->ref to a commit and keep its tree. */
+/* Inside a pre-receive hook the pushed objects are not in the repository
+ * yet: git keeps them in a quarantine directory it names in the
+ * environment, and hooks must read them from there. */
+static int gitsrc_add_quarantine(struct gitsrc *g)
+{
+	const char *q = getenv("GIT_QUARANTINE_PATH");
+	git_odb *odb = NULL;
+	int r;
+
+	if (!q || !*q)
+		return 0;
+	r = git_repository_odb(&odb, g->repo);
+	if (r == 0)
+		r = git_odb_add_disk_alternate(odb, q);
+	git_odb_free(odb);
+	return r;
+}
+
 static int gitsrc_resolve(struct gitsrc *g, const char *repo, char **errmsg)
 {
 	git_object *obj = NULL, *target = NULL;
@@ -310,6 +328,11 @@ static int gitsrc_resolve(struct gitsrc *g, const char *repo, char **errmsg)
 	git_object_t type;
 	int r;
 
+	if (gitsrc_add_quarantine(g) < 0) {
+		gitsrc_errmsg(errmsg, "cannot read the pushed objects of repository '%s': %s", repo,
+			      gitsrc_errstr());
+		return -EIO;
+	}
 	r = git_revparse_single(&obj, g->repo, g->ref);
 	if (r == GIT_ENOTFOUND || r == GIT_EUNBORNBRANCH) {
 		gitsrc_errmsg(errmsg, "ref '%s' not found in repository '%s'", g->ref, repo);
