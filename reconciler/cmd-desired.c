@@ -17,7 +17,7 @@
 
 int cmd_want_hash(char out[41], const struct want *w)
 {
-	json_t *j = want_to_json(w);
+	json_t *j = want_to_json_bare(w);
 	char *text = j ? json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
 	int r = text ? source_hash(out, text, strlen(text)) : -ENOMEM;
 

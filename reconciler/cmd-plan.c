@@ -20,6 +20,8 @@ static void usage(FILE *f)
 		"usage: hostnet plan [--repo PATH [--ref REF]] [--host H] [FILE]\n"
 		"                    [--format text|json|markdown] [--out PLANFILE]\n"
 		"                    [--detailed-exitcode] [--no-color]\n"
+		"       hostnet plan --repo PATH --base REF [--head REF] [--host H | --all]\n"
+		"                    [--format text|markdown]\n"
 		"\nCompares the host's profile with what the kernel has and prints the\n"
 		"actions apply would take, in order.  Nothing is changed.\n"
 		"  --repo PATH         read the profile from this git repository (default ref HEAD)\n"
@@ -29,7 +31,9 @@ static void usage(FILE *f)
 		"  --out PLANFILE      also save the plan for 'hostnet apply PLANFILE'\n"
 		"  --detailed-exitcode 0 no changes, 2 changes, 1 error (as terraform)\n"
 		"  --no-color          no colour (also when NO_COLOR is set)\n"
-		"  --show-unmanaged    also list what is not hostnet's and is left alone\n");
+		"  --show-unmanaged    also list what is not hostnet's and is left alone\n"
+		"  --base/--head       compare the desired state at two commits, per changed\n"
+		"                      host, without any host (a pull-request comment)\n");
 }
 
 /* A saved plan: what it was made from, the host state it was made
@@ -135,6 +139,9 @@ int cmd_plan(int argc, char **argv)
 		{ "detailed-exitcode", no_argument, NULL, 'd' },
 		{ "no-color", no_argument, NULL, 'n' },
 		{ "show-unmanaged", no_argument, NULL, 'u' },
+		{ "base", required_argument, NULL, 'b' },
+		{ "head", required_argument, NULL, 'B' },
+		{ "all", no_argument, NULL, 'a' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
@@ -146,6 +153,8 @@ int cmd_plan(int argc, char **argv)
 	struct diff df = { 0 };
 	enum plan_format fmt = PLAN_FORMAT_TEXT;
 	const char *out = NULL;
+	const char *base = NULL, *head = NULL;
+	bool all = false;
 	bool detailed = false, unmanaged = false, color = isatty(STDOUT_FILENO) && !getenv("NO_COLOR");
 	char state_hash[41];
 	json_t *pj = NULL;
@@ -169,6 +178,9 @@ int cmd_plan(int argc, char **argv)
 		case 'd': detailed = true; break;
 		case 'n': color = false; break;
 		case 'u': unmanaged = true; break;
+		case 'b': base = optarg; break;
+		case 'B': head = optarg; break;
+		case 'a': all = true; break;
 		case 'h': usage(stdout); return CMD_EXIT_OK;
 		default: usage(stderr); return CMD_EXIT_ERROR;
 		}
@@ -178,6 +190,17 @@ int cmd_plan(int argc, char **argv)
 	if (optind != argc || (o.file && o.repo)) {
 		usage(stderr);
 		return CMD_EXIT_ERROR;
+	}
+	if (base || head) {
+		char *one[1] = { (char *)o.host };
+
+		if (!o.repo || !base || fmt == PLAN_FORMAT_JSON || out) {
+			cmd_fail("plan", "--base needs --repo (and --head, default HEAD); "
+				 "formats text and markdown");
+			return CMD_EXIT_ERROR;
+		}
+		return cmd_plan_compare(o.repo, base, head ? head : "HEAD", one, o.host && !all ? 1 : 0,
+					fmt == PLAN_FORMAT_MARKDOWN, detailed);
 	}
 	if (cmd_desired_load("plan", &o, &d) < 0)
 		goto done;

@@ -191,3 +191,87 @@ out:
 	dobs_clear(&o);
 	return r;
 }
+
+static int find_link(const struct want *w, const char *name)
+{
+	const struct want_link *l = *name ? want_link(w, name) : NULL;
+
+	return l ? (int)(l - w->links) + 1 : 0;
+}
+
+/* A want seen as a host that already has exactly it: each link gets an
+ * ifindex (its position + 1), references by name become ifindexes. */
+/* Devices a route names that the want has no link for (lo, for IPv6
+ * unreachable routes): they exist on any host, as foreign links. */
+static int add_outside_devs(struct kobj_set *s, const struct want *w)
+{
+	for (size_t i = 0; i < w->n_routes; i++) {
+		const char *dev = w->routes[i].dev;
+		struct kobj_link l = { .kind = KOBJ_LINK_KIND_DEVICE };
+		int r;
+
+		if (!*dev || find_link(w, dev) || kobj_set_link_by_name(s, dev))
+			continue;
+		l.ifindex = (int)s->n_links + 1;  /* after the want's own 1..n */
+		memcpy(l.name, dev, sizeof(l.name));
+		r = kobj_set_add_link(s, &l);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+static int outside_index(const struct kobj_set *s, const struct want *w, const char *dev)
+{
+	const struct kobj_link *l;
+	int idx = find_link(w, dev);
+
+	if (idx || !*dev)
+		return idx;
+	l = kobj_set_link_by_name(s, dev);
+	return l ? l->ifindex : 0;
+}
+
+int diff_observed_from_want(struct kobj_set *out, const struct want *w)
+{
+	struct kobj_set s = { 0 };
+	int r = 0;
+
+	for (size_t i = 0; i < w->n_links && r == 0; i++) {
+		struct kobj_link l = w->links[i].l;
+
+		l.ifindex = (int)i + 1;
+		l.owned = !w->links[i].foreign;
+		l.master = find_link(w, w->links[i].master);
+		l.link = find_link(w, w->links[i].peer[0] ? w->links[i].peer : w->links[i].parent);
+		r = kobj_set_add_link(&s, &l);
+	}
+	for (size_t i = 0; i < w->n_addrs && r == 0; i++) {
+		struct kobj_addr a = w->addrs[i].a;
+
+		a.ifindex = find_link(w, w->addrs[i].dev);
+		a.owned = true;
+		r = kobj_set_add_addr(&s, &a);
+	}
+	if (r == 0)
+		r = add_outside_devs(&s, w);
+	for (size_t i = 0; i < w->n_routes && r == 0; i++) {
+		struct kobj_route rt = w->routes[i].r;
+
+		rt.oif = outside_index(&s, w, w->routes[i].dev);
+		rt.owned = true;
+		r = kobj_set_add_route(&s, &rt);
+	}
+	for (size_t i = 0; i < w->n_rules && r == 0; i++) {
+		struct kobj_rule ru = w->rules[i].r;
+
+		ru.owned = true;
+		r = kobj_set_add_rule(&s, &ru);
+	}
+	if (r < 0) {
+		kobj_set_clear(&s);
+		return r;
+	}
+	*out = s;
+	return 0;
+}

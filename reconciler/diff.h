@@ -77,3 +77,6 @@ void diff_clear(struct diff *d);
 /* The observed owned objects as a want: what a rollback restores (plus the
  * managed attributes of the foreign links named in `like`). */
 int diff_want_from_observed(struct want *out, const struct kobj_set *have, const struct want *like);
+/* The other way round: a host that has exactly `w` (for comparing the
+ * desired states of two commits without any host). */
+int diff_observed_from_want(struct kobj_set *out, const struct want *w);

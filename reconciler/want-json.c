@@ -418,3 +418,22 @@ out:
 	*out = w;
 	return 0;
 }
+
+static void strip_at(json_t *arr)
+{
+	size_t i;
+	json_t *o;
+
+	json_array_foreach(arr, i, o)
+		json_object_del(o, "at");
+}
+
+json_t *want_to_json_bare(const struct want *w)
+{
+	static const char *const lists[] = { "links", "addresses", "routes", "rules", "needs" };
+	json_t *j = want_to_json(w);
+
+	for (size_t i = 0; j && i < sizeof(lists) / sizeof(*lists); i++)
+		strip_at(json_object_get(j, lists[i]));
+	return j;
+}

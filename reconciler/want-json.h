@@ -11,6 +11,9 @@
 
 /* A new JSON object (json_decref), NULL on ENOMEM. */
 json_t *want_to_json(const struct want *w);
+/* The same without source locations: what the profile means, whichever
+ * commit or file it was read from (for content hashes). */
+json_t *want_to_json_bare(const struct want *w);
 /* Reads what want_to_json wrote.  -EINVAL (message in *err, malloc'd) for
  * anything malformed, -ENOMEM.  *out is the caller's: want_clear(). */
 int want_from_json(struct want *out, const json_t *j, char **err);
