@@ -114,6 +114,7 @@ int cmd_expire_confirmations(struct store *st, struct hnl *nl);
 int cmd_roll_back_generation(struct store *st, struct hnl *nl, int64_t id, const char *why);
 
 int cmd_confirm(int argc, char **argv);
+int cmd_reconcile(int argc, char **argv);
 int cmd_plan(int argc, char **argv);
 /* plan --base/--head: the desired states of two commits compared, per host. */
 int cmd_plan_compare(const char *repo, const char *base_ref, const char *head_ref,

@@ -455,3 +455,66 @@ int source_hash(char out[41], const void *data, size_t len)
 	git_libgit2_shutdown();
 	return r < 0 ? -EIO : 0;
 }
+
+/* Fetches `branch` of `url` into the bare mirror at `mirror` (created on
+ * first use) and returns the commit it now points at. */
+int source_git_fetch(const char *mirror, const char *url, const char *branch, char commit[41],
+		     char **errmsg)
+{
+	git_repository *repo = NULL;
+	git_remote *remote = NULL;
+	git_fetch_options fo;
+	git_reference *ref = NULL;
+	char *refspec = NULL, *local = NULL;
+	const git_oid *oid;
+	int r = git_libgit2_init();
+
+	if (r < 0)
+		return -EIO;
+	/* The _INIT macro leaves fields implicit, which -Wextra flags. */
+	git_fetch_options_init(&fo, GIT_FETCH_OPTIONS_VERSION);
+	if (asprintf(&refspec, "+refs/heads/%s:refs/remotes/origin/%s", branch, branch) < 0 ||
+	    asprintf(&local, "refs/remotes/origin/%s", branch) < 0) {
+		r = -ENOMEM;
+		goto out;
+	}
+	r = git_repository_open_bare(&repo, mirror);
+	if (r == GIT_ENOTFOUND)
+		r = git_repository_init(&repo, mirror, 1);
+	if (r < 0) {
+		gitsrc_errmsg(errmsg, "cannot open or create the mirror '%s': %s", mirror, gitsrc_errstr());
+		r = -EIO;
+		goto out;
+	}
+	/* The URL may change between runs: an anonymous remote always uses the
+	 * one given now. */
+	r = git_remote_create_anonymous(&remote, repo, url);
+	if (r == 0) {
+		char *specs[] = { refspec };
+		git_strarray arr = { specs, 1 };
+
+		fo.prune = GIT_FETCH_PRUNE;
+		r = git_remote_fetch(remote, &arr, &fo, "hostnet reconcile");
+	}
+	if (r < 0) {
+		gitsrc_errmsg(errmsg, "cannot fetch branch '%s' of '%s': %s", branch, url, gitsrc_errstr());
+		r = -EIO;
+		goto out;
+	}
+	r = git_reference_lookup(&ref, repo, local);
+	if (r < 0 || !(oid = git_reference_target(ref))) {
+		gitsrc_errmsg(errmsg, "branch '%s' not found in '%s'", branch, url);
+		r = -ENOENT;
+		goto out;
+	}
+	git_oid_tostr(commit, 41, oid);
+	r = 0;
+out:
+	git_reference_free(ref);
+	git_remote_free(remote);
+	git_repository_free(repo);
+	free(refspec);
+	free(local);
+	git_libgit2_shutdown();
+	return r;
+}

@@ -17,6 +17,8 @@ static const struct cmd cmd_table[] = {
 	  "keep a change made with apply --confirm-timeout" },
 	{ "drift", cmd_drift, "[--format F] [--exit-code] [--metrics FILE]",
 	  "how the host differs from the last applied generation" },
+	{ "reconcile", cmd_reconcile, "--remote URL [--branch B] [--interval S]",
+	  "pull the profiles repository and apply this host's profile" },
 	{ "observe", cmd_observe, "[--host H] [--state PATH]",
 	  "record the kernel's state as a snapshot; print its id" },
 	{ "history", cmd_history, "[--host H] [--limit N] [--json]",

@@ -68,3 +68,10 @@ const char *source_commit_id(const struct source *src);
 /* The id git would give `data` as a blob (40 hex + NUL): a content hash for
  * realized profiles and plan fingerprints.  0 or -EIO. */
 int source_hash(char out[41], const void *data, size_t len);
+
+/* Fetches `branch` of the repository at `url` (file://, a local path, or
+ * https) into the bare mirror `mirror`, creating it on first use, and
+ * writes the branch's commit id.  0, -ENOENT (no such branch), -EIO (with
+ * a message in *errmsg, malloc'd), -ENOMEM. */
+int source_git_fetch(const char *mirror, const char *url, const char *branch, char commit[41],
+		     char **errmsg);

@@ -1,0 +1,239 @@
+/* hostnet reconcile: the pull agent.  Fetch the profiles repository into a
+ * local mirror, find this host's profile, and apply it when the commit or
+ * the host changed; keep the last good commit when a new one is invalid. */
+#include <errno.h>
+#include <getopt.h>
+#include <libgen.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cmd.h"
+#include "diff.h"
+#include "source.h"
+#include "store.h"
+
+struct agent {
+	const char *remote, *branch, *host, *mirror;
+	struct cmd_state_opts so;
+	bool connectivity;
+	char lock_timeout[32];
+};
+
+static volatile sig_atomic_t stop;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	stop = 1;
+}
+
+/* The commit of the host's last applied generation, "" when none. */
+static void last_applied(const struct agent *a, char out[41])
+{
+	struct store_generation g = { 0 };
+	struct store *st = NULL;
+
+	out[0] = '\0';
+	if (access(cmd_state_path(&a->so), F_OK) != 0)
+		return;
+	st = cmd_open_state("reconcile", &a->so, STORE_READONLY);
+	if (st && store_generation_last_applied(&g, st, a->host, NULL) == 0 && g.commit_id)
+		snprintf(out, 41, "%s", g.commit_id);
+	store_generation_clear(&g);
+	store_close(st);
+}
+
+/* 1 when the host already matches `commit`, 0 when not, <0 on error. */
+static int up_to_date(const struct agent *a, const char *commit)
+{
+	struct cmd_desired_opts o = { .repo = a->mirror, .ref = commit, .host = a->host };
+	struct cmd_desired d;
+	struct kobj_set have = { 0 };
+	struct diag_list diags = { 0 };
+	struct diff df = { 0 };
+	int r = cmd_desired_load("reconcile", &o, &d);
+
+	if (r < 0)
+		return r;
+	r = cmd_read_kernel("reconcile", &have);
+	if (r == 0)
+		r = diff_compute(&df, &d.want, &have, &diags);
+	if (r == 0)
+		r = df.n == 0;
+	diff_clear(&df);
+	diag_list_clear(&diags);
+	kobj_set_clear(&have);
+	cmd_desired_clear(&d);
+	return r;
+}
+
+static int apply_commit(const struct agent *a, const char *commit)
+{
+	char *argv[16];
+	int argc = 0;
+
+	argv[argc++] = (char *)"apply";
+	argv[argc++] = (char *)"--repo";
+	argv[argc++] = (char *)a->mirror;
+	argv[argc++] = (char *)"--ref";
+	argv[argc++] = (char *)commit;
+	argv[argc++] = (char *)"--host";
+	argv[argc++] = (char *)a->host;
+	argv[argc++] = (char *)"--auto-approve";
+	argv[argc++] = (char *)"--lock-timeout";
+	argv[argc++] = (char *)a->lock_timeout;
+	if (a->connectivity)
+		argv[argc++] = (char *)"--connectivity-check";
+	if (a->so.path) {
+		argv[argc++] = (char *)"--state";
+		argv[argc++] = (char *)a->so.path;
+	}
+	argv[argc] = NULL;
+	return cmd_apply(argc, argv);
+}
+
+static int run_once(const struct agent *a)
+{
+	struct cmd_desired_opts o = { .repo = a->mirror, .host = a->host };
+	struct cmd_desired d;
+	char commit[41], last[41], *err = NULL;
+	const char *target;
+	bool invalid = false;
+	int r;
+
+	r = source_git_fetch(a->mirror, a->remote, a->branch, commit, &err);
+	if (r < 0) {
+		cmd_fail("reconcile", "%s", err ? err : strerror(-r));
+		free(err);
+		return CMD_EXIT_ERROR;
+	}
+	last_applied(a, last);
+	o.ref = commit;
+	target = commit;
+	if (strcmp(commit, last) != 0) {
+		/* A new commit: it must validate before anything happens. */
+		r = cmd_desired_load("reconcile", &o, &d);
+		cmd_desired_clear(&d);
+		if (r < 0) {
+			invalid = true;
+			if (!last[0]) {
+				cmd_fail("reconcile", "commit %.12s of %s does not validate and nothing "
+					 "was applied before; the host is left as it is", commit, a->branch);
+				return CMD_EXIT_ERROR;
+			}
+			cmd_fail("reconcile", "commit %.12s of %s does not validate; keeping %.12s",
+				 commit, a->branch, last);
+			target = last;
+		}
+	}
+	r = up_to_date(a, target);
+	if (r < 0)
+		return CMD_EXIT_ERROR;
+	if (r == 1) {
+		printf("%s is up to date with %.12s; nothing to do\n", a->host, target);
+		return invalid ? CMD_EXIT_ERROR : CMD_EXIT_OK;
+	}
+	printf("%s: applying %.12s of %s\n", a->host, target, a->branch);
+	fflush(stdout);
+	r = apply_commit(a, target);
+	return invalid ? CMD_EXIT_ERROR : r;
+}
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"usage: hostnet reconcile --remote URL [--branch B] [--host H] [--mirror DIR]\n"
+		"                         [--interval S] [--connectivity-check] [--state PATH]\n"
+		"\nFetches the profiles repository (file://, a path or https) into a local\n"
+		"mirror, checks nothing out, and applies this host's profile when the branch\n"
+		"moved or the host drifted.  A commit that does not validate is reported and\n"
+		"the last good commit is kept.  --interval repeats every S seconds (with\n"
+		"10%% jitter) until stopped.\n"
+		"  --branch B   default main\n"
+		"  --host H     default: this host's short name\n"
+		"  --mirror DIR default: profiles.git beside the state database\n");
+}
+
+int cmd_reconcile(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "remote", required_argument, NULL, 'u' },
+		{ "branch", required_argument, NULL, 'b' },
+		{ "host", required_argument, NULL, 'H' },
+		{ "mirror", required_argument, NULL, 'm' },
+		{ "interval", required_argument, NULL, 'i' },
+		{ "connectivity-check", no_argument, NULL, 'c' },
+		{ "state", required_argument, NULL, 's' },
+		{ "lock-timeout", required_argument, NULL, 'l' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	struct agent a = { .branch = "main", .so = CMD_STATE_OPTS_INIT };
+	char *mirror = NULL, *dir = NULL;
+	unsigned interval_ms = 0;
+	int c, rc;
+
+	snprintf(a.lock_timeout, sizeof(a.lock_timeout), "5");
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'u': a.remote = optarg; break;
+		case 'b': a.branch = optarg; break;
+		case 'H': a.host = optarg; break;
+		case 'm': a.mirror = optarg; break;
+		case 'c': a.connectivity = true; break;
+		case 's': a.so.path = optarg; break;
+		case 'i':
+		case 'l': {
+			unsigned ms;
+
+			if (cmd_parse_seconds(optarg, &ms) < 0) {
+				cmd_fail("reconcile", "'%s' is not a number of seconds", optarg);
+				return CMD_EXIT_ERROR;
+			}
+			if (c == 'i')
+				interval_ms = ms;
+			else
+				snprintf(a.lock_timeout, sizeof(a.lock_timeout), "%s", optarg);
+			break;
+		}
+		case 'h': usage(stdout); return CMD_EXIT_OK;
+		default: usage(stderr); return CMD_EXIT_ERROR;
+		}
+	}
+	if (optind != argc || !a.remote) {
+		usage(stderr);
+		return CMD_EXIT_ERROR;
+	}
+	if (!a.host)
+		a.host = cmd_default_host();
+	if (!a.mirror) {
+		dir = strdup(cmd_state_path(&a.so));
+		if (!dir || asprintf(&mirror, "%s/profiles.git", dirname(dir)) < 0) {
+			free(dir);
+			return CMD_EXIT_ERROR;
+		}
+		a.mirror = mirror;
+	}
+	signal(SIGTERM, on_signal);
+	signal(SIGINT, on_signal);
+	srand((unsigned)(time(NULL) ^ getpid()));
+	do {
+		rc = run_once(&a);
+		if (!interval_ms || stop)
+			break;
+		/* Jitter spreads a fleet's fetches over time. */
+		long ms = (long)interval_ms + (rand() % (interval_ms / 5 + 1)) - (long)interval_ms / 10;
+		struct timespec t = { ms / 1000, (ms % 1000) * 1000000L };
+
+		while (!stop && nanosleep(&t, &t) < 0)
+			;
+	} while (!stop);
+	free(mirror);
+	free(dir);
+	return rc;
+}
