@@ -9,6 +9,20 @@
 #include "kobj.h"
 #include "observe.h"
 #include "store.h"
+#include "kobj-json.h"
+#include <errno.h>
+#include <time.h>
+
+static int export_snapshot(const char *path, const char *host, const struct kobj_set *set)
+{
+	json_t *state = kobj_set_to_json(set);
+	json_t *doc = state ? json_pack("{s:i,s:s,s:I,s:o}", "hostnet_snapshot", 1, "host", host,
+					"taken_at", (json_int_t)time(NULL), "state", state) : NULL;
+	int r = doc ? json_dump_file(doc, path, JSON_INDENT(1) | JSON_PRESERVE_ORDER) : -ENOMEM;
+
+	json_decref(doc);
+	return r == -ENOMEM ? r : r < 0 ? -EIO : 0;
+}
 
 static void usage(FILE *f)
 {
@@ -18,7 +32,9 @@ static void usage(FILE *f)
 		   "  --host H          record under host H (default: this host's short name)\n"
 		   "  --state PATH      state database (default $HOSTNET_STATE or " CMD_STATE_DEFAULT ")\n"
 		   "  --lock-timeout S  wait up to S seconds for another hostnet (default 5)\n"
-		   "  -q, --quiet       print only the id\n");
+		   "  -q, --quiet       print only the id\n"
+		   "  --export FILE     also write the snapshot as JSON, for\n"
+		   "                    'hostnet plan --against-snapshot FILE' elsewhere\n");
 }
 
 int cmd_observe(int argc, char **argv)
@@ -28,6 +44,7 @@ int cmd_observe(int argc, char **argv)
 		{ "state", required_argument, NULL, 's' },
 		{ "lock-timeout", required_argument, NULL, 'l' },
 		{ "quiet", no_argument, NULL, 'q' },
+		{ "export", required_argument, NULL, 'x' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
@@ -37,6 +54,7 @@ int cmd_observe(int argc, char **argv)
 	struct store *st = NULL;
 	struct utsname uts;
 	bool quiet = false;
+	const char *export = NULL;
 	char *err = NULL;
 	int64_t id;
 	int c, r, rc = CMD_EXIT_ERROR;
@@ -53,6 +71,7 @@ int cmd_observe(int argc, char **argv)
 			}
 			break;
 		case 'q': quiet = true; break;
+		case 'x': export = optarg; break;
 		case 'h': usage(stdout); return CMD_EXIT_OK;
 		default: usage(stderr); return CMD_EXIT_ERROR;
 		}
@@ -78,6 +97,10 @@ int cmd_observe(int argc, char **argv)
 	r = store_snapshot_save(&id, st, host, uname(&uts) == 0 ? uts.release : NULL, &set, &err);
 	if (r < 0) {
 		cmd_fail("observe", "%s", err ? err : strerror(-r));
+		goto out;
+	}
+	if (export && (r = export_snapshot(export, host, &set)) < 0) {
+		cmd_fail("observe", "cannot write %s: %s", export, strerror(-r));
 		goto out;
 	}
 	if (quiet)

@@ -11,6 +11,7 @@
 #include "diff.h"
 #include "plan.h"
 #include "want-json.h"
+#include "kobj-json.h"
 
 enum plan_format { PLAN_FORMAT_TEXT, PLAN_FORMAT_JSON, PLAN_FORMAT_MARKDOWN, PLAN_FORMAT__MAX };
 
@@ -32,6 +33,8 @@ static void usage(FILE *f)
 		"  --detailed-exitcode 0 no changes, 2 changes, 1 error (as terraform)\n"
 		"  --no-color          no colour (also when NO_COLOR is set)\n"
 		"  --show-unmanaged    also list what is not hostnet's and is left alone\n"
+		"  --against-snapshot FILE  plan against a host's state exported with\n"
+		"                      'hostnet observe --export FILE' instead of this kernel\n"
 		"  --base/--head       compare the desired state at two commits, per changed\n"
 		"                      host, without any host (a pull-request comment)\n");
 }
@@ -67,6 +70,35 @@ static int save_plan(const char *path, const struct cmd_desired *d, const char *
 out:
 	json_decref(doc);
 	free(tmp);
+	return r;
+}
+
+/* A host's state exported by `hostnet observe --export`, instead of this
+ * kernel: what the kernel could do there comes with it. */
+static int load_snapshot(const char *path, const struct want *w, struct kobj_set *out)
+{
+	struct diag_list diags = { 0 };
+	json_error_t e;
+	json_t *doc = json_load_file(path, 0, &e);
+	char *err = NULL;
+	int r;
+
+	if (!doc || !json_object_get(doc, "hostnet_snapshot")) {
+		cmd_fail("plan", "%s: not a snapshot from 'hostnet observe --export'%s%s", path,
+			 doc ? "" : ": ", doc ? "" : e.text);
+		json_decref(doc);
+		return -EINVAL;
+	}
+	r = kobj_set_from_json(out, json_object_get(doc, "state"), &err);
+	if (r < 0)
+		cmd_fail("plan", "%s: %s", path, err ? err : strerror(-r));
+	free(err);
+	json_decref(doc);
+	if (r == 0 && out->caps) {
+		r = realize_check_caps(w, out->caps, &diags);
+		cmd_print_diags(&diags);
+	}
+	diag_list_clear(&diags);
 	return r;
 }
 
@@ -140,6 +172,7 @@ int cmd_plan(int argc, char **argv)
 		{ "no-color", no_argument, NULL, 'n' },
 		{ "show-unmanaged", no_argument, NULL, 'u' },
 		{ "base", required_argument, NULL, 'b' },
+		{ "against-snapshot", required_argument, NULL, 'S' },
 		{ "head", required_argument, NULL, 'B' },
 		{ "all", no_argument, NULL, 'a' },
 		{ "help", no_argument, NULL, 'h' },
@@ -153,7 +186,7 @@ int cmd_plan(int argc, char **argv)
 	struct diff df = { 0 };
 	enum plan_format fmt = PLAN_FORMAT_TEXT;
 	const char *out = NULL;
-	const char *base = NULL, *head = NULL;
+	const char *base = NULL, *head = NULL, *snapshot = NULL;
 	bool all = false;
 	bool detailed = false, unmanaged = false, color = isatty(STDOUT_FILENO) && !getenv("NO_COLOR");
 	char state_hash[41];
@@ -179,6 +212,7 @@ int cmd_plan(int argc, char **argv)
 		case 'n': color = false; break;
 		case 'u': unmanaged = true; break;
 		case 'b': base = optarg; break;
+		case 'S': snapshot = optarg; break;
 		case 'B': head = optarg; break;
 		case 'a': all = true; break;
 		case 'h': usage(stdout); return CMD_EXIT_OK;
@@ -204,7 +238,8 @@ int cmd_plan(int argc, char **argv)
 	}
 	if (cmd_desired_load("plan", &o, &d) < 0)
 		goto done;
-	if (cmd_check_kernel("plan", &d.want, NULL) < 0 || cmd_read_kernel("plan", &have) < 0)
+	if (snapshot ? load_snapshot(snapshot, &d.want, &have) < 0
+		     : cmd_check_kernel("plan", &d.want, NULL) < 0 || cmd_read_kernel("plan", &have) < 0)
 		goto done;
 	r = diff_compute(&df, &d.want, &have, &diags);
 	cmd_print_diags(&diags);

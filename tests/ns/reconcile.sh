@@ -187,6 +187,22 @@ expect_rc "plan --out again" 0 "$HOSTNET" plan --out "$T/p2.plan" "$P/esx01.yaml
 expect_rc "an unchanged host applies the saved plan" 0 "$HOSTNET" apply --auto-approve "$T/p2.plan"
 expect_rc "and the profile then has nothing to do" 0 "$HOSTNET" plan --detailed-exitcode "$P/esx01.yaml"
 
+# --- plan against an exported snapshot: the same plan, without the host ----
+"$HOSTNET" observe -q --host esx01 --export "$T/snap.json" >/dev/null
+sed -i 's/^    mtu: 8000                       # vMotion/    mtu: 7000                       # vMotion/' "$P/esx01.yaml"
+live=$("$HOSTNET" plan --format json "$P/esx01.yaml" 2>&1)
+ip link set vmk1 mtu 1280   # the live host moves on; the snapshot does not
+snap=$("$HOSTNET" plan --format json --against-snapshot "$T/snap.json" "$P/esx01.yaml" 2>&1)
+[ -n "$live" ] && [ "$live" = "$snap" ] && grep -q '"mtu: 8000 -> 7000"' <<<"$snap" &&
+	ok "plan --against-snapshot gives the plan the host had when it was exported" ||
+	not_ok "plan --against-snapshot gives the plan the host had when it was exported" "$(diff <(echo "$live") <(echo "$snap") | head)"
+ip link set vmk1 mtu 8000
+sed -i 's/^    mtu: 7000                       # vMotion/    mtu: 8000                       # vMotion/' "$P/esx01.yaml"
+echo '{"hostnet_snapshot": 1, "state": {"links": "x"}}' >"$T/bad.json"
+out=$("$HOSTNET" plan --against-snapshot "$T/bad.json" "$P/esx01.yaml" 2>&1)
+[ $? = 1 ] && grep -q "bad.json: 'links' is not a list" <<<"$out" && ok "a malformed snapshot is one clear error" ||
+	not_ok "a malformed snapshot is one clear error" "$out"
+
 # --- what hostnet will not take over ----------------------------------------
 ip link add vmk7 type veth peer name vmk7p
 sed 's/^  - name: vmk1$/  - name: vmk7/' "$P/esx01.yaml" >"$T/p/hosts/esx01b.yaml"

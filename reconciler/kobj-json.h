@@ -1,0 +1,13 @@
+/* kobj-json: an observed host (struct kobj_set) as JSON and back, for
+ * `hostnet observe --export` and `hostnet plan --against-snapshot`: a CI
+ * job can then plan against a host it cannot reach. */
+#pragma once
+
+#include <jansson.h>
+
+#include "kobj.h"
+
+/* A new object (json_decref), NULL on ENOMEM. */
+json_t *kobj_set_to_json(const struct kobj_set *s);
+/* -EINVAL with a message in *err (malloc'd) for anything malformed. */
+int kobj_set_from_json(struct kobj_set *out, const json_t *j, char **err);
