@@ -30,29 +30,107 @@ static const char *drift_kind(const struct diff_action *a)
 	return "?";
 }
 
-static json_t *report_json(const struct diff *df, const struct store_generation *g, json_t *plan)
+static const char *iso_time(int64_t ms, char *buf, size_t size)
+{
+	time_t t = (time_t)(ms / 1000);
+	struct tm tm;
+
+	if (!gmtime_r(&t, &tm) || !strftime(buf, size, "%Y-%m-%dT%H:%M:%SZ", &tm))
+		snprintf(buf, size, "?");
+	return buf;
+}
+
+static bool same_item(const json_t *it, const char *kind, const char *desc)
+{
+	const char *k = json_string_value(json_object_get(it, "drift"));
+	const char *d = json_string_value(json_object_get(it, "description"));
+
+	return k && d && strcmp(k, kind) == 0 && strcmp(d, desc) == 0;
+}
+
+/* Since when each difference has been seen: walking the stored reports of
+ * this generation from the newest back, a difference is as old as the
+ * oldest report in the unbroken run that has it (now, if the last one did
+ * not).  *since[i] is unix ms. */
+static void find_since(struct store *st, const struct store_generation *g, const struct diff *df,
+		       int64_t *since, int64_t now)
+{
+	struct store_entry *v = NULL;
+	bool *open = calloc(df->n + 1, sizeof(*open));
+	size_t n = 0;
+
+	for (size_t i = 0; i < df->n; i++) {
+		since[i] = now;
+		if (open)
+			open[i] = true;
+	}
+	if (!open || store_history(&v, &n, st, g->host, 200, NULL) < 0)
+		goto out;
+	for (size_t e = 0; e < n; e++) {
+		struct store_drift rep = { 0 };
+		json_t *doc, *items;
+		bool any = false;
+
+		if (v[e].kind != STORE_ENTRY_DRIFT)
+			continue;
+		if (v[e].drift.generation_id != g->id ||
+		    store_drift_get(&rep, st, v[e].drift.id, NULL) < 0)
+			break;
+		doc = rep.report ? json_loads(rep.report, 0, NULL) : NULL;
+		items = json_object_get(doc, "differences");
+		for (size_t i = 0; i < df->n; i++) {
+			char desc[512];
+			bool seen = false;
+			size_t k;
+			const json_t *it;
+
+			if (!open[i])
+				continue;
+			plan_describe(&df->v[i], desc, sizeof(desc));
+			json_array_foreach(items, k, it)
+				seen |= same_item(it, drift_kind(&df->v[i]), desc);
+			if (seen)
+				since[i] = rep.taken_at_ms;
+			else
+				open[i] = false;
+			any |= open[i];
+		}
+		json_decref(doc);
+		store_drift_clear(&rep);
+		if (!any)
+			break;
+	}
+out:
+	store_entries_free(v, n);
+	free(open);
+}
+
+static json_t *report_json(const struct diff *df, const struct store_generation *g, json_t *plan,
+			   const int64_t *since)
 {
 	json_t *items = json_array();
 
 	for (size_t i = 0; items && i < df->n; i++) {
 		const struct diff_action *a = &df->v[i];
 		json_t *act = json_array_get(json_object_get(plan, "actions"), i);
-		char desc[512];
+		char desc[512], when[32];
 
 		plan_describe(a, desc, sizeof(desc));
-		json_array_append_new(items, json_pack("{s:s,s:s,s:s,s:O*,s:O*}", "drift", drift_kind(a),
+		json_array_append_new(items, json_pack("{s:s,s:s,s:s,s:O*,s:O*,s:s}", "drift", drift_kind(a),
 						       "object", diff_obj_name(a->obj), "description", desc,
 						       "at", json_object_get(act, "at"), "changes",
-						       json_object_get(act, "changes")));
+						       json_object_get(act, "changes"), "since",
+						       iso_time(since[i], when, sizeof(when))));
 	}
 	return json_pack("{s:s,s:I,s:s?,s:s?,s:I,s:o}", "host", g->host, "generation", (json_int_t)g->id,
 			 "commit", g->commit_id, "profile_hash", g->profile_hash, "count",
 			 (json_int_t)df->n, "differences", items);
 }
 
-static void print_text(const struct diff *df, const struct store_generation *g, json_t *plan)
+static void print_text(const struct diff *df, const struct store_generation *g, json_t *plan,
+		       const int64_t *since)
 {
-	char desc[512];
+	char desc[512], when[32];
 
 	if (!df->n) {
 		printf("No drift: %s matches generation %lld%s%.12s%s.\n", g->host, (long long)g->id,
@@ -72,6 +150,7 @@ static void print_text(const struct diff *df, const struct store_generation *g, 
 		plan_describe(&df->v[i], desc, sizeof(desc));
 		printf("  %-10s %s%s%s\n", drift_kind(&df->v[i]), desc, at && *at ? "  # " : "",
 		       at ? at : "");
+		printf("             since %s\n", iso_time(since[i], when, sizeof(when)));
 		json_array_foreach(json_object_get(act, "changes"), k, c)
 			printf("             %s\n", json_string_value(c));
 	}
@@ -176,7 +255,7 @@ int cmd_drift(int argc, char **argv)
 	bool exit_code = false;
 	json_t *doc = NULL, *plan = NULL, *rep = NULL;
 	char *err = NULL, *text = NULL;
-	int64_t id;
+	int64_t id, *since = NULL;
 	int c, r, rc = CMD_EXIT_ERROR;
 
 	optind = 1;
@@ -247,8 +326,14 @@ int cmd_drift(int argc, char **argv)
 		goto out;
 	}
 	struct plan_meta meta = { g.host, NULL, g.commit_id, g.profile_hash };
-	plan = plan_to_json(&df, &meta);
-	rep = plan ? report_json(&df, &g, plan) : NULL;
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	since = calloc(df.n + 1, sizeof(*since));
+	if (since)
+		find_since(st, &g, &df, since, (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000);
+	plan = since ? plan_to_json(&df, &meta) : NULL;
+	rep = plan ? report_json(&df, &g, plan, since) : NULL;
 	text = rep ? json_dumps(rep, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
 	if (!text) {
 		cmd_fail("drift", "out of memory");
@@ -261,7 +346,7 @@ int cmd_drift(int argc, char **argv)
 		cmd_fail("drift", "cannot store the report: %s", err ? err : "?");
 	switch (fmt) {
 	case DRIFT_FORMAT_TEXT:
-		print_text(&df, &g, plan);
+		print_text(&df, &g, plan, since);
 		break;
 	case DRIFT_FORMAT_JSON:
 		json_dumpf(rep, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
@@ -279,6 +364,7 @@ int cmd_drift(int argc, char **argv)
 	}
 	rc = exit_code && count ? CMD_EXIT_CHANGES : CMD_EXIT_OK;
 out:
+	free(since);
 	free(err);
 	free(text);
 	json_decref(rep);

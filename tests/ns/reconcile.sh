@@ -141,6 +141,20 @@ done
 ok "the drift report names each difference with its profile line"
 grep -q 'hostnet_drift_objects{host="esx01",kind="link"} 1' "$T/drift.prom" &&
 	ok "the metrics file counts drift by kind" || not_ok "the metrics file counts drift by kind" "$(cat "$T/drift.prom")"
+first=$("$HOSTNET" drift --host esx01 --format json | python3 -c 'import json,sys
+print(json.load(sys.stdin)["differences"][0]["since"])')
+sleep 1.1
+ip link set vmk0 mtu 1400
+"$HOSTNET" drift --host esx01 --format json >"$T/drift2.json"
+if python3 -c 'import json,sys
+first = sys.argv[1]
+d = {x["description"]: x["since"] for x in json.load(open(sys.argv[2]))["differences"]}
+assert d["link vmk1 (veth)"] == first, d
+assert d["link vmk0 (veth)"] > first, d' "$first" "$T/drift2.json"; then
+	ok "drift says since when each difference exists (the older one keeps its first sighting)"
+else
+	not_ok "drift says since when each difference exists" "$first" "$(cat "$T/drift2.json")"
+fi
 expect_rc "apply heals the drift" 0 "$HOSTNET" apply --auto-approve "$P/esx01.yaml"
 expect_rc "no drift after healing" 0 "$HOSTNET" drift --host esx01 --exit-code
 
