@@ -282,6 +282,20 @@ static const struct profile_adapter *adapter_for(const struct profile *p, const 
 	return best;
 }
 
+/* Whether an address before v[j] in the list has the same subnet. */
+static bool subnet_seen(const struct profile_addrv *v, size_t j)
+{
+	struct hn_addr net = addr_network(&v->v[j]);
+
+	for (size_t k = 0; k < j; k++) {
+		struct hn_addr other = addr_network(&v->v[k]);
+
+		if (addr_cmp(&other, &net) == 0)
+			return true;
+	}
+	return false;
+}
+
 /* Connected routes, source rules and oif rules of one adapter on a
  * table-isolated stack: the table must reach the adapter's own subnets, and
  * traffic from its addresses (or bound to it) must use the table. */
@@ -294,9 +308,13 @@ static void realize_adapter_stack(struct rz *z, const struct profile_adapter *a,
 	for (size_t f = 0; f < 2; f++) {
 		for (size_t j = 0; j < lists[f]->n; j++) {
 			struct hn_addr host = lists[f]->v[j];
-			struct want_route *r;
+			struct want_route *r = NULL;
 
-			r = add_route(z, st->table, &lists[f]->v[j], a->name, &lists[f]->loc[j]);
+			/* Addresses in one subnet share its connected route: the
+			 * kernel refuses a second route of the same key. */
+			if (!subnet_seen(lists[f], j))
+				r = add_route(z, st->table, &lists[f]->v[j], a->name,
+					      &lists[f]->loc[j]);
 			/* No preferred source: the "from" rules already pin it,
 			 * and a route tied to one address is deleted by the
 			 * kernel with it (or refused while IPv6 DAD runs).

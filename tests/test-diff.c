@@ -1,0 +1,1107 @@
+/* diff.c, diff-net.c, diff-observed.c: the actions that make the kernel's
+ * objects (a hand-built kobj_set, as observe would report it) match a
+ * realized profile, in the order apply runs them.  Pure: no netlink. */
+#include <linux/fib_rules.h>
+#include <linux/if.h>
+#include <linux/if_link.h>
+#include <linux/rtnetlink.h>
+#include <stdint.h>
+#include <sys/socket.h>
+
+#include <jansson.h>
+
+#include "testutil.h"
+
+#include "diff-private.h"
+#include "diff.h"
+#include "kobj.h"
+#include "realize.h"
+#include "want-json.h"
+
+#define BIT(a) (1u << (a))
+
+#define VRF_PROFILE								\
+	"apiVersion: hostnet/v1\n"						\
+	"kind: HostProfile\n"							\
+	"host: esx04\n"								\
+	"uplinks:\n"								\
+	"  - {name: eth1, mtu: 9000}\n"						\
+	"  - {name: eth2}\n"							\
+	"  - {name: eth5, mtu: 1500, state: up}\n"				\
+	"switches:\n"								\
+	"  - {name: vs1, mtu: 9000, uplinks: [eth1, eth2]}\n"			\
+	"portgroups:\n"								\
+	"  - {name: Management, switch: vs1}\n"					\
+	"  - {name: NFS, switch: vs1, vlan: 31}\n"				\
+	"stacks:\n"								\
+	"  - name: default\n"							\
+	"    gateway: {ipv4: 192.0.2.1}\n"					\
+	"  - name: storage\n"							\
+	"    table: 200\n"							\
+	"    isolation: vrf\n"							\
+	"adapters:\n"								\
+	"  - name: vmk0\n"							\
+	"    portgroup: Management\n"						\
+	"    services: [management]\n"						\
+	"    ipv4: [192.0.2.10/24]\n"						\
+	"  - name: vmk2\n"							\
+	"    portgroup: NFS\n"							\
+	"    services: [nfs]\n"							\
+	"    stack: storage\n"							\
+	"    mtu: 9000\n"							\
+	"    ipv6: [\"2001:db8:21::132/64\"]\n"					\
+	"  - name: vmk4\n"							\
+	"    backing: macvlan\n"						\
+	"    uplink: eth5\n"							\
+	"    services: [replication]\n"						\
+	"    mac: \"02:00:5e:10:00:04\"\n"					\
+	"    ipv4: [203.0.113.66/26]\n"						\
+	"routes:\n"								\
+	"  - {to: \"2001:db8:23::/64\", via: \"2001:db8:21::1\", adapter: vmk2, stack: storage}\n"
+
+/* A realized profile and the kernel state to diff it with. */
+struct fx {
+	struct tu t;
+	struct want w;
+	struct kobj_set have;
+	struct diff d;
+	struct diag_list diags;
+};
+
+static void fx_realize(struct fx *f, const char *yaml)
+{
+	memset(f, 0, sizeof(*f));
+	tu_run(&f->t, yaml, 1);
+	if (f->t.rc)
+		tu_print_diags(&f->t.d);
+	assert_int_equal(f->t.rc, 0);
+	assert_int_equal(realize_profile(&f->w, f->t.p), 0);
+}
+
+static void fx_end(struct fx *f)
+{
+	diff_clear(&f->d);
+	diag_list_clear(&f->diags);
+	kobj_set_clear(&f->have);
+	want_clear(&f->w);
+	tu_end(&f->t);
+}
+
+static struct hn_addr ip(const char *s)
+{
+	struct hn_addr a;
+
+	assert_int_equal(addr_parse_prefix_or_ip(&a, s), 0);
+	return a;
+}
+
+static struct kobj_link *have_link(struct kobj_set *s, const char *name)
+{
+	for (size_t i = 0; i < s->n_links; i++)
+		if (strcmp(s->links[i].name, name) == 0)
+			return &s->links[i];
+	fail_msg("no observed link %s", name);
+	return NULL;
+}
+
+static int index_of(const struct kobj_set *s, const char *name)
+{
+	const struct kobj_link *l = name[0] ? kobj_set_link_by_name(s, name) : NULL;
+
+	return l ? l->ifindex : 0;
+}
+
+static void add_lo(struct kobj_set *s)
+{
+	struct kobj_link lo = { .ifindex = 1, .name = "lo", .kind = KOBJ_LINK_KIND_DEVICE,
+				.mtu = 65536, .admin_up = true };
+
+	assert_int_equal(kobj_set_add_link(s, &lo), 0);
+}
+
+/* A host's NIC as the kernel shows it before hostnet: MTU 1500, down,
+ * in no bridge, with a MAC of its own. */
+static void add_nic(struct kobj_set *s, const char *name, int ifindex)
+{
+	struct kobj_link l = { .ifindex = ifindex, .kind = KOBJ_LINK_KIND_DEVICE, .mtu = 1500,
+			       .has_mac = true, .mac = { { 0x52, 0x54, 0, 0, 0, (uint8_t)ifindex } } };
+
+	snprintf(l.name, sizeof(l.name), "%s", name);
+	assert_int_equal(kobj_set_add_link(s, &l), 0);
+}
+
+/* What observe reports once the want is applied: every link (ifindexes from
+ * 10, each with a MAC), and the addresses, routes and rules with hostnet's
+ * marks, devices by ifindex. */
+static void observe_want(struct kobj_set *s, const struct want *w)
+{
+	memset(s, 0, sizeof(*s));
+	add_lo(s);
+	for (size_t i = 0; i < w->n_links; i++) {
+		struct kobj_link l = w->links[i].l;
+
+		l.ifindex = 10 + (int)i;
+		l.owned = !w->links[i].foreign;
+		if (!l.has_mac) {
+			l.has_mac = true;
+			l.mac = (struct hn_mac){ { 0x02, 0xaa, 0, 0, 0, (uint8_t)i } };
+		}
+		l.operstate = IF_OPER_UP;
+		assert_int_equal(kobj_set_add_link(s, &l), 0);
+	}
+	for (size_t i = 0; i < w->n_links; i++) {
+		const struct want_link *wl = &w->links[i];
+		struct kobj_link *l = have_link(s, wl->l.name);
+
+		l->master = index_of(s, wl->master);
+		l->link = index_of(s, wl->peer[0] ? wl->peer : wl->parent);
+	}
+	for (size_t i = 0; i < w->n_addrs; i++) {
+		struct kobj_addr a = w->addrs[i].a;
+
+		a.ifindex = index_of(s, w->addrs[i].dev);
+		a.owned = true;
+		assert_int_equal(kobj_set_add_addr(s, &a), 0);
+	}
+	for (size_t i = 0; i < w->n_routes; i++) {
+		struct kobj_route r = w->routes[i].r;
+
+		r.oif = index_of(s, w->routes[i].dev);
+		assert_int_equal(kobj_set_add_route(s, &r), 0);
+	}
+	for (size_t i = 0; i < w->n_rules; i++)
+		assert_int_equal(kobj_set_add_rule(s, &w->rules[i].r), 0);
+}
+
+/* What the kernel has besides hostnet's objects: a NIC outside the
+ * profile, a link-local address, kernel and DHCP routes, the default rules. */
+static void add_foreign_extras(struct kobj_set *s)
+{
+	struct kobj_addr ll = { .ifindex = index_of(s, "vmk0"), .addr = ip("fe80::1/64"),
+				.scope = RT_SCOPE_LINK, .proto = 0, .owned = false };
+	struct kobj_route kernel = { .family = AF_INET, .table = 254, .dst = ip("192.0.2.0/24"),
+				     .oif = index_of(s, "vmk0"), .protocol = RTPROT_KERNEL,
+				     .scope = RT_SCOPE_LINK, .type = RTN_UNICAST };
+	struct kobj_route local = { .family = AF_INET, .table = 255, .dst = ip("192.0.2.10/32"),
+				    .oif = index_of(s, "vmk0"), .protocol = RTPROT_KERNEL,
+				    .scope = RT_SCOPE_HOST, .type = RTN_LOCAL };
+	struct kobj_route other = { .family = AF_INET, .table = 254, .dst = ip("10.0.0.0/8"),
+				    .gateway = ip("192.0.2.250"), .oif = index_of(s, "vmk0"),
+				    .protocol = RTPROT_BOOT, .type = RTN_UNICAST };
+	struct kobj_rule main_rule = { .family = AF_INET, .priority = 32766, .table = 254,
+				       .action = FR_ACT_TO_TBL, .protocol = RTPROT_KERNEL };
+
+	add_nic(s, "eth7", 7);
+	assert_int_equal(kobj_set_add_addr(s, &ll), 0);
+	assert_int_equal(kobj_set_add_route(s, &kernel), 0);
+	assert_int_equal(kobj_set_add_route(s, &local), 0);
+	assert_int_equal(kobj_set_add_route(s, &other), 0);
+	assert_int_equal(kobj_set_add_rule(s, &main_rule), 0);
+}
+
+/* One line per action, enough to tell every action of these tests apart. */
+static const char *act_str(const struct diff_action *a, char *buf, size_t size)
+{
+	const char *op = diff_op_name(a->op);
+	char x[ADDR_STRLEN], y[ADDR_STRLEN];
+
+	switch (a->obj) {
+	case DIFF_OBJ_LINK: {
+		const struct want_link *l = a->op == DIFF_OP_DELETE ? &a->from.link : &a->to.link;
+
+		snprintf(buf, size, "%s link %s", op, l->l.name);
+		break;
+	}
+	case DIFF_OBJ_ADDR: {
+		const struct want_addr *l = a->op == DIFF_OP_DELETE ? &a->from.addr : &a->to.addr;
+
+		snprintf(buf, size, "%s address %s on %s", op,
+			 addr_format(&l->a.addr, true, x, sizeof(x)), l->dev);
+		break;
+	}
+	case DIFF_OBJ_ROUTE: {
+		const struct want_route *r = a->op == DIFF_OP_DELETE ? &a->from.route : &a->to.route;
+
+		snprintf(buf, size, "%s route %s%s%s%s table %u metric %u dev %s", op,
+			 r->r.type == RTN_UNREACHABLE ? "unreachable " : "",
+			 addr_format(&r->r.dst, true, x, sizeof(x)), r->r.gateway.family ? " via " : "",
+			 r->r.gateway.family ? addr_format(&r->r.gateway, false, y, sizeof(y)) : "",
+			 r->r.table, r->r.metric, r->dev[0] ? r->dev : "-");
+		break;
+	}
+	case DIFF_OBJ_RULE: {
+		const struct want_rule *r = a->op == DIFF_OP_DELETE ? &a->from.rule : &a->to.rule;
+
+		snprintf(buf, size, "%s rule %s %u %s%s lookup %u", op,
+			 r->r.family == AF_INET6 ? "ipv6" : "ipv4", r->r.priority,
+			 r->r.src.family ? addr_format(&r->r.src, true, x, sizeof(x)) : "oif ",
+			 r->r.src.family ? "" : r->r.oif, r->r.table);
+		break;
+	}
+	case DIFF_OBJ__MAX:
+		snprintf(buf, size, "?");
+		break;
+	}
+	return buf;
+}
+
+static void print_actions(const struct diff *d)
+{
+	char buf[256];
+
+	for (size_t i = 0; i < d->n; i++)
+		fprintf(stderr, "#   [%zu] step %u: %s\n", i, d->v[i].step,
+			act_str(&d->v[i], buf, sizeof(buf)));
+}
+
+static void assert_actions(const struct diff *d, const char *const *expect, size_t n)
+{
+	char buf[256];
+
+	if (d->n != n)
+		print_actions(d);
+	assert_int_equal(d->n, n);
+	for (size_t i = 0; i < n; i++) {
+		if (strcmp(act_str(&d->v[i], buf, sizeof(buf)), expect[i]) != 0)
+			print_actions(d);
+		assert_string_equal(act_str(&d->v[i], buf, sizeof(buf)), expect[i]);
+	}
+	/* The steps never go back. */
+	for (size_t i = 1; i < d->n; i++)
+		assert_true(d->v[i - 1].step <= d->v[i].step);
+}
+
+#define ASSERT_ACTIONS(d, ...) do {						\
+		static const char *const e_[] = { __VA_ARGS__ };		\
+		assert_actions((d), e_, sizeof(e_) / sizeof(*e_));		\
+	} while (0)
+
+/* The link actions alone: what a replaced link held (addresses, routes,
+ * ports) is the business of apply's verification pass today. */
+static size_t link_actions(const struct diff *d)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < d->n; i++)
+		n += d->v[i].obj == DIFF_OBJ_LINK;
+	return n;
+}
+
+static int compute(struct fx *f)
+{
+	diff_clear(&f->d);
+	diag_list_clear(&f->diags);
+	return diff_compute(&f->d, &f->w, &f->have, &f->diags);
+}
+
+static const struct diff_action *find_action(const struct diff *d, const char *what)
+{
+	char buf[256];
+
+	for (size_t i = 0; i < d->n; i++)
+		if (strcmp(act_str(&d->v[i], buf, sizeof(buf)), what) == 0)
+			return &d->v[i];
+	print_actions(d);
+	fail_msg("no action '%s'", what);
+	return NULL;
+}
+
+/* --- creation order ------------------------------------------------------ */
+
+static void names_of_ops_and_objects(void **state)
+{
+	assert_string_equal(diff_op_name(DIFF_OP_CREATE), "create");
+	assert_string_equal(diff_op_name(DIFF_OP_MODIFY), "modify");
+	assert_string_equal(diff_op_name(DIFF_OP_DELETE), "delete");
+	assert_string_equal(diff_op_name(DIFF_OP__MAX), "?");
+	assert_string_equal(diff_obj_name(DIFF_OBJ_LINK), "link");
+	assert_string_equal(diff_obj_name(DIFF_OBJ_ADDR), "address");
+	assert_string_equal(diff_obj_name(DIFF_OBJ_ROUTE), "route");
+	assert_string_equal(diff_obj_name(DIFF_OBJ_RULE), "rule");
+	assert_string_equal(diff_obj_name(DIFF_OBJ__MAX), "?");
+}
+
+static void bare_host_gets_creations_in_dependency_order(void **state)
+{
+	struct fx f;
+
+	fx_realize(&f, TU_VALID_PROFILE);
+	add_lo(&f.have);
+	add_nic(&f.have, "eth1", 2);
+	add_nic(&f.have, "eth2", 3);
+	assert_int_equal(compute(&f), 0);
+	assert_int_equal(f.diags.n, 0);
+	ASSERT_ACTIONS(&f.d,
+		       "create link vs0",
+		       /* Ports before adapters: the pair is made once, from the
+			* port, whose master exists by then. */
+		       "create link vmk0p",
+		       "create link vmk1p",
+		       "create link vmk0",
+		       "create link vmk1",
+		       /* The uplinks join the new bridge, with its MTU. */
+		       "modify link eth1",
+		       "modify link eth2",
+		       "create address 192.0.2.10/24 on vmk0",
+		       "create address 2001:db8::10/64 on vmk0",
+		       "create address 198.51.100.10/24 on vmk1",
+		       "create rule ipv4 10000 198.51.100.10/32 lookup 100",
+		       "create rule ipv4 10001 oif vmk1 lookup 100",
+		       /* Connected (scope link) first: the gateway must be
+			* reachable in its table. */
+		       "create route 198.51.100.0/24 table 100 metric 0 dev vmk1",
+		       "create route 0.0.0.0/0 via 198.51.100.1 table 100 metric 0 dev vmk1",
+		       "create route unreachable 0.0.0.0/0 table 100 metric 4294967295 dev -",
+		       "create route unreachable ::/0 table 100 metric 4294967295 dev lo",
+		       "create route 0.0.0.0/0 via 192.0.2.1 table 254 metric 0 dev vmk0",
+		       "create route 203.0.113.0/24 via 192.0.2.254 table 254 metric 100 dev vmk0",
+		       "create route ::/0 via 2001:db8::1 table 254 metric 1024 dev vmk0");
+	assert_int_equal(f.d.n_create, 17);
+	assert_int_equal(f.d.n_modify, 2);
+	assert_int_equal(f.d.n_delete, 0);
+	assert_int_equal(f.d.v[0].step, DIFF_STEP_NEW_BRIDGE);
+	assert_int_equal(f.d.v[1].step, DIFF_STEP_NEW_ADAPTER);
+	assert_int_equal(f.d.v[5].step, DIFF_STEP_MOD_LINK);
+	assert_int_equal(f.d.v[7].step, DIFF_STEP_NEW_ADDR);
+	assert_int_equal(f.d.v[10].step, DIFF_STEP_NEW_RULE);
+	assert_int_equal(f.d.v[12].step, DIFF_STEP_NEW_ROUTE);
+	/* Creations carry the object and the line it comes from. */
+	assert_false(f.d.v[0].replace);
+	assert_string_equal(f.d.v[0].to.link.l.alias, "hostnet:switch");
+	assert_string_equal(f.d.v[0].loc.file, "t.yaml");
+	assert_int_equal(f.d.v[0].loc.line, 8);
+	assert_int_equal(f.d.v[0].loc.col, 12);
+	assert_int_equal(f.d.v[7].loc.line, 23);
+	assert_int_equal(f.d.v[12].loc.line, 30);
+	/* An uplink: only what the profile manages, not its own alias. */
+	assert_int_equal(f.d.v[5].changed, BIT(WANT_ATTR_MTU) | BIT(WANT_ATTR_STATE) |
+			 BIT(WANT_ATTR_MASTER));
+	assert_int_equal(f.d.v[5].from.link.l.mtu, 1500);
+	assert_int_equal(f.d.v[5].to.link.l.mtu, 9000);
+	assert_string_equal(f.d.v[5].to.link.master, "vs0");
+	fx_end(&f);
+}
+
+static void bare_host_with_ready_uplinks_gets_creations_only(void **state)
+{
+	struct fx f;
+
+	fx_realize(&f, VRF_PROFILE);
+	add_lo(&f.have);
+	add_nic(&f.have, "eth1", 2);
+	add_nic(&f.have, "eth2", 3);
+	add_nic(&f.have, "eth5", 4);
+	/* Whatever the uplinks' state, a bridge that does not exist yet
+	 * cannot be their master: make them masterless in the profile. */
+	for (size_t i = 0; i < f.w.n_links; i++)
+		if (f.w.links[i].foreign) {
+			f.w.links[i].manage &= ~BIT(WANT_ATTR_MASTER);
+			have_link(&f.have, f.w.links[i].l.name)->mtu = f.w.links[i].l.mtu;
+			have_link(&f.have, f.w.links[i].l.name)->admin_up = true;
+		}
+	assert_int_equal(compute(&f), 0);
+	ASSERT_ACTIONS(&f.d,
+		       "create link storage",
+		       "create link vs1",
+		       "create link vmk0p",
+		       "create link vmk2p",
+		       "create link vmk0",
+		       "create link vmk2",
+		       "create link vmk4",
+		       "create address 192.0.2.10/24 on vmk0",
+		       "create address 2001:db8:21::132/64 on vmk2",
+		       "create address 203.0.113.66/26 on vmk4",
+		       "create route 2001:db8:23::/64 via 2001:db8:21::1 table 200 metric 1024 dev vmk2",
+		       "create route 0.0.0.0/0 via 192.0.2.1 table 254 metric 0 dev vmk0");
+	for (size_t i = 0; i < f.d.n; i++)
+		assert_int_equal(f.d.v[i].op, DIFF_OP_CREATE);
+	/* The VRF is made with the bridges, before the adapters it holds. */
+	assert_int_equal(f.d.v[0].step, DIFF_STEP_NEW_BRIDGE);
+	assert_int_equal(f.d.v[0].to.link.l.vrf_table, 200);
+	assert_int_equal(f.d.n_create, 12);
+	fx_end(&f);
+}
+
+/* --- idempotency, ownership ---------------------------------------------- */
+
+static void applied_profile_diffs_to_nothing(void **state)
+{
+	const char *const profiles[] = { TU_VALID_PROFILE, VRF_PROFILE };
+
+	for (size_t i = 0; i < 2; i++) {
+		struct fx f;
+
+		fx_realize(&f, profiles[i]);
+		observe_want(&f.have, &f.w);
+		assert_int_equal(compute(&f), 0);
+		if (f.d.n)
+			print_actions(&f.d);
+		assert_int_equal(f.d.n, 0);
+		assert_int_equal(f.d.n_create + f.d.n_modify + f.d.n_delete, 0);
+		assert_int_equal(f.diags.n, 0);
+		fx_end(&f);
+	}
+}
+
+static void foreign_objects_outside_the_profile_are_left_alone(void **state)
+{
+	struct fx f;
+	struct kobj_rule foreign_rule = { .family = AF_INET, .priority = 10000, .table = 100,
+					  .src = ip("198.51.100.99/32"), .action = FR_ACT_TO_TBL,
+					  .protocol = RTPROT_BOOT };
+	struct kobj_addr foreign_addr = { .addr = ip("198.51.100.99/24"), .owned = false };
+
+	fx_realize(&f, TU_VALID_PROFILE);
+	observe_want(&f.have, &f.w);
+	add_foreign_extras(&f.have);
+	/* An admin's rule and address next to hostnet's, and the uplink's own
+	 * alias: none of them hostnet's business. */
+	assert_int_equal(kobj_set_add_rule(&f.have, &foreign_rule), 0);
+	foreign_addr.ifindex = index_of(&f.have, "vmk1");
+	assert_int_equal(kobj_set_add_addr(&f.have, &foreign_addr), 0);
+	snprintf(have_link(&f.have, "eth1")->alias, KOBJ_ALIASSIZ, "to tor1 port 12");
+	have_link(&f.have, "eth1")->group = 7;
+	assert_int_equal(compute(&f), 0);
+	if (f.d.n)
+		print_actions(&f.d);
+	assert_int_equal(f.d.n, 0);
+	fx_end(&f);
+}
+
+static void owned_link_not_wanted_is_pruned_foreign_is_ignored(void **state)
+{
+	struct fx f;
+	struct kobj_link vmk9 = { .ifindex = 90, .name = "vmk9", .kind = KOBJ_LINK_KIND_VETH,
+				  .group = KOBJ_LINK_GROUP, .alias = "hostnet:adapter services=nfs",
+				  .owned = true, .link = 91 };
+	struct kobj_link vmk9p = { .ifindex = 91, .name = "vmk9p", .kind = KOBJ_LINK_KIND_VETH,
+				   .group = KOBJ_LINK_GROUP, .alias = "hostnet:port adapter=vmk9",
+				   .owned = true, .link = 90 };
+	struct kobj_link vs9 = { .ifindex = 92, .name = "vs9", .kind = KOBJ_LINK_KIND_BRIDGE,
+				 .group = KOBJ_LINK_GROUP, .alias = "hostnet:switch", .owned = true };
+	/* hostnet's group without its alias, or the other way round: not
+	 * hostnet's (observe decides `owned`; the differ trusts it). */
+	struct kobj_link half = { .ifindex = 93, .name = "vmk8", .kind = KOBJ_LINK_KIND_VETH,
+				  .group = KOBJ_LINK_GROUP, .owned = false };
+	struct kobj_link br = { .ifindex = 94, .name = "docker0", .kind = KOBJ_LINK_KIND_BRIDGE };
+
+	fx_realize(&f, TU_VALID_PROFILE);
+	observe_want(&f.have, &f.w);
+	vmk9p.master = vs9.ifindex;
+	assert_int_equal(kobj_set_add_link(&f.have, &vmk9), 0);
+	assert_int_equal(kobj_set_add_link(&f.have, &vmk9p), 0);
+	assert_int_equal(kobj_set_add_link(&f.have, &vs9), 0);
+	assert_int_equal(kobj_set_add_link(&f.have, &half), 0);
+	assert_int_equal(kobj_set_add_link(&f.have, &br), 0);
+	add_foreign_extras(&f.have);
+	assert_int_equal(compute(&f), 0);
+	/* Adapters and ports first, then the bridge they were on. */
+	ASSERT_ACTIONS(&f.d, "delete link vmk9", "delete link vmk9p", "delete link vs9");
+	assert_int_equal(f.d.v[0].step, DIFF_STEP_DEL_ADAPTER);
+	assert_int_equal(f.d.v[1].step, DIFF_STEP_DEL_ADAPTER);
+	assert_int_equal(f.d.v[2].step, DIFF_STEP_DEL_BRIDGE);
+	/* A prune comes from no profile line. */
+	assert_null(f.d.v[0].loc.file);
+	assert_string_equal(f.d.v[1].from.link.peer, "vmk9");
+	assert_string_equal(f.d.v[1].from.link.master, "vs9");
+	assert_int_equal(f.d.n_delete, 3);
+	fx_end(&f);
+}
+
+static void foreign_link_with_an_adapter_name_is_a_conflict(void **state)
+{
+	struct fx f;
+	struct kobj_link *l;
+
+	fx_realize(&f, TU_VALID_PROFILE);
+	observe_want(&f.have, &f.w);
+	l = have_link(&f.have, "vmk0");
+	l->owned = false;
+	l->group = 0;
+	l->alias[0] = '\0';
+	assert_int_equal(compute(&f), -EEXIST);
+	assert_int_equal(f.d.n, 0);
+	assert_null(f.d.v);
+	assert_int_equal(f.diags.n_errors, 1);
+	assert_true(tu_has_diag(&f.diags, "t.yaml:19:11: error: interface 'vmk0' exists and is not "
+				"hostnet's (it has no hostnet marks); rename or remove it, hostnet "
+				"will not take it over"));
+	fx_end(&f);
+}
+
+static void missing_uplink_is_enodev_at_its_line(void **state)
+{
+	struct fx f;
+
+	fx_realize(&f, TU_VALID_PROFILE);
+	add_lo(&f.have);
+	add_nic(&f.have, "eth1", 2);
+	assert_int_equal(compute(&f), -ENODEV);
+	assert_int_equal(f.d.n, 0);
+	assert_int_equal(f.diags.n_errors, 1);
+	assert_true(tu_has_diag(&f.diags, "t.yaml:6:12: error: uplink 'eth2' does not exist on "
+				"this host"));
+	fx_end(&f);
+}
+
+/* --- link changes -------------------------------------------------------- */
+
+static void mtu_increase_goes_uplink_bridge_port_adapter(void **state)
+{
+	struct fx f;
+	static const char *const names[] = { "eth1", "eth2", "vs0", "vmk1p", "vmk1" };
+
+	fx_realize(&f, TU_VALID_PROFILE);
+	observe_want(&f.have, &f.w);
+	for (size_t i = 0; i < 5; i++)
+		have_link(&f.have, names[i])->mtu = 1500;
+	assert_int_equal(compute(&f), 0);
+	ASSERT_ACTIONS(&f.d, "modify link eth1", "modify link eth2", "modify link vs0",
+		       "modify link vmk1p", "modify link vmk1");
+	for (size_t i = 0; i < f.d.n; i++) {
+		assert_int_equal(f.d.v[i].step, DIFF_STEP_MOD_LINK);
+		assert_int_equal(f.d.v[i].changed, BIT(WANT_ATTR_MTU));
+		assert_int_equal(f.d.v[i].from.link.l.mtu, 1500);
+		assert_int_equal(f.d.v[i].to.link.l.mtu, 9000);
+	}
+	assert_int_equal(f.d.n_modify, 5);
+	fx_end(&f);
+}
+
+static void mtu_decrease_goes_adapter_port_bridge_uplink(void **state)
+{
+	struct fx f;
+
+	fx_realize(&f, TU_VALID_PROFILE);
+	observe_want(&f.have, &f.w);
+	for (size_t i = 0; i < f.have.n_links; i++)
+		if (strcmp(f.have.links[i].name, "lo") != 0)
+			f.have.links[i].mtu = 9216;
+	assert_int_equal(compute(&f), 0);
+	ASSERT_ACTIONS(&f.d, "modify link vmk0", "modify link vmk1", "modify link vmk0p",
+		       "modify link vmk1p", "modify link vs0", "modify link eth1", "modify link eth2");
+	for (size_t i = 0; i < f.d.n; i++) {
+		assert_int_equal(f.d.v[i].step, DIFF_STEP_MOD_LINK_SHRINK);
+		assert_int_equal(f.d.v[i].changed, BIT(WANT_ATTR_MTU));
+	}
+	fx_end(&f);
+}
+
+static void changed_attributes_are_flagged_one_by_one(void **state)
+{
+	struct fx f;
+	struct kobj_link *l;
+	const struct diff_action *a;
+
+	fx_realize(&f, TU_VALID_PROFILE);
+	observe_want(&f.have, &f.w);
+	l = have_link(&f.have, "vmk1");
+	l->admin_up = false;
+	snprintf(l->alias, KOBJ_ALIASSIZ, "hostnet:adapter services=vmotion");
+	l = have_link(&f.have, "vmk0p");
+	l->master = 0;
+	assert_int_equal(compute(&f), 0);
+	ASSERT_ACTIONS(&f.d, "modify link vmk0p", "modify link vmk1");
+	a = find_action(&f.d, "modify link vmk0p");
+	assert_int_equal(a->changed, BIT(WANT_ATTR_MASTER));
+	assert_string_equal(a->from.link.master, "");
+	assert_string_equal(a->to.link.master, "vs0");
+	a = find_action(&f.d, "modify link vmk1");
+	assert_int_equal(a->changed, BIT(WANT_ATTR_STATE) | BIT(WANT_ATTR_MARK));
+	assert_int_equal(a->loc.line, 25);
+	fx_end(&f);
+}
+
+static void kind_change_is_a_delete_and_a_create_with_replace(void **state)
+{
+	struct fx f;
+	struct kobj_link *l;
+	char buf[256];
+
+	fx_realize(&f, TU_VALID_PROFILE);
+	observe_want(&f.have, &f.w);
+	l = have_link(&f.have, "vmk1");
+	l->kind = KOBJ_LINK_KIND_MACVLAN;
+	snprintf(l->kind_name, sizeof(l->kind_name), "macvlan");
+	l->link = index_of(&f.have, "eth1");
+	assert_int_equal(compute(&f), 0);
+	assert_int_equal(link_actions(&f.d), 2);
+	assert_string_equal(act_str(&f.d.v[0], buf, sizeof(buf)), "delete link vmk1");
+	assert_string_equal(act_str(&f.d.v[1], buf, sizeof(buf)), "create link vmk1");
+	assert_int_equal(f.d.v[0].step, DIFF_STEP_DEL_ADAPTER);
+	assert_int_equal(f.d.v[0].from.link.l.kind, KOBJ_LINK_KIND_MACVLAN);
+	assert_string_equal(f.d.v[0].from.link.parent, "eth1");
+	assert_int_equal(f.d.v[1].step, DIFF_STEP_NEW_ADAPTER);
+	assert_int_equal(f.d.v[1].to.link.l.kind, KOBJ_LINK_KIND_VETH);
+	assert_true(f.d.v[1].replace);
+	assert_false(f.d.v[0].replace);
+
+	/* The kind alone (nothing else to compare on a bridge). */
+	kobj_set_clear(&f.have);
+	observe_want(&f.have, &f.w);
+	l = have_link(&f.have, "vs0");
+	l->kind = KOBJ_LINK_KIND_VRF;
+	snprintf(l->kind_name, sizeof(l->kind_name), "vrf");
+	assert_int_equal(compute(&f), 0);
+	assert_int_equal(link_actions(&f.d), 2);
+	assert_string_equal(act_str(&f.d.v[0], buf, sizeof(buf)), "delete link vs0");
+	assert_string_equal(act_str(&f.d.v[1], buf, sizeof(buf)), "create link vs0");
+	assert_int_equal(f.d.v[0].step, DIFF_STEP_DEL_BRIDGE);
+	assert_int_equal(f.d.v[1].step, DIFF_STEP_NEW_BRIDGE);
+	assert_true(f.d.v[1].replace);
+	fx_end(&f);
+}
+
+static void veth_with_another_peer_is_replaced(void **state)
+{
+	struct fx f;
+
+	fx_realize(&f, TU_VALID_PROFILE);
+	observe_want(&f.have, &f.w);
+	/* vmk1's other end is in another namespace: no name for it. */
+	have_link(&f.have, "vmk1")->link = 999;
+	assert_int_equal(compute(&f), 0);
+	ASSERT_ACTIONS(&f.d, "delete link vmk1", "create link vmk1");
+	assert_true(f.d.v[1].replace);
+	fx_end(&f);
+}
+
+static void vrf_bound_to_another_table_is_replaced(void **state)
+{
+	struct fx f;
+
+	fx_realize(&f, VRF_PROFILE);
+	observe_want(&f.have, &f.w);
+	have_link(&f.have, "storage")->vrf_table = 201;
+	assert_int_equal(compute(&f), 0);
+	ASSERT_ACTIONS(&f.d, "delete link storage", "create link storage");
+	assert_int_equal(f.d.v[0].from.link.l.vrf_table, 201);
+	assert_int_equal(f.d.v[1].to.link.l.vrf_table, 200);
+	assert_true(f.d.v[1].replace);
+	fx_end(&f);
+}
+
+/* --- addresses, routes, rules -------------------------------------------- */
+
+static void foreign_route_with_a_desired_key_is_taken_over(void **state)
+{
+	struct fx f;
+	struct kobj_route *r = NULL;
+	struct hn_addr def = ip("0.0.0.0/0");
+	const struct diff_action *a;
+
+	fx_realize(&f, TU_VALID_PROFILE);
+	observe_want(&f.have, &f.w);
+	add_foreign_extras(&f.have);
+	/* The installer's default route, where the profile wants its own. */
+	for (size_t i = 0; i < f.have.n_routes; i++)
+		if (f.have.routes[i].table == 254 && addr_cmp(&f.have.routes[i].dst, &def) == 0)
+			r = &f.have.routes[i];
+	assert_non_null(r);
+	r->protocol = RTPROT_BOOT;
+	r->owned = false;
+	assert_int_equal(compute(&f), 0);
+	ASSERT_ACTIONS(&f.d, "modify route 0.0.0.0/0 via 192.0.2.1 table 254 metric 0 dev vmk0");
+	a = &f.d.v[0];
+	assert_int_equal(a->step, DIFF_STEP_NEW_ROUTE);
+	assert_int_equal(a->from.route.r.protocol, RTPROT_BOOT);
+	assert_int_equal(a->to.route.r.protocol, KOBJ_RTPROT_HOSTNET);
+	assert_int_equal(a->loc.line, 14);
+	assert_int_equal(f.d.n_modify, 1);
+	fx_end(&f);
+}
+
+static void owned_route_with_another_gateway_is_modified(void **state)
+{
+	struct fx f;
+	struct hn_addr def = ip("0.0.0.0/0");
+
+	fx_realize(&f, TU_VALID_PROFILE);
+	observe_want(&f.have, &f.w);
+	for (size_t i = 0; i < f.have.n_routes; i++)
+		if (f.have.routes[i].table == 100 && f.have.routes[i].metric == 0 &&
+		    addr_cmp(&f.have.routes[i].dst, &def) == 0)
+			f.have.routes[i].gateway = ip("198.51.100.2");
+	assert_int_equal(compute(&f), 0);
+	ASSERT_ACTIONS(&f.d, "modify route 0.0.0.0/0 via 198.51.100.1 table 100 metric 0 dev vmk1");
+	assert_int_equal(f.d.v[0].from.route.r.gateway.bytes[3], 2);
+	fx_end(&f);
+}
+
+static void owned_objects_not_wanted_are_deleted(void **state)
+{
+	struct fx f;
+	struct kobj_addr old = { .addr = ip("198.51.100.99/24"), .proto = KOBJ_RTPROT_HOSTNET,
+				 .owned = true };
+	struct kobj_route stale = { .family = AF_INET, .table = 100, .dst = ip("203.0.113.0/25"),
+				    .gateway = ip("198.51.100.254"), .protocol = KOBJ_RTPROT_HOSTNET,
+				    .type = RTN_UNICAST, .owned = true };
+	struct kobj_route stale_table = { .family = AF_INET, .table = 110, .dst = ip("0.0.0.0/0"),
+					  .protocol = KOBJ_RTPROT_HOSTNET, .type = RTN_UNREACHABLE,
+					  .metric = UINT32_MAX, .owned = true };
+	struct kobj_rule rule = { .family = AF_INET, .priority = 10000, .table = 110,
+				  .src = ip("198.51.100.10/32"), .action = FR_ACT_TO_TBL,
+				  .protocol = KOBJ_RTPROT_HOSTNET, .owned = true };
+
+	fx_realize(&f, TU_VALID_PROFILE);
+	observe_want(&f.have, &f.w);
+	old.ifindex = index_of(&f.have, "vmk1");
+	stale.oif = index_of(&f.have, "vmk1");
+	assert_int_equal(kobj_set_add_addr(&f.have, &old), 0);
+	assert_int_equal(kobj_set_add_route(&f.have, &stale), 0);
+	assert_int_equal(kobj_set_add_route(&f.have, &stale_table), 0);
+	assert_int_equal(kobj_set_add_rule(&f.have, &rule), 0);
+	assert_int_equal(compute(&f), 0);
+	ASSERT_ACTIONS(&f.d,
+		       "delete route 203.0.113.0/25 via 198.51.100.254 table 100 metric 0 dev vmk1",
+		       "delete route unreachable 0.0.0.0/0 table 110 metric 4294967295 dev -",
+		       "delete rule ipv4 10000 198.51.100.10/32 lookup 110",
+		       "delete address 198.51.100.99/24 on vmk1");
+	assert_int_equal(f.d.v[0].step, DIFF_STEP_DEL_ROUTE);
+	assert_int_equal(f.d.v[2].step, DIFF_STEP_DEL_RULE);
+	assert_int_equal(f.d.v[3].step, DIFF_STEP_DEL_ADDR);
+	assert_int_equal(f.d.n_delete, 4);
+	fx_end(&f);
+}
+
+static void new_address_goes_in_before_the_old_one_goes(void **state)
+{
+	struct fx f;
+	struct kobj_addr *a = NULL;
+
+	fx_realize(&f, TU_VALID_PROFILE);
+	observe_want(&f.have, &f.w);
+	for (size_t i = 0; i < f.have.n_addrs; i++)
+		if (f.have.addrs[i].ifindex == index_of(&f.have, "vmk1"))
+			a = &f.have.addrs[i];
+	assert_non_null(a);
+	a->addr = ip("198.51.100.11/24");
+	assert_int_equal(compute(&f), 0);
+	ASSERT_ACTIONS(&f.d, "create address 198.51.100.10/24 on vmk1",
+		       "delete address 198.51.100.11/24 on vmk1");
+	assert_int_equal(f.d.v[0].step, DIFF_STEP_NEW_ADDR);
+	assert_int_equal(f.d.v[1].step, DIFF_STEP_DEL_ADDR);
+	fx_end(&f);
+}
+
+/* Two IPv6 routes, same table, prefix and metric, on vmk0 and vmk1. */
+static void add_v6_twins(struct want *w)
+{
+	struct want_route *v = realloc(w->routes, (w->n_routes + 2) * sizeof(*v));
+
+	assert_non_null(v);
+	w->routes = v;
+	for (int i = 0; i < 2; i++) {
+		struct want_route *r = &w->routes[w->n_routes++];
+
+		*r = (struct want_route){ .r = { .family = AF_INET6, .table = 100,
+						 .dst = ip("2001:db8:5::/64"), .metric = 1024,
+						 .protocol = KOBJ_RTPROT_HOSTNET,
+						 .type = RTN_UNICAST, .owned = true } };
+		snprintf(r->dev, sizeof(r->dev), "%s", i ? "vmk0" : "vmk1");
+	}
+}
+
+static void ipv6_routes_on_two_devices_are_two_keys(void **state)
+{
+	struct fx f;
+	struct kobj_route r = { .family = AF_INET6, .table = 100, .dst = ip("2001:db8:5::/64"),
+				.metric = 1024, .protocol = KOBJ_RTPROT_HOSTNET,
+				.type = RTN_UNICAST, .owned = true };
+
+	fx_realize(&f, TU_VALID_PROFILE);
+	observe_want(&f.have, &f.w);
+	add_v6_twins(&f.w);
+	assert_int_equal(compute(&f), 0);
+	/* Neither replaces the other. */
+	ASSERT_ACTIONS(&f.d, "create route 2001:db8:5::/64 table 100 metric 1024 dev vmk0",
+		       "create route 2001:db8:5::/64 table 100 metric 1024 dev vmk1");
+	/* One of them there already: only the other is made, nothing goes. */
+	r.oif = index_of(&f.have, "vmk0");
+	assert_int_equal(kobj_set_add_route(&f.have, &r), 0);
+	assert_int_equal(compute(&f), 0);
+	ASSERT_ACTIONS(&f.d, "create route 2001:db8:5::/64 table 100 metric 1024 dev vmk1");
+	fx_end(&f);
+}
+
+static void ipv4_route_on_another_device_is_one_key_replaced(void **state)
+{
+	struct fx f;
+	struct hn_addr net = ip("198.51.100.0/24");
+
+	fx_realize(&f, TU_VALID_PROFILE);
+	observe_want(&f.have, &f.w);
+	for (size_t i = 0; i < f.have.n_routes; i++)
+		if (addr_cmp(&f.have.routes[i].dst, &net) == 0)
+			f.have.routes[i].oif = index_of(&f.have, "vmk0");
+	assert_int_equal(compute(&f), 0);
+	ASSERT_ACTIONS(&f.d, "modify route 198.51.100.0/24 table 100 metric 0 dev vmk1");
+	assert_string_equal(f.d.v[0].from.route.dev, "vmk0");
+	fx_end(&f);
+}
+
+static void extra_ipv4_routes_of_a_key_go_only_when_owned(void **state)
+{
+	struct fx f;
+	struct kobj_route extra = { .family = AF_INET, .table = 100, .dst = ip("198.51.100.0/24"),
+				    .protocol = RTPROT_STATIC, .scope = RT_SCOPE_LINK,
+				    .type = RTN_UNICAST };
+
+	fx_realize(&f, TU_VALID_PROFILE);
+	observe_want(&f.have, &f.w);
+	/* Appended next to hostnet's (ip route append): same key. */
+	extra.oif = index_of(&f.have, "vmk0");
+	assert_int_equal(kobj_set_add_route(&f.have, &extra), 0);
+	assert_int_equal(compute(&f), 0);
+	assert_int_equal(f.d.n, 0);
+	/* The same, hostnet's: the one that matches stays, the other goes. */
+	f.have.routes[f.have.n_routes - 1].protocol = KOBJ_RTPROT_HOSTNET;
+	f.have.routes[f.have.n_routes - 1].owned = true;
+	assert_int_equal(compute(&f), 0);
+	ASSERT_ACTIONS(&f.d, "delete route 198.51.100.0/24 table 100 metric 0 dev vmk0");
+	fx_end(&f);
+}
+
+/* --- determinism --------------------------------------------------------- */
+
+/* An action as text, every field that apply or plan reads. */
+static char *action_text(const struct diff_action *a)
+{
+	json_t *to = NULL, *from = NULL, *j;
+	char *s;
+
+	switch (a->obj) {
+	case DIFF_OBJ_LINK:
+		to = want_json_link(&a->to.link);
+		from = want_json_link(&a->from.link);
+		break;
+	case DIFF_OBJ_ADDR:
+		to = want_json_addr(&a->to.addr);
+		from = want_json_addr(&a->from.addr);
+		break;
+	case DIFF_OBJ_ROUTE:
+		to = want_json_route(&a->to.route);
+		from = want_json_route(&a->from.route);
+		break;
+	case DIFF_OBJ_RULE:
+		to = want_json_rule(&a->to.rule);
+		from = want_json_rule(&a->from.rule);
+		break;
+	case DIFF_OBJ__MAX:
+		break;
+	}
+	j = json_pack("{s:i,s:i,s:i,s:I,s:b,s:i,s:o,s:o}", "op", a->op, "obj", a->obj, "step",
+		      (int)a->step, "changed", (json_int_t)a->changed, "replace", a->replace, "line",
+		      (int)a->loc.line, "to", to, "from", from);
+	assert_non_null(j);
+	s = json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	json_decref(j);
+	assert_non_null(s);
+	return s;
+}
+
+static void assert_same_diff(const struct diff *x, const struct diff *y)
+{
+	assert_int_equal(x->n, y->n);
+	assert_int_equal(x->n_create, y->n_create);
+	assert_int_equal(x->n_modify, y->n_modify);
+	assert_int_equal(x->n_delete, y->n_delete);
+	for (size_t i = 0; i < x->n; i++) {
+		char *a = action_text(&x->v[i]), *b = action_text(&y->v[i]);
+
+		assert_string_equal(a, b);
+		free(a);
+		free(b);
+	}
+}
+
+/* A fixed permutation (an LCG's Fisher-Yates), so a failure reproduces. */
+static void shuffle(void *v, size_t n, size_t size, uint32_t seed)
+{
+	char tmp[1024], *p = v;
+
+	assert_true(size <= sizeof(tmp));
+	for (size_t i = n; i > 1; i--) {
+		size_t j;
+
+		seed = seed * 1103515245u + 12345u;
+		j = (seed >> 8) % i;
+		memcpy(tmp, p + (i - 1) * size, size);
+		memcpy(p + (i - 1) * size, p + j * size, size);
+		memcpy(p + j * size, tmp, size);
+	}
+}
+
+static void same_inputs_give_the_same_actions_in_any_observed_order(void **state)
+{
+	struct fx f;
+	struct diff again = { 0 };
+	struct kobj_link vmk9 = { .ifindex = 90, .name = "vmk9", .kind = KOBJ_LINK_KIND_VETH,
+				  .group = KOBJ_LINK_GROUP, .alias = "hostnet:adapter services=nfs",
+				  .owned = true };
+	struct kobj_addr old = { .addr = ip("198.51.100.99/24"), .proto = KOBJ_RTPROT_HOSTNET,
+				 .owned = true };
+	struct kobj_rule rule = { .family = AF_INET6, .priority = 10001, .table = 110,
+				  .oif = "vmk9", .action = FR_ACT_TO_TBL,
+				  .protocol = KOBJ_RTPROT_HOSTNET, .owned = true };
+
+	fx_realize(&f, TU_VALID_PROFILE);
+	observe_want(&f.have, &f.w);
+	f.have.n_addrs--;    /* the last wanted address is missing */
+	add_foreign_extras(&f.have);
+	/* Something of every kind of action. */
+	assert_int_equal(kobj_set_add_link(&f.have, &vmk9), 0);
+	old.ifindex = index_of(&f.have, "vmk0");
+	assert_int_equal(kobj_set_add_addr(&f.have, &old), 0);
+	assert_int_equal(kobj_set_add_rule(&f.have, &rule), 0);
+	have_link(&f.have, "vmk1")->mtu = 1500;
+	have_link(&f.have, "vmk0")->mtu = 9000;
+	for (size_t i = 0; i < f.have.n_routes; i++)
+		if (f.have.routes[i].table == 100)
+			f.have.routes[i].owned = false, f.have.routes[i].protocol = RTPROT_STATIC;
+	assert_int_equal(compute(&f), 0);
+	assert_true(f.d.n_create > 0 && f.d.n_modify > 0 && f.d.n_delete > 0);
+
+	assert_int_equal(diff_compute(&again, &f.w, &f.have, &f.diags), 0);
+	assert_same_diff(&f.d, &again);
+	diff_clear(&again);
+	for (uint32_t seed = 1; seed <= 5; seed++) {
+		shuffle(f.have.links, f.have.n_links, sizeof(*f.have.links), seed);
+		shuffle(f.have.addrs, f.have.n_addrs, sizeof(*f.have.addrs), seed + 10);
+		shuffle(f.have.routes, f.have.n_routes, sizeof(*f.have.routes), seed + 20);
+		shuffle(f.have.rules, f.have.n_rules, sizeof(*f.have.rules), seed + 30);
+		assert_int_equal(diff_compute(&again, &f.w, &f.have, &f.diags), 0);
+		assert_same_diff(&f.d, &again);
+		diff_clear(&again);
+	}
+	fx_end(&f);
+}
+
+/* --- rollback ------------------------------------------------------------ */
+
+static void want_from_observed_keeps_owned_objects_and_named_uplinks(void **state)
+{
+	struct fx f;
+	struct want back;
+	struct diff d;
+
+	fx_realize(&f, TU_VALID_PROFILE);
+	observe_want(&f.have, &f.w);
+	add_foreign_extras(&f.have);
+	assert_int_equal(diff_want_from_observed(&back, &f.have, &f.w), 0);
+	/* lo and eth7 are nobody's business; eth1 and eth2 are named. */
+	assert_int_equal(back.n_links, 7);
+	assert_null(want_link(&back, "lo"));
+	assert_null(want_link(&back, "eth7"));
+	for (size_t i = 0; i < back.n_links; i++)
+		assert_string_equal(back.links[i].l.name, f.w.links[i].l.name);
+	/* An uplink as the profile manages it, with the values it has now. */
+	assert_true(want_link(&back, "eth1")->foreign);
+	assert_int_equal(want_link(&back, "eth1")->manage, want_link(&f.w, "eth1")->manage);
+	assert_string_equal(want_link(&back, "eth1")->master, "vs0");
+	/* An owned link: everything hostnet sets, its MAC included. */
+	assert_int_equal(want_link(&back, "vmk1")->manage,
+			 BIT(WANT_ATTR_MTU) | BIT(WANT_ATTR_STATE) | BIT(WANT_ATTR_MARK) |
+			 BIT(WANT_ATTR_MASTER) | BIT(WANT_ATTR_MAC));
+	assert_string_equal(want_link(&back, "vmk1")->peer, "vmk1p");
+	/* Owned addresses, routes and rules only. */
+	assert_int_equal(back.n_addrs, f.w.n_addrs);
+	assert_int_equal(back.n_routes, f.w.n_routes);
+	assert_int_equal(back.n_rules, f.w.n_rules);
+	for (size_t i = 0; i < back.n_routes; i++) {
+		assert_int_equal(want_cmp_route(&back.routes[i], &f.w.routes[i]), 0);
+		assert_string_equal(back.routes[i].dev, f.w.routes[i].dev);
+	}
+	for (size_t i = 0; i < back.n_rules; i++)
+		assert_int_equal(want_cmp_rule(&back.rules[i], &f.w.rules[i]), 0);
+	for (size_t i = 0; i < back.n_addrs; i++)
+		assert_int_equal(want_cmp_addr(&back.addrs[i], &f.w.addrs[i]), 0);
+	assert_int_equal(back.tables_n, 2);
+	assert_int_equal(back.tables[0], 100);
+	assert_int_equal(back.tables[1], 254);
+	/* What it describes is what is there: a rollback to it is a no-op. */
+	assert_int_equal(diff_compute(&d, &back, &f.have, &f.diags), 0);
+	if (d.n)
+		print_actions(&d);
+	assert_int_equal(d.n, 0);
+	diff_clear(&d);
+	want_clear(&back);
+	fx_end(&f);
+}
+
+static void want_from_observed_without_a_profile_has_no_foreign_links(void **state)
+{
+	struct fx f;
+	struct want back;
+
+	fx_realize(&f, VRF_PROFILE);
+	observe_want(&f.have, &f.w);
+	assert_int_equal(diff_want_from_observed(&back, &f.have, NULL), 0);
+	for (size_t i = 0; i < back.n_links; i++)
+		assert_false(back.links[i].foreign);
+	/* storage vmk0 vmk0p vmk2 vmk2p vmk4 vs1 */
+	assert_int_equal(back.n_links, 7);
+	assert_string_equal(want_link(&back, "vmk4")->parent, "eth5");
+	assert_string_equal(want_link(&back, "vmk2")->master, "storage");
+	assert_int_equal(want_link(&back, "storage")->l.vrf_table, 200);
+	assert_int_equal(back.tables_n, 2);
+	assert_int_equal(back.tables[0], 200);
+	assert_int_equal(back.tables[1], 254);
+	want_clear(&back);
+	fx_end(&f);
+}
+
+static void want_from_observed_drops_a_foreign_link_the_profile_would_own(void **state)
+{
+	struct fx f;
+	struct want back;
+	struct kobj_link *l;
+
+	fx_realize(&f, TU_VALID_PROFILE);
+	observe_want(&f.have, &f.w);
+	/* Someone else's vmk0: rolling back must not claim it. */
+	l = have_link(&f.have, "vmk0");
+	l->owned = false;
+	l->group = 0;
+	l->alias[0] = '\0';
+	assert_int_equal(diff_want_from_observed(&back, &f.have, &f.w), 0);
+	assert_null(want_link(&back, "vmk0"));
+	assert_non_null(want_link(&back, "vmk0p"));
+	assert_non_null(want_link(&back, "eth1"));
+	assert_int_equal(back.n_links, 6);
+	want_clear(&back);
+	fx_end(&f);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(names_of_ops_and_objects),
+		cmocka_unit_test(bare_host_gets_creations_in_dependency_order),
+		cmocka_unit_test(bare_host_with_ready_uplinks_gets_creations_only),
+		cmocka_unit_test(applied_profile_diffs_to_nothing),
+		cmocka_unit_test(foreign_objects_outside_the_profile_are_left_alone),
+		cmocka_unit_test(owned_link_not_wanted_is_pruned_foreign_is_ignored),
+		cmocka_unit_test(foreign_link_with_an_adapter_name_is_a_conflict),
+		cmocka_unit_test(missing_uplink_is_enodev_at_its_line),
+		cmocka_unit_test(mtu_increase_goes_uplink_bridge_port_adapter),
+		cmocka_unit_test(mtu_decrease_goes_adapter_port_bridge_uplink),
+		cmocka_unit_test(changed_attributes_are_flagged_one_by_one),
+		cmocka_unit_test(kind_change_is_a_delete_and_a_create_with_replace),
+		cmocka_unit_test(veth_with_another_peer_is_replaced),
+		cmocka_unit_test(vrf_bound_to_another_table_is_replaced),
+		cmocka_unit_test(foreign_route_with_a_desired_key_is_taken_over),
+		cmocka_unit_test(owned_route_with_another_gateway_is_modified),
+		cmocka_unit_test(owned_objects_not_wanted_are_deleted),
+		cmocka_unit_test(new_address_goes_in_before_the_old_one_goes),
+		cmocka_unit_test(ipv6_routes_on_two_devices_are_two_keys),
+		cmocka_unit_test(ipv4_route_on_another_device_is_one_key_replaced),
+		cmocka_unit_test(extra_ipv4_routes_of_a_key_go_only_when_owned),
+		cmocka_unit_test(same_inputs_give_the_same_actions_in_any_observed_order),
+		cmocka_unit_test(want_from_observed_keeps_owned_objects_and_named_uplinks),
+		cmocka_unit_test(want_from_observed_without_a_profile_has_no_foreign_links),
+		cmocka_unit_test(want_from_observed_drops_a_foreign_link_the_profile_would_own),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
