@@ -42,6 +42,8 @@ struct dctx {
 	size_t cap;
 	size_t seq;
 	struct diag_list *diags;
+	char (*replaced)[KOBJ_IFNAMSIZ];  /* links deleted and created again */
+	size_t n_replaced;
 	int err;                     /* first conflict's code */
 	bool oom;
 };

@@ -165,6 +165,68 @@ static void conflict(struct dctx *c, int err, const struct hn_loc *loc, const ch
 		c->err = err;
 }
 
+static void note_replaced(struct dctx *c, const char *name)
+{
+	char (*v)[KOBJ_IFNAMSIZ] = realloc(c->replaced, (c->n_replaced + 1) * sizeof(*v));
+
+	if (!v) {
+		c->oom = true;
+		return;
+	}
+	c->replaced = v;
+	memcpy(v[c->n_replaced++], name, KOBJ_IFNAMSIZ);
+}
+
+static bool is_replaced(const struct dctx *c, const char *name)
+{
+	for (size_t i = 0; i < c->n_replaced; i++)
+		if (strcmp(c->replaced[i], name) == 0)
+			return true;
+	return false;
+}
+
+/* A link deleted and created again takes its addresses and routes with it
+ * and lets go of its bridge ports: the plan must show them coming back,
+ * not find them "already there" in what was observed before. */
+static void forget_replaced(struct dctx *c, const struct want *w, struct dobs *o)
+{
+	size_t k = 0;
+
+	for (size_t i = 0; i < o->n_addrs; i++)
+		if (!is_replaced(c, o->addrs[i].dev))
+			o->addrs[k++] = o->addrs[i];
+	o->n_addrs = k;
+	k = 0;
+	for (size_t i = 0; i < o->n_routes; i++)
+		if (!is_replaced(c, o->routes[i].dev))
+			o->routes[k++] = o->routes[i];
+	o->n_routes = k;
+	for (size_t i = 0; i < w->n_links; i++) {
+		const struct want_link *wl = &w->links[i];
+		struct diff_action *a = NULL;
+
+		if (!wl->master[0] || !is_replaced(c, wl->master) || is_replaced(c, wl->l.name) ||
+		    !(wl->manage & 1u << WANT_ATTR_MASTER))
+			continue;
+		for (size_t j = 0; j < c->d->n && !a; j++)
+			if (c->d->v[j].obj == DIFF_OBJ_LINK && c->d->v[j].op != DIFF_OP_DELETE &&
+			    strcmp(c->d->v[j].to.link.l.name, wl->l.name) == 0)
+				a = &c->d->v[j];
+		if (a) {
+			a->changed |= 1u << WANT_ATTR_MASTER;
+			continue;
+		}
+		for (size_t j = 0; j < o->n_links; j++)
+			if (strcmp(o->links[j].l.name, wl->l.name) == 0) {
+				struct want_link gone = o->links[j];
+
+				gone.master[0] = '\0';  /* released when its bridge went */
+				link_modify(c, wl, &gone, 1u << WANT_ATTR_MASTER);
+				break;
+			}
+	}
+}
+
 static void diff_links(struct dctx *c, const struct want *w, const struct dobs *o)
 {
 	size_t i = 0, j = 0;
@@ -199,6 +261,7 @@ static void diff_links(struct dctx *c, const struct want *w, const struct dobs *
 			if (needs_replace(wl, ol)) {
 				link_delete(c, ol);
 				link_create(c, wl, true);
+				note_replaced(c, wl->l.name);
 				continue;
 			}
 			ch = changed_attrs(wl, ol);
@@ -261,6 +324,8 @@ int diff_compute(struct diff *out, const struct want *want, const struct kobj_se
 	if (r < 0)
 		return r;
 	diff_links(&c, want, &o);
+	if (c.n_replaced)
+		forget_replaced(&c, want, &o);
 	diff_addrs(&c, want, &o);
 	diff_routes(&c, want, &o);
 	diff_rules(&c, want, &o);
@@ -272,6 +337,7 @@ int diff_compute(struct diff *out, const struct want *want, const struct kobj_se
 	else
 		r = sort_actions(out, c.orders);
 	free(c.orders);
+	free(c.replaced);
 	if (r < 0) {
 		diff_clear(out);
 		return r;

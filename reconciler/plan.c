@@ -66,13 +66,13 @@ static void describe_route(const struct want_route *r, char *buf, size_t size)
 
 static void describe_rule(const struct want_rule *r, char *buf, size_t size)
 {
-	char src[ADDR_STRLEN], table[KOBJ_FMT_LEN];
+	char src[ADDR_STRLEN], table[KOBJ_FMT_LEN], sel[160] = "";
 
-	snprintf(buf, size, "rule %s%s%s%s%s lookup %s priority %u%s",
-		 r->r.src.family ? "from " : "",
-		 r->r.src.family ? addr_format(&r->r.src, true, src, sizeof(src)) : "",
-		 r->r.src.family && r->r.oif[0] ? " " : "",
-		 r->r.oif[0] ? "oif " : "", r->r.oif, kobj_fmt_table(r->r.table, table),
+	if (r->r.src.family)
+		snprintf(sel, sizeof(sel), " from %s", addr_format(&r->r.src, true, src, sizeof(src)));
+	if (r->r.oif[0])
+		snprintf(sel + strlen(sel), sizeof(sel) - strlen(sel), " oif %s", r->r.oif);
+	snprintf(buf, size, "rule%s lookup %s priority %u%s", sel, kobj_fmt_table(r->r.table, table),
 		 r->r.priority, r->r.family == AF_INET6 ? " (ipv6)" : "");
 }
 

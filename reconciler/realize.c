@@ -24,21 +24,26 @@ struct rz {
 	bool oom;
 };
 
-static void *grow(struct rz *z, void *v, size_t n, size_t *cap, size_t size)
+/* Makes room for one more element; on failure the array stays as it was
+ * (and is still freed by want_clear()). */
+static void *grow(struct rz *z, void **v, size_t n, size_t *cap, size_t size)
 {
 	void *nv;
 
 	if (n < *cap)
-		return v;
-	*cap = *cap ? *cap * 2 : 16;
-	nv = realloc(v, *cap * size);
-	if (!nv)
+		return *v;
+	nv = realloc(*v, (*cap ? *cap * 2 : 16) * size);
+	if (!nv) {
 		z->oom = true;
+		return NULL;
+	}
+	*cap = *cap ? *cap * 2 : 16;
+	*v = nv;
 	return nv;
 }
 
 #define RZ_PUSH(z, arr, n, cap) \
-	((arr) = grow((z), (arr), (n), &(cap), sizeof(*(arr))), (arr) ? &(arr)[(n)++] : NULL)
+	(grow((z), (void **)&(arr), (n), &(cap), sizeof(*(arr))) ? &(arr)[(n)++] : NULL)
 
 static void need(struct rz *z, enum kobj_cap cap, const struct hn_loc *loc)
 {
@@ -349,7 +354,8 @@ static void add_gateway(struct rz *z, const struct profile_stack *st, const stru
 
 /* A lookup that finds nothing in an isolated stack's table would fall
  * through to the next rule, the main table, and leave by the management
- * gateway: an unreachable default at the last metric stops it there. */
+ * gateway: an unreachable default at the last metric stops it there (the
+ * kernel's VRF documentation asks the same of a VRF's table). */
 static void add_stack_wall(struct rz *z, const struct profile_stack *st)
 {
 	static const uint8_t families[] = { AF_INET, AF_INET6 };
@@ -390,8 +396,7 @@ static void realize_routing(struct rz *z)
 
 		add_gateway(z, st, &st->gateway.ipv4, &st->gateway.ipv4_loc);
 		add_gateway(z, st, &st->gateway.ipv6, &st->gateway.ipv6_loc);
-		if (st->isolation == PROFILE_ISOLATION_TABLE &&
-		    strcmp(st->name, PROFILE_DEFAULT_STACK) != 0)
+		if (strcmp(st->name, PROFILE_DEFAULT_STACK) != 0)
 			add_stack_wall(z, st);
 	}
 	for (size_t i = 0; i < p->n_routes; i++) {

@@ -322,6 +322,62 @@ static void check_default_routes(struct vctx *c)
 	}
 }
 
+/* In a stack's own table hostnet adds each subnet's connected route, and a
+ * table routes a subnet through one device: two adapters of one isolated
+ * stack in the same subnet would need the same route twice.  (The main
+ * table is the kernel's, which keeps one per device.) */
+struct vnet {
+	const char *stack;
+	struct hn_addr net;
+	const struct vaddr *a;
+};
+
+static int cmp_vnet(const void *x, const void *y)
+{
+	const struct vnet *a = x, *b = y;
+	int r = strcmp(a->stack, b->stack);
+
+	if (r)
+		return r;
+	r = addr_cmp(&a->net, &b->net);
+	if (r)
+		return r;
+	return a->a->order < b->a->order ? -1 : a->a->order > b->a->order;
+}
+
+static void check_stack_subnets(struct vctx *c, const struct vaddr *v, size_t n)
+{
+	const struct profile *p = c->p;
+	struct vnet *nets = calloc(n + 1, sizeof(*nets));
+	size_t k = 0;
+	char net[ADDR_STRLEN], where[256];
+
+	if (!nets) {
+		c->oom = true;
+		return;
+	}
+	for (size_t i = 0; i < n; i++) {
+		const struct profile_adapter *a = &p->adapters[v[i].adapter];
+		long s = a->stack ? vindex_find(&c->stacks, a->stack) : -1;
+
+		if (s < 0 || p->stacks[s].isolation != PROFILE_ISOLATION_TABLE ||
+		    strcmp(a->stack, PROFILE_DEFAULT_STACK) == 0)
+			continue;
+		nets[k++] = (struct vnet){ a->stack, addr_network(&v[i].addr), &v[i] };
+	}
+	hn_qsort(nets, k, sizeof(*nets), cmp_vnet);
+	for (size_t i = 1; i < k; i++) {
+		if (strcmp(nets[i].stack, nets[i - 1].stack) || addr_cmp(&nets[i].net, &nets[i - 1].net) ||
+		    nets[i].a->adapter == nets[i - 1].a->adapter)
+			continue;
+		verr(c, nets[i].a->loc, "subnet %s is already on adapter '%s' at %s; stack '%s' "
+		     "reaches a subnet through one adapter", addr_format(&nets[i].net, true, net, sizeof(net)),
+		     p->adapters[nets[i - 1].a->adapter].name,
+		     vwhere(nets[i - 1].a->loc, nets[i].a->loc, where, sizeof(where)), nets[i].stack);
+	}
+	free(nets);
+}
+
 void validate_net(struct vctx *c)
 {
 	const struct profile *p = c->p;
@@ -331,6 +387,7 @@ void validate_net(struct vctx *c)
 	if (!v)
 		return;
 	check_unique_addrs(c, v, n);
+	check_stack_subnets(c, v, n);
 	for (size_t i = 0; i < p->n_stacks; i++) {
 		const struct profile_stack *st = &p->stacks[i];
 

@@ -276,8 +276,7 @@ static void assert_actions(const struct diff *d, const char *const *expect, size
 		assert_actions((d), e_, sizeof(e_) / sizeof(*e_));		\
 	} while (0)
 
-/* The link actions alone: what a replaced link held (addresses, routes,
- * ports) is the business of apply's verification pass today. */
+/* The link actions alone. */
 static size_t link_actions(const struct diff *d)
 {
 	size_t n = 0;
@@ -411,6 +410,8 @@ static void bare_host_with_ready_uplinks_gets_creations_only(void **state)
 		       "create address 192.0.2.10/24 on vmk0",
 		       "create address 2001:db8:21::132/64 on vmk2",
 		       "create address 203.0.113.66/26 on vmk4",
+		       "create route unreachable 0.0.0.0/0 table 200 metric 4294967295 dev -",
+		       "create route unreachable ::/0 table 200 metric 4294967295 dev lo",
 		       "create route 2001:db8:23::/64 via 2001:db8:21::1 table 200 metric 1024 dev vmk2",
 		       "create route 0.0.0.0/0 via 192.0.2.1 table 254 metric 0 dev vmk0");
 	for (size_t i = 0; i < f.d.n; i++)
@@ -418,7 +419,7 @@ static void bare_host_with_ready_uplinks_gets_creations_only(void **state)
 	/* The VRF is made with the bridges, before the adapters it holds. */
 	assert_int_equal(f.d.v[0].step, DIFF_STEP_NEW_BRIDGE);
 	assert_int_equal(f.d.v[0].to.link.l.vrf_table, 200);
-	assert_int_equal(f.d.n_create, 12);
+	assert_int_equal(f.d.n_create, 14);
 	fx_end(&f);
 }
 
@@ -643,12 +644,48 @@ static void kind_change_is_a_delete_and_a_create_with_replace(void **state)
 	l->kind = KOBJ_LINK_KIND_VRF;
 	snprintf(l->kind_name, sizeof(l->kind_name), "vrf");
 	assert_int_equal(compute(&f), 0);
-	assert_int_equal(link_actions(&f.d), 2);
+	/* The bridge and its four ports, which it lets go of when it goes. */
+	assert_int_equal(link_actions(&f.d), 6);
 	assert_string_equal(act_str(&f.d.v[0], buf, sizeof(buf)), "delete link vs0");
 	assert_string_equal(act_str(&f.d.v[1], buf, sizeof(buf)), "create link vs0");
 	assert_int_equal(f.d.v[0].step, DIFF_STEP_DEL_BRIDGE);
 	assert_int_equal(f.d.v[1].step, DIFF_STEP_NEW_BRIDGE);
 	assert_true(f.d.v[1].replace);
+	fx_end(&f);
+}
+
+/* What goes with a replaced link comes back in the plan itself: its
+ * addresses and routes, and the ports of a replaced bridge. */
+static void replaced_link_brings_back_what_went_with_it(void **state)
+{
+	static const char *const ports[] = { "eth1", "eth2", "vmk0p", "vmk1p" };
+	struct fx f;
+	struct kobj_link *l;
+
+	fx_realize(&f, TU_VALID_PROFILE);
+	observe_want(&f.have, &f.w);
+	l = have_link(&f.have, "vs0");
+	l->kind = KOBJ_LINK_KIND_VRF;
+	assert_int_equal(compute(&f), 0);
+	for (size_t i = 0; i < 4; i++) {
+		char what[64];
+		const struct diff_action *a;
+
+		snprintf(what, sizeof(what), "modify link %s", ports[i]);
+		a = find_action(&f.d, what);
+		assert_int_equal(a->changed, 1u << WANT_ATTR_MASTER);
+		assert_string_equal(a->to.link.master, "vs0");
+		assert_string_equal(a->from.link.master, "");
+	}
+	kobj_set_clear(&f.have);
+	observe_want(&f.have, &f.w);
+	l = have_link(&f.have, "vmk0");
+	l->kind = KOBJ_LINK_KIND_MACVLAN;
+	assert_int_equal(compute(&f), 0);
+	find_action(&f.d, "create link vmk0");
+	find_action(&f.d, "create address 192.0.2.10/24 on vmk0");
+	find_action(&f.d, "create address 2001:db8::10/64 on vmk0");
+	find_action(&f.d, "create route 0.0.0.0/0 via 192.0.2.1 table 254 metric 0 dev vmk0");
 	fx_end(&f);
 }
 
@@ -661,7 +698,11 @@ static void veth_with_another_peer_is_replaced(void **state)
 	/* vmk1's other end is in another namespace: no name for it. */
 	have_link(&f.have, "vmk1")->link = 999;
 	assert_int_equal(compute(&f), 0);
-	ASSERT_ACTIONS(&f.d, "delete link vmk1", "create link vmk1");
+	/* Its address and the routes through it go with it, and come back. */
+	ASSERT_ACTIONS(&f.d, "delete link vmk1", "create link vmk1",
+		       "create address 198.51.100.10/24 on vmk1",
+		       "create route 198.51.100.0/24 table 100 metric 0 dev vmk1",
+		       "create route 0.0.0.0/0 via 198.51.100.1 table 100 metric 0 dev vmk1");
 	assert_true(f.d.v[1].replace);
 	fx_end(&f);
 }
@@ -674,7 +715,9 @@ static void vrf_bound_to_another_table_is_replaced(void **state)
 	observe_want(&f.have, &f.w);
 	have_link(&f.have, "storage")->vrf_table = 201;
 	assert_int_equal(compute(&f), 0);
-	ASSERT_ACTIONS(&f.d, "delete link storage", "create link storage");
+	/* The adapter it held is enslaved again. */
+	ASSERT_ACTIONS(&f.d, "delete link storage", "create link storage", "modify link vmk2");
+	assert_int_equal(f.d.v[2].changed, BIT(WANT_ATTR_MASTER));
 	assert_int_equal(f.d.v[0].from.link.l.vrf_table, 201);
 	assert_int_equal(f.d.v[1].to.link.l.vrf_table, 200);
 	assert_true(f.d.v[1].replace);
@@ -1088,6 +1131,7 @@ int main(void)
 		cmocka_unit_test(mtu_decrease_goes_adapter_port_bridge_uplink),
 		cmocka_unit_test(changed_attributes_are_flagged_one_by_one),
 		cmocka_unit_test(kind_change_is_a_delete_and_a_create_with_replace),
+		cmocka_unit_test(replaced_link_brings_back_what_went_with_it),
 		cmocka_unit_test(veth_with_another_peer_is_replaced),
 		cmocka_unit_test(vrf_bound_to_another_table_is_replaced),
 		cmocka_unit_test(foreign_route_with_a_desired_key_is_taken_over),

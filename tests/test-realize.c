@@ -648,7 +648,11 @@ static void vrf_stack_gets_its_routes_but_no_rules_and_no_connected_routes(void 
 
 	realize_yaml(&t, &w, VRF_PROFILE);
 	assert_int_equal(w.n_rules, 0);
-	assert_int_equal(routes_in(&w, 200), 1);
+	/* The profile's route and the VRF table's unreachable defaults (the
+	 * kernel's VRF documentation asks for them: no fall-through). */
+	assert_int_equal(routes_in(&w, 200), 3);
+	r = route_of(&w, 200, "0.0.0.0/0", UINT32_MAX, "");
+	assert_int_equal(r->r.type, RTN_UNREACHABLE);
 	r = route_of(&w, 200, "2001:db8:23::/64", 1024, "vmk2");
 	assert_addr(&r->r.gateway, "2001:db8:21::1");
 	assert_int_equal(r->r.scope, RT_SCOPE_UNIVERSE);

@@ -101,6 +101,17 @@ static void an_address_is_used_once(void **state)
 	free(y);
 }
 
+static void an_isolated_stack_reaches_a_subnet_through_one_adapter(void **state)
+{
+	char *y = tu_replace(TU_VALID_PROFILE, "routes:\n",
+			     "  - {name: vmk2, portgroup: vMotion, services: [vmotion], stack: vmotion, "
+			     "mtu: 9000, ipv4: [198.51.100.11/24]}\nroutes:\n");
+
+	tu_expect_error(y, "t.yaml:31:93: error: subnet 198.51.100.0/24 is already on adapter 'vmk1' "
+			"at line 30, column 12; stack 'vmotion' reaches a subnet through one adapter", 1);
+	free(y);
+}
+
 static void gateway_must_be_on_an_adapter_subnet_of_its_stack(void **state)
 {
 	tu_variant_error("gateway: {ipv4: 198.51.100.1}", "gateway: {ipv4: 192.0.2.1}",
@@ -289,6 +300,7 @@ int main(void)
 		cmocka_unit_test(an_uplink_belongs_to_one_switch),
 		cmocka_unit_test(macvlan_needs_an_uplink_outside_switches),
 		cmocka_unit_test(an_address_is_used_once),
+		cmocka_unit_test(an_isolated_stack_reaches_a_subnet_through_one_adapter),
 		cmocka_unit_test(gateway_must_be_on_an_adapter_subnet_of_its_stack),
 		cmocka_unit_test(route_via_must_be_reachable_on_its_stack),
 		cmocka_unit_test(route_via_must_be_on_the_named_adapter),
