@@ -93,6 +93,7 @@ else
 fi
 
 # --- a snapshot round-trips through SQLite unchanged -------------------------
+ns_settle
 id=$("$HOSTNET" observe -q --host nstest)
 if [ -n "$id" ]; then ok "observe records a snapshot and prints its id ($id)"; else not_ok "observe records a snapshot and prints its id"; fi
 same=1
