@@ -114,7 +114,8 @@ grep -q "snapshot  *$id  *nstest .* routes" <<<"$out" && ok "history lists the s
 echo 4242 >"$HOSTNET_STATE.lock"
 flock "$HOSTNET_STATE.lock" sleep 5 &
 holder=$!
-sleep 0.3
+# Wait until the holder really has the lock (a loaded machine is slow).
+for _ in $(seq 50); do flock -n "$HOSTNET_STATE.lock" true || break; sleep 0.1; done
 out=$("$HOSTNET" observe --lock-timeout 0.2 2>&1)
 rc=$?
 [ $rc = 1 ] && [ "$out" = "hostnet observe: state is locked by another hostnet (pid 4242) for more than 0.2 s" ] &&
