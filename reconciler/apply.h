@@ -23,6 +23,7 @@ struct apply_opts {
 	 * 0 = never), or kill the process with SIGKILL before it. */
 	size_t fail_before;
 	size_t kill_before;
+	int fail_errno;           /* the injected failure's errno (default EIO) */
 };
 
 struct apply_result {

@@ -56,6 +56,20 @@ static const char *jstr(const json_t *o, const char *key, const char *dflt)
 	return s ? s : dflt;
 }
 
+/* The failure a test injects: an errno name the kernel could answer with. */
+static int errno_of(const char *name)
+{
+	static const struct { const char *name; int e; } known[] = {
+		{ "EEXIST", EEXIST }, { "ENODEV", ENODEV }, { "EBUSY", EBUSY },
+		{ "ENOBUFS", ENOBUFS }, { "EINVAL", EINVAL }, { "EPERM", EPERM },
+	};
+
+	for (size_t i = 0; name && i < sizeof(known) / sizeof(*known); i++)
+		if (strcmp(name, known[i].name) == 0)
+			return known[i].e;
+	return 0;
+}
+
 /* A file written by `hostnet plan --out`: its desired state and what it was
  * made against.  Returns 1 when `path` is a saved plan, 0 when it is not
  * (a profile), negative on error. */
@@ -410,6 +424,7 @@ int cmd_apply(int argc, char **argv)
 		return r > 0 ? CMD_EXIT_OK : CMD_EXIT_ERROR;
 	a.test.fail_before = env_index("HOSTNET_TEST_FAIL_BEFORE");
 	a.test.kill_before = env_index("HOSTNET_TEST_KILL_BEFORE");
+	a.test.fail_errno = errno_of(getenv("HOSTNET_TEST_FAIL_ERRNO"));
 	r = o.file ? load_saved_plan(&a, o.file) : 0;
 	if (r < 0)
 		goto out;

@@ -15,8 +15,12 @@
 /* How hostnet marks what it owns, so ownership survives restarts:
  *  - routes and rules: this route protocol number (RTPROT / FRA_PROTOCOL),
  *  - links: this link group (IFLA_GROUP) AND an alias starting with
- *    KOBJ_ALIAS_PREFIX ("hostnet:vmk1 services=vmotion"); the group makes a
- *    whole-fleet prune one RTM_DELLINK, the alias carries the service tags,
+ *    KOBJ_ALIAS_PREFIX ("hostnet:adapter services=vmotion"), or no alias
+ *    at all: the group is set by the very request that creates the link,
+ *    the alias by the next, so a link in the group without an alias is one
+ *    hostnet was creating when it was stopped (a foreign alias means it is
+ *    someone else's); the group makes a prune one RTM_DELLINK, the alias
+ *    carries the service tags,
  *  - addresses: the link's ownership (an owned link's addresses are hostnet's,
  *    except kernel-made IPv6 link-local ones), plus IFA_PROTO where the
  *    kernel has it. */

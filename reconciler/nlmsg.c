@@ -63,6 +63,8 @@ static int put_kind_data(struct nl_msg *m, const struct want_link *l, int parent
 			return -NLE_NOMEM;
 		if ((r = nla_put_string(m, IFLA_IFNAME, l->peer)) < 0)
 			return r;
+		if (l->l.group && (r = nla_put_u32(m, IFLA_GROUP, l->l.group)) < 0)
+			return r;
 		nla_nest_end(m, p);
 		break;
 	}
@@ -108,6 +110,10 @@ int nlmsg_link_create(struct nl_msg **out, const struct want_link *l, int parent
 	if (l->foreign)
 		return finish(out, m, -NLE_INVAL);
 	r = nla_put_string(m, IFLA_IFNAME, l->l.name);
+	/* The group in the creating request itself: if hostnet stops before
+	 * the next request (the alias), the link is still known as its own. */
+	if (r >= 0 && l->l.group)
+		r = nla_put_u32(m, IFLA_GROUP, l->l.group);
 	if (r >= 0)
 		r = put_kind_data(m, l, parent_index);
 	return finish(out, m, r);

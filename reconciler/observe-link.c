@@ -125,8 +125,10 @@ int observe_parse_link(struct kobj_link *out, struct nlmsghdr *h)
 		if (r < 0)
 			return r;
 	}
+	/* No alias yet is a link hostnet was creating when it was stopped:
+	 * the group comes with the creating request, the alias after it. */
 	l.owned = l.group == KOBJ_LINK_GROUP &&
-		  strncmp(l.alias, KOBJ_ALIAS_PREFIX, strlen(KOBJ_ALIAS_PREFIX)) == 0;
+		  (!l.alias[0] || strncmp(l.alias, KOBJ_ALIAS_PREFIX, strlen(KOBJ_ALIAS_PREFIX)) == 0);
 	*out = l;
 	return 0;
 }

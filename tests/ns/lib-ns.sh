@@ -28,7 +28,7 @@ ns_enter() {
 # switch vs0 (a bridge) over them, adapter vmk0 on it carrying hostnet's
 # marks, a second adapter vmk1 on stack "vmotion" (table 100, policy rules,
 # default route, all with protocol 77), and foreign objects beside them: a
-# static route, a rule, a link in hostnet's group without hostnet's alias.
+# static route, a rule, a link in hostnet's group with someone else's alias.
 ns_build_host() {
 	ip -batch - <<'EOB'
 link add up1 type veth peer name up1p
@@ -44,7 +44,7 @@ link add vmk1 mtu 9000 type veth peer name vmk1p
 link set vmk1 group 0x686e7374 alias "hostnet:adapter services=vmotion stack=vmotion"
 link set vmk1p group 0x686e7374 alias "hostnet:port adapter=vmk1" master vs0
 link add impostor type veth peer name impostorp
-link set impostor group 0x686e7374
+link set impostor group 0x686e7374 alias "someone else's"
 link set up1 up
 link set up2 up
 link set up1p up

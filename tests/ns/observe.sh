@@ -74,8 +74,8 @@ owned = sorted((r["table"], r["destination"]) for r in routes if r["owned"])
 assert owned == [(100, "0.0.0.0/0"), (100, "198.51.100.0/24")], owned
 assert all(r["protocol"] == "hostnet" for r in routes if r["owned"])
 EOP
-); then ok "owned objects are exactly those carrying hostnet's marks (a group alone is not enough)"
-else not_ok "owned objects are exactly those carrying hostnet's marks (a group alone is not enough)" "$out"; fi
+); then ok "owned objects are exactly those carrying hostnet's marks (not a foreign alias in hostnet's group)"
+else not_ok "owned objects are exactly those carrying hostnet's marks (not a foreign alias in hostnet's group)" "$out"; fi
 
 out=$("$HOSTNET" show adapters)
 want="NAME  ENABLED  OPER  MTU   MAC                SWITCH  STACK    SERVICES"
