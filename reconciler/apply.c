@@ -20,6 +20,8 @@ struct ax {
 	struct hnl_batch *batch;
 	size_t *batch_action;      /* batch request index -> action index */
 	size_t batch_cap;
+	char dev[IF_NAMESIZE];     /* net_run: the last interface looked up */
+	int dev_idx;
 };
 
 static int fail(struct ax *x, size_t i, int err, const char *kernel)
@@ -153,6 +155,19 @@ static int link_delete_run(struct ax *x, size_t i, size_t j)
 	return 0;
 }
 
+/* Within one net_run no link changes, so the last lookup can be reused:
+ * if_nametoindex() costs a socket, an ioctl and a close. */
+static int net_ifindex(struct ax *x, const char *name)
+{
+	if (!name || !*name)
+		return 0;
+	if (x->dev_idx && strcmp(x->dev, name) == 0)
+		return x->dev_idx;
+	x->dev_idx = ifindex_of(name);
+	snprintf(x->dev, sizeof(x->dev), "%s", name);
+	return x->dev_idx;
+}
+
 static int build_net(struct ax *x, size_t i, struct nl_msg **m)
 {
 	const struct diff_action *a = &x->d->v[i];
@@ -161,7 +176,7 @@ static int build_net(struct ax *x, size_t i, struct nl_msg **m)
 	switch (a->obj) {
 	case DIFF_OBJ_ADDR: {
 		const struct want_addr *w = add ? &a->to.addr : &a->from.addr;
-		int idx = ifindex_of(w->dev);
+		int idx = net_ifindex(x, w->dev);
 
 		if (!idx)
 			return add ? -ENODEV : -ENOENT;
@@ -169,7 +184,7 @@ static int build_net(struct ax *x, size_t i, struct nl_msg **m)
 	}
 	case DIFF_OBJ_ROUTE: {
 		const struct want_route *w = add ? &a->to.route : &a->from.route;
-		int idx = ifindex_of(w->dev);
+		int idx = net_ifindex(x, w->dev);
 
 		if (w->dev[0] && !idx)
 			return add ? -ENODEV : -ENOENT;
@@ -200,6 +215,7 @@ static int net_run(struct ax *x, size_t i, size_t j)
 		x->batch_action = v;
 		x->batch_cap = j - i;
 	}
+	x->dev_idx = 0;
 	for (size_t k = i; k < j; k++) {
 		struct nl_msg *m = NULL;
 		int idx;
@@ -275,7 +291,8 @@ int apply_diff(struct hnl *nl, const struct diff *d, const struct apply_opts *op
 		if (opts && opts->kill_before == i + 1)
 			raise(SIGKILL);
 		if (opts && opts->fail_before == i + 1) {
-			r = fail(&x, i, -EIO, "injected failure (HOSTNET_TEST_FAIL_BEFORE)");
+			r = fail(&x, i, -(opts->fail_errno ? opts->fail_errno : EIO),
+				 "injected failure (HOSTNET_TEST_FAIL_BEFORE)");
 			break;
 		}
 		if (batchable(a))

@@ -171,8 +171,10 @@ static void check_route_vias(struct vctx *c, const struct vaddr *v, size_t n)
 				     "there has it in its subnet)", buf, r->stack);
 			else if (own)
 				verr(c, &r->via_loc, "via: %s is this host's own address", buf);
-			/* An undefined adapter is reported by the reference check. */
-			if (ok && r->adapter && vindex_find(&c->adapters, r->adapter) >= 0 &&
+			/* An undefined adapter is reported by the reference check, a
+			 * nameless one (the subnet's owner here) by profile.c. */
+			if (ok && r->adapter && p->adapters[a].name &&
+			    vindex_find(&c->adapters, r->adapter) >= 0 &&
 			    strcmp(p->adapters[a].name, r->adapter) != 0)
 				verr(c, &r->via_loc, "via: %s is on adapter '%s', not on '%s'", buf,
 				     p->adapters[a].name, r->adapter);
