@@ -65,18 +65,26 @@ rule add from 198.51.100.10 lookup 100 priority 10000 protocol 77
 rule add oif vmk1 lookup 100 priority 10001 protocol 77
 rule add from 203.0.113.0/24 lookup 200 priority 20000
 EOB
+	# The bridge's carrier (and the kernel's IPv6 routes on it) comes up
+	# after its ports do: wait for it, then for everything to be still.
+	for _ in $(seq 100); do ip -o link show vs0 | grep -q "state UP" && break; sleep 0.1; done
 	ns_settle
 }
 
-# Waits (up to 5 s) until links and routes stop changing: a bridge's
+# Waits (up to 10 s) until links and routes stop changing: a bridge's
 # carrier, and with it the kernel's routes on it, come up a moment after
 # its ports do, and a test comparing two observations must not race that.
 ns_settle() {
-	local prev="" now i
+	local prev="" now i still=0
 	for i in $(seq 50); do
 		now=$(ip -o link show; ip -4 route show table all; ip -6 route show table all)
-		[ "$now" = "$prev" ] && return 0
+		if [ "$now" = "$prev" ]; then
+			still=$((still + 1))
+			[ $still -ge 2 ] && return 0
+		else
+			still=0
+		fi
 		prev=$now
-		sleep 0.1
+		sleep 0.2
 	done
 }
