@@ -135,9 +135,12 @@ static void veth_create_names_both_ends_and_is_exclusive(void **state)
 	assert_int_equal(h->nlmsg_flags, NLM_F_CREATE | NLM_F_EXCL);
 	assert_int_equal(ifi_of(h)->ifi_family, AF_UNSPEC);
 	assert_int_equal(ifi_of(h)->ifi_index, 0);
-	/* Only what creation needs: no MTU, no marks, no IFLA_LINK. */
-	ASSERT_ATTRS(h, sizeof(struct ifinfomsg), IFLA_IFNAME, IFLA_LINKINFO);
+	/* What creation needs, and hostnet's group on both ends in the same
+	 * request (a crash before the alias still leaves them recognisably
+	 * hostnet's); no MTU, no alias, no IFLA_LINK. */
+	ASSERT_ATTRS(h, sizeof(struct ifinfomsg), IFLA_IFNAME, IFLA_GROUP, IFLA_LINKINFO);
 	assert_string_equal(nla_get_string(attr(h, sizeof(struct ifinfomsg), IFLA_IFNAME)), "vmk1");
+	assert_int_equal(nla_get_u32(attr(h, sizeof(struct ifinfomsg), IFLA_GROUP)), KOBJ_LINK_GROUP);
 	info = attr(h, sizeof(struct ifinfomsg), IFLA_LINKINFO);
 	ASSERT_NESTED(info, IFLA_INFO_KIND, IFLA_INFO_DATA);
 	assert_string_equal(nla_get_string(nested(info, IFLA_INFO_KIND)), "veth");
@@ -156,8 +159,10 @@ static void veth_create_names_both_ends_and_is_exclusive(void **state)
 			 0);
 	assert_non_null(tb[IFLA_IFNAME]);
 	assert_string_equal(nla_get_string(tb[IFLA_IFNAME]), "vmk1p");
+	assert_non_null(tb[IFLA_GROUP]);
+	assert_int_equal(nla_get_u32(tb[IFLA_GROUP]), KOBJ_LINK_GROUP);
 	for (int t = 0; t <= IFLA_MAX; t++)
-		if (t != IFLA_IFNAME)
+		if (t != IFLA_IFNAME && t != IFLA_GROUP)
 			assert_null(tb[t]);
 	nlmsg_free(m);
 }

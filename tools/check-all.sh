@@ -64,7 +64,26 @@ run_build() {  # run_build NAME CONFIGURE-ARGS...
 }
 
 run_build normal
-run_build sanitizers --enable-sanitizers CC=gcc
+ASAN_OPTIONS=detect_leaks=1 run_build sanitizers --enable-sanitizers CC=gcc
+
+# The unit tests once more under valgrind: errors or definite leaks fail.
+note "valgrind: unit tests"
+if command -v valgrind >/dev/null; then
+	(cd "$out/normal" &&
+	 make -k check TESTS="$(make -s print-unit-tests)" \
+		LOG_COMPILER="valgrind --quiet --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite --trace-children=no" \
+		>valgrind.log 2>&1)
+	status=$?
+	grep -E '^(FAIL|ERROR)' "$out/normal/valgrind.log"
+	for f in $(grep -lE '^(not ok|Bail out)|==[0-9]+==' "$out/normal"/tests/test-*.log 2>/dev/null); do
+		echo "--- $f"; grep -E -A12 '^not ok|==[0-9]+== [A-Z]' "$f" | head -40
+	done
+	count "$out/normal/valgrind.log" "$status"
+	sed -n '/^# TOTAL/,/^# ERROR/p' "$out/normal/valgrind.log"
+else
+	echo "valgrind not installed"
+	failed=$((failed + 1))
+fi
 
 # clang must build everything warning-free too (-Werror); the tests already
 # ran twice above.
