@@ -1,4 +1,5 @@
 #include "kobj-json.h"
+#include "jread.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -94,8 +95,7 @@ oom:
 /* --- reading ------------------------------------------------------------ */
 
 struct kj {
-	char **err;
-	int r;
+	struct jread j;
 };
 
 __attribute__((format(printf, 2, 3)))
@@ -103,14 +103,8 @@ static void kj_fail(struct kj *c, const char *fmt, ...)
 {
 	va_list ap;
 
-	if (c->r)
-		return;
-	c->r = -EINVAL;
-	if (!c->err)
-		return;
 	va_start(ap, fmt);
-	if (vasprintf(c->err, fmt, ap) < 0)
-		*c->err = NULL;
+	jread_vfail(&c->j, fmt, ap);
 	va_end(ap);
 }
 
@@ -173,8 +167,8 @@ static void rd_link(struct kj *c, struct kobj_set *s, const json_t *o, size_t i)
 	l.vrf_table = (uint32_t)vrf;
 	l.macvlan_mode = (uint32_t)mode;
 	l.owned = owned;
-	if (!c->r && kobj_set_add_link(s, &l) < 0)
-		c->r = -ENOMEM;
+	if (!c->j.r && kobj_set_add_link(s, &l) < 0)
+		c->j.r = -ENOMEM;
 }
 
 static void rd_addr_entry(struct kj *c, struct kobj_set *s, const json_t *o, size_t i)
@@ -197,8 +191,8 @@ static void rd_addr_entry(struct kj *c, struct kobj_set *s, const json_t *o, siz
 	a.flags = (uint32_t)flags;
 	a.proto = (uint8_t)proto;
 	a.owned = owned;
-	if (!c->r && kobj_set_add_addr(s, &a) < 0)
-		c->r = -ENOMEM;
+	if (!c->j.r && kobj_set_add_addr(s, &a) < 0)
+		c->j.r = -ENOMEM;
 }
 
 static void rd_route(struct kj *c, struct kobj_set *s, const json_t *o, size_t i)
@@ -216,9 +210,19 @@ static void rd_route(struct kj *c, struct kobj_set *s, const json_t *o, size_t i
 		kj_fail(c, "route %zu: %s", i, e.text);
 		return;
 	}
+	/* As observe-route.c keeps them: IPv4 or IPv6, the destination in the
+	 * route's family (null is the default route), which is how
+	 * kobj_set_to_json writes it back. */
+	if (family != AF_INET && family != AF_INET6)
+		kj_fail(c, "route %zu: family %d is neither IPv4 (%d) nor IPv6 (%d)", i, family,
+			AF_INET, AF_INET6);
 	r.family = (uint8_t)family;
 	r.table = (uint32_t)table;
 	rd_addr(c, &r.dst, dst, "route", i);
+	if (!r.dst.family)
+		r.dst = (struct hn_addr){ .family = r.family };
+	else if (r.dst.family != r.family)
+		kj_fail(c, "route %zu: dst is not in the route's family", i);
 	rd_addr(c, &r.gateway, gw, "route", i);
 	rd_addr(c, &r.prefsrc, src, "route", i);
 	r.oif = oif;
@@ -227,8 +231,8 @@ static void rd_route(struct kj *c, struct kobj_set *s, const json_t *o, size_t i
 	r.scope = (uint8_t)scope;
 	r.type = (uint8_t)type;
 	r.owned = owned;
-	if (!c->r && kobj_set_add_route(s, &r) < 0)
-		c->r = -ENOMEM;
+	if (!c->j.r && kobj_set_add_route(s, &r) < 0)
+		c->j.r = -ENOMEM;
 }
 
 static void rd_rule(struct kj *c, struct kobj_set *s, const json_t *o, size_t i)
@@ -259,8 +263,8 @@ static void rd_rule(struct kj *c, struct kobj_set *s, const json_t *o, size_t i)
 	r.fwmark = (uint32_t)mark;
 	r.fwmask = (uint32_t)mask;
 	r.owned = owned;
-	if (!c->r && kobj_set_add_rule(s, &r) < 0)
-		c->r = -ENOMEM;
+	if (!c->j.r && kobj_set_add_rule(s, &r) < 0)
+		c->j.r = -ENOMEM;
 }
 
 int kobj_set_from_json(struct kobj_set *out, const json_t *j, char **err)
@@ -273,7 +277,7 @@ int kobj_set_from_json(struct kobj_set *out, const json_t *j, char **err)
 		{ "rules", rd_rule },
 	};
 	struct kobj_set s = { 0 };
-	struct kj c = { .err = err };
+	struct kj c = { .j = { .err = err } };
 	size_t i;
 	json_t *v;
 
@@ -281,7 +285,7 @@ int kobj_set_from_json(struct kobj_set *out, const json_t *j, char **err)
 		*err = NULL;
 	if (!json_is_object(j))
 		kj_fail(&c, "not a JSON object");
-	for (size_t k = 0; !c.r && k < sizeof(lists) / sizeof(*lists); k++) {
+	for (size_t k = 0; !c.j.r && k < sizeof(lists) / sizeof(*lists); k++) {
 		const json_t *arr = json_object_get(j, lists[k].key);
 
 		if (!json_is_array(arr)) {
@@ -289,16 +293,16 @@ int kobj_set_from_json(struct kobj_set *out, const json_t *j, char **err)
 			break;
 		}
 		json_array_foreach(arr, i, v)
-			if (!c.r)
+			if (!c.j.r)
 				lists[k].fn(&c, &s, v, i);
 	}
 	json_array_foreach(json_object_get(j, "caps"), i, v)
 		for (int k = 0; json_is_string(v) && k < KOBJ_CAP__MAX; k++)
 			if (strcmp(json_string_value(v), kobj_cap_name((enum kobj_cap)k)) == 0)
 				s.caps |= 1u << k;
-	if (c.r) {
+	if (c.j.r) {
 		kobj_set_clear(&s);
-		return c.r;
+		return c.j.r;
 	}
 	*out = s;
 	return 0;

@@ -8,6 +8,7 @@
 #include <sys/socket.h>
 
 #include "arena.h"
+#include "jread.h"
 #include "sort.h"
 
 static const char *const attr_names[WANT_ATTR__MAX] = {
@@ -153,8 +154,7 @@ oom:
 
 struct wj {
 	struct want *w;
-	char **err;
-	int r;
+	struct jread j;
 };
 
 __attribute__((format(printf, 2, 3)))
@@ -162,14 +162,8 @@ static void wj_fail(struct wj *c, const char *fmt, ...)
 {
 	va_list ap;
 
-	if (c->r)
-		return;
-	c->r = -EINVAL;
-	if (!c->err)
-		return;
 	va_start(ap, fmt);
-	if (vasprintf(c->err, fmt, ap) < 0)
-		*c->err = NULL;
+	jread_vfail(&c->j, fmt, ap);
 	va_end(ap);
 }
 
@@ -208,7 +202,7 @@ static void rd_loc(struct wj *c, struct hn_loc *loc, const json_t *v)
 	if (colon1 <= s || sscanf(colon1, ":%u:%u", &line, &col) != 2)
 		return;
 	if (!c->w->arena && !(c->w->arena = arena_new())) {
-		c->r = -ENOMEM;
+		c->j.r = -ENOMEM;
 		return;
 	}
 	loc->file = arena_strndup(c->w->arena, s, (size_t)(colon1 - s));
@@ -363,7 +357,7 @@ static void rd_addr_entry(struct wj *c, struct want_addr *a, const json_t *o)
 		}								\
 		(arr) = calloc(json_array_size(l_) + 1, sizeof(*(arr)));	\
 		if (!(arr)) {							\
-			(c)->r = -ENOMEM;					\
+			(c)->j.r = -ENOMEM;					\
 			break;							\
 		}								\
 		json_array_foreach(l_, i_, e_)					\
@@ -378,7 +372,7 @@ static int cmp_link(const void *a, const void *b)
 int want_from_json(struct want *out, const json_t *j, char **err)
 {
 	struct want w = { 0 };
-	struct wj c = { .w = &w, .err = err };
+	struct wj c = { .w = &w, .j = { .err = err } };
 	const json_t *t = json_object_get(j, "tables"), *needs = json_object_get(j, "needs");
 	size_t i;
 	json_t *v;
@@ -395,7 +389,7 @@ int want_from_json(struct want *out, const json_t *j, char **err)
 	WJ_READ(&c, j, "rules", w.rules, w.n_rules, rd_rule);
 	w.tables = calloc(json_array_size(t) + 1, sizeof(*w.tables));
 	if (!w.tables) {
-		c.r = -ENOMEM;
+		c.j.r = -ENOMEM;
 		goto out;
 	}
 	json_array_foreach(t, i, v)
@@ -411,9 +405,9 @@ int want_from_json(struct want *out, const json_t *j, char **err)
 	}
 	hn_qsort(w.links, w.n_links, sizeof(*w.links), cmp_link);
 out:
-	if (c.r < 0) {
+	if (c.j.r < 0) {
 		want_clear(&w);
-		return c.r;
+		return c.j.r;
 	}
 	*out = w;
 	return 0;

@@ -20,45 +20,6 @@
 
 #define BIT(a) (1u << (a))
 
-#define VRF_PROFILE								\
-	"apiVersion: hostnet/v1\n"						\
-	"kind: HostProfile\n"							\
-	"host: esx04\n"								\
-	"uplinks:\n"								\
-	"  - {name: eth1, mtu: 9000}\n"						\
-	"  - {name: eth2}\n"							\
-	"  - {name: eth5, mtu: 1500, state: up}\n"				\
-	"switches:\n"								\
-	"  - {name: vs1, mtu: 9000, uplinks: [eth1, eth2]}\n"			\
-	"portgroups:\n"								\
-	"  - {name: Management, switch: vs1}\n"					\
-	"  - {name: NFS, switch: vs1, vlan: 31}\n"				\
-	"stacks:\n"								\
-	"  - name: default\n"							\
-	"    gateway: {ipv4: 192.0.2.1}\n"					\
-	"  - name: storage\n"							\
-	"    table: 200\n"							\
-	"    isolation: vrf\n"							\
-	"adapters:\n"								\
-	"  - name: vmk0\n"							\
-	"    portgroup: Management\n"						\
-	"    services: [management]\n"						\
-	"    ipv4: [192.0.2.10/24]\n"						\
-	"  - name: vmk2\n"							\
-	"    portgroup: NFS\n"							\
-	"    services: [nfs]\n"							\
-	"    stack: storage\n"							\
-	"    mtu: 9000\n"							\
-	"    ipv6: [\"2001:db8:21::132/64\"]\n"					\
-	"  - name: vmk4\n"							\
-	"    backing: macvlan\n"						\
-	"    uplink: eth5\n"							\
-	"    services: [replication]\n"						\
-	"    mac: \"02:00:5e:10:00:04\"\n"					\
-	"    ipv4: [203.0.113.66/26]\n"						\
-	"routes:\n"								\
-	"  - {to: \"2001:db8:23::/64\", via: \"2001:db8:21::1\", adapter: vmk2, stack: storage}\n"
-
 /* A realized profile and the kernel state to diff it with. */
 struct fx {
 	struct tu t;
@@ -385,7 +346,7 @@ static void bare_host_with_ready_uplinks_gets_creations_only(void **state)
 {
 	struct fx f;
 
-	fx_realize(&f, VRF_PROFILE);
+	fx_realize(&f, TU_VRF_PROFILE);
 	add_lo(&f.have);
 	add_nic(&f.have, "eth1", 2);
 	add_nic(&f.have, "eth2", 3);
@@ -427,7 +388,7 @@ static void bare_host_with_ready_uplinks_gets_creations_only(void **state)
 
 static void applied_profile_diffs_to_nothing(void **state)
 {
-	const char *const profiles[] = { TU_VALID_PROFILE, VRF_PROFILE };
+	const char *const profiles[] = { TU_VALID_PROFILE, TU_VRF_PROFILE };
 
 	for (size_t i = 0; i < 2; i++) {
 		struct fx f;
@@ -711,7 +672,7 @@ static void vrf_bound_to_another_table_is_replaced(void **state)
 {
 	struct fx f;
 
-	fx_realize(&f, VRF_PROFILE);
+	fx_realize(&f, TU_VRF_PROFILE);
 	observe_want(&f.have, &f.w);
 	have_link(&f.have, "storage")->vrf_table = 201;
 	assert_int_equal(compute(&f), 0);
@@ -1077,7 +1038,7 @@ static void want_from_observed_without_a_profile_has_no_foreign_links(void **sta
 	struct fx f;
 	struct want back;
 
-	fx_realize(&f, VRF_PROFILE);
+	fx_realize(&f, TU_VRF_PROFILE);
 	observe_want(&f.have, &f.w);
 	assert_int_equal(diff_want_from_observed(&back, &f.have, NULL), 0);
 	for (size_t i = 0; i < back.n_links; i++)

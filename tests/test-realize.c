@@ -20,45 +20,7 @@
 #define BIT(a) (1u << (a))
 #define MANAGE_OWNED (BIT(WANT_ATTR_MTU) | BIT(WANT_ATTR_STATE) | BIT(WANT_ATTR_MARK))
 
-/* A profile with a macvlan adapter, a VRF stack and a VLAN portgroup. */
-#define VRF_PROFILE								\
-	"apiVersion: hostnet/v1\n"						\
-	"kind: HostProfile\n"							\
-	"host: esx04\n"								\
-	"uplinks:\n"								\
-	"  - {name: eth1, mtu: 9000}\n"						\
-	"  - {name: eth2}\n"							\
-	"  - {name: eth5, mtu: 1500, state: up}\n"				\
-	"switches:\n"								\
-	"  - {name: vs1, mtu: 9000, uplinks: [eth1, eth2]}\n"			\
-	"portgroups:\n"								\
-	"  - {name: Management, switch: vs1}\n"					\
-	"  - {name: NFS, switch: vs1, vlan: 31}\n"				\
-	"stacks:\n"								\
-	"  - name: default\n"							\
-	"    gateway: {ipv4: 192.0.2.1}\n"					\
-	"  - name: storage\n"							\
-	"    table: 200\n"							\
-	"    isolation: vrf\n"							\
-	"adapters:\n"								\
-	"  - name: vmk0\n"							\
-	"    portgroup: Management\n"						\
-	"    services: [management]\n"						\
-	"    ipv4: [192.0.2.10/24]\n"						\
-	"  - name: vmk2\n"							\
-	"    portgroup: NFS\n"							\
-	"    services: [nfs]\n"							\
-	"    stack: storage\n"							\
-	"    mtu: 9000\n"							\
-	"    ipv6: [\"2001:db8:21::132/64\"]\n"					\
-	"  - name: vmk4\n"							\
-	"    backing: macvlan\n"						\
-	"    uplink: eth5\n"							\
-	"    services: [replication]\n"						\
-	"    mac: \"02:00:5e:10:00:04\"\n"					\
-	"    ipv4: [203.0.113.66/26]\n"						\
-	"routes:\n"								\
-	"  - {to: \"2001:db8:23::/64\", via: \"2001:db8:21::1\", adapter: vmk2, stack: storage}\n"
+
 
 /* Parses, validates (no error allowed) and realizes `yaml`. */
 static void realize_yaml(struct tu *t, struct want *w, const char *yaml)
@@ -223,7 +185,7 @@ static void uplink_mtu_defaults_to_its_switch_mtu(void **state)
 	struct want w;
 	const struct want_link *l;
 
-	realize_yaml(&t, &w, VRF_PROFILE);
+	realize_yaml(&t, &w, TU_VRF_PROFILE);
 	/* eth2 names no MTU: it gets vs1's. */
 	l = link_of(&w, "eth2");
 	assert_int_equal(l->l.mtu, 9000);
@@ -241,7 +203,7 @@ static void uplink_mtu_defaults_to_its_switch_mtu(void **state)
 
 static void uplink_outside_switches_without_mtu_or_state_is_not_managed(void **state)
 {
-	char *y = tu_replace(VRF_PROFILE, "  - {name: eth5, mtu: 1500, state: up}\n",
+	char *y = tu_replace(TU_VRF_PROFILE, "  - {name: eth5, mtu: 1500, state: up}\n",
 			     "  - {name: eth5, mtu: 1500, state: up}\n  - {name: eth6}\n");
 	struct tu t;
 	struct want w;
@@ -259,7 +221,7 @@ static void uplink_outside_switches_without_mtu_or_state_is_not_managed(void **s
 
 static void uplink_state_down_is_managed_down(void **state)
 {
-	char *y = tu_replace(VRF_PROFILE, "mtu: 1500, state: up}", "mtu: 1500, state: down}");
+	char *y = tu_replace(TU_VRF_PROFILE, "mtu: 1500, state: up}", "mtu: 1500, state: down}");
 	struct tu t;
 	struct want w;
 
@@ -357,7 +319,7 @@ static void macvlan_adapter_is_bridge_mode_on_its_uplink(void **state)
 	struct want w;
 	const struct want_link *a;
 
-	realize_yaml(&t, &w, VRF_PROFILE);
+	realize_yaml(&t, &w, TU_VRF_PROFILE);
 	a = link_of(&w, "vmk4");
 	assert_int_equal(a->l.kind, KOBJ_LINK_KIND_MACVLAN);
 	assert_string_equal(a->l.kind_name, "macvlan");
@@ -382,7 +344,7 @@ static void vrf_stack_is_a_vrf_link_bound_to_its_table(void **state)
 	struct want w;
 	const struct want_link *v, *a;
 
-	realize_yaml(&t, &w, VRF_PROFILE);
+	realize_yaml(&t, &w, TU_VRF_PROFILE);
 	/* eth1 eth2 eth5 storage vmk0 vmk0p vmk2 vmk2p vmk4 vs1 */
 	assert_int_equal(w.n_links, 10);
 	v = link_of(&w, "storage");
@@ -646,7 +608,7 @@ static void vrf_stack_gets_its_routes_but_no_rules_and_no_connected_routes(void 
 	struct want w;
 	const struct want_route *r;
 
-	realize_yaml(&t, &w, VRF_PROFILE);
+	realize_yaml(&t, &w, TU_VRF_PROFILE);
 	assert_int_equal(w.n_rules, 0);
 	/* The profile's route and the VRF table's unreachable defaults (the
 	 * kernel's VRF documentation asks for them: no fall-through). */
@@ -708,7 +670,7 @@ static void each_missing_capability_is_one_error(void **state)
 	struct want w;
 	struct diag_list d = { 0 };
 
-	realize_yaml(&t, &w, VRF_PROFILE);
+	realize_yaml(&t, &w, TU_VRF_PROFILE);
 	/* A kernel with nothing: veth, bridge, macvlan, vrf, vlan filtering. */
 	assert_int_equal(realize_check_caps(&w, 0, &d), -EOPNOTSUPP);
 	assert_int_equal(d.n_errors, 5);
@@ -833,7 +795,7 @@ static void arrays_come_out_in_canonical_order_whatever_the_profile_order(void *
 			      "  - {to: 203.0.113.128/25, via: 198.51.100.254, stack: vmotion}\n");
 
 	check_reversed_is_identical(y4);
-	check_reversed_is_identical(VRF_PROFILE);
+	check_reversed_is_identical(TU_VRF_PROFILE);
 	free(y4);
 	free(y3);
 	free(y2);
@@ -971,7 +933,7 @@ static void realizing_twice_gives_the_same_want(void **state)
 	struct want a, b;
 	char *x, *y;
 
-	realize_yaml(&t, &a, VRF_PROFILE);
+	realize_yaml(&t, &a, TU_VRF_PROFILE);
 	assert_int_equal(realize_profile(&b, t.p), 0);
 	x = want_text(&a);
 	y = want_text(&b);

@@ -52,6 +52,46 @@
 	"routes:\n"								\
 	"  - {to: 203.0.113.0/24, via: 192.0.2.254, metric: 100}\n"
 
+/* A profile with a macvlan adapter, a VRF stack and a VLAN portgroup. */
+#define TU_VRF_PROFILE								\
+	"apiVersion: hostnet/v1\n"						\
+	"kind: HostProfile\n"							\
+	"host: esx04\n"								\
+	"uplinks:\n"								\
+	"  - {name: eth1, mtu: 9000}\n"						\
+	"  - {name: eth2}\n"							\
+	"  - {name: eth5, mtu: 1500, state: up}\n"				\
+	"switches:\n"								\
+	"  - {name: vs1, mtu: 9000, uplinks: [eth1, eth2]}\n"			\
+	"portgroups:\n"								\
+	"  - {name: Management, switch: vs1}\n"					\
+	"  - {name: NFS, switch: vs1, vlan: 31}\n"				\
+	"stacks:\n"								\
+	"  - name: default\n"							\
+	"    gateway: {ipv4: 192.0.2.1}\n"					\
+	"  - name: storage\n"							\
+	"    table: 200\n"							\
+	"    isolation: vrf\n"							\
+	"adapters:\n"								\
+	"  - name: vmk0\n"							\
+	"    portgroup: Management\n"						\
+	"    services: [management]\n"						\
+	"    ipv4: [192.0.2.10/24]\n"						\
+	"  - name: vmk2\n"							\
+	"    portgroup: NFS\n"							\
+	"    services: [nfs]\n"							\
+	"    stack: storage\n"							\
+	"    mtu: 9000\n"							\
+	"    ipv6: [\"2001:db8:21::132/64\"]\n"					\
+	"  - name: vmk4\n"							\
+	"    backing: macvlan\n"						\
+	"    uplink: eth5\n"							\
+	"    services: [replication]\n"						\
+	"    mac: \"02:00:5e:10:00:04\"\n"					\
+	"    ipv4: [203.0.113.66/26]\n"						\
+	"routes:\n"								\
+	"  - {to: \"2001:db8:23::/64\", via: \"2001:db8:21::1\", adapter: vmk2, stack: storage}\n"
+
 /* `s` with the first `from` replaced by `to`; fails the test if absent. */
 static inline char *tu_replace(const char *s, const char *from, const char *to)
 {

@@ -11,11 +11,14 @@ export NO_COLOR=1
 P=$SRCDIR/examples/profiles/hosts/esx03.yaml
 P1=$SRCDIR/examples/profiles/hosts/esx01.yaml
 
+export -f ns_settle
 # Each case gets a fresh namespace of its own (nested), so one case's
 # leftovers cannot help or hurt the next.  It prints the owned objects.
 fresh() {  # fresh STATE-DB SCRIPT
 	HOSTNET_STATE=$1 unshare --net bash -c '
 		set -u
+		# As ns_enter: no IPv6 link-local addresses finishing DAD later.
+		sysctl -qw net.ipv6.conf.all.addr_gen_mode=1 net.ipv6.conf.default.addr_gen_mode=1
 		for i in 1 2 3 4 5; do ip link add "eth$i" type veth peer name "eth${i}p"; done
 		ip link set lo up
 		'"$2"
@@ -58,8 +61,10 @@ for e in EEXIST ENODEV EBUSY ENOBUFS; do
 	out=$(fresh "$T/$e.db" "
 		'$HOSTNET' apply --auto-approve '$P1' >/dev/null 2>&1 || exit 1
 		sed 's/198.51.100.71/198.51.100.72/; s/mtu: 9000                       # vMotion below 9000 is a warning/mtu: 8000/' '$P1' > /tmp/hostnet-fault-$e.yaml
+		ns_settle
 		before=\$(bash '$T/state.sh')
 		HOSTNET_TEST_FAIL_BEFORE=3 HOSTNET_TEST_FAIL_ERRNO=$e '$HOSTNET' apply --auto-approve /tmp/hostnet-fault-$e.yaml 2>&1 | grep -c 'rolled back: the host is as it was'
+		ns_settle
 		after=\$(bash '$T/state.sh')
 		rm -f /tmp/hostnet-fault-$e.yaml
 		[ \"\$before\" = \"\$after\" ] && echo same
