@@ -115,6 +115,8 @@ int cmd_roll_back_generation(struct store *st, struct hnl *nl, int64_t id, const
 
 int cmd_confirm(int argc, char **argv);
 int cmd_reconcile(int argc, char **argv);
+int cmd_ping(int argc, char **argv);
+int cmd_check(int argc, char **argv);
 int cmd_plan(int argc, char **argv);
 /* plan --base/--head: the desired states of two commits compared, per host. */
 int cmd_plan_compare(const char *repo, const char *base_ref, const char *head_ref,
