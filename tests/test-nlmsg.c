@@ -723,7 +723,7 @@ static void rule_without_protocol_sends_none(void **state)
 {
 	struct want_rule r = { .r = { .family = AF_INET, .priority = 32766, .table = 254,
 				      .action = FR_ACT_TO_TBL, .fwmark = 0x10, .fwmask = 0xff,
-				      .iif = "eth0" } };
+				      .iif = "eth9" } };
 	struct nl_msg *m = NULL;
 
 	assert_int_equal(nlmsg_rule(&m, true, &r), 0);

@@ -217,7 +217,7 @@ static void build_set(struct kobj_set *s)
 	assert_int_equal(kobj_set_add_route(s, &rt), 0);
 
 	ru = (struct kobj_rule){ .family = AF_INET, .priority = 1000, .src = cidr("192.0.2.0/24"),
-				 .dst = cidr("203.0.113.7/32"), .iif = "vmk1", .oif = "eth0",
+				 .dst = cidr("203.0.113.7/32"), .iif = "vmk1", .oif = "eth9",
 				 .table = 4000000, .action = 1, .protocol = 77,
 				 .fwmark = 0xdeadbeef, .fwmask = UINT32_MAX, .owned = true };
 	assert_int_equal(kobj_set_add_rule(s, &ru), 0);

@@ -212,7 +212,7 @@ static void test_positions_are_one_based_node_starts(void **state)
 	root = parse_ok(&res,
 			"# header\n"
 			"iface:\n"
-			"  name: eth0\n"
+			"  name: eth9\n"
 			"  addrs: [10.0.0.1/24, '10.0.0.2/24']\n"
 			"  routes:\n"
 			"    - to: default\n"
@@ -421,7 +421,7 @@ static void test_alias_expands_to_a_deep_copy_located_at_the_alias(void **state)
 					  "  mtu: 9000\n"
 					  "  addrs: [a, b]\n"
 					  "copy: *b\n"
-					  "name: &n eth0\n"
+					  "name: &n eth9\n"
 					  "again: *n\n");
 	struct ydoc_node *base = ydoc_map_get(root, "base"), *copy = ydoc_map_get(root, "copy");
 
@@ -439,7 +439,7 @@ static void test_alias_expands_to_a_deep_copy_located_at_the_alias(void **state)
 	assert_loc(copy, 4, 7);
 	assert_loc(ydoc_map_get(copy, "mtu"), 2, 8);
 	assert_loc(ydoc_map_get(root, "again"), 6, 8);
-	assert_scalar(ydoc_map_get(root, "again"), "eth0", true);
+	assert_scalar(ydoc_map_get(root, "again"), "eth9", true);
 	result_clear(&res);
 }
 
@@ -513,7 +513,7 @@ static void test_alias_to_mapping_as_key_is_rejected(void **state)
 
 static void test_syntax_error_reports_problem_at_its_mark(void **state)
 {
-	expect_error("iface:\n  name: eth0\n  mtu: 1500: x\n",
+	expect_error("iface:\n  name: eth9\n  mtu: 1500: x\n",
 		     F ":3:12: error: mapping values are not allowed in this context");
 	expect_error("a: 1\nb:\n  c: 1\n   d: 2\n",
 		     F ":4:5: error: mapping values are not allowed in this context");
@@ -521,7 +521,7 @@ static void test_syntax_error_reports_problem_at_its_mark(void **state)
 
 static void test_syntax_error_includes_libyaml_context(void **state)
 {
-	expect_error("a: 1\nname: \"eth0\n",
+	expect_error("a: 1\nname: \"eth9\n",
 		     F ":3:1: error: found unexpected end of stream "
 		     "(while scanning a quoted scalar that starts at line 2, column 7)");
 	expect_error("a: [1, 2\nb: 3\n",
@@ -584,7 +584,7 @@ static void test_tabs_outside_indentation_are_accepted(void **state)
 static void test_duplicate_key_is_reported_at_second_with_first_position(void **state)
 {
 	expect_error("iface:\n"
-		     "  name: eth0\n"
+		     "  name: eth9\n"
 		     "  # the mtu\n"
 		     "  mtu: 1500\n"
 		     "  up: true\n"

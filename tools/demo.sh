@@ -14,10 +14,16 @@ HOSTNET=${HOSTNET:-$top/hostnet}
 if [ -z "${HOSTNET_DEMO_NETNS:-}" ]; then
 	[ "$(id -u)" = 0 ] || { echo "demo: run as root (it creates a private network namespace)" >&2; exit 1; }
 	[ -x "$HOSTNET" ] || { echo "demo: build hostnet first (./configure && make)" >&2; exit 1; }
-	HOSTNET_DEMO_NETNS=1 exec unshare --net -- bash "$0" "$@"
+	HOSTNET_DEMO_OUTER=$(readlink /proc/self/ns/net) HOSTNET_DEMO_NETNS=1 \
+		exec unshare --net -- bash "$0" "$@"
 fi
-if [ "$(readlink /proc/self/ns/net)" = "$(readlink /proc/1/ns/net)" ]; then
-	echo "demo: not in a private network namespace; refusing to go on" >&2
+# Only in a fresh namespace of its own: not the caller's, not PID 1's, and
+# nothing in it but lo.
+self=$(readlink /proc/self/ns/net)
+if [ -z "$self" ] || [ "$self" = "${HOSTNET_DEMO_OUTER:-}" ] ||
+	[ "$self" = "$(readlink /proc/1/ns/net 2>/dev/null)" ] ||
+	[ "$(ip -o link show | grep -vc ': lo:')" != 0 ]; then
+	echo "demo: not in a fresh private network namespace; refusing to go on" >&2
 	exit 1
 fi
 

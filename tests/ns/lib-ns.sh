@@ -9,12 +9,18 @@ ns_enter() {
 		[ "$(id -u)" = 0 ] || skip_all "needs root to create network namespaces"
 		command -v unshare >/dev/null || skip_all "unshare (util-linux) not found"
 		command -v ip >/dev/null || skip_all "ip (iproute2) not found"
-		HOSTNET_IN_NETNS=1 exec unshare --net -- bash "$0" "$@"
+		HOSTNET_OUTER_NETNS=$(readlink /proc/self/ns/net) HOSTNET_IN_NETNS=1 \
+			exec unshare --net -- bash "$0" "$@"
 	fi
-	# Refuse to go on in the machine's own namespace (PID 1's), whatever
-	# happened above.
-	if [ "$(readlink /proc/self/ns/net)" = "$(readlink /proc/1/ns/net)" ]; then
-		echo "Bail out! not in a private network namespace"
+	# Refuse to go on unless this is a fresh namespace of our own: not the
+	# one we started in, not PID 1's (when readable: /proc/1 may not be),
+	# and nothing in it but lo.
+	local self init
+	self=$(readlink /proc/self/ns/net)
+	init=$(readlink /proc/1/ns/net 2>/dev/null)
+	if [ -z "$self" ] || [ "$self" = "${HOSTNET_OUTER_NETNS:-}" ] || [ "$self" = "$init" ] ||
+		[ "$(ip -o link show | grep -vc ': lo:')" != 0 ]; then
+		echo "Bail out! not in a fresh private network namespace"
 		exit 1
 	fi
 	# No IPv6 link-local addresses on new links: their DAD finishes (and

@@ -256,7 +256,7 @@ function ajvErrors(errors) {
 // pattern that changes what it accepts shows up here first.
 const PATTERN_CASES = {
 	ifname: {
-		accept: ['eth0', 'vs0', 'ens1f0', 'a', 'abcdefghijklmno', 'br-lan.10', '...', 'x@y'],
+		accept: ['eth9', 'vs0', 'ens1f0', 'a', 'abcdefghijklmno', 'br-lan.10', '...', 'x@y'],
 		reject: ['', '.', '..', 'abcdefghijklmnop', 'a/b', 'a:b', 'a b', 'a\tb', 'eth%d', 'ethé'],
 	},
 	adapterName: {
@@ -282,7 +282,7 @@ const PATTERN_CASES = {
 	ipv6Address: {
 		accept: ['::', '::1', '2001:db8::1', '2001:DB8:0:0:0:0:0:1', 'fe80::1', '::ffff:192.0.2.1',
 			'1:2:3:4:5:6:7:8', '1:2:3:4:5:6:7::', '::2:3:4:5:6:7:8', '1:2:3:4:5:6:192.0.2.1', '0000:0:0::'],
-		reject: ['', ':', ':::', '1:2:3:4:5:6:7:8:9', '1::2::3', '12345::', 'fe80::1%eth0', '2001:db8::/64',
+		reject: ['', ':', ':::', '1:2:3:4:5:6:7:8:9', '1::2::3', '12345::', 'fe80::1%eth9', '2001:db8::/64',
 			'::ffff:192.0.2.01', '1:2:3:4:5:6:7:192.0.2.1', 'g::1'],
 	},
 	ipv4Cidr: {
