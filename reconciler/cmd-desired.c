@@ -43,6 +43,14 @@ static int load_profile(const char *cmd, struct cmd_desired *d, struct source *s
 		r = -ENOMEM;
 		goto out;
 	}
+	/* A fragment's objects may be partial (the hosts extending it complete
+	 * them) and validation checks only its names: realize needs a host. */
+	if (p && p->kind && strcmp(p->kind, PROFILE_KIND_FRAGMENT) == 0 &&
+	    diag_error(&diags, &p->loc, "kind: a %s is not deployed on its own; %s a host "
+		       "profile that extends it", PROFILE_KIND_FRAGMENT, cmd) < 0) {
+		r = -ENOMEM;
+		goto out;
+	}
 	cmd_print_diags(&diags);
 	if (!p || diags.n_errors) {
 		cmd_fail(cmd, "the profile has errors; nothing was changed");

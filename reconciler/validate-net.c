@@ -67,7 +67,7 @@ static void check_unique_addrs(struct vctx *c, struct vaddr *v, size_t n)
 			continue;
 		verr(c, v[i].loc, "address %s is already used by adapter '%s' at %s",
 		     addr_format(&v[i].addr, false, buf, sizeof(buf)),
-		     c->p->adapters[v[first].adapter].name,
+		     vlabel(c->p->adapters[v[first].adapter].name),
 		     vwhere(v[first].loc, v[i].loc, where, sizeof(where)));
 	}
 }
@@ -250,7 +250,7 @@ static void check_mtus(struct vctx *c)
 
 			if (u >= 0 && p->uplinks[u].mtu && p->uplinks[u].mtu < s->mtu)
 				verr(c, vloc(&s->mtu_loc, &s->loc), "mtu: switch '%s' MTU %u is larger "
-				     "than its uplink '%s' MTU %u", s->name, s->mtu,
+				     "than its uplink '%s' MTU %u", vlabel(s->name), s->mtu,
 				     p->uplinks[u].name, p->uplinks[u].mtu);
 		}
 	}
@@ -260,7 +260,7 @@ static void check_mtus(struct vctx *c)
 
 		if (a->ipv6.n && a->mtu < 1280)
 			verr(c, loc, "mtu: %u is below 1280, the minimum for IPv6 (adapter '%s' has "
-			     "IPv6 addresses)", a->mtu, a->name);
+			     "IPv6 addresses)", a->mtu, vlabel(a->name));
 		if (a->backing == PROFILE_BACKING_VETH && a->portgroup) {
 			long pg = vindex_find(&c->portgroups, a->portgroup), sw;
 
@@ -269,14 +269,14 @@ static void check_mtus(struct vctx *c)
 			sw = vindex_find(&c->switches, p->portgroups[pg].switch_name);
 			if (sw >= 0 && a->mtu > p->switches[sw].mtu)
 				verr(c, loc, "mtu: adapter '%s' MTU %u is larger than switch '%s' MTU %u "
-				     "(portgroup '%s')", a->name, a->mtu, p->switches[sw].name,
+				     "(portgroup '%s')", vlabel(a->name), a->mtu, p->switches[sw].name,
 				     p->switches[sw].mtu, a->portgroup);
 		} else if (a->backing == PROFILE_BACKING_MACVLAN && a->uplink) {
 			long u = vindex_find(&c->uplinks, a->uplink);
 
 			if (u >= 0 && p->uplinks[u].mtu && a->mtu > p->uplinks[u].mtu)
 				verr(c, loc, "mtu: adapter '%s' MTU %u is larger than its uplink '%s' "
-				     "MTU %u", a->name, a->mtu, a->uplink, p->uplinks[u].mtu);
+				     "MTU %u", vlabel(a->name), a->mtu, a->uplink, p->uplinks[u].mtu);
 		}
 	}
 }
@@ -374,7 +374,7 @@ static void check_stack_subnets(struct vctx *c, const struct vaddr *v, size_t n)
 			continue;
 		verr(c, nets[i].a->loc, "subnet %s is already on adapter '%s' at %s; stack '%s' "
 		     "reaches a subnet through one adapter", addr_format(&nets[i].net, true, net, sizeof(net)),
-		     p->adapters[nets[i - 1].a->adapter].name,
+		     vlabel(p->adapters[nets[i - 1].a->adapter].name),
 		     vwhere(nets[i - 1].a->loc, nets[i].a->loc, where, sizeof(where)), nets[i].stack);
 	}
 	free(nets);

@@ -34,19 +34,19 @@ static void check_adapter(struct vctx *c, const struct profile_adapter *a, bool 
 	if (__builtin_popcount(a->services) > 1) {
 		services_list(a, list, sizeof(list));
 		vwarn(c, vloc(&a->services_loc, &a->loc), "adapter '%s' mixes services (%s); "
-		      "VMware recommends one service per VMkernel adapter", a->name, list);
+		      "VMware recommends one service per VMkernel adapter", vlabel(a->name), list);
 	}
 	if (vmotion_stack && has(a, PROFILE_SERVICE_VMOTION) && a->stack &&
 	    strcmp(a->stack, PROFILE_DEFAULT_STACK) == 0)
 		vwarn(c, vloc(&a->stack_loc, &a->service_loc[PROFILE_SERVICE_VMOTION]),
 		      "adapter '%s' carries vmotion on the default stack although a 'vmotion' "
 		      "stack exists; put it there to keep vMotion in its own routing table",
-		      a->name);
+		      vlabel(a->name));
 	for (size_t i = 0; i < sizeof(jumbo) / sizeof(*jumbo); i++) {
 		if (!has(a, jumbo[i]) || a->mtu >= JUMBO_MTU)
 			continue;
 		vwarn(c, vloc(&a->mtu_loc, &a->loc), "adapter '%s' carries %s with MTU %u; use %u "
-		      "(jumbo frames) end to end", a->name, profile_service_name(jumbo[i]), a->mtu,
+		      "(jumbo frames) end to end", vlabel(a->name), profile_service_name(jumbo[i]), a->mtu,
 		      JUMBO_MTU);
 	}
 }
@@ -69,6 +69,6 @@ void validate_practice(struct vctx *c)
 
 		if (s->uplinks.n < 2)
 			vwarn(c, &s->loc, "switch '%s' has %zu uplink%s; add a second for redundancy",
-			      s->name, s->uplinks.n, s->uplinks.n == 1 ? "" : "s");
+			      vlabel(s->name), s->uplinks.n, s->uplinks.n == 1 ? "" : "s");
 	}
 }

@@ -36,6 +36,14 @@ long vindex_find(const struct vindex *ix, const char *name);
 /* A near miss among the index's names, for "did you mean", or NULL. */
 const char *vindex_suggest(const struct vindex *ix, const char *name);
 
+/* An object's name in a message.  A nameless object (profile.c reported
+ * the missing key) still takes part in the other checks, and printf("%s",
+ * NULL) is undefined. */
+static inline const char *vlabel(const char *name)
+{
+	return name ? name : "(unnamed)";
+}
+
 /* A location, or the fallback when the first is unset (a defaulted key). */
 const struct hn_loc *vloc(const struct hn_loc *loc, const struct hn_loc *fallback);
 /* "line 5, column 3" when in `here`'s file, else "file:5:3". */

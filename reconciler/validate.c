@@ -288,7 +288,7 @@ static void check_switch_uplinks(struct vctx *c)
 				continue;
 			if (owner[u] >= 0)
 				verr(c, &s->uplinks.loc[j], "uplinks: '%s' is already a port of switch "
-				     "'%s'", s->uplinks.v[j], p->switches[owner[u]].name);
+				     "'%s'", s->uplinks.v[j], vlabel(p->switches[owner[u]].name));
 			else
 				owner[u] = (long)i;
 		}
@@ -303,7 +303,7 @@ static void check_switch_uplinks(struct vctx *c)
 		if (u >= 0 && owner[u] >= 0)
 			verr(c, &a->uplink_loc, "uplink: '%s' is a port of switch '%s'; a macvlan "
 			     "adapter needs an uplink that is not in a switch", a->uplink,
-			     p->switches[owner[u]].name);
+			     vlabel(p->switches[owner[u]].name));
 	}
 	free(owner);
 }

@@ -95,6 +95,20 @@ $T/plain/multi.yaml:6:42: error: ipv4: '192.0.2.300/24' is not an IPv4 address w
 [ "$out" = "$want" ] && ok "every problem is reported, sorted by position" ||
 	not_ok "every problem is reported, sorted by position" "got:" "$out" "want:" "$want"
 
+# A fragment validates on its own but is completed by the hosts extending
+# it: plan refuses to realize it alone (it crashed on the partial objects;
+# the fuzzer found it).
+cat >"$T/plain/frag.yaml" <<'EOY'
+apiVersion: hostnet/v1
+kind: ProfileFragment
+adapters:
+  - {name: vmk3, portgroup: Management}
+EOY
+check "a fragment validates on its own" "$HOSTNET" validate "$T/plain/frag.yaml"
+expect "plan refuses a fragment on its own" 1 \
+	"$T/plain/frag.yaml:1:1: error: kind: a ProfileFragment is not deployed on its own; plan a host profile that extends it" \
+	"$HOSTNET" plan --against-snapshot "$SRCDIR/tests/fuzz/seeds/snapshot/snapshot-esx01.json" "$T/plain/frag.yaml"
+
 check "--help exits 0" "$HOSTNET" validate --help
 check "--version exits 0" "$HOSTNET" --version
 tap_done

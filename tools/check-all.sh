@@ -1,7 +1,8 @@
 #!/bin/bash
 # The whole test suite, as CI runs it: a normal build and an ASan/UBSan build,
-# each running every test, then `make distcheck`.  Prints per-build summaries
-# and ends with the line "N passed, N failed".
+# each running every test, then the fuzz harnesses (a minute each) and
+# `make distcheck`.  Prints per-build summaries and ends with the line
+# "N passed, N failed".
 #
 # Needs root (namespace tests create network namespaces) and the packages
 # from tools/install-deps.sh.  Builds in ./build-check/ (removed first).
@@ -98,6 +99,23 @@ if (cd "$out/clang" && "$top/configure" -q CC=clang >configure.log 2>&1 &&
 else
 	tail -30 "$out/clang/make.log" "$out/clang/configure.log" 2>/dev/null
 	echo "clang: FAILED"
+	failed=$((failed + 1))
+fi
+
+# The libFuzzer harnesses (tests/fuzz/), a minute each; a crash shows its
+# reproducer and the sanitizer's stack.
+note "make fuzz (60 s per harness)"
+if (cd "$out/normal" && make fuzz FUZZ_SECONDS=60 >fuzz.log 2>&1); then
+	grep -E '^fuzz-[a-z]+: [0-9]+ s,' "$out/normal/fuzz.log"
+	echo "fuzz: ok"
+	passed=$((passed + 1))
+else
+	if grep -qE '^fuzz-[a-z]+: [0-9]+ s,' "$out/normal/fuzz.log"; then
+		sed -n '/^fuzz-[a-z]*: [0-9]* s,/,$p' "$out/normal/fuzz.log" | head -200
+	else
+		tail -30 "$out/normal/fuzz.log"
+	fi
+	echo "fuzz: FAILED"
 	failed=$((failed + 1))
 fi
 
