@@ -20,6 +20,8 @@
 #include "store.h"
 #include "want-json.h"
 
+#define APPLY_PLAN_KEEP_MAX 2000
+
 struct apply_cmd {
 	struct cmd_desired d;
 	struct cmd_state_opts so;
@@ -457,7 +459,19 @@ int cmd_apply(int argc, char **argv)
 	if (a.saved && check_saved_plan(&a, &a.before, &df) < 0)
 		goto out;
 	struct plan_meta meta = { a.d.host, a.d.source, a.d.commit, a.d.hash };
-	pj = plan_to_json(&df, &meta);
+	/* The generation keeps the desired state (drift compares with it) and
+	 * the plan; a plan of thousands of actions is kept as its summary,
+	 * since the snapshot before and the desired state give it back. */
+	if (df.n <= APPLY_PLAN_KEEP_MAX) {
+		pj = plan_to_json(&df, &meta);
+	} else {
+		struct diff summary = df;
+
+		summary.n = 0;
+		pj = plan_to_json(&summary, &meta);
+		if (pj)
+			json_object_set_new(pj, "actions_omitted", json_integer((json_int_t)df.n));
+	}
 	doc = pj ? generation_doc(&a, pj) : NULL;
 	if (!doc) {
 		cmd_fail("apply", "out of memory");

@@ -17,12 +17,19 @@
 
 int cmd_want_hash(char out[41], const struct want *w)
 {
-	json_t *j = want_to_json_bare(w);
-	char *text = j ? json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
-	int r = text ? source_hash(out, text, strlen(text)) : -ENOMEM;
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+	int r;
 
+	if (!f)
+		return -ENOMEM;
+	r = want_write_canonical(f, w);
+	if (fclose(f) != 0 && r == 0)
+		r = -ENOMEM;
+	if (r == 0)
+		r = source_hash(out, text, len);
 	free(text);
-	json_decref(j);
 	return r;
 }
 

@@ -431,3 +431,46 @@ json_t *want_to_json_bare(const struct want *w)
 		strip_at(json_object_get(j, lists[i]));
 	return j;
 }
+
+/* One line per object, every field but the source position, in the want's
+ * canonical order: what want_to_json_bare() says, at a fraction of the
+ * cost (no JSON tree for 100,000 routes just to hash it). */
+int want_write_canonical(FILE *f, const struct want *w)
+{
+	char a[ADDR_STRLEN], b[ADDR_STRLEN], c[ADDR_STRLEN], mac[ADDR_MAC_STRLEN];
+
+	for (size_t i = 0; i < w->n_links; i++) {
+		const struct want_link *l = &w->links[i];
+
+		fprintf(f, "L %s %s %u %s %d %s %s %s %u %d %d %u %u %u %u %u %d|%s\n", l->l.name,
+			kobj_link_kind_name(l->l.kind), l->l.mtu,
+			l->l.has_mac ? addr_format_mac(&l->l.mac, mac, sizeof(mac)) : "-", l->l.admin_up,
+			l->master[0] ? l->master : "-", l->peer[0] ? l->peer : "-",
+			l->parent[0] ? l->parent : "-", l->l.group, l->l.owned, l->foreign, l->manage,
+			l->pvid, l->l.vrf_table, l->l.macvlan_mode, l->vlan_filtering, 0, l->l.alias);
+	}
+	for (size_t i = 0; i < w->n_addrs; i++)
+		fprintf(f, "A %s %s\n", w->addrs[i].dev, addr_format(&w->addrs[i].a.addr, true, a, sizeof(a)));
+	for (size_t i = 0; i < w->n_routes; i++) {
+		const struct kobj_route *r = &w->routes[i].r;
+
+		fprintf(f, "R %u %u %s %s %s %u %u %u %u %s\n", r->table, r->family,
+			addr_format(&r->dst, true, a, sizeof(a)),
+			r->gateway.family ? addr_format(&r->gateway, false, b, sizeof(b)) : "-",
+			w->routes[i].dev[0] ? w->routes[i].dev : "-", r->metric, r->scope, r->type,
+			r->protocol, r->prefsrc.family ? addr_format(&r->prefsrc, false, c, sizeof(c)) : "-");
+	}
+	for (size_t i = 0; i < w->n_rules; i++) {
+		const struct kobj_rule *r = &w->rules[i].r;
+
+		fprintf(f, "U %u %u %s %s %s %s %u %u %u %u %u\n", r->family, r->priority,
+			r->src.family ? addr_format(&r->src, true, a, sizeof(a)) : "-",
+			r->dst.family ? addr_format(&r->dst, true, b, sizeof(b)) : "-",
+			r->iif[0] ? r->iif : "-", r->oif[0] ? r->oif : "-", r->table, r->action,
+			r->protocol, r->fwmark, r->fwmask);
+	}
+	for (uint32_t i = 0; i < w->tables_n; i++)
+		fprintf(f, "T %u\n", w->tables[i]);
+	fprintf(f, "N %u\n", w->needs);
+	return ferror(f) ? -EIO : 0;
+}

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <jansson.h>
+#include <stdio.h>
 
 #include "diag.h"
 #include "realize.h"
@@ -17,6 +18,11 @@ json_t *want_to_json_bare(const struct want *w);
 /* Reads what want_to_json wrote.  -EINVAL (message in *err, malloc'd) for
  * anything malformed, -ENOMEM.  *out is the caller's: want_clear(). */
 int want_from_json(struct want *out, const json_t *j, char **err);
+
+/* The want as canonical text without source positions, one object a line,
+ * for content hashes (what the profile means, whatever its YAML looked
+ * like).  0 or -EIO. */
+int want_write_canonical(FILE *f, const struct want *w);
 
 /* One link/address/route/rule as a JSON object (also used by plan output). */
 json_t *want_json_link(const struct want_link *l);
