@@ -377,6 +377,18 @@ static void row(const char *name, double *v, int n, double ref)
 	printf("\n");
 }
 
+/* A fresh network namespace holds nothing but lo. */
+static bool only_lo(void)
+{
+	struct if_nameindex *v = if_nameindex(), *p;
+	bool ok = v != NULL;
+
+	for (p = v; ok && p->if_index; p++)
+		ok = strcmp(p->if_name, "lo") == 0;
+	if_freenameindex(v);
+	return ok;
+}
+
 static void enter_private_netns(void)
 {
 	struct stat self, init;
@@ -389,18 +401,6 @@ static void enter_private_netns(void)
 		fprintf(stderr, "bench-observe: still in the host's network namespace; aborting\n");
 		abort();
 	}
-}
-
-/* A fresh network namespace holds nothing but lo. */
-static bool only_lo(void)
-{
-	struct if_nameindex *v = if_nameindex(), *p;
-	bool ok = v != NULL;
-
-	for (p = v; ok && p->if_index; p++)
-		ok = strcmp(p->if_name, "lo") == 0;
-	if_freenameindex(v);
-	return ok;
 }
 
 int main(int argc, char **argv)
