@@ -487,8 +487,15 @@ int source_git_fetch(const char *mirror, const char *url, const char *branch, ch
 		goto out;
 	}
 	/* The URL may change between runs: an anonymous remote always uses the
-	 * one given now. */
-	r = git_remote_create_anonymous(&remote, repo, url);
+	 * one given now.  url.*.insteadOf is skipped because libgit2 1.5 leaks
+	 * its regex match data (about 40 KiB) on every lookup, which a
+	 * long-running agent would accumulate; the URL given is used as is. */
+	git_remote_create_options ro;
+
+	git_remote_create_options_init(&ro, GIT_REMOTE_CREATE_OPTIONS_VERSION);
+	ro.repository = repo;
+	ro.flags = GIT_REMOTE_CREATE_SKIP_INSTEADOF;
+	r = git_remote_create_with_opts(&remote, url, &ro);
 	if (r == 0) {
 		char *specs[] = { refspec };
 		git_strarray arr = { specs, 1 };

@@ -63,15 +63,18 @@ out=$(agent 2>&1)
 	not_ok "drift is healed from the last good commit while the branch is broken" "$out"
 
 W revert --no-edit HEAD >/dev/null && W push -q origin main
-agent --interval 0.3 >"$T/loop.out" 2>&1 &
+# Started directly, not through agent(), so that $! is hostnet itself and
+# not a subshell that SIGTERM would leave the agent running behind.
+"$HOSTNET" reconcile --remote "file://$T/origin.git" --host esx03 --interval 0.3 >"$T/loop.out" 2>&1 &
 loop=$!
 sed -i 's/^    ipv4: \[198.51.100.14\/26\]/    ipv4: [198.51.100.16\/26]/' "$T/work/hosts/esx03.yaml"
 W commit -qam four && W push -q origin main
 for _ in $(seq 60); do ip addr show vmk1 | grep -q 198.51.100.16/26 && break; sleep 0.1; done
 kill -TERM $loop
 wait $loop
-ip addr show vmk1 | grep -q 198.51.100.16/26 && ok "the --interval loop picks up a push and stops on SIGTERM" ||
-	not_ok "the --interval loop picks up a push" "$(cat "$T/loop.out")"
+lrc=$?
+[ $lrc = 0 ] && ! kill -0 $loop 2>/dev/null && ip addr show vmk1 | grep -q 198.51.100.16/26 && ok "the --interval loop picks up a push and stops on SIGTERM" ||
+	not_ok "the --interval loop picks up a push and stops on SIGTERM" "rc=$lrc" "$(cat "$T/loop.out")"
 out=$("$HOSTNET" reconcile --remote "file://$T/nope.git" --host esx03 2>&1)
 [ $? = 1 ] && grep -q "hostnet reconcile: cannot fetch branch 'main' of 'file://$T/nope.git'" <<<"$out" &&
 	ok "an unreachable remote is one clear error" || not_ok "an unreachable remote is one clear error" "$out"
