@@ -399,12 +399,30 @@ static void realize_routing(struct rz *z)
 		if (strcmp(st->name, PROFILE_DEFAULT_STACK) != 0)
 			add_stack_wall(z, st);
 	}
+	/* adapter_for() scans every adapter: routes through the same gateway
+	 * (the usual case) reuse the previous answer. */
+	const struct profile_route *prev = NULL;
+	const struct profile_adapter *prev_a = NULL;
+
 	for (size_t i = 0; i < p->n_routes; i++) {
 		const struct profile_route *pr = &p->routes[i];
 		const struct profile_stack *st = stack_of(p, pr->stack);
-		const struct profile_adapter *a = pr->adapter ? profile_find_adapter(p, pr->adapter)
-			: pr->via.family ? adapter_for(p, pr->stack, &pr->via) : NULL;
+		const struct profile_adapter *a;
 		struct want_route *r;
+
+		if (pr->adapter)
+			a = profile_find_adapter(p, pr->adapter);
+		else if (!pr->via.family)
+			a = NULL;
+		else if (prev && addr_cmp(&prev->via, &pr->via) == 0 &&
+			 (prev->stack == pr->stack ||
+			  (prev->stack && pr->stack && strcmp(prev->stack, pr->stack) == 0)))
+			a = prev_a;
+		else {
+			a = adapter_for(p, pr->stack, &pr->via);
+			prev = pr;
+			prev_a = a;
+		}
 
 		if (!st)
 			continue;

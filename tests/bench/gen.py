@@ -1,0 +1,214 @@
+#!/usr/bin/env python3
+"""Generators for the benchmarks (tests/bench/run.sh).  Everything it writes
+uses documentation ranges or 10.x / 172.16-31.x and is only ever applied
+inside a private network namespace.
+
+  gen.py profile FILE ADAPTERS ROUTES [--switch-ports]
+      a host profile "bench": uplinks eth1 eth2, switch vs0 (MTU 9000) over
+      them, ADAPTERS veth adapters aK (MTU 9000, 10.A.B.1/24 each; a0 carries
+      management) and ROUTES routes 172.x.y.z/32 via 10.1.0.254 (a0's subnet)
+  gen.py ipbatch FILE ADAPTERS ROUTES
+      the same objects as an `ip -batch` file (links with their marks, MTU,
+      master, up, addresses, routes with protocol 77)
+  gen.py ipbatch-ifupdown FILE ADAPTERS
+      the same as 'ipbatch' but one route per adapter like the ifupdown2 case
+  gen.py profile-ifupdown FILE ADAPTERS
+      the hostnet profile of the ifupdown2 comparison (same host as
+      /work/shared/peers/ifupdown2/gen.py: 1 bridge, N adapters with an
+      address, MTU 9000 and a /24 route each)
+  gen.py interfaces FILE ADAPTERS
+      the ifupdown2 interfaces file of that host ("precreated" mode, logic
+      copied from /work/shared/peers/ifupdown2/gen.py)
+  gen.py observe-batch FILE PAIRS ROUTES
+      ip -batch input for the observe case: PAIRS veth pairs (up), ROUTES
+      routes 172.x.y.z/32 via 10.0.0.2 in the main table
+  gen.py fleet DIR HOSTS
+      a git work tree: common/site.yaml + hosts/h0..h{HOSTS-1}.yaml
+"""
+import os
+import sys
+
+GROUP = "0x686e7374"
+
+
+def adapter_net(k):
+    """10.A.B.0/24 of adapter k (A = 1.., B = 0..249), as in the ifupdown2 peer."""
+    return f"10.{k // 250 + 1}.{k % 250}"
+
+
+def route_dst(i):
+    """the i-th /32 route destination: 172.16.0.0 + i"""
+    n = (16 << 16) + i
+    return f"172.{n >> 16}.{(n >> 8) & 255}.{n & 255}"
+
+
+def header(host):
+    return [
+        "apiVersion: hostnet/v1",
+        "kind: HostProfile",
+        f"host: {host}",
+    ]
+
+
+def switch_part():
+    return [
+        "uplinks:",
+        "  - {name: eth1}",
+        "  - {name: eth2}",
+        "switches:",
+        "  - {name: vs0, mtu: 9000, uplinks: [eth1, eth2]}",
+        "portgroups:",
+        "  - {name: pg0, switch: vs0}",
+    ]
+
+
+def adapters_part(adapters):
+    """The switch and N adapters (a0 carries management), one /24 each."""
+    out = header("bench") + switch_part()
+    out.append("adapters:")
+    for k in range(adapters):
+        svc = "[management]" if k == 0 else "[]"
+        out.append(f"  - {{name: a{k}, portgroup: pg0, services: {svc}, mtu: 9000, "
+                   f"ipv4: [{adapter_net(k)}.1/24]}}")
+    return out
+
+
+def profile(path, adapters, routes):
+    out = adapters_part(adapters)
+    out.append("routes:")
+    for i in range(routes):
+        out.append(f"  - {{to: {route_dst(i)}/32, via: 10.1.0.254}}")
+    write(path, out)
+
+
+def ipbatch(path, adapters, routes, route_per_adapter=False):
+    out = [
+        "link add vs0 mtu 9000 type bridge",
+        f'link set vs0 group {GROUP} alias "hostnet:switch" up',
+        "link set eth1 mtu 9000 master vs0 up",
+        "link set eth2 mtu 9000 master vs0 up",
+    ]
+    for k in range(adapters):
+        svc = "management" if k == 0 else ""
+        out += [
+            f"link add a{k} mtu 9000 type veth peer name a{k}p mtu 9000",
+            f'link set a{k}p group {GROUP} alias "hostnet:a{k} services={svc}" master vs0 up',
+            f'link set a{k} group {GROUP} alias "hostnet:a{k} services={svc}" up',
+            f"address add {adapter_net(k)}.1/24 dev a{k}",
+        ]
+    if route_per_adapter:
+        for k in range(adapters):
+            out.append(f"route add {ifupdown_route(k)} via {adapter_net(k)}.254 dev a{k} proto 77")
+    for i in range(routes):
+        out.append(f"route add {route_dst(i)}/32 via 10.1.0.254 proto 77")
+    write(path, out)
+
+
+def ifupdown_route(k):
+    return f"172.{16 + k // 250}.{k % 250}.0/24"
+
+
+def profile_ifupdown(path, adapters):
+    out = adapters_part(adapters)
+    out.append("routes:")
+    for k in range(adapters):
+        out.append(f"  - {{to: {ifupdown_route(k)}, via: {adapter_net(k)}.254, adapter: a{k}}}")
+    write(path, out)
+
+
+def interfaces(path, n):
+    # Logic of /work/shared/peers/ifupdown2/gen.py, mode "precreated".
+    out = ["auto lo", "iface lo inet loopback", ""]
+    for e in ("eth1", "eth2"):
+        out += [f"auto {e}", f"iface {e}", "    mtu 9000", ""]
+    for k in range(n):
+        out += [f"auto a{k}", f"iface a{k}",
+                f"    address {adapter_net(k)}.1/24", "    mtu 9000",
+                f"    post-up ip route replace {ifupdown_route(k)} via {adapter_net(k)}.254 dev a{k}",
+                ""]
+    out += ["auto vs0", "iface vs0",
+            "    bridge-ports eth1 eth2 " + " ".join(f"a{k}p" for k in range(n)),
+            "    bridge-stp off", "    mtu 9000", ""]
+    write(path, out)
+
+
+def observe_batch(path, pairs, routes):
+    out = []
+    for k in range(pairs):
+        out += [f"link add v{k} type veth peer name v{k}p", f"link set v{k} up", f"link set v{k}p up"]
+    out.append("address add 10.0.0.1/16 dev v0")
+    for i in range(routes):
+        out.append(f"route add {route_dst(i)}/32 via 10.0.0.2")
+    write(path, out)
+
+
+SITE = """apiVersion: hostnet/v1
+kind: ProfileFragment
+uplinks:
+  - {name: eth1}
+  - {name: eth2}
+  - {name: eth3, mtu: 9000}
+  - {name: eth4, mtu: 9000}
+switches:
+  - {name: vs0, mtu: 1500, uplinks: [eth1, eth2]}
+  - {name: vs1, mtu: 9000, uplinks: [eth3, eth4]}
+portgroups:
+  - {name: Management Network, switch: vs0}
+  - {name: vMotion, switch: vs1}
+  - {name: vSAN, switch: vs1}
+stacks:
+  - name: default
+    gateway: {ipv4: 10.0.0.1}
+  - name: vmotion
+    table: 100
+    gateway: {ipv4: 10.64.0.1}
+routes:
+  - {to: 203.0.113.0/24, via: 10.0.0.254}
+"""
+
+
+def fleet(d, hosts):
+    os.makedirs(os.path.join(d, "common"), exist_ok=True)
+    os.makedirs(os.path.join(d, "hosts"), exist_ok=True)
+    with open(os.path.join(d, "common", "site.yaml"), "w") as f:
+        f.write(SITE)
+    for h in range(hosts):
+        # every host gets unique addresses in 10.0/14 (mgmt), 10.64/14 (vmotion), 10.128/14 (vsan)
+        hi, lo = (h + 2) >> 8, (h + 2) & 255
+        lines = header(f"h{h}") + [
+            "extends: common/site.yaml",
+            "adapters:",
+            f"  - {{name: vmk0, portgroup: Management Network, services: [management], ipv4: [10.{hi}.{lo}.10/10]}}",
+            f"  - {{name: vmk1, portgroup: vMotion, services: [vmotion], stack: vmotion, mtu: 9000, ipv4: [10.{64 + hi}.{lo}.10/10]}}",
+            f"  - {{name: vmk2, portgroup: vSAN, services: [vsan], mtu: 9000, ipv4: [10.{128 + hi}.{lo}.10/10]}}",
+        ]
+        write(os.path.join(d, "hosts", f"h{h}.yaml"), lines)
+
+
+def write(path, lines):
+    with open(path, "w") as f:
+        f.write("\n".join(lines) + "\n")
+
+
+def main(a):
+    cmd = a[0]
+    if cmd == "profile":
+        profile(a[1], int(a[2]), int(a[3]))
+    elif cmd == "ipbatch":
+        ipbatch(a[1], int(a[2]), int(a[3]))
+    elif cmd == "ipbatch-ifupdown":
+        ipbatch(a[1], int(a[2]), 0, route_per_adapter=True)
+    elif cmd == "profile-ifupdown":
+        profile_ifupdown(a[1], int(a[2]))
+    elif cmd == "interfaces":
+        interfaces(a[1], int(a[2]))
+    elif cmd == "observe-batch":
+        observe_batch(a[1], int(a[2]), int(a[3]))
+    elif cmd == "fleet":
+        fleet(a[1], int(a[2]))
+    else:
+        sys.exit(f"gen.py: unknown command {cmd}")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

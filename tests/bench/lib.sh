@@ -1,0 +1,93 @@
+# Helpers shared by tests/bench/run.sh (root side) and tests/bench/ns.sh
+# (inside each private namespace).  Bash only.
+#
+# Environment:
+#   HOSTNET        the binary under test
+#   BENCH_OUT      work directory: raw/ (one line per timed run), log/, gen/
+#   BENCH_ROOTNS   the network namespace run.sh started in (never touched)
+#   BENCH_EXEC     the compiled benchexec wrapper
+
+# --- safety ----------------------------------------------------------------
+# Refuse to go on unless this shell is in a network namespace of its own.
+# /proc/1/ns/net may be unreadable (it is on this VM, even for root: the
+# readlink fails and would compare as ""), so compare with the namespace
+# run.sh started in as well, and require that neither eth0 nor any other
+# link but lo is visible.
+bench_assert_private_netns() {
+	local self root1
+	self=$(readlink /proc/self/ns/net) || { echo "ABORT: cannot read /proc/self/ns/net" >&2; exit 99; }
+	root1=$(readlink /proc/1/ns/net 2>/dev/null || true)
+	if [ -z "${BENCH_ROOTNS:-}" ] || [ "$self" = "$BENCH_ROOTNS" ] ||
+		{ [ -n "$root1" ] && [ "$self" = "$root1" ]; }; then
+		echo "ABORT: not in a private network namespace ($self)" >&2
+		exit 99
+	fi
+	if ip link show eth0 >/dev/null 2>&1 || [ "$(ip -o link show | grep -vc ': lo:')" != 0 ]; then
+		echo "ABORT: links other than lo are visible; not a fresh private namespace" >&2
+		exit 99
+	fi
+}
+
+# --- waiting for a quiet machine ---------------------------------------------
+# A namespace with thousands of links and routes is torn down by a kernel
+# worker after its last process exits (about 0.5 s of CPU for 1,000 veths and
+# 100,000 routes here).  Every timed command waits until two consecutive
+# 100 ms windows show less than BENCH_QUIET % of all CPUs busy (at most 10 s).
+# run.sh sets BENCH_QUIET to 15, or to 10 more than the load it found before
+# it started when other work keeps the machine busier than that.
+cpu_busy() {  # percent of all CPUs busy during the next 100 ms
+	local u n s i w x y z b1 t1 b2 t2
+	read -r _ u n s i w x y z _ </proc/stat
+	b1=$((u + n + s + x + y + z)); t1=$((b1 + i + w))
+	sleep 0.1
+	read -r _ u n s i w x y z _ </proc/stat
+	b2=$((u + n + s + x + y + z)); t2=$((b2 + i + w))
+	echo $((100 * (b2 - b1) / ((t2 - t1) > 0 ? (t2 - t1) : 1)))
+}
+# BUSY is the last window's value: what else ran when the timing started.
+quiesce() {
+	local quiet=0 end=$((SECONDS + 10))
+	while [ "$quiet" -lt 2 ] && [ "$SECONDS" -lt "$end" ]; do
+		BUSY=$(cpu_busy)
+		if [ "$BUSY" -lt "${BENCH_QUIET:-15}" ]; then quiet=$((quiet + 1)); else quiet=0; fi
+	done
+}
+
+# --- timing -------------------------------------------------------------------
+# tm LABEL CMD... [+++ CMD...]: quiesce, then run the command(s) under
+# benchexec and append "seconds maxrss_kib status cpu_seconds" to raw/LABEL (and the
+# CPU busy % just before it to raw/LABEL.busy).  stdout and
+# stderr of the last run are kept in log/LABEL.out and log/LABEL.err.
+tm() {
+	local label=$1
+	shift
+	rm -f "$BENCH_OUT/log/$label.out" "$BENCH_OUT/log/$label.err"
+	quiesce
+	echo "$BUSY" >>"$BENCH_OUT/raw/$label.busy"
+	"$BENCH_EXEC" -r "$BENCH_OUT/raw/$label" -o "$BENCH_OUT/log/$label.out" \
+		-e "$BENCH_OUT/log/$label.err" "$@"
+	local st
+	st=$(tail -n1 "$BENCH_OUT/raw/$label" | cut -d' ' -f3)
+	if [ "$st" != 0 ]; then
+		echo "  warning: $label exited $st (see $BENCH_OUT/log/$label.err)" >&2
+	fi
+}
+
+# check LABEL WANT GOT: record whether a step produced what it should.
+# A mismatch is shown in the table (and as a warning), never hidden.
+check() {
+	local label=$1 want=$2 got=$3
+	if [ "$want" = "$got" ]; then
+		echo ok >>"$BENCH_OUT/raw/$label.check"
+	else
+		echo "want $want got $got" >>"$BENCH_OUT/raw/$label.check"
+		echo "  warning: $label: want $want, got $got" >&2
+	fi
+}
+
+# --- what the kernel has, for the checks ---------------------------------------
+n_links() { ip -o link show | grep -vc ': lo:'; }
+n_routes4() { ip -4 route show table main | wc -l; }
+n_mtu9000() { ip -o link show | grep -c ' mtu 9000 '; }
+n_addr10() { ip -4 -o addr show | grep -c ' inet 10\.'; }
+n_ports() { ip -o link show master vs0 | wc -l; }

@@ -1,0 +1,162 @@
+#!/bin/bash
+# hostnet benchmarks: `make bench`, or by hand (as root)
+#   HOSTNET=/path/to/hostnet tests/bench/run.sh [CASE...]
+# CASE: observe apply prune noop ifupdown2 fleet (default: all, in that order).
+#
+# Every timed command runs in a private network namespace created for it
+# (unshare --net --mount, see ns.sh); the machine's own namespace is never
+# changed.  Each case prints one table row per measurement: whole-process
+# medians over BENCH_RUNS runs (default 5) of hostnet and of its peer,
+# measured in the same runs on the same kind of namespace, the ratio
+# hostnet/peer, and the maximum RSS.  Targets are printed for reference:
+# nothing here fails because of a time.
+#
+# Environment:
+#   HOSTNET      the binary (default: ../../hostnet from this script)
+#   BENCH_RUNS   runs per measurement (default 5)
+#   BENCH_OUT    work directory (default: a new /tmp/hostnet-bench.XXXXXX);
+#                results.md, raw/ timings, log/ outputs of the last run
+#   BENCH_KEEP=1 keep the work directory's generated repositories (large)
+# Needs: root, unshare, ip, python3, git, a C compiler; installs ifupdown2
+# with apt-get for the ifupdown2 case if it is missing.
+set -euo pipefail
+
+# The whole script is one function, read before anything runs, and it uses
+# copies of its helpers: editing tests/bench/ during a run cannot change it.
+main() {
+	D=$(cd "$(dirname "$0")" && pwd)
+	: "${HOSTNET:=$D/../../hostnet}"
+	HOSTNET=$(readlink -f "$HOSTNET")
+	RUNS=${BENCH_RUNS:-5}
+	ALL="observe apply prune noop ifupdown2 fleet"
+	CASES=${*:-$ALL}
+
+	die() { echo "bench: $*" >&2; exit 1; }
+	[ "$(id -u)" = 0 ] || die "needs root (it creates network namespaces)"
+	[ -x "$HOSTNET" ] || die "no hostnet binary at $HOSTNET (set HOSTNET)"
+	for c in $CASES; do
+		case " $ALL " in *" $c "*) ;; *) die "unknown case '$c' (cases: $ALL)" ;; esac
+	done
+	for t in unshare ip python3 git "${CC:-cc}"; do
+		command -v "$t" >/dev/null || die "$t not found"
+	done
+	case " $CASES " in *" ifupdown2 "*)
+		if ! command -v ifreload >/dev/null; then
+			echo "bench: installing ifupdown2 (the peer of case 5)" >&2
+			DEBIAN_FRONTEND=noninteractive apt-get install -y -q ifupdown2 >/dev/null ||
+				die "apt-get install ifupdown2 failed"
+		fi
+		[ -e /etc/network/interfaces ] || die "/etc/network/interfaces missing (ifupdown2 case bind-mounts over it)"
+	esac
+
+	OUT=${BENCH_OUT:-$(mktemp -d /tmp/hostnet-bench.XXXXXX)}
+	mkdir -p "$OUT"
+	OUT=$(readlink -f "$OUT")
+	rm -rf "$OUT/raw" "$OUT/log" "$OUT/state"
+	mkdir -p "$OUT/raw" "$OUT/log" "$OUT/gen"
+
+	# The namespace this script runs in: ns.sh refuses to run in it (PID 1's is
+	# not always readable, see lib.sh).
+	BENCH_ROOTNS=$(readlink /proc/self/ns/net)
+	BENCH_EXEC=$OUT/benchexec
+	"${CC:-cc}" -std=c11 -O2 -Wall -Wextra -o "$BENCH_EXEC" "$D/benchexec.c"
+	B=$OUT/bin
+	mkdir -p "$B"
+	cp "$D/ns.sh" "$D/lib.sh" "$D/gen.py" "$D/report.py" "$B/"
+	export HOSTNET BENCH_OUT=$OUT BENCH_ROOTNS BENCH_EXEC
+
+	gen() { python3 "$B/gen.py" "$@"; }
+	G=$OUT/gen
+	ns() { unshare --net --mount --propagation private -- bash "$B/ns.sh" "$@"; }
+	progress() { printf 'bench: %s\n' "$*" >&2; }
+
+	# --- inputs (generated once, outside the namespaces) ---------------------------
+	progress "generating profiles in $G"
+	APPLY_VARIANTS="A1000R0 A1000R10000 A1000R100000 A1R10000 A1R100000"
+	for v in $APPLY_VARIANTS A1R0; do
+		a=${v#A}; a=${a%%R*}; r=${v#*R}
+		mkdir -p "$G/$v/hosts"
+		[ -s "$G/$v/ip.txt" ] || {
+			gen profile "$G/$v/hosts/bench.yaml" "$a" "$r"
+			gen ipbatch "$G/$v/ip.txt" "$a" "$r"
+		}
+	done
+	for ((k = 1; k < 1000; k++)); do echo "link del a$k"; done >"$G/prune-del.txt"
+	[ -s "$G/observe-500-100000.txt" ] || gen observe-batch "$G/observe-500-100000.txt" 500 100000
+	mkdir -p "$G/ifupdown2-100/hosts"
+	gen profile-ifupdown "$G/ifupdown2-100/hosts/bench.yaml" 100
+	gen interfaces "$G/ifupdown2-100/interfaces" 100
+	case " $CASES " in *" fleet "*)
+		for n in 10000 10; do
+			R=$G/fleet-$n
+			if [ ! -d "$R/.git" ]; then
+				progress "generating a git repository of $n hosts"
+				rm -rf "$R"
+				gen fleet "$R" "$n"
+				git -C "$R" init -q
+				git -C "$R" add -A
+				git -C "$R" -c user.name=bench -c user.email=bench@example.invalid commit -q -m "$n hosts"
+				git -C "$R" repack -adq   # packed, as a clone is
+			fi
+		done
+	esac
+
+	# What else keeps the machine busy (median of 10 windows of 100 ms): the
+	# bar for "quiet" before each timed command (see quiesce in lib.sh).
+	. "$B/lib.sh"
+	BENCH_BASE_BUSY=$(for i in 1 2 3 4 5 6 7 8 9 10; do cpu_busy; done | sort -n | sed -n 5p)
+	BENCH_QUIET=$((BENCH_BASE_BUSY + 10 > 15 ? BENCH_BASE_BUSY + 10 : 15))
+	export BENCH_QUIET BENCH_BASE_BUSY
+	progress "CPU busy before starting: $BENCH_BASE_BUSY % (quiet means < $BENCH_QUIET %)"
+
+	# --- the cases -------------------------------------------------------------------
+	for c in $CASES; do
+		for ((r = 1; r <= RUNS; r++)); do
+			progress "$c: run $r/$RUNS"
+			case $c in
+			observe) ns observe 500 100000 ;;
+			apply)
+				for v in $APPLY_VARIANTS; do
+					ns apply "$v" hostnet
+					ns apply "$v" ip
+				done
+				;;
+			prune)
+				ns prune hostnet
+				ns prune ip
+				;;
+			noop) ns noop ;;
+			ifupdown2)
+				ns ifupdown2-hostnet 100
+				ns ifupdown2-peer 100
+				;;
+			fleet) ns fleet ;;
+			esac
+		done
+	done
+
+	# --- report ----------------------------------------------------------------------
+	{
+		cpu=$(grep -m1 '^model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')
+		mem=$(awk '/MemTotal/ {printf "%.1f GiB", $2 / 1048576}' /proc/meminfo)
+		os=$(. /etc/os-release && echo "$PRETTY_NAME")
+		rev=$(cd "$D" && git describe --always --dirty 2>/dev/null || echo '?')
+		ifu=$(dpkg-query -W -f '${Version}' ifupdown2 2>/dev/null || echo 'not installed')
+		echo "Machine: $(nproc) CPUs ($cpu), $mem RAM, Linux $(uname -r), $os."
+		echo "Date: $(date -u '+%Y-%m-%d %H:%M UTC'); hostnet $rev ($HOSTNET); $(ip -V | sed 's/, libbpf.*//'); ifupdown2 $ifu."
+		echo
+		echo "$RUNS runs per measurement, each in a fresh private network namespace; medians (min–max) of the wall"
+		echo "time of whole processes; CPU = median user + system time of the processes themselves; RSS = median"
+		echo "of the maximum resident set (getrusage); ratio = hostnet / peer, of the wall-time medians"
+		echo "(targets are for reference, nothing fails on a time); checks = the kernel state after each command"
+		echo "was verified; busy % = the highest CPU use (all CPUs, 100 ms) by anything else just before a timed"
+		echo "command (each waits up to 10 s for < $BENCH_QUIET %; the machine was $BENCH_BASE_BUSY % busy before the run)."
+		echo
+		python3 "$B/report.py" "$OUT"
+	} >"$OUT/results.md"
+	cat "$OUT/results.md"
+	[ "${BENCH_KEEP:-0}" = 1 ] || rm -rf "$G/fleet-10000" "$OUT/state"
+	progress "raw timings and logs: $OUT"
+}
+main "$@"
+exit
