@@ -8,22 +8,19 @@
 #   BENCH_EXEC     the compiled benchexec wrapper
 
 # --- safety ----------------------------------------------------------------
-# Refuse to go on unless this shell is in a network namespace of its own.
-# /proc/1/ns/net may be unreadable (it is on this VM, even for root: the
-# readlink fails and would compare as ""), so compare with the namespace
-# run.sh started in as well, and require that neither eth0 nor any other
-# link but lo is visible.
+# The fresh-namespace test of the namespace tests (tests/ns/lib-ns.sh), which
+# run.sh copies beside this file.  BENCH_ROOTNS must be set: /proc/1/ns/net
+# may be unreadable (it is on this VM, even for root), so the namespace
+# run.sh started in is the one that surely must not be used.
+if [ -e "$(dirname "${BASH_SOURCE[0]}")/lib-ns.sh" ]; then
+	. "$(dirname "${BASH_SOURCE[0]}")/lib-ns.sh"
+else
+	. "$(dirname "${BASH_SOURCE[0]}")/../ns/lib-ns.sh"
+fi
+
 bench_assert_private_netns() {
-	local self root1
-	self=$(readlink /proc/self/ns/net) || { echo "ABORT: cannot read /proc/self/ns/net" >&2; exit 99; }
-	root1=$(readlink /proc/1/ns/net 2>/dev/null || true)
-	if [ -z "${BENCH_ROOTNS:-}" ] || [ "$self" = "$BENCH_ROOTNS" ] ||
-		{ [ -n "$root1" ] && [ "$self" = "$root1" ]; }; then
-		echo "ABORT: not in a private network namespace ($self)" >&2
-		exit 99
-	fi
-	if ip link show eth0 >/dev/null 2>&1 || [ "$(ip -o link show | grep -vc ': lo:')" != 0 ]; then
-		echo "ABORT: links other than lo are visible; not a fresh private namespace" >&2
+	if [ -z "${BENCH_ROOTNS:-}" ] || ! ns_is_fresh "$BENCH_ROOTNS"; then
+		echo "ABORT: not in a fresh private network namespace ($(readlink /proc/self/ns/net))" >&2
 		exit 99
 	fi
 }

@@ -62,7 +62,7 @@ main() {
 	"${CC:-cc}" -std=c11 -O2 -Wall -Wextra -o "$BENCH_EXEC" "$D/benchexec.c"
 	B=$OUT/bin
 	mkdir -p "$B"
-	cp "$D/ns.sh" "$D/lib.sh" "$D/gen.py" "$D/report.py" "$B/"
+	cp "$D/ns.sh" "$D/lib.sh" "$D/../ns/lib-ns.sh" "$D/gen.py" "$D/report.py" "$B/"
 	export HOSTNET BENCH_OUT=$OUT BENCH_ROOTNS BENCH_EXEC
 
 	gen() { python3 "$B/gen.py" "$@"; }

@@ -4,6 +4,17 @@
 # the namespace when the test exits, pass or fail, so there is nothing to tear
 # down and nothing can touch the machine's own interfaces.
 
+# True when this shell is in a fresh network namespace of its own: not
+# $1 (the namespace the caller started in), not PID 1's (when readable:
+# /proc/1 may not be), and nothing in it but lo.  The benchmarks use it too.
+ns_is_fresh() {
+	local self init
+	self=$(readlink /proc/self/ns/net)
+	init=$(readlink /proc/1/ns/net 2>/dev/null)
+	[ -n "$self" ] && [ "$self" != "$1" ] && [ "$self" != "$init" ] &&
+		[ "$(ip -o link show | grep -vc ': lo:')" = 0 ]
+}
+
 ns_enter() {
 	if [ -z "${HOSTNET_IN_NETNS:-}" ]; then
 		[ "$(id -u)" = 0 ] || skip_all "needs root to create network namespaces"
@@ -12,14 +23,7 @@ ns_enter() {
 		HOSTNET_OUTER_NETNS=$(readlink /proc/self/ns/net) HOSTNET_IN_NETNS=1 \
 			exec unshare --net -- bash "$0" "$@"
 	fi
-	# Refuse to go on unless this is a fresh namespace of our own: not the
-	# one we started in, not PID 1's (when readable: /proc/1 may not be),
-	# and nothing in it but lo.
-	local self init
-	self=$(readlink /proc/self/ns/net)
-	init=$(readlink /proc/1/ns/net 2>/dev/null)
-	if [ -z "$self" ] || [ "$self" = "${HOSTNET_OUTER_NETNS:-}" ] || [ "$self" = "$init" ] ||
-		[ "$(ip -o link show | grep -vc ': lo:')" != 0 ]; then
+	if ! ns_is_fresh "${HOSTNET_OUTER_NETNS:-}"; then
 		echo "Bail out! not in a fresh private network namespace"
 		exit 1
 	fi
