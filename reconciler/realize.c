@@ -287,6 +287,31 @@ static const struct profile_adapter *adapter_for(const struct profile *p, const 
 	return best;
 }
 
+/* adapter_for() scans every adapter; routes through the same gateway on the
+ * same stack (the usual case) reuse the previous answer. */
+struct adapter_memo {
+	const struct profile_route *route;
+	const struct profile_adapter *adapter;
+};
+
+/* The adapter a route leaves through: the one it names, else the one whose
+ * subnet holds its gateway, else NULL. */
+static const struct profile_adapter *route_adapter(const struct profile *p,
+						   const struct profile_route *pr,
+						   struct adapter_memo *m)
+{
+	if (pr->adapter)
+		return profile_find_adapter(p, pr->adapter);
+	if (!pr->via.family)
+		return NULL;
+	if (!m->route || addr_cmp(&m->route->via, &pr->via) != 0 ||
+	    strcmp(m->route->stack, pr->stack) != 0) {
+		m->route = pr;
+		m->adapter = adapter_for(p, pr->stack, &pr->via);
+	}
+	return m->adapter;
+}
+
 /* Whether an address before v[j] in the list has the same subnet. */
 static bool subnet_seen(const struct profile_addrv *v, size_t j)
 {
@@ -376,6 +401,7 @@ static void add_stack_wall(struct rz *z, const struct profile_stack *st)
 static void realize_routing(struct rz *z)
 {
 	const struct profile *p = z->p;
+	struct adapter_memo memo = { 0 };
 
 	for (size_t i = 0; i < p->n_adapters; i++) {
 		const struct profile_adapter *a = &p->adapters[i];
@@ -399,30 +425,11 @@ static void realize_routing(struct rz *z)
 		if (strcmp(st->name, PROFILE_DEFAULT_STACK) != 0)
 			add_stack_wall(z, st);
 	}
-	/* adapter_for() scans every adapter: routes through the same gateway
-	 * (the usual case) reuse the previous answer. */
-	const struct profile_route *prev = NULL;
-	const struct profile_adapter *prev_a = NULL;
-
 	for (size_t i = 0; i < p->n_routes; i++) {
 		const struct profile_route *pr = &p->routes[i];
 		const struct profile_stack *st = stack_of(p, pr->stack);
-		const struct profile_adapter *a;
+		const struct profile_adapter *a = route_adapter(p, pr, &memo);
 		struct want_route *r;
-
-		if (pr->adapter)
-			a = profile_find_adapter(p, pr->adapter);
-		else if (!pr->via.family)
-			a = NULL;
-		else if (prev && addr_cmp(&prev->via, &pr->via) == 0 &&
-			 (prev->stack == pr->stack ||
-			  (prev->stack && pr->stack && strcmp(prev->stack, pr->stack) == 0)))
-			a = prev_a;
-		else {
-			a = adapter_for(p, pr->stack, &pr->via);
-			prev = pr;
-			prev_a = a;
-		}
 
 		if (!st)
 			continue;
