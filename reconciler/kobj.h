@@ -29,6 +29,12 @@
 #define KOBJ_ALIAS_PREFIX     "hostnet:"
 #define KOBJ_IFNAMSIZ         16
 #define KOBJ_ALIASSIZ         256
+/* The handle of the root qdisc hostnet makes for traffic shaping ("hn:"):
+ * ownership of a qdisc survives restarts through its handle. */
+#define KOBJ_QDISC_HANDLE     0x686e0000u
+/* IFA_PROTO / RTPROT of what a DHCP client obtained (RTPROT_DHCP): a lease's
+ * address, gateway route and source rule carry it. */
+#define KOBJ_PROTO_DHCP       16u
 
 enum kobj_link_kind {
 	KOBJ_LINK_KIND_DEVICE,    /* no IFLA_INFO_KIND: a physical NIC (or lo) */
@@ -48,6 +54,27 @@ enum kobj_link_kind {
 const char *kobj_link_kind_name(enum kobj_link_kind k);   /* "device", "veth", ... */
 int kobj_link_kind_from_name(const char *name);            /* enum or KOBJ_LINK_KIND_OTHER */
 
+/* Bridge port flags hostnet manages for a portgroup's security policy
+ * (bits of kobj_link.brport; IFLA_BRPORT_*). */
+enum kobj_brport_flag {
+	KOBJ_BRPORT_LEARNING,            /* IFLA_BRPORT_LEARNING */
+	KOBJ_BRPORT_FLOOD,               /* IFLA_BRPORT_UNICAST_FLOOD: unknown unicast flooded to it */
+	KOBJ_BRPORT_LOCKED,              /* IFLA_BRPORT_LOCKED: only sources in the FDB pass */
+	KOBJ_BRPORT__MAX,
+};
+
+/* Egress shaping as a root tbf qdisc (ESXi's average / peak / burst).
+ * Rates in bytes per second and burst in bytes, as the kernel keeps them. */
+struct kobj_shaping {
+	uint64_t rate;                   /* average */
+	uint64_t peak;                   /* 0 = no peak rate */
+	uint32_t burst;                  /* bytes */
+};
+
+/* Bond modes hostnet uses for NIC teaming (BOND_MODE_* values). */
+#define KOBJ_BOND_ACTIVE_BACKUP 1u
+#define KOBJ_BOND_XOR           2u
+
 struct kobj_link {
 	int ifindex;
 	char name[KOBJ_IFNAMSIZ];
@@ -65,6 +92,24 @@ struct kobj_link {
 	uint16_t vlan_id;                /* vlan links */
 	uint32_t vrf_table;              /* vrf links */
 	uint32_t macvlan_mode;           /* macvlan links (MACVLAN_MODE_*) */
+	uint8_t bond_mode;               /* bond links: IFLA_BOND_MODE */
+	int bond_primary;                /* bond links: IFLA_BOND_PRIMARY ifindex, 0 = none */
+	/* The root qdisc: qdisc "" = the device's default one (handle 0, such
+	 * as noqueue on a veth), else its kind ("tbf", "fq_codel"...). */
+	char qdisc[KOBJ_IFNAMSIZ];
+	uint32_t qdisc_handle;           /* TCA handle of the root qdisc */
+	struct kobj_shaping shaping;     /* when qdisc is "tbf" */
+	/* A bridge's port: IFLA_INFO_SLAVE_DATA and its static FDB entries. */
+	bool is_brport;
+	uint8_t brport;                  /* bits of enum kobj_brport_flag that are on */
+	uint8_t n_fdb;                   /* static (NUD_NOARP, NTF_MASTER) FDB entries on the port */
+	struct hn_mac fdb;               /* the lowest of them, when n_fdb > 0 */
+	/* IPv6 router advertisements (IFLA_INET6_CONF); has_ra false = unknown
+	 * (no IPv6 on the link). */
+	bool has_ra;
+	uint8_t accept_ra;               /* DEVCONF_ACCEPT_RA: 0, 1, 2 (even when forwarding) */
+	uint8_t autoconf;                /* DEVCONF_AUTOCONF: SLAAC addresses */
+	uint8_t accept_ra_defrtr;        /* DEVCONF_ACCEPT_RA_DEFRTR: a default route from RAs */
 	bool owned;                      /* group == KOBJ_LINK_GROUP && alias has the prefix */
 };
 

@@ -39,6 +39,11 @@ enum want_attr {
 	WANT_ATTR_STATE,     /* admin up/down */
 	WANT_ATTR_MASTER,
 	WANT_ATTR_MARK,      /* group + alias: owned links only */
+	WANT_ATTR_SHAPING,   /* root qdisc: tbf with l.shaping, or the default (qdisc "") */
+	WANT_ATTR_BRPORT,    /* bridge port flags l.brport (a port's security policy) */
+	WANT_ATTR_FDB,       /* exactly one static FDB entry on the port: l.fdb */
+	WANT_ATTR_RA,        /* l.accept_ra, l.autoconf, l.accept_ra_defrtr */
+	WANT_ATTR_BOND,      /* bond mode and primary */
 	WANT_ATTR__MAX,
 };
 
@@ -47,6 +52,8 @@ struct want_link {
 	char master[KOBJ_IFNAMSIZ];     /* "" = none */
 	char peer[KOBJ_IFNAMSIZ];       /* veth: the other end (created together) */
 	char parent[KOBJ_IFNAMSIZ];     /* macvlan: the uplink */
+	char primary[KOBJ_IFNAMSIZ];    /* bond (failover): the active member, "" = none */
+	bool dhcp4;                     /* adapter: IPv4 from a DHCP client (ipv4: dhcp) */
 	uint16_t pvid;                  /* bridge port: untagged VLAN, 0 = none */
 	bool vlan_filtering;            /* bridges with VLAN portgroups */
 	bool foreign;                   /* an uplink: must exist, never created or deleted */
