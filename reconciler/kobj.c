@@ -29,6 +29,8 @@ static const char *const cap_names[KOBJ_CAP__MAX] = {
 	[KOBJ_CAP_BRIDGE_VLAN_FILTERING] = "bridge-vlan-filtering",
 	[KOBJ_CAP_DUMMY] = "dummy",
 	[KOBJ_CAP_RULE_PROTOCOL] = "rule-protocol",
+	[KOBJ_CAP_TBF] = "tbf",
+	[KOBJ_CAP_BRPORT_LOCKED] = "bridge-port-locked",
 };
 
 const char *kobj_link_kind_name(enum kobj_link_kind k)

@@ -160,6 +160,8 @@ enum kobj_cap {
 	KOBJ_CAP_BRIDGE_VLAN_FILTERING,
 	KOBJ_CAP_DUMMY,
 	KOBJ_CAP_RULE_PROTOCOL,          /* FRA_PROTOCOL accepted */
+	KOBJ_CAP_TBF,                    /* the tbf qdisc (sch_tbf): traffic shaping */
+	KOBJ_CAP_BRPORT_LOCKED,          /* IFLA_BRPORT_LOCKED (Linux 5.18): forged-transmit filtering */
 	KOBJ_CAP__MAX,
 };
 const char *kobj_cap_name(enum kobj_cap c);   /* "veth", "vlan", "bridge-vlan-filtering"... */

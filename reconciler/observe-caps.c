@@ -114,6 +114,8 @@ static const char *const caps_kind[KOBJ_CAP__MAX] = {
 	[KOBJ_CAP_BRIDGE_VLAN_FILTERING] = "bridge",
 	[KOBJ_CAP_DUMMY] = "dummy",
 	[KOBJ_CAP_RULE_PROTOCOL] = NULL,
+	[KOBJ_CAP_TBF] = NULL,
+	[KOBJ_CAP_BRPORT_LOCKED] = NULL,
 };
 
 /* What each kind needs to be created at all (IFLA_INFO_DATA). */
@@ -157,6 +159,8 @@ static void caps_put_data(struct caps_msg *m, enum kobj_cap cap)
 	case KOBJ_CAP_BOND:
 	case KOBJ_CAP_DUMMY:
 	case KOBJ_CAP_RULE_PROTOCOL:
+	case KOBJ_CAP_TBF:
+	case KOBJ_CAP_BRPORT_LOCKED:
 	case KOBJ_CAP__MAX:
 		break;
 	}

@@ -572,6 +572,8 @@ int realize_check_caps(const struct want *w, uint32_t caps, struct diag_list *di
 		[KOBJ_CAP_BRIDGE_VLAN_FILTERING] = "a portgroup VLAN needs bridge VLAN filtering",
 		[KOBJ_CAP_DUMMY] = "this needs dummy links",
 		[KOBJ_CAP_RULE_PROTOCOL] = "stacks need rule protocols",
+		[KOBJ_CAP_TBF] = "shaping needs the tbf qdisc (sch_tbf)",
+		[KOBJ_CAP_BRPORT_LOCKED] = "forged_transmits: reject needs locked bridge ports (Linux 5.18)",
 	};
 	int r = 0;
 
