@@ -23,7 +23,8 @@ struct wr {
 	/* Text bound SQLITE_STATIC must live until the step: here. */
 	char addr[3][ADDR_STRLEN];
 	int n_addr;
-	char mac[ADDR_MAC_STRLEN];
+	char mac[2][ADDR_MAC_STRLEN];
+	int n_mac;
 };
 
 static void wr_bind(struct wr *w, int rc)
@@ -82,19 +83,29 @@ static void wr_addr(struct wr *w, const struct hn_addr *a, const char *field)
 	wr_bind(w, sqlite3_bind_text(w->s, col, buf, -1, SQLITE_STATIC));
 }
 
-static void wr_mac(struct wr *w, const struct hn_mac *m, bool has)
+static void wr_mac(struct wr *w, const struct hn_mac *m, bool has, const char *field)
 {
 	int col = ++w->col;
+	char *buf = w->mac[w->n_mac++];
 
-	/* Without has_mac the bytes are meaningless and must be zero. */
+	/* Without its flag the bytes are meaningless and must be zero. */
 	if (!has && !addr_mac_is_zero(m) && !w->bad)
-		w->bad = "mac";
+		w->bad = field;
 	if (!has) {
 		wr_bind(w, sqlite3_bind_null(w->s, col));
 		return;
 	}
-	addr_format_mac(m, w->mac, sizeof(w->mac));
-	wr_bind(w, sqlite3_bind_text(w->s, col, w->mac, -1, SQLITE_STATIC));
+	addr_format_mac(m, buf, ADDR_MAC_STRLEN);
+	wr_bind(w, sqlite3_bind_text(w->s, col, buf, -1, SQLITE_STATIC));
+}
+
+/* A 64-bit unsigned value: SQLite's INTEGER is signed, and a value above
+ * INT64_MAX would load back negative (no real rate comes near it). */
+static void wr_u64(struct wr *w, uint64_t v, const char *field)
+{
+	if (v > INT64_MAX && !w->bad)
+		w->bad = field;
+	wr_int(w, (int64_t)(v > INT64_MAX ? 0 : v));
 }
 
 /* --- reading one row --------------------------------------------------- */
@@ -123,6 +134,7 @@ static int64_t rd_int(struct rd *r, int64_t min, int64_t max)
 	return v;
 }
 
+#define rd_u64(r)  ((uint64_t)rd_int((r), 0, INT64_MAX))
 #define rd_u32(r)  ((uint32_t)rd_int((r), 0, UINT32_MAX))
 #define rd_u16(r)  ((uint16_t)rd_int((r), 0, UINT16_MAX))
 #define rd_u8(r)   ((uint8_t)rd_int((r), 0, UINT8_MAX))
@@ -187,7 +199,12 @@ static enum kobj_link_kind rd_kind(struct rd *r)
 /* --- the four tables --------------------------------------------------- */
 
 #define LINK_COLS "ifindex, name, kind, kind_name, mtu, mac, admin_up, operstate, " \
-	"master, link, link_group, alias, vlan_id, vrf_table, macvlan_mode, owned"
+	"master, link, link_group, alias, vlan_id, vrf_table, macvlan_mode, owned, " \
+	"bond_mode, bond_primary, qdisc, qdisc_handle, shaping_rate, shaping_peak, " \
+	"shaping_burst, is_brport, brport_learning, brport_flood, brport_locked, n_fdb, fdb, " \
+	"has_ra, accept_ra, autoconf, accept_ra_defrtr"
+/* A column per flag (0003-adapter-settings.sql): a new flag needs a migration. */
+_Static_assert(KOBJ_BRPORT__MAX == 3, "a new bridge port flag needs a snapshot_links column");
 #define ADDR_COLS "ifindex, addr, scope, flags, proto, owned"
 #define ROUTE_COLS "family, rt_table, dst, gateway, prefsrc, oif, metric, protocol, " \
 	"scope, type, owned"
@@ -205,7 +222,7 @@ static void put_link(struct wr *w, const struct kobj_set *set, size_t i)
 	wr_str(w, kobj_link_kind_name(l->kind), KOBJ_IFNAMSIZ, "kind");
 	wr_str(w, l->kind_name, sizeof(l->kind_name), "kind_name");
 	wr_int(w, l->mtu);
-	wr_mac(w, &l->mac, l->has_mac);
+	wr_mac(w, &l->mac, l->has_mac, "mac");
 	wr_int(w, l->admin_up);
 	wr_int(w, l->operstate);
 	wr_int(w, l->master);
@@ -216,11 +233,31 @@ static void put_link(struct wr *w, const struct kobj_set *set, size_t i)
 	wr_int(w, l->vrf_table);
 	wr_int(w, l->macvlan_mode);
 	wr_int(w, l->owned);
+	wr_int(w, l->bond_mode);
+	wr_int(w, l->bond_primary);
+	wr_str(w, l->qdisc, sizeof(l->qdisc), "qdisc");
+	wr_int(w, l->qdisc_handle);
+	wr_u64(w, l->shaping.rate, "shaping rate");
+	wr_u64(w, l->shaping.peak, "shaping peak");
+	wr_int(w, l->shaping.burst);
+	wr_int(w, l->is_brport);
+	if ((l->brport >> KOBJ_BRPORT__MAX) && !w->bad)
+		w->bad = "brport";
+	wr_int(w, l->brport >> KOBJ_BRPORT_LEARNING & 1);
+	wr_int(w, l->brport >> KOBJ_BRPORT_FLOOD & 1);
+	wr_int(w, l->brport >> KOBJ_BRPORT_LOCKED & 1);
+	wr_int(w, l->n_fdb);
+	wr_mac(w, &l->fdb, l->n_fdb > 0, "fdb");
+	wr_int(w, l->has_ra);
+	wr_int(w, l->accept_ra);
+	wr_int(w, l->autoconf);
+	wr_int(w, l->accept_ra_defrtr);
 }
 
 static int get_link(struct rd *r, struct kobj_set *set)
 {
 	struct kobj_link l = { 0 };
+	bool has_fdb;
 
 	l.ifindex = rd_s32(r);
 	rd_str(r, l.name, sizeof(l.name));
@@ -238,6 +275,27 @@ static int get_link(struct rd *r, struct kobj_set *set)
 	l.vrf_table = rd_u32(r);
 	l.macvlan_mode = rd_u32(r);
 	l.owned = rd_bool(r);
+	l.bond_mode = rd_u8(r);
+	l.bond_primary = rd_s32(r);
+	rd_str(r, l.qdisc, sizeof(l.qdisc));
+	l.qdisc_handle = rd_u32(r);
+	l.shaping.rate = rd_u64(r);
+	l.shaping.peak = rd_u64(r);
+	l.shaping.burst = rd_u32(r);
+	l.is_brport = rd_bool(r);
+	/* One statement each: the columns must be read in order. */
+	l.brport = (uint8_t)((unsigned)rd_bool(r) << KOBJ_BRPORT_LEARNING);
+	l.brport |= (uint8_t)((unsigned)rd_bool(r) << KOBJ_BRPORT_FLOOD);
+	l.brport |= (uint8_t)((unsigned)rd_bool(r) << KOBJ_BRPORT_LOCKED);
+	l.n_fdb = rd_u8(r);
+	rd_mac(r, &l.fdb, &has_fdb);
+	/* The MAC is there exactly when the port has an entry. */
+	if (has_fdb != (l.n_fdb > 0) && !r->bad)
+		r->bad = "fdb";
+	l.has_ra = rd_bool(r);
+	l.accept_ra = rd_u8(r);
+	l.autoconf = rd_u8(r);
+	l.accept_ra_defrtr = rd_u8(r);
 	return r->bad ? -EUCLEAN : kobj_set_add_link(set, &l);
 }
 
@@ -362,7 +420,8 @@ static size_t count_rules(const struct kobj_set *s) { return s->n_rules; }
 /* In the order of the n_* columns of snapshots. */
 static const struct table tables[] = {
 	TABLE("link", "snapshot_links", LINK_COLS,
-	      "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?", count_links, put_link, get_link),
+	      "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+	      "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?", count_links, put_link, get_link),
 	TABLE("address", "snapshot_addrs", ADDR_COLS,
 	      "?, ?, ?, ?, ?, ?", count_addrs, put_addr, get_addr),
 	TABLE("route", "snapshot_routes", ROUTE_COLS,

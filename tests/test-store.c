@@ -188,6 +188,24 @@ static void build_set(struct kobj_set *s)
 	assert_int_equal(addr_parse_mac(&l.mac, "ff:ee:dd:cc:bb:aa"), 0);
 	memset(l.alias, 'x', sizeof(l.alias) - 1);
 	assert_int_equal(kobj_set_add_link(s, &l), 0);
+	/* Every adapter setting of #7 at its widest. */
+	l = (struct kobj_link){
+		.ifindex = 9, .name = "bond-shaped", .kind = KOBJ_LINK_KIND_BOND, .kind_name = "bond",
+		.mtu = 1500, .bond_mode = KOBJ_BOND_ACTIVE_BACKUP, .bond_primary = 2147483647,
+		.qdisc = "fq_codel_longer", .qdisc_handle = UINT32_MAX,
+		.shaping = { .rate = INT64_MAX, .peak = 125000000000ull, .burst = UINT32_MAX },
+		.is_brport = true,
+		.brport = 1u << KOBJ_BRPORT_LEARNING | 1u << KOBJ_BRPORT_LOCKED,
+		.n_fdb = 255, .has_ra = true, .accept_ra = 2, .autoconf = 255, .accept_ra_defrtr = 1,
+	};
+	assert_int_equal(addr_parse_mac(&l.fdb, "02:00:5e:10:00:99"), 0);
+	assert_int_equal(kobj_set_add_link(s, &l), 0);
+	l = (struct kobj_link){ .ifindex = 10, .name = "port-flood", .kind = KOBJ_LINK_KIND_VETH,
+				.kind_name = "veth", .qdisc = "tbf", .qdisc_handle = KOBJ_QDISC_HANDLE,
+				.shaping = { .rate = 1, .burst = 1 }, .is_brport = true,
+				.brport = 1u << KOBJ_BRPORT_FLOOD, .n_fdb = 1, .has_ra = true };
+	assert_int_equal(addr_parse_mac(&l.fdb, "ff:ff:ff:ff:ff:fe"), 0);
+	assert_int_equal(kobj_set_add_link(s, &l), 0);
 
 	a = (struct kobj_addr){ .ifindex = 7, .addr = cidr("192.0.2.10/24"), .scope = 0,
 				.flags = 0x80, .proto = 77, .owned = true };
@@ -258,6 +276,21 @@ static void assert_set_equal(const struct kobj_set *a, const struct kobj_set *b)
 		assert_int_equal(x->vrf_table, y->vrf_table);
 		assert_int_equal(x->macvlan_mode, y->macvlan_mode);
 		assert_int_equal(x->owned, y->owned);
+		assert_int_equal(x->bond_mode, y->bond_mode);
+		assert_int_equal(x->bond_primary, y->bond_primary);
+		assert_string_equal(x->qdisc, y->qdisc);
+		assert_int_equal(x->qdisc_handle, y->qdisc_handle);
+		assert_true(x->shaping.rate == y->shaping.rate);
+		assert_true(x->shaping.peak == y->shaping.peak);
+		assert_int_equal(x->shaping.burst, y->shaping.burst);
+		assert_int_equal(x->is_brport, y->is_brport);
+		assert_int_equal(x->brport, y->brport);
+		assert_int_equal(x->n_fdb, y->n_fdb);
+		assert_memory_equal(x->fdb.b, y->fdb.b, sizeof(x->fdb.b));
+		assert_int_equal(x->has_ra, y->has_ra);
+		assert_int_equal(x->accept_ra, y->accept_ra);
+		assert_int_equal(x->autoconf, y->autoconf);
+		assert_int_equal(x->accept_ra_defrtr, y->accept_ra_defrtr);
 	}
 	assert_int_equal(a->n_addrs, b->n_addrs);
 	for (size_t i = 0; i < a->n_addrs; i++) {
@@ -651,7 +684,7 @@ static void test_snapshot_round_trips_every_field(void **state)
 	assert_string_equal(info.host, "esx01");
 	assert_string_equal(info.kernel_release, "6.1.0-test");
 	assert_int_equal(info.caps, set.caps);
-	assert_int_equal(info.n_links, 3);
+	assert_int_equal(info.n_links, 5);
 	assert_int_equal(info.n_addrs, 4);
 	assert_int_equal(info.n_routes, 3);
 	assert_int_equal(info.n_rules, 2);
@@ -703,6 +736,116 @@ static void test_snapshot_save_refuses_what_would_not_load_back(void **state)
 	kobj_set_clear(&set);
 }
 
+static void test_snapshot_save_refuses_adapter_settings_that_would_not_load_back(void **state)
+{
+	struct fixture *f = *state;
+	struct kobj_set set;
+	struct store *st = open_ok(f->path, STORE_WRITE);
+	int64_t id = 0;
+	char *err = NULL;
+
+	build_set(&set);
+	/* SQLite's INTEGER is signed: this rate would load back negative. */
+	set.links[3].shaping.rate = (uint64_t)INT64_MAX + 1;
+	assert_int_equal(store_snapshot_save(&id, st, "esx01", NULL, &set, &err), -EINVAL);
+	assert_string_equal(err, "cannot record a snapshot: link 3 has a malformed shaping rate");
+	free(err);
+	set.links[3].shaping.rate = 1;
+
+	/* FDB bytes without an entry are not a value the load could return. */
+	set.links[4].n_fdb = 0;
+	err = NULL;
+	assert_int_equal(store_snapshot_save(&id, st, "esx01", NULL, &set, &err), -EINVAL);
+	assert_string_equal(err, "cannot record a snapshot: link 4 has a malformed fdb");
+	free(err);
+	set.links[4].n_fdb = 1;
+
+	set.links[4].brport |= 1u << KOBJ_BRPORT__MAX;
+	err = NULL;
+	assert_int_equal(store_snapshot_save(&id, st, "esx01", NULL, &set, &err), -EINVAL);
+	assert_string_equal(err, "cannot record a snapshot: link 4 has a malformed brport");
+	free(err);
+	assert_int_equal(store_snapshot_latest(&id, st, "esx01", NULL), -ENOENT);
+	store_close(st);
+	kobj_set_clear(&set);
+}
+
+/* The released migrations 1 and 2, from the source tree, run by hand: a
+ * database exactly as a hostnet of schema version 2 left it. */
+static void make_v2_database(const struct fixture *f)
+{
+	static const char *const files[] = { "state/0001-initial.sql", "state/0002-confirm.sql" };
+	const char *src = getenv("SRCDIR");
+	char path[600], *sql;
+	size_t len;
+
+	if (!src || !*src)
+		src = ".";
+	make_parent(f);
+	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		snprintf(path, sizeof(path), "%s/%s", src, files[i]);
+		sql = read_file(path, &len);
+		sql_exec(f->path, sql);
+		free(sql);
+	}
+	sql_exec(f->path, "PRAGMA user_version = 2");
+}
+
+static void test_snapshot_of_schema_2_loads_with_adapter_settings_absent(void **state)
+{
+	struct fixture *f = *state;
+	struct kobj_set got = { 0 };
+	const struct kobj_link *l;
+	struct store *st;
+	char *err = NULL;
+
+	make_v2_database(f);
+	sql_exec(f->path,
+		 "INSERT INTO snapshots (id, taken_at, host, caps, kernel_release,"
+		 " n_links, n_addrs, n_routes, n_rules) VALUES (5, 1700000000000, 'esx01', 1, NULL, 1, 0, 0, 0);"
+		 "INSERT INTO snapshot_links (snapshot_id, seq, ifindex, name, kind, kind_name, mtu, mac,"
+		 " admin_up, operstate, master, link, link_group, alias, vlan_id, vrf_table,"
+		 " macvlan_mode, owned) VALUES (5, 0, 7, 'vmk1', 'veth', 'veth', 9000,"
+		 " '02:00:5e:10:00:01', 1, 6, 5, 8, 1752068980, 'hostnet:vmk1', 0, 0, 0, 1)");
+	assert_int_equal(sql_int(f->path, "PRAGMA user_version"), 2);
+
+	st = open_ok(f->path, STORE_WRITE);
+	assert_int_equal(store_schema_version_found(st), 2);
+	assert_int_equal(store_schema_version(st), store_schema_version_latest());
+	assert_int_equal(store_snapshot_load(&got, NULL, st, 5, &err), 0);
+	assert_null(err);
+	assert_int_equal(got.n_links, 1);
+	l = &got.links[0];
+	/* What schema 2 had, unchanged... */
+	assert_int_equal(l->ifindex, 7);
+	assert_string_equal(l->name, "vmk1");
+	assert_int_equal(l->kind, KOBJ_LINK_KIND_VETH);
+	assert_int_equal(l->mtu, 9000);
+	assert_true(l->has_mac);
+	assert_int_equal(l->master, 5);
+	assert_int_equal(l->group, KOBJ_LINK_GROUP);
+	assert_string_equal(l->alias, "hostnet:vmk1");
+	assert_true(l->owned);
+	/* ... and every setting it did not record reads as absent. */
+	assert_int_equal(l->bond_mode, 0);
+	assert_int_equal(l->bond_primary, 0);
+	assert_string_equal(l->qdisc, "");
+	assert_int_equal(l->qdisc_handle, 0);
+	assert_true(l->shaping.rate == 0 && l->shaping.peak == 0);
+	assert_int_equal(l->shaping.burst, 0);
+	assert_false(l->is_brport);
+	assert_int_equal(l->brport, 0);
+	assert_int_equal(l->n_fdb, 0);
+	assert_true(addr_mac_is_zero(&l->fdb));
+	assert_false(l->has_ra);
+	assert_int_equal(l->accept_ra, 0);
+	assert_int_equal(l->autoconf, 0);
+	assert_int_equal(l->accept_ra_defrtr, 0);
+	kobj_set_clear(&got);
+	store_close(st);
+	assert_int_equal(sql_int(f->path, "PRAGMA user_version"), store_schema_version_latest());
+}
+
 static void test_snapshot_load_reports_missing_and_tampered_rows(void **state)
 {
 	struct fixture *f = *state;
@@ -738,6 +881,15 @@ static void test_snapshot_load_reports_missing_and_tampered_rows(void **state)
 	err = NULL;
 	assert_int_equal(store_snapshot_load(&got, NULL, st, id, &err), -EUCLEAN);
 	assert_non_null(strstr(err, "should hold 2 rules, it holds 1"));
+	free(err);
+	store_close(st);
+
+	/* A static FDB entry count without its MAC. */
+	sql_exec(f->path, "UPDATE snapshot_links SET fdb = NULL WHERE seq = 4");
+	st = open_ok(f->path, STORE_READONLY);
+	err = NULL;
+	assert_int_equal(store_snapshot_load(&got, NULL, st, id, &err), -EUCLEAN);
+	assert_non_null(strstr(err, "link 4 has a bad fdb"));
 	free(err);
 	store_close(st);
 	kobj_set_clear(&set);
@@ -1148,6 +1300,8 @@ int main(void)
 		T(test_snapshot_round_trips_every_field),
 		T(test_snapshot_of_an_empty_set_round_trips),
 		T(test_snapshot_save_refuses_what_would_not_load_back),
+		T(test_snapshot_save_refuses_adapter_settings_that_would_not_load_back),
+		T(test_snapshot_of_schema_2_loads_with_adapter_settings_absent),
 		T(test_snapshot_load_reports_missing_and_tampered_rows),
 		T(test_snapshot_latest_is_per_host),
 		T(test_prune_keeps_newest_and_the_rollback_base),
