@@ -11,6 +11,7 @@
 #include "nl.h"
 #include "nlmsg.h"
 #include "plan.h"
+#include "sysctl.h"
 
 struct ax {
 	struct hnl *nl;
@@ -58,7 +59,57 @@ static bool gone(int err)
 	return err == -ENOENT || err == -ESRCH || err == -ENODEV || err == -EADDRNOTAVAIL;
 }
 
-static int link_attrs(struct ax *x, size_t i, const struct want_link *l, uint32_t attrs)
+/* One request of link_settings(): built (r is the builder's result), sent. */
+static int settings_send(struct ax *x, size_t i, struct nl_msg **m, int r)
+{
+	if (r < 0 || (r = send1(x, *m)) < 0)
+		return fail(x, i, r, hnl_errmsg(x->nl));
+	return 0;
+}
+
+/* Shaping, port security, RAs and bonds: `from` is the link as observed
+ * (NULL for a new one). */
+static int link_settings(struct ax *x, size_t i, int idx, const struct want_link *l, uint32_t attrs,
+			 const struct want_link *from)
+{
+	struct nl_msg *m = NULL;
+	int r = 0;
+
+	if (attrs & 1u << WANT_ATTR_BRPORT)
+		r = settings_send(x, i, &m, nlmsg_brport_flags(&m, idx, l->l.brport));
+	if (r == 0 && (attrs & 1u << WANT_ATTR_FDB) && from && from->l.n_fdb)
+		r = settings_send(x, i, &m, nlmsg_fdb_flush_static(&m, idx));
+	if (r == 0 && (attrs & 1u << WANT_ATTR_FDB) && l->l.n_fdb)
+		r = settings_send(x, i, &m, nlmsg_fdb_static(&m, true, idx, &l->l.fdb));
+	if (r == 0 && (attrs & 1u << WANT_ATTR_SHAPING) && l->l.qdisc[0])
+		r = settings_send(x, i, &m, nlmsg_qdisc_shaping(&m, idx, &l->l.shaping, l->l.mtu));
+	else if (r == 0 && (attrs & 1u << WANT_ATTR_SHAPING) && from && from->l.qdisc[0])
+		r = settings_send(x, i, &m, nlmsg_qdisc_delete_root(&m, idx, from->l.qdisc_handle));
+	if (r == 0 && (attrs & 1u << WANT_ATTR_BOND))
+		r = settings_send(x, i, &m, nlmsg_bond_primary(&m, idx, ifindex_of(l->primary)));
+	if (r == 0 && (attrs & 1u << WANT_ATTR_RA) && l->l.has_ra) {
+		r = sysctl_ipv6_ra_set(l->l.name, l->l.accept_ra, l->l.autoconf, l->l.accept_ra_defrtr);
+		if (r < 0)
+			return fail(x, i, r, "writing /proc/sys/net/ipv6/conf");
+	}
+	return r;
+}
+
+/* Whether the plan makes `name` a bond: a bond takes no member that is up. */
+static bool is_bond(const struct ax *x, const char *name)
+{
+	for (size_t k = 0; k < x->d->n; k++) {
+		const struct diff_action *a = &x->d->v[k];
+
+		if (a->obj == DIFF_OBJ_LINK && a->op != DIFF_OP_DELETE &&
+		    strcmp(a->to.link.l.name, name) == 0)
+			return a->to.link.l.kind == KOBJ_LINK_KIND_BOND;
+	}
+	return false;
+}
+
+static int link_attrs(struct ax *x, size_t i, const struct want_link *l, uint32_t attrs,
+		      const struct want_link *from)
 {
 	struct nl_msg *m;
 	int idx = ifindex_of(l->l.name), master = 0, r;
@@ -70,6 +121,11 @@ static int link_attrs(struct ax *x, size_t i, const struct want_link *l, uint32_
 		master = ifindex_of(l->master);
 		if (l->master[0] && !master)
 			return fail(x, i, -ENODEV, "its master does not exist");
+		if (master && is_bond(x, l->master)) {
+			r = nlmsg_link_state(&m, idx, false);
+			if (r < 0 || (r = send1(x, m)) < 0)
+				return fail(x, i, r, hnl_errmsg(x->nl));
+		}
 	}
 	if (attrs) {
 		r = nlmsg_link_set(&m, idx, l, attrs, master);
@@ -81,7 +137,7 @@ static int link_attrs(struct ax *x, size_t i, const struct want_link *l, uint32_
 		if (r < 0 || (r = send1(x, m)) < 0)
 			return fail(x, i, r, hnl_errmsg(x->nl));
 	}
-	return 0;
+	return link_settings(x, i, idx, l, attrs, from);
 }
 
 static int link_state(struct ax *x, size_t i, const struct want_link *l)
@@ -110,7 +166,7 @@ static int link_create(struct ax *x, size_t i)
 		if (r < 0 || (r = send1(x, m)) < 0)
 			return fail(x, i, r, hnl_errmsg(x->nl));
 	}
-	r = link_attrs(x, i, l, l->manage);
+	r = link_attrs(x, i, l, l->manage, NULL);
 	if (r < 0)
 		return r;
 	return l->l.admin_up ? link_state(x, i, l) : 0;
@@ -119,7 +175,7 @@ static int link_create(struct ax *x, size_t i)
 static int link_modify(struct ax *x, size_t i)
 {
 	const struct diff_action *a = &x->d->v[i];
-	int r = link_attrs(x, i, &a->to.link, a->changed);
+	int r = link_attrs(x, i, &a->to.link, a->changed, &a->from.link);
 
 	if (r < 0 || !(a->changed & 1u << WANT_ATTR_STATE))
 		return r;

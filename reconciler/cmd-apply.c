@@ -17,6 +17,7 @@
 #include "observe.h"
 #include "plan.h"
 #include "probe.h"
+#include "dhcp.h"
 #include "store.h"
 #include "want-json.h"
 
@@ -27,6 +28,7 @@ struct apply_cmd {
 	struct cmd_state_opts so;
 	bool auto_approve, color, connectivity;
 	unsigned confirm_ms;       /* --confirm-timeout; 0 = none */
+	unsigned dhcp_ms;          /* --dhcp-timeout */
 	const char *planfile;
 	json_t *saved;             /* a saved plan, when applying one */
 	struct store *st;
@@ -35,6 +37,23 @@ struct apply_cmd {
 	int64_t snap_before, gen;
 	struct apply_opts test;
 };
+
+#define APPLY_DHCP_TIMEOUT_MS 30000u
+
+/* DHCP clients live beside the state database: <dir>/dhcp/<adapter>.pid. */
+static void dhcp_ctx_init(const struct apply_cmd *a, struct dhcp_ctx *c, char *dir, size_t dsize,
+			  char *self, size_t ssize)
+{
+	const char *db = cmd_state_path(&a->so), *slash = strrchr(db, '/');
+	ssize_t n = readlink("/proc/self/exe", self, ssize - 1);
+
+	self[n > 0 ? n : 0] = '\0';
+	if (slash)
+		snprintf(dir, dsize, "%.*s/dhcp", (int)(slash - db), db);
+	else
+		snprintf(dir, dsize, "dhcp");
+	*c = (struct dhcp_ctx){ .run_dir = dir, .udhcpc = dhcp_find_client(), .self = self };
+}
 
 static double now_ms(void)
 {
@@ -347,6 +366,8 @@ static void usage(FILE *f)
 		"  --auto-approve  do not ask (required when stdin is not a terminal)\n"
 		"  --connectivity-check  after applying, ping each stack's gateway from the\n"
 		"                  adapter and address that reach it; roll back if one fails\n"
+		"  --dhcp-timeout S  how long to wait for the leases of 'ipv4: dhcp' adapters\n"
+		"                  (default 30); an adapter without one rolls the apply back\n"
 		"  --confirm-timeout S  keep the change only if 'hostnet confirm' runs within\n"
 		"                  S seconds; otherwise (even if this process is killed) it is\n"
 		"                  rolled back, by this process or the next hostnet run\n"
@@ -365,6 +386,7 @@ static int parse(struct apply_cmd *a, struct cmd_desired_opts *o, int argc, char
 		{ "no-color", no_argument, NULL, 'n' },
 		{ "connectivity-check", no_argument, NULL, 'c' },
 		{ "confirm-timeout", required_argument, NULL, 't' },
+		{ "dhcp-timeout", required_argument, NULL, 'D' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
@@ -392,6 +414,12 @@ static int parse(struct apply_cmd *a, struct cmd_desired_opts *o, int argc, char
 				return -EINVAL;
 			}
 			break;
+		case 'D':
+			if (cmd_parse_seconds(optarg, &a->dhcp_ms) < 0) {
+				cmd_fail("apply", "--dhcp-timeout: '%s' is not a number of seconds", optarg);
+				return -EINVAL;
+			}
+			break;
 		case 'h': usage(stdout); return 1;
 		default: usage(stderr); return -EINVAL;
 		}
@@ -407,7 +435,10 @@ static int parse(struct apply_cmd *a, struct cmd_desired_opts *o, int argc, char
 
 int cmd_apply(int argc, char **argv)
 {
-	struct apply_cmd a = { .so = CMD_STATE_OPTS_INIT, .color = isatty(STDOUT_FILENO) && !getenv("NO_COLOR") };
+	struct apply_cmd a = { .so = CMD_STATE_OPTS_INIT, .dhcp_ms = APPLY_DHCP_TIMEOUT_MS,
+			       .color = isatty(STDOUT_FILENO) && !getenv("NO_COLOR") };
+	struct dhcp_ctx dc;
+	char dhcp_dir[4096], self[4096];
 	struct cmd_desired_opts o = { 0 };
 	struct diag_list diags = { 0 };
 	struct diff df = { 0 }, check = { 0 };
@@ -436,6 +467,13 @@ int cmd_apply(int argc, char **argv)
 		goto out;
 	if (cmd_check_kernel("apply", &a.d.want, NULL) < 0)
 		goto out;
+	dhcp_ctx_init(&a, &dc, dhcp_dir, sizeof(dhcp_dir), self, sizeof(self));
+	for (size_t i = 0; i < a.d.want.n_links && !dc.udhcpc; i++)
+		if (a.d.want.links[i].dhcp4) {
+			cmd_fail("apply", "%s: ipv4: dhcp needs the udhcpc client (apt-get install "
+				 "udhcpc); nothing was changed", a.d.want.links[i].l.name);
+			goto out;
+		}
 	/* Lock before observing: what is planned is what is applied. */
 	a.st = cmd_open_state("apply", &a.so, STORE_WRITE);
 	if (!a.st)
@@ -500,6 +538,8 @@ int cmd_apply(int argc, char **argv)
 	t_apply = now_ms() - t0;
 	if (r < 0) {
 		fprintf(stderr, "hostnet apply: failed at action %zu of %zu: %s\n", res.failed, df.n, res.msg);
+	} else if ((r = dhcp_sync(&dc, &a.d.want, a.dhcp_ms, res.msg, sizeof(res.msg))) < 0) {
+		fprintf(stderr, "hostnet apply: %s\n", res.msg);
 	} else {
 		t0 = now_ms();
 		left = remaining(&a, &a.d.want, &check);
@@ -533,6 +573,8 @@ int cmd_apply(int argc, char **argv)
 	}
 	if (r < 0) {
 		int rb = cmd_roll_back(a.nl, &a.before, &a.d.want);
+
+		dhcp_reap(&dc);
 
 		result = rb == 0 ? STORE_RESULT_ROLLED_BACK : STORE_RESULT_FAILED;
 		fprintf(stderr, "hostnet apply: %s\n", rb == 0

@@ -117,6 +117,7 @@ int cmd_confirm(int argc, char **argv);
 int cmd_reconcile(int argc, char **argv);
 int cmd_ping(int argc, char **argv);
 int cmd_check(int argc, char **argv);
+int cmd_dhcp_hook(const char *event);
 int cmd_plan(int argc, char **argv);
 /* plan --base/--head: the desired states of two commits compared, per host. */
 int cmd_plan_compare(const char *repo, const char *base_ref, const char *head_ref,

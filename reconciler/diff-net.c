@@ -38,6 +38,18 @@ static int pcmp_rule(const void *a, const void *b)
 	return want_cmp_rule(*(const struct want_rule *const *)a, *(const struct want_rule *const *)b);
 }
 
+/* An address a DHCP client obtained for an adapter that still wants one:
+ * the client's, not drift. */
+static bool leased(const struct want *w, const struct want_addr *o)
+{
+	const struct want_link *l;
+
+	if (o->a.proto != KOBJ_PROTO_DHCP || o->a.addr.family != AF_INET)
+		return false;
+	l = want_link(w, o->dev);
+	return l && l->dhcp4;
+}
+
 void diff_addrs(struct dctx *c, const struct want *w, const struct dobs *o)
 {
 	const struct want_addr **v = (const struct want_addr **)sorted(w->addrs, w->n_addrs,
@@ -58,7 +70,7 @@ void diff_addrs(struct dctx *c, const struct want *w, const struct dobs *o)
 				a->to.addr = *v[i];
 			i++;
 		} else if (cmp > 0) {
-			if (o->addrs[j].a.owned) {
+			if (o->addrs[j].a.owned && !leased(w, &o->addrs[j])) {
 				a = dctx_add(c, DIFF_OP_DELETE, DIFF_OBJ_ADDR, DIFF_STEP_DEL_ADDR, 0, NULL);
 				if (a)
 					a->from.addr = o->addrs[j];

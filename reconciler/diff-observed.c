@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include "diff-private.h"
 #include "mark.h"
@@ -60,6 +61,22 @@ static void copy_name(char dst[KOBJ_IFNAMSIZ], const char *src)
 	dst[n] = '\0';
 }
 
+/* A link with an IPv4 address from a DHCP client holds a lease.  o->links
+ * is still in `have`'s order here. */
+static void mark_leases(struct dobs *o, const struct kobj_link **idx, const struct kobj_set *have)
+{
+	for (size_t i = 0; i < have->n_addrs; i++) {
+		const struct kobj_addr *a = &have->addrs[i];
+		const struct kobj_link key = { .ifindex = a->ifindex }, *kp = &key, **hit;
+
+		if (a->proto != KOBJ_PROTO_DHCP || a->addr.family != AF_INET)
+			continue;
+		hit = hn_bsearch(&kp, idx, have->n_links, sizeof(*idx), cmp_index);
+		if (hit)
+			o->links[*hit - have->links].dhcp4 = true;
+	}
+}
+
 int dobs_build(struct dobs *out, const struct kobj_set *have)
 {
 	const struct kobj_link **idx = calloc(have->n_links + 1, sizeof(*idx));
@@ -88,7 +105,10 @@ int dobs_build(struct dobs *out, const struct kobj_set *have)
 			copy_name(w->peer, name_of(idx, have->n_links, l->link));
 		else if (l->kind == KOBJ_LINK_KIND_MACVLAN)
 			copy_name(w->parent, name_of(idx, have->n_links, l->link));
+		else if (l->kind == KOBJ_LINK_KIND_BOND)
+			copy_name(w->primary, name_of(idx, have->n_links, l->bond_primary));
 	}
+	mark_leases(&o, idx, have);
 	for (size_t i = 0; i < have->n_addrs; i++) {
 		struct want_addr *w = &o.addrs[o.n_addrs++];
 
@@ -158,9 +178,18 @@ int diff_want_from_observed(struct want *out, const struct kobj_set *have, const
 			w.links[w.n_links].manage = named->manage;
 		} else {
 			w.links[w.n_links].manage = 1u << WANT_ATTR_MTU | 1u << WANT_ATTR_STATE |
-						    1u << WANT_ATTR_MARK | 1u << WANT_ATTR_MASTER;
+						    1u << WANT_ATTR_MARK | 1u << WANT_ATTR_MASTER |
+						    1u << WANT_ATTR_SHAPING;
 			if (l->l.has_mac)
 				w.links[w.n_links].manage |= 1u << WANT_ATTR_MAC;
+			if (l->l.is_brport)
+				w.links[w.n_links].manage |= 1u << WANT_ATTR_BRPORT | 1u << WANT_ATTR_FDB;
+			if (l->l.has_ra)
+				w.links[w.n_links].manage |= 1u << WANT_ATTR_RA;
+			if (l->l.kind == KOBJ_LINK_KIND_BOND)
+				w.links[w.n_links].manage |= 1u << WANT_ATTR_BOND;
+			/* A lease is the client's to renew, not the rollback's. */
+			w.links[w.n_links].dhcp4 = false;
 		}
 		w.n_links++;
 	}

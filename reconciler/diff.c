@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "diff-private.h"
+#include "observe.h"
 #include "mark.h"
 #include "sort.h"
 
@@ -73,11 +74,47 @@ static int layer(const struct want_link *l)
 
 	if (l->foreign)
 		return 0;
-	if (l->l.kind == KOBJ_LINK_KIND_BRIDGE || l->l.kind == KOBJ_LINK_KIND_VRF)
+	if (l->l.kind == KOBJ_LINK_KIND_BRIDGE || l->l.kind == KOBJ_LINK_KIND_VRF ||
+	    l->l.kind == KOBJ_LINK_KIND_BOND)
 		return 1;
 	if (mark_parse(&m, l->l.alias) == 0 && m.role == MARK_ROLE_PORT)
 		return 2;
 	return 3;
+}
+
+static bool same_qdisc(const struct kobj_link *w, const struct kobj_link *o)
+{
+	if (strcmp(w->qdisc, o->qdisc) != 0)
+		return false;
+	return !w->qdisc[0] ||
+	       (w->qdisc_handle == o->qdisc_handle && observe_shaping_equal(&w->shaping, &o->shaping));
+}
+
+/* The adapter settings of issue #7: shaping, port security, RAs, bonds and
+ * the DHCP lease. */
+static uint32_t changed_settings(const struct want_link *w, const struct want_link *o)
+{
+	uint32_t ch = 0;
+
+	if ((w->manage & 1u << WANT_ATTR_SHAPING) && !same_qdisc(&w->l, &o->l))
+		ch |= 1u << WANT_ATTR_SHAPING;
+	if ((w->manage & 1u << WANT_ATTR_BRPORT) && (!o->l.is_brport || w->l.brport != o->l.brport))
+		ch |= 1u << WANT_ATTR_BRPORT;
+	if ((w->manage & 1u << WANT_ATTR_FDB) &&
+	    (w->l.n_fdb != o->l.n_fdb ||
+	     (w->l.n_fdb && memcmp(&w->l.fdb, &o->l.fdb, sizeof(w->l.fdb)) != 0)))
+		ch |= 1u << WANT_ATTR_FDB;
+	/* No IPv6 on the link (disabled, or a snapshot from before hostnet
+	 * read it) leaves nothing to set. */
+	if ((w->manage & 1u << WANT_ATTR_RA) && o->l.has_ra &&
+	    (w->l.accept_ra != o->l.accept_ra || w->l.autoconf != o->l.autoconf ||
+	     w->l.accept_ra_defrtr != o->l.accept_ra_defrtr))
+		ch |= 1u << WANT_ATTR_RA;
+	if ((w->manage & 1u << WANT_ATTR_BOND) && strcmp(w->primary, o->primary) != 0)
+		ch |= 1u << WANT_ATTR_BOND;
+	if ((w->manage & 1u << WANT_ATTR_DHCP) && w->dhcp4 && !o->dhcp4)
+		ch |= 1u << WANT_ATTR_DHCP;
+	return ch;
 }
 
 static uint32_t changed_attrs(const struct want_link *w, const struct want_link *o)
@@ -96,7 +133,7 @@ static uint32_t changed_attrs(const struct want_link *w, const struct want_link 
 	if ((w->manage & 1u << WANT_ATTR_MARK) &&
 	    (w->l.group != o->l.group || strcmp(w->l.alias, o->l.alias) != 0))
 		ch |= 1u << WANT_ATTR_MARK;
-	return ch;
+	return ch | changed_settings(w, o);
 }
 
 /* The kernel object itself must be recreated when its kind or its fixed
@@ -110,6 +147,8 @@ static bool needs_replace(const struct want_link *w, const struct want_link *o)
 	if (w->l.kind == KOBJ_LINK_KIND_VETH && w->peer[0] && strcmp(w->peer, o->peer) != 0)
 		return true;
 	if (w->l.kind == KOBJ_LINK_KIND_MACVLAN && strcmp(w->parent, o->parent) != 0)
+		return true;
+	if (w->l.kind == KOBJ_LINK_KIND_BOND && w->l.bond_mode != o->l.bond_mode)
 		return true;
 	return w->l.kind == KOBJ_LINK_KIND_VRF && w->l.vrf_table != o->l.vrf_table;
 }

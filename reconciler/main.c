@@ -1,8 +1,10 @@
 /* hostnet: declarative VMkernel-style host networking for Linux. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cmd.h"
+#include "dhcp.h"
 
 static const struct cmd cmd_table[] = {
 	{ "validate", cmd_validate, "[--repo PATH [--ref REF] [--host H]...] [FILE...]",
@@ -41,6 +43,9 @@ static void usage(FILE *f)
 
 int main(int argc, char **argv)
 {
+	/* udhcpc runs hostnet as its script (dhcp.h). */
+	if (argc == 2 && getenv(DHCP_HOOK_ENV))
+		return cmd_dhcp_hook(argv[1]);
 	if (argc < 2) {
 		usage(stderr);
 		return CMD_EXIT_ERROR;

@@ -11,6 +11,7 @@ static const char *const role_names[MARK_ROLE__MAX] = {
 	[MARK_ROLE_PORT] = "port",
 	[MARK_ROLE_SWITCH] = "switch",
 	[MARK_ROLE_VRF] = "vrf",
+	[MARK_ROLE_BOND] = "bond",
 };
 
 const char *mark_role_name(enum mark_role r)

@@ -20,6 +20,7 @@ enum mark_role {
 	MARK_ROLE_PORT,      /* the bridge-side veth peer of an adapter */
 	MARK_ROLE_SWITCH,    /* a bridge */
 	MARK_ROLE_VRF,       /* the VRF device of a stack */
+	MARK_ROLE_BOND,      /* the bond of a teamed switch */
 	MARK_ROLE__MAX,
 };
 

@@ -1,4 +1,5 @@
 #include "plan.h"
+#include "plan-private.h"
 
 #include <linux/rtnetlink.h>
 #include <stdio.h>
@@ -208,8 +209,10 @@ static void route_details(const struct diff_action *a, void (*emit)(void *, cons
 
 static void details(const struct diff_action *a, void (*emit)(void *, const char *), void *arg)
 {
-	if (a->obj == DIFF_OBJ_LINK)
+	if (a->obj == DIFF_OBJ_LINK) {
 		link_details(a, emit, arg);
+		plan_settings_details(a, emit, arg);
+	}
 	else if (a->obj == DIFF_OBJ_ROUTE)
 		route_details(a, emit, arg);
 }

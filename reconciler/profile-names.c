@@ -32,6 +32,26 @@ static const char *const backing_names[PROFILE_BACKING__MAX] = {
 	[PROFILE_BACKING_MACVLAN] = "macvlan",
 };
 
+static const char *const teaming_policy_names[PROFILE_TEAMING__MAX] = {
+	[PROFILE_TEAMING_FAILOVER] = "failover",
+	[PROFILE_TEAMING_LOADBALANCE] = "loadbalance",
+};
+
+static const char *const policy_names[PROFILE_POLICY__MAX] = {
+	[PROFILE_POLICY_REJECT] = "reject",
+	[PROFILE_POLICY_ACCEPT] = "accept",
+};
+
+const char *profile_teaming_policy_name(enum profile_teaming_policy p)
+{
+	return p < PROFILE_TEAMING__MAX ? teaming_policy_names[p] : "?";
+}
+
+const char *profile_policy_name(enum profile_policy p)
+{
+	return p < PROFILE_POLICY__MAX ? policy_names[p] : "?";
+}
+
 const char *profile_service_name(enum profile_service s)
 {
 	return s < PROFILE_SERVICE__MAX ? service_names[s] : "?";

@@ -12,6 +12,7 @@
 
 #include "arena.h"
 #include "conv.h"
+#include "units.h"
 #include "ydoc.h"
 
 #define IFNAME_MAX 15
@@ -22,6 +23,8 @@
 static const char *const state_names[] = { "up", "down" };
 static const char *const isolation_names[] = { "table", "vrf" };
 static const char *const backing_names[] = { "veth", "macvlan" };
+static const char *const teaming_names[] = { "failover", "loadbalance" };
+static const char *const policy_names[] = { "reject", "accept" };
 
 /* Allocates a zeroed array for a list node's items; n_out = 0 when the node
  * is absent or not a list (the latter reported). */
@@ -141,9 +144,35 @@ static void conv_uplink(struct conv *c, const struct ydoc_node *m, struct profil
 	u->has_state = get_state(c, m, &u->state, &u->state_loc);
 }
 
+static void conv_teaming(struct conv *c, const struct ydoc_node *m, struct profile_teaming *t)
+{
+	static const char *const keys[] = { "policy", "active", "standby", NULL };
+	const struct ydoc_node *n;
+	int v;
+
+	if (!conv_map(c, m, "teaming"))
+		return;
+	conv_check_keys(c, m, keys, "teaming");
+	t->present = true;
+	t->loc = m->loc;
+	n = c->partial ? ydoc_map_get(m, "policy") : conv_require(c, m, "policy", "teaming");
+	if (n && conv_enum(c, n, "policy", teaming_names, PROFILE_TEAMING__MAX, &v)) {
+		t->policy = (enum profile_teaming_policy)v;
+		t->policy_loc = n->loc;
+	}
+	n = ydoc_map_get(m, "active");
+	if (n)
+		t->active_loc = n->loc;
+	get_strv(c, n, "active", IFNAME_MAX, &t->active);
+	n = ydoc_map_get(m, "standby");
+	if (n)
+		t->standby_loc = n->loc;
+	get_strv(c, n, "standby", IFNAME_MAX, &t->standby);
+}
+
 static void conv_switch(struct conv *c, const struct ydoc_node *m, struct profile_switch *s)
 {
-	static const char *const keys[] = { "name", "mtu", "uplinks", NULL };
+	static const char *const keys[] = { "name", "mtu", "uplinks", "teaming", NULL };
 	uint64_t v;
 
 	conv_check_keys(c, m, keys, "switch");
@@ -153,6 +182,8 @@ static void conv_switch(struct conv *c, const struct ydoc_node *m, struct profil
 	if (get_uint(c, m, "mtu", 68, 65535, &v, &s->mtu_loc))
 		s->mtu = (unsigned)v;
 	get_strv(c, ydoc_map_get(m, "uplinks"), "uplinks", IFNAME_MAX, &s->uplinks);
+	if (ydoc_map_get(m, "teaming"))
+		conv_teaming(c, ydoc_map_get(m, "teaming"), &s->teaming);
 }
 
 /* Free text like ESXi's "VM Network", counted in characters (UTF-8 is
@@ -170,9 +201,38 @@ static bool valid_portgroup_name(const char *s)
 	return chars >= 1 && chars <= PORTGROUP_NAME_MAX;
 }
 
+static void get_policy(struct conv *c, const struct ydoc_node *m, const char *key,
+		       enum profile_policy *out, struct hn_loc *loc)
+{
+	const struct ydoc_node *n = ydoc_map_get(m, key);
+	int v;
+
+	if (n && conv_enum(c, n, key, policy_names, PROFILE_POLICY__MAX, &v)) {
+		*out = (enum profile_policy)v;
+		*loc = n->loc;
+	}
+}
+
+static void conv_security(struct conv *c, const struct ydoc_node *m, struct profile_security *sec)
+{
+	static const char *const keys[] = { "promiscuous", "mac_changes", "forged_transmits", NULL };
+
+	if (!conv_map(c, m, "security"))
+		return;
+	conv_check_keys(c, m, keys, "security");
+	sec->present = true;
+	sec->loc = m->loc;
+	sec->promiscuous = PROFILE_POLICY_REJECT;
+	sec->mac_changes = PROFILE_POLICY_ACCEPT;
+	sec->forged_transmits = PROFILE_POLICY_ACCEPT;
+	get_policy(c, m, "promiscuous", &sec->promiscuous, &sec->promiscuous_loc);
+	get_policy(c, m, "mac_changes", &sec->mac_changes, &sec->mac_changes_loc);
+	get_policy(c, m, "forged_transmits", &sec->forged_transmits, &sec->forged_transmits_loc);
+}
+
 static void conv_portgroup(struct conv *c, const struct ydoc_node *m, struct profile_portgroup *pg)
 {
-	static const char *const keys[] = { "name", "switch", "vlan", NULL };
+	static const char *const keys[] = { "name", "switch", "vlan", "security", NULL };
 	const struct ydoc_node *n;
 	uint64_t v;
 
@@ -192,6 +252,8 @@ static void conv_portgroup(struct conv *c, const struct ydoc_node *m, struct pro
 	pg->has_vlan = get_uint(c, m, "vlan", 0, 4094, &v, &pg->vlan_loc);
 	if (pg->has_vlan)
 		pg->vlan = (unsigned)v;
+	if (ydoc_map_get(m, "security"))
+		conv_security(c, ydoc_map_get(m, "security"), &pg->security);
 }
 
 static bool valid_stack_name(const char *s)
@@ -314,11 +376,108 @@ static void conv_mac(struct conv *c, const struct ydoc_node *n, struct profile_a
 	a->mac_auto = false;
 }
 
+/* "1gbit" / "100mb" with a unit (units.h); false after an error. */
+static bool get_unit(struct conv *c, const struct ydoc_node *m, const char *key, bool rate,
+		     uint64_t *out, struct hn_loc *loc)
+{
+	const struct ydoc_node *n = ydoc_map_get(m, key);
+	const char *s;
+	int r;
+
+	if (!n)
+		return false;
+	*loc = n->loc;
+	if (n->kind == YDOC_KIND_SCALAR && conv_plain_type(n) == CONV_PLAIN_TYPE_INT) {
+		conv_error(c, n, "%s: '%s' needs a unit, like %s", key, n->str,
+			   rate ? "1gbit (bit, kbit, mbit, gbit, tbit per second)"
+				: "100kb (b, kb, mb, gb)");
+		return false;
+	}
+	if (!conv_str(c, n, key, &s))
+		return false;
+	r = rate ? units_parse_rate(s, out) : units_parse_size(s, out);
+	if (r == -ERANGE) {
+		conv_error(c, n, "%s: '%s' is too large", key, s);
+		return false;
+	}
+	if (r < 0) {
+		conv_error(c, n, "%s: '%s' is not a %s, like %s", key, s, rate ? "rate" : "size",
+			   rate ? "1gbit (bit, kbit, mbit, gbit, tbit per second)"
+				: "100kb (b, kb, mb, gb)");
+		return false;
+	}
+	return true;
+}
+
+static void conv_shaping(struct conv *c, const struct ydoc_node *m, struct profile_shaping *sh)
+{
+	static const char *const keys[] = { "average", "peak", "burst", NULL };
+
+	if (!conv_map(c, m, "shaping"))
+		return;
+	conv_check_keys(c, m, keys, "shaping");
+	sh->present = true;
+	sh->loc = m->loc;
+	if (!ydoc_map_get(m, "average") && !c->partial)
+		conv_error(c, m, "shaping: missing required key 'average'");
+	if (!ydoc_map_get(m, "burst") && !c->partial)
+		conv_error(c, m, "shaping: missing required key 'burst'");
+	get_unit(c, m, "average", true, &sh->average, &sh->average_loc);
+	get_unit(c, m, "peak", true, &sh->peak, &sh->peak_loc);
+	get_unit(c, m, "burst", false, &sh->burst, &sh->burst_loc);
+}
+
+/* ipv4: a list of addresses, or `dhcp`. */
+static void conv_ipv4(struct conv *c, const struct ydoc_node *n, struct profile_adapter *a)
+{
+	if (n->kind == YDOC_KIND_SCALAR && !ydoc_is_null(n) && conv_plain_type(n) == CONV_PLAIN_TYPE_STR &&
+	    strcmp(n->str, "dhcp") == 0) {
+		a->dhcp4 = true;
+		a->dhcp4_loc = n->loc;
+		return;
+	}
+	if (n->kind == YDOC_KIND_SCALAR && !ydoc_is_null(n)) {
+		conv_error(c, n, "ipv4: expected a list of addresses (like [192.0.2.10/24]) or "
+			   "'dhcp', got '%s'", n->str);
+		return;
+	}
+	get_addrv(c, n, "ipv4", AF_INET, &a->ipv4);
+}
+
+/* ipv6: a list of addresses, where `auto` turns on SLAAC. */
+static void conv_ipv6(struct conv *c, const struct ydoc_node *n, struct profile_adapter *a)
+{
+	size_t count;
+
+	a->ipv6.v = list_items(c, n, "ipv6", sizeof(*a->ipv6.v), &count);
+	if (!a->ipv6.v)
+		return;
+	a->ipv6.loc = arena_calloc(c->arena, count, sizeof(*a->ipv6.loc));
+	if (!a->ipv6.loc) {
+		c->oom = true;
+		return;
+	}
+	for (size_t i = 0; i < count; i++) {
+		const struct ydoc_node *it = n->items[i];
+
+		if (it->kind == YDOC_KIND_SCALAR && it->str && strcmp(it->str, "auto") == 0) {
+			if (a->slaac)
+				conv_error(c, it, "ipv6: 'auto' is listed twice");
+			a->slaac = true;
+			a->slaac_loc = it->loc;
+			continue;
+		}
+		if (!conv_cidr(c, it, "ipv6", AF_INET6, &a->ipv6.v[a->ipv6.n]))
+			continue;
+		a->ipv6.loc[a->ipv6.n++] = it->loc;
+	}
+}
+
 static void conv_adapter(struct conv *c, const struct ydoc_node *m, struct profile_adapter *a)
 {
 	static const char *const keys[] = {
 		"name", "backing", "portgroup", "uplink", "services", "stack", "mtu", "mac",
-		"ipv4", "ipv6", "state", NULL,
+		"ipv4", "ipv6", "state", "shaping", NULL,
 	};
 	const struct ydoc_node *n;
 	uint64_t v;
@@ -371,9 +530,16 @@ static void conv_adapter(struct conv *c, const struct ydoc_node *m, struct profi
 	n = ydoc_map_get(m, "mac");
 	if (n)
 		conv_mac(c, n, a);
-	get_addrv(c, ydoc_map_get(m, "ipv4"), "ipv4", AF_INET, &a->ipv4);
-	get_addrv(c, ydoc_map_get(m, "ipv6"), "ipv6", AF_INET6, &a->ipv6);
+	n = ydoc_map_get(m, "ipv4");
+	if (n)
+		conv_ipv4(c, n, a);
+	n = ydoc_map_get(m, "ipv6");
+	if (n)
+		conv_ipv6(c, n, a);
 	get_state(c, m, &a->state, &a->state_loc);
+	n = ydoc_map_get(m, "shaping");
+	if (n)
+		conv_shaping(c, n, &a->shaping);
 }
 
 static void conv_route_to(struct conv *c, const struct ydoc_node *n, struct profile_route *r)

@@ -25,6 +25,7 @@ struct ydoc_node;
 #define PROFILE_DEFAULT_STACK "default"
 #define PROFILE_DEFAULT_MTU 1500u
 #define PROFILE_MAIN_TABLE 254u
+#define PROFILE_BOND_SUFFIX "b"     /* a teamed switch's bond is <switch>b */
 
 /* VMkernel services, named as ESXi names the tags. */
 enum profile_service {
@@ -59,7 +60,23 @@ enum profile_backing {
 	PROFILE_BACKING__MAX,
 };
 
+/* A switch's NIC teaming policy, as ESXi names it. */
+enum profile_teaming_policy {
+	PROFILE_TEAMING_FAILOVER,     /* "failover": one active uplink, the others standby */
+	PROFILE_TEAMING_LOADBALANCE,  /* "loadbalance": every uplink active (hashed) */
+	PROFILE_TEAMING__MAX,
+};
+
+/* A security policy's answer, as ESXi names it. */
+enum profile_policy {
+	PROFILE_POLICY_REJECT,        /* "reject" */
+	PROFILE_POLICY_ACCEPT,        /* "accept" */
+	PROFILE_POLICY__MAX,
+};
+
 const char *profile_service_name(enum profile_service s);
+const char *profile_teaming_policy_name(enum profile_teaming_policy p);
+const char *profile_policy_name(enum profile_policy p);
 int profile_service_from_name(const char *name);   /* enum value or -EINVAL */
 const char *profile_state_name(enum profile_state s);
 const char *profile_isolation_name(enum profile_isolation i);
@@ -86,11 +103,35 @@ struct profile_uplink {
 	struct hn_loc loc, mtu_loc, state_loc;
 };
 
+struct profile_teaming {
+	bool present;
+	enum profile_teaming_policy policy;
+	struct profile_strv active, standby;
+	struct hn_loc loc, policy_loc, active_loc, standby_loc;
+};
+
 struct profile_switch {
 	const char *name;
 	unsigned mtu;                 /* default PROFILE_DEFAULT_MTU */
 	struct profile_strv uplinks;
+	struct profile_teaming teaming;
 	struct hn_loc loc, mtu_loc;
+};
+
+/* ESXi's defaults for a standard switch: promiscuous reject, MAC address
+ * changes accept, forged transmits accept. */
+struct profile_security {
+	bool present;
+	enum profile_policy promiscuous, mac_changes, forged_transmits;
+	struct hn_loc loc, promiscuous_loc, mac_changes_loc, forged_transmits_loc;
+};
+
+/* Egress traffic shaping (ESXi's average / peak bandwidth and burst size). */
+struct profile_shaping {
+	bool present;
+	uint64_t average, peak;       /* bits per second; peak 0 = none */
+	uint64_t burst;               /* bytes */
+	struct hn_loc loc, average_loc, peak_loc, burst_loc;
 };
 
 struct profile_portgroup {
@@ -98,6 +139,7 @@ struct profile_portgroup {
 	const char *switch_name;
 	unsigned vlan;                /* 0 = untagged; 1..4094 tagged */
 	bool has_vlan;
+	struct profile_security security;
 	struct hn_loc loc, switch_loc, vlan_loc;
 };
 
@@ -127,7 +169,11 @@ struct profile_adapter {
 	bool mac_auto;                /* true unless a MAC is given */
 	struct hn_mac mac;
 	struct profile_addrv ipv4, ipv6;
+	bool dhcp4;                   /* ipv4: dhcp */
+	bool slaac;                   /* ipv6 lists `auto`: router advertisements (SLAAC) */
+	struct profile_shaping shaping;
 	enum profile_state state;
+	struct hn_loc dhcp4_loc, slaac_loc;
 	struct hn_loc loc, backing_loc, portgroup_loc, uplink_loc, services_loc, stack_loc,
 		mtu_loc, mac_loc, state_loc;
 };

@@ -53,6 +53,11 @@ static void need(struct rz *z, enum kobj_cap cap, const struct hn_loc *loc)
 	z->w->needs_loc[cap] = *loc;
 }
 
+static const struct hn_loc *vloc_or(const struct hn_loc *loc, const struct hn_loc *fallback)
+{
+	return loc->file ? loc : fallback;
+}
+
 static void copy_name(char dst[KOBJ_IFNAMSIZ], const char *src)
 {
 	size_t n = src ? strnlen(src, KOBJ_IFNAMSIZ - 1) : 0;
@@ -93,6 +98,46 @@ static const struct profile_switch *switch_of_uplink(const struct profile *p, co
 	return NULL;
 }
 
+/* A teamed switch's uplinks join a bond, and the bond joins the bridge. */
+static void bond_name(char out[KOBJ_IFNAMSIZ], const struct profile_switch *s)
+{
+	copy_name(out, s->name);
+	strncat(out, PROFILE_BOND_SUFFIX, KOBJ_IFNAMSIZ - strlen(out) - 1);
+}
+
+static void realize_bond(struct rz *z, const struct profile_switch *s)
+{
+	const struct profile_teaming *t = &s->teaming;
+	char name[KOBJ_IFNAMSIZ];
+	struct want_link *l;
+
+	bond_name(name, s);
+	l = add_link(z, name, KOBJ_LINK_KIND_BOND, &t->loc);
+	if (!l)
+		return;
+	l->l.mtu = s->mtu;
+	mark_link(l, &(struct mark){ .role = MARK_ROLE_BOND });
+	copy_name(l->master, s->name);
+	l->manage |= 1u << WANT_ATTR_MASTER | 1u << WANT_ATTR_BOND;
+	/* failover = active-backup with the active uplink as primary, so it
+	 * takes traffic back when it returns (ESXi's "failback: yes");
+	 * loadbalance = balance-xor, hashing flows over every uplink without
+	 * switch-side LACP, as ESXi's "route based on IP hash" expects a
+	 * static port channel. */
+	switch (t->policy) {
+	case PROFILE_TEAMING_FAILOVER:
+		l->l.bond_mode = KOBJ_BOND_ACTIVE_BACKUP;
+		if (t->active.n)
+			copy_name(l->primary, t->active.v[0]);
+		break;
+	case PROFILE_TEAMING_LOADBALANCE:
+	case PROFILE_TEAMING__MAX:
+		l->l.bond_mode = KOBJ_BOND_XOR;
+		break;
+	}
+	need(z, KOBJ_CAP_BOND, &t->loc);
+}
+
 static void realize_switches(struct rz *z)
 {
 	const struct profile *p = z->p;
@@ -106,6 +151,8 @@ static void realize_switches(struct rz *z)
 		l->l.mtu = s->mtu;
 		mark_link(l, &(struct mark){ .role = MARK_ROLE_SWITCH });
 		need(z, KOBJ_CAP_BRIDGE, &s->loc);
+		if (s->teaming.present)
+			realize_bond(z, s);
 		for (size_t j = 0; j < p->n_portgroups; j++)
 			if (p->portgroups[j].vlan && p->portgroups[j].switch_name &&
 			    strcmp(p->portgroups[j].switch_name, s->name) == 0)
@@ -128,7 +175,10 @@ static void realize_switches(struct rz *z)
 			l->l.admin_up = u->has_state ? u->state == PROFILE_STATE_UP : true;
 			l->manage |= 1u << WANT_ATTR_STATE;
 		}
-		if (s) {
+		if (s && s->teaming.present) {
+			bond_name(l->master, s);
+			l->manage |= 1u << WANT_ATTR_MASTER;
+		} else if (s) {
 			copy_name(l->master, s->name);
 			l->manage |= 1u << WANT_ATTR_MASTER;
 		}
@@ -138,6 +188,94 @@ static void realize_switches(struct rz *z)
 static const struct profile_stack *stack_of(const struct profile *p, const char *name)
 {
 	return profile_find_stack(p, name ? name : PROFILE_DEFAULT_STACK);
+}
+
+/* IPv4 from DHCP, router advertisements and shaping: attributes of the
+ * adapter link itself. */
+static void realize_settings(struct rz *z, const struct profile_adapter *a,
+			     const struct profile_stack *st, struct want_link *l)
+{
+	const struct profile_shaping *sh = &a->shaping;
+	bool main_stack = !st || strcmp(st->name, PROFILE_DEFAULT_STACK) == 0;
+
+	l->dhcp4 = a->dhcp4;
+	if (a->dhcp4)
+		l->manage |= 1u << WANT_ATTR_DHCP;
+	/* RAs are off unless asked for: an adapter's addresses are the
+	 * profile's.  accept_ra 2 keeps them working on a forwarding host; a
+	 * stack other than the default takes no default route from an RA, as
+	 * it would land in the main table, outside the stack. */
+	l->l.has_ra = true;
+	l->l.accept_ra = a->slaac ? 2 : 0;
+	l->l.autoconf = a->slaac;
+	l->l.accept_ra_defrtr = a->slaac && main_stack;
+	l->manage |= 1u << WANT_ATTR_RA;
+	l->manage |= 1u << WANT_ATTR_SHAPING;
+	if (!sh->present)
+		return;
+	copy_name(l->l.qdisc, "tbf");
+	l->l.qdisc_handle = KOBJ_QDISC_HANDLE;
+	l->l.shaping = (struct kobj_shaping){
+		.rate = sh->average / 8, .peak = sh->peak / 8, .burst = (uint32_t)sh->burst,
+	};
+	need(z, KOBJ_CAP_TBF, &sh->loc);
+}
+
+/* A MAC for an adapter whose port filters by MAC, when the profile leaves
+ * it to the kernel: derived from the host and adapter names (FNV-1a), so it
+ * is the same on every apply and known to the plan, like systemd-networkd's
+ * MACAddressPolicy=persistent.  Locally administered, unicast. */
+static struct hn_mac persistent_mac(const char *host, const char *adapter)
+{
+	uint64_t h = 0xcbf29ce484222325ull;
+	struct hn_mac m;
+	const char *parts[] = { host ? host : "", "/", adapter ? adapter : "" };
+
+	for (size_t i = 0; i < 3; i++)
+		for (const unsigned char *c = (const unsigned char *)parts[i]; *c; c++)
+			h = (h ^ *c) * 0x100000001b3ull;
+	for (size_t i = 0; i < sizeof(m.b); i++)
+		m.b[i] = (uint8_t)(h >> (8 * i));
+	m.b[0] = (uint8_t)((m.b[0] & 0xfc) | 0x02);
+	return m;
+}
+
+/* ESXi's security policy on the adapter's bridge port:
+ *   promiscuous reject       unknown unicast is not flooded to the port
+ *   mac_changes reject       the port does not learn, so only the profile's
+ *                            MAC (a static FDB entry) reaches the adapter
+ *   forged_transmits reject  the port is locked: frames from a source MAC
+ *                            without an FDB entry on it are dropped
+ * Any reject pins the adapter's MAC with a static FDB entry, so frames to
+ * it never depend on learning (flooding may be off). */
+static void realize_security(struct rz *z, const struct profile_adapter *a,
+			     const struct profile_security *sec, struct want_link *l,
+			     struct want_link *pl)
+{
+	bool mac_reject = sec->mac_changes == PROFILE_POLICY_REJECT;
+	bool forged_reject = sec->forged_transmits == PROFILE_POLICY_REJECT;
+	bool promisc_reject = sec->promiscuous == PROFILE_POLICY_REJECT;
+
+	pl->l.is_brport = true;
+	pl->l.brport = 0;
+	if (!mac_reject && !forged_reject)
+		pl->l.brport |= 1u << KOBJ_BRPORT_LEARNING;
+	if (!promisc_reject && !mac_reject)
+		pl->l.brport |= 1u << KOBJ_BRPORT_FLOOD;
+	if (forged_reject) {
+		pl->l.brport |= 1u << KOBJ_BRPORT_LOCKED;
+		need(z, KOBJ_CAP_BRPORT_LOCKED, vloc_or(&sec->forged_transmits_loc, &sec->loc));
+	}
+	pl->manage |= 1u << WANT_ATTR_BRPORT | 1u << WANT_ATTR_FDB;
+	if (!mac_reject && !forged_reject && !promisc_reject)
+		return;
+	if (!l->l.has_mac) {
+		l->l.mac = persistent_mac(z->p->host, a->name);
+		l->l.has_mac = true;
+		l->manage |= 1u << WANT_ATTR_MAC;
+	}
+	pl->l.n_fdb = 1;
+	pl->l.fdb = l->l.mac;
 }
 
 static void realize_adapter(struct rz *z, const struct profile_adapter *a)
@@ -162,6 +300,7 @@ static void realize_adapter(struct rz *z, const struct profile_adapter *a)
 		l->l.has_mac = true;
 		l->manage |= 1u << WANT_ATTR_MAC;
 	}
+	realize_settings(z, a, st, l);
 	if (vrf) {
 		copy_name(l->master, st->name);
 		l->manage |= 1u << WANT_ATTR_MASTER;
@@ -197,6 +336,8 @@ static void realize_adapter(struct rz *z, const struct profile_adapter *a)
 		pl->pvid = (uint16_t)pg->vlan;
 		need(z, KOBJ_CAP_BRIDGE_VLAN_FILTERING, &pg->vlan_loc);
 	}
+	if (pg && pg->security.present)
+		realize_security(z, a, &pg->security, l, pl);
 }
 
 static void realize_vrfs(struct rz *z)

@@ -44,6 +44,8 @@ enum want_attr {
 	WANT_ATTR_FDB,       /* exactly one static FDB entry on the port: l.fdb */
 	WANT_ATTR_RA,        /* l.accept_ra, l.autoconf, l.accept_ra_defrtr */
 	WANT_ATTR_BOND,      /* bond mode and primary */
+	WANT_ATTR_DHCP,      /* a DHCP client holds a lease (observed: an address of
+			      * protocol KOBJ_PROTO_DHCP on the link) */
 	WANT_ATTR__MAX,
 };
 
@@ -53,7 +55,8 @@ struct want_link {
 	char peer[KOBJ_IFNAMSIZ];       /* veth: the other end (created together) */
 	char parent[KOBJ_IFNAMSIZ];     /* macvlan: the uplink */
 	char primary[KOBJ_IFNAMSIZ];    /* bond (failover): the active member, "" = none */
-	bool dhcp4;                     /* adapter: IPv4 from a DHCP client (ipv4: dhcp) */
+	bool dhcp4;                     /* adapter: IPv4 from a DHCP client (ipv4: dhcp);
+					 * observed side: the link has a lease */
 	uint16_t pvid;                  /* bridge port: untagged VLAN, 0 = none */
 	bool vlan_filtering;            /* bridges with VLAN portgroups */
 	bool foreign;                   /* an uplink: must exist, never created or deleted */

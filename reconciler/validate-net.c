@@ -106,7 +106,7 @@ static void check_gateway(struct vctx *c, const struct vaddr *v, size_t n,
 	char buf[ADDR_STRLEN];
 	bool own;
 
-	if (!gw->family)
+	if (!gw->family || (gw->family == AF_INET && validate_stack_has_dhcp(c->p, st->name)))
 		return;
 	addr_format(gw, false, buf, sizeof(buf));
 	if (find_subnet(c, v, n, st->name, gw, &own) < 0)
@@ -160,6 +160,10 @@ static void check_route_vias(struct vctx *c, const struct vaddr *v, size_t n)
 		while (j < nh && strcmp(h[j].stack, h[i].stack) == 0 &&
 		       addr_cmp(&h[j].via, &h[i].via) == 0)
 			j++;
+		if (h[i].via.family == AF_INET && validate_stack_has_dhcp(p, h[i].stack)) {
+			i = j;
+			continue;
+		}
 		a = find_subnet(c, v, n, h[i].stack, &h[i].via, &own);
 		addr_format(&h[i].via, false, buf, sizeof(buf));
 		for (size_t k = i; k < j; k++) {

@@ -165,7 +165,7 @@ static void report_dups(struct vctx *c, struct vname *v, size_t n, const char *s
 static void check_ifnames(struct vctx *c)
 {
 	const struct profile *p = c->p;
-	size_t cap = p->n_uplinks + p->n_switches + 2 * p->n_adapters + p->n_stacks, n = 0, o = 0;
+	size_t cap = p->n_uplinks + 2 * p->n_switches + 2 * p->n_adapters + p->n_stacks, n = 0, o = 0;
 	struct vname *v = calloc(cap ? cap : 1, sizeof(*v));
 
 	if (!v) {
@@ -175,9 +175,22 @@ static void check_ifnames(struct vctx *c)
 	for (size_t i = 0; i < p->n_uplinks; i++)
 		if (p->uplinks[i].name)
 			VNAME_ADD(v, n, o, p->uplinks[i].name, "uplink", &p->uplinks[i].loc);
-	for (size_t i = 0; i < p->n_switches; i++)
-		if (p->switches[i].name)
-			VNAME_ADD(v, n, o, p->switches[i].name, "switch", &p->switches[i].loc);
+	for (size_t i = 0; i < p->n_switches; i++) {
+		const struct profile_switch *sw = &p->switches[i];
+		char *bond;
+
+		if (!sw->name)
+			continue;
+		VNAME_ADD(v, n, o, sw->name, "switch", &sw->loc);
+		if (!sw->teaming.present)
+			continue;
+		if (asprintf(&bond, "%s%s", sw->name, PROFILE_BOND_SUFFIX) < 0) {
+			c->oom = true;
+			continue;
+		}
+		VNAME_ADD(v, n, o, bond, "bond of a teamed switch", &sw->teaming.loc);
+		v[n - 1].owned = bond;
+	}
 	for (size_t i = 0; i < p->n_stacks; i++)
 		if (p->stacks[i].name && p->stacks[i].isolation == PROFILE_ISOLATION_VRF)
 			VNAME_ADD(v, n, o, p->stacks[i].name, "VRF device of a stack", &p->stacks[i].loc);
@@ -356,6 +369,7 @@ int validate_profile(const struct profile *p, struct diag_list *diags)
 		check_refs(&c);
 		validate_net(&c);
 		validate_practice(&c);
+		validate_settings(&c);
 	}
 out:
 	free(c.uplinks.v);
