@@ -40,3 +40,26 @@ int nlmsg_addr(struct nl_msg **out, bool add, const struct want_addr *a, int ifi
 int nlmsg_route(struct nl_msg **out, bool add, bool replace, const struct want_route *r,
 		int oif_index);
 int nlmsg_rule(struct nl_msg **out, bool add, const struct want_rule *r);
+
+/* --- traffic shaping (nlmsg-qdisc.c) -------------------------------------
+ * A root tbf qdisc with handle KOBJ_QDISC_HANDLE, built with libnl-route. */
+
+/* RTM_NEWQDISC (NLM_F_CREATE|NLM_F_REPLACE) making s the root tbf qdisc of
+ * ifindex, whatever root qdisc is there now.  mtu is the link's: the peak
+ * bucket holds one frame of mtu + 14 bytes (unused without a peak).  The
+ * queue limit is 50 ms of traffic at the rate beyond the burst (see the
+ * file).  -EINVAL for a zero rate or burst, a peak not above the rate, or a
+ * peak without mtu. */
+int nlmsg_qdisc_shaping(struct nl_msg **out, int ifindex, const struct kobj_shaping *s,
+			unsigned mtu);
+/* RTM_DELQDISC of ifindex's root qdisc if its handle is `handle`: the device
+ * gets its default qdisc back. */
+int nlmsg_qdisc_delete_root(struct nl_msg **out, int ifindex, uint32_t handle);
+/* tbf keeps a bucket of bytes at rate (bytes/s) as 64 ns psched ticks:
+ * nlmsg_qdisc_ticks() is what nlmsg_qdisc_shaping() sends for it (rounded
+ * up; -EINVAL for rate 0 or bytes > 2^32-1, -ERANGE for more than the
+ * 2^32 ns the kernel takes as ticks, when TCA_TBF_BURST carries bytes),
+ * nlmsg_qdisc_bytes() the bytes that a bucket of ticks holds (rounded
+ * down), as `tc` and libnl read TCA_TBF_PARMS.buffer back. */
+int nlmsg_qdisc_ticks(uint32_t *out, uint64_t rate, uint64_t bytes);
+uint64_t nlmsg_qdisc_bytes(uint64_t rate, uint32_t ticks);

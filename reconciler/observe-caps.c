@@ -15,6 +15,7 @@
 #include <unistd.h>
 #include <linux/fib_rules.h>
 #include <linux/if_link.h>
+#include <linux/pkt_sched.h>
 #include <linux/veth.h>
 #include <linux/rtnetlink.h>
 
@@ -235,6 +236,29 @@ static int caps_try_rule_protocol(int fd)
 	}
 }
 
+/* A root tbf qdisc on lo: one request, and sch_tbf is loaded on demand like
+ * a link kind's module.  1 Mbit/s with a 10000-byte bucket (80 ms in 64 ns
+ * ticks); the rate tables are optional since Linux 3.x. */
+static int caps_try_tbf(int fd)
+{
+	struct tcmsg t = {
+		.tcm_family = AF_UNSPEC, .tcm_ifindex = (int)if_nametoindex("lo"),
+		.tcm_handle = KOBJ_QDISC_HANDLE, .tcm_parent = TC_H_ROOT,
+	};
+	struct tc_tbf_qopt q = {
+		.rate = { .rate = 125000 }, .limit = 10000, .buffer = 1250000,
+	};
+	struct caps_msg m;
+	struct nlattr *opts;
+
+	caps_start(&m, RTM_NEWQDISC, NLM_F_CREATE | NLM_F_EXCL | NLM_F_ACK, &t, sizeof(t));
+	caps_attr(&m, TCA_KIND, "tbf", sizeof("tbf"));
+	opts = caps_nest(&m, TCA_OPTIONS);
+	caps_attr(&m, TCA_TBF_PARMS, &q, sizeof(q));
+	caps_nest_end(&m, opts);
+	return caps_exchange(fd, &m);
+}
+
 static struct caps_result caps_probe_here(void)
 {
 	/* Parents first: macvlan and vlan sit on a veth (or dummy) link. */
@@ -270,6 +294,8 @@ static struct caps_result caps_probe_here(void)
 	}
 	if (!res.err && caps_try_rule_protocol(fd) == 0)
 		res.caps |= 1u << KOBJ_CAP_RULE_PROTOCOL;
+	if (!res.err && caps_try_tbf(fd) == 0)
+		res.caps |= 1u << KOBJ_CAP_TBF;
 	close(fd);
 	return res;
 }

@@ -1279,6 +1279,10 @@ static void test_caps_probe_matches_what_ip_can_create(void **state)
 			want |= 1u << KOBJ_CAP_RULE_PROTOCOL;
 		SH("ip rule del priority 30000");
 	}
+	if (sh("tc qdisc add dev lo root handle 686e: tbf rate 1mbit burst 10kb latency 50ms") == 0) {
+		want |= 1u << KOBJ_CAP_TBF;
+		SH("tc qdisc del dev lo root");
+	}
 	assert_int_equal(observe_caps(&caps), 0);
 	for (int c = 0; c < KOBJ_CAP__MAX; c++)
 		if ((caps ^ want) & (1u << c))
