@@ -84,9 +84,13 @@ static int put_kind_data(struct nl_msg *m, const struct want_link *l, int parent
 		if ((r = nla_put_u16(m, IFLA_VLAN_ID, l->l.vlan_id)) < 0)
 			return r;
 		break;
+	case KOBJ_LINK_KIND_BOND:
+		/* The mode is fixed while the bond has members: set it here. */
+		if ((r = nla_put_u8(m, IFLA_BOND_MODE, l->l.bond_mode)) < 0)
+			return r;
+		break;
 	case KOBJ_LINK_KIND_DEVICE:
 	case KOBJ_LINK_KIND_VXLAN:
-	case KOBJ_LINK_KIND_BOND:
 	case KOBJ_LINK_KIND_TUN:
 	case KOBJ_LINK_KIND_DUMMY:
 	case KOBJ_LINK_KIND_OTHER:

@@ -63,3 +63,32 @@ int nlmsg_qdisc_delete_root(struct nl_msg **out, int ifindex, uint32_t handle);
  * down), as `tc` and libnl read TCA_TBF_PARMS.buffer back. */
 int nlmsg_qdisc_ticks(uint32_t *out, uint64_t rate, uint64_t bytes);
 uint64_t nlmsg_qdisc_bytes(uint64_t rate, uint32_t ticks);
+
+/* --- bridge ports, FDB and bonds (nlmsg-port.c) ---------------------------
+ *
+ * A bond refuses a member that is up ("Device can not be enslaved while up",
+ * -EPERM, bond_enslave()); the kernel does not reorder a combined "master +
+ * up" request (that change was reverted), so enslave a member with
+ * nlmsg_link_set(WANT_ATTR_MASTER) only after nlmsg_link_state(down), in an
+ * earlier request; the bond opens the member itself once enslaved. */
+
+/* RTM_NEWLINK setting a bridge port's learning, unicast flooding and locked
+ * flags (brport: bits 1u << enum kobj_brport_flag; each sent as 0 or 1), as
+ * `ip link set P type bridge_slave learning off` does.  A kernel without
+ * IFLA_BRPORT_LOCKED (before 5.18) ignores it and sets the others: check
+ * KOBJ_CAP_BRPORT_LOCKED first. */
+int nlmsg_brport_flags(struct nl_msg **out, int ifindex, uint8_t brport);
+/* RTM_NEWNEIGH (add: create, or replace an entry elsewhere, learned or not)
+ * or RTM_DELNEIGH of a static (NUD_NOARP) entry for mac in the FDB of the
+ * bridge port_ifindex belongs to (NTF_MASTER), as `bridge fdb add MAC dev P
+ * master static`.  -EINVAL for an add of a MAC that is not unicast. */
+int nlmsg_fdb_static(struct nl_msg **out, bool add, int port_ifindex, const struct hn_mac *mac);
+/* RTM_DELNEIGH with NLM_F_BULK deleting every static entry of port_ifindex
+ * and nothing else (local and learned entries stay), as `bridge fdb flush
+ * dev P master static`.  Linux 5.19 or later: an older kernel takes it for
+ * a single delete without an address and refuses it (-EINVAL). */
+int nlmsg_fdb_flush_static(struct nl_msg **out, int port_ifindex);
+/* RTM_NEWLINK making primary_ifindex the primary member of bond_ifindex
+ * (0 = none).  The kernel accepts a primary only in active-backup, tlb and
+ * alb modes (-EACCES otherwise). */
+int nlmsg_bond_primary(struct nl_msg **out, int bond_ifindex, int primary_ifindex);

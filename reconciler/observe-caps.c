@@ -188,6 +188,83 @@ static int caps_try_link(int fd, enum kobj_cap cap, int parent)
 	return caps_exchange(fd, &m);
 }
 
+/* Whether the RTM_NEWLINK of port in buf (n bytes) says IFLA_BRPORT_LOCKED on. */
+static bool caps_port_locked(uint8_t *buf, ssize_t n, int *err)
+{
+	int rem = (int)n;
+
+	for (struct nlmsghdr *h = (struct nlmsghdr *)buf; nlmsg_ok(h, rem);
+	     h = nlmsg_next(h, &rem)) {
+		struct nlattr *info, *data, *locked;
+		const char *ext;
+
+		if (h->nlmsg_type == NLMSG_ERROR) {
+			if (hnl_parse_error(h, err, &ext) < 0 || *err == 0)
+				*err = -EBADMSG;
+			return false;
+		}
+		if (h->nlmsg_type != RTM_NEWLINK)
+			continue;
+		info = nlmsg_find_attr(h, sizeof(struct ifinfomsg), IFLA_LINKINFO);
+		data = info ? nla_find(nla_data(info), nla_len(info), IFLA_INFO_SLAVE_DATA) : NULL;
+		locked = data ? nla_find(nla_data(data), nla_len(data), IFLA_BRPORT_LOCKED) : NULL;
+		return locked && nla_len(locked) == 1 && nla_get_u8(locked) == 1;
+	}
+	*err = -EBADMSG;
+	return false;
+}
+
+/* Locks the probe veth's peer as a port of the probe bridge and reads it
+ * back: a kernel before 5.18 ignores the unknown IFLA_BRPORT_LOCKED it is
+ * sent (slave data is parsed liberally) rather than refusing it.  The peer,
+ * as the macvlan probe's rx handler keeps the veth itself from a bridge. */
+static int caps_try_brport_locked(int fd, uint32_t caps)
+{
+	struct ifinfomsg ifi = { .ifi_family = AF_UNSPEC };
+	char brname[IFNAMSIZ] = "hncap0";   /* as caps_try_link() names it */
+	uint32_t br, mask = RTEXT_FILTER_SKIP_STATS;
+	uint8_t on = 1, buf[16384];
+	struct nlattr *info, *data;
+	struct caps_msg m;
+	ssize_t n;
+	int r;
+
+	brname[5] = (char)('a' + KOBJ_CAP_BRIDGE);
+	br = if_nametoindex(brname);
+	ifi.ifi_index = (int)if_nametoindex("hncap-peer");
+	if (!(caps & 1u << KOBJ_CAP_VETH) || !(caps & 1u << KOBJ_CAP_BRIDGE) || !ifi.ifi_index ||
+	    !br)
+		return -EOPNOTSUPP;
+	caps_start(&m, RTM_NEWLINK, NLM_F_ACK, &ifi, sizeof(ifi));
+	caps_attr(&m, IFLA_MASTER, &br, sizeof(br));
+	r = caps_exchange(fd, &m);
+	if (r < 0)
+		return r;
+	caps_start(&m, RTM_NEWLINK, NLM_F_ACK, &ifi, sizeof(ifi));
+	info = caps_nest(&m, IFLA_LINKINFO);
+	caps_attr(&m, IFLA_INFO_SLAVE_KIND, "bridge", sizeof("bridge"));
+	data = caps_nest(&m, IFLA_INFO_SLAVE_DATA);
+	caps_attr(&m, IFLA_BRPORT_LOCKED, &on, sizeof(on));
+	caps_nest_end(&m, data);
+	caps_nest_end(&m, info);
+	r = caps_exchange(fd, &m);
+	if (r < 0)
+		return r;
+	caps_start(&m, RTM_GETLINK, 0, &ifi, sizeof(ifi));
+	caps_attr(&m, IFLA_EXT_MASK, &mask, sizeof(mask));
+	if (send(fd, m.u.b, m.u.h.nlmsg_len, 0) < 0)
+		return -errno;
+	do
+		n = recv(fd, buf, sizeof(buf), 0);
+	while (n < 0 && errno == EINTR);
+	if (n < 0)
+		return -errno;
+	r = 0;
+	if (caps_port_locked(buf, n, &r))
+		return 0;
+	return r < 0 ? r : -EOPNOTSUPP;
+}
+
 /* Adds a rule with FRA_PROTOCOL and reads it back: kernels before 4.17 accept
  * the attribute and drop it. */
 static int caps_try_rule_protocol(int fd)
@@ -292,6 +369,8 @@ static struct caps_result caps_probe_here(void)
 		if (r == 0)
 			res.caps |= 1u << cap;
 	}
+	if (!res.err && caps_try_brport_locked(fd, res.caps) == 0)
+		res.caps |= 1u << KOBJ_CAP_BRPORT_LOCKED;
 	if (!res.err && caps_try_rule_protocol(fd) == 0)
 		res.caps |= 1u << KOBJ_CAP_RULE_PROTOCOL;
 	if (!res.err && caps_try_tbf(fd) == 0)

@@ -140,6 +140,8 @@ static int observe_once(struct kobj_set *set, struct hnl *nl)
 	r = observe_dump(&c, RTM_GETLINK, AF_UNSPEC, sizeof(struct ifinfomsg), on_link);
 	if (r >= 0)
 		r = observe_qdisc(set, nl);   /* joins onto the links just dumped */
+	if (r >= 0)
+		r = observe_fdb(set, nl);   /* joins onto the links just dumped */
 	for (size_t i = 0; r >= 0 && i < sizeof(families); i++)
 		r = observe_dump(&c, RTM_GETADDR, families[i], sizeof(struct ifaddrmsg), on_addr);
 	for (size_t i = 0; r >= 0 && i < sizeof(families); i++)

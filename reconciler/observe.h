@@ -56,6 +56,21 @@ int observe_parse_addr(struct kobj_addr *out, struct nlmsghdr *h);
 int observe_parse_route(struct kobj_route *out, struct nlmsghdr *h);
 int observe_parse_rule(struct kobj_rule *out, struct nlmsghdr *h);
 
+/* One static FDB entry of a bridge port (observe-fdb.c). */
+struct observe_fdb {
+	int ifindex;                     /* the port */
+	struct hn_mac mac;
+};
+/* Parses one AF_BRIDGE RTM_NEWNEIGH message: 0 for a static entry of a
+ * bridge port (the bridge's FDB, NUD_NOARP without NUD_PERMANENT), 1 for
+ * anything else (local, learned and the device's own NTF_SELF entries,
+ * other types or families), -EBADMSG when malformed. */
+int observe_parse_fdb(struct observe_fdb *out, struct nlmsghdr *h);
+/* Dumps the FDB of every bridge and sets n_fdb (saturating at 255) and fdb
+ * (the lowest MAC) of each port among set's links; observe_all() calls it
+ * after the link dump.  Returns 0 or a negative errno (hnl_errmsg(nl)). */
+int observe_fdb(struct kobj_set *set, struct hnl *nl);
+
 /* The root qdisc of each link (observe-qdisc.c).  observe_parse_qdisc()
  * fills only ifindex, qdisc, qdisc_handle and, for tbf, shaping of *out
  * (qdisc "" for handle 0, the device's default), and returns 1 for another

@@ -386,7 +386,6 @@ static bool get_unit(struct conv *c, const struct ydoc_node *m, const char *key,
 
 	if (!n)
 		return false;
-	*loc = n->loc;
 	if (n->kind == YDOC_KIND_SCALAR && conv_plain_type(n) == CONV_PLAIN_TYPE_INT) {
 		conv_error(c, n, "%s: '%s' needs a unit, like %s", key, n->str,
 			   rate ? "1gbit (bit, kbit, mbit, gbit, tbit per second)"
@@ -406,6 +405,8 @@ static bool get_unit(struct conv *c, const struct ydoc_node *m, const char *key,
 				: "100kb (b, kb, mb, gb)");
 		return false;
 	}
+	/* Only a value that parsed has a location: validate.c checks those. */
+	*loc = n->loc;
 	return true;
 }
 

@@ -262,9 +262,9 @@ static void check_mtus(struct vctx *c)
 		const struct profile_adapter *a = &p->adapters[i];
 		const struct hn_loc *loc = vloc(&a->mtu_loc, &a->loc);
 
-		if (a->ipv6.n && a->mtu < 1280)
+		if ((a->ipv6.n || a->slaac) && a->mtu < 1280)
 			verr(c, loc, "mtu: %u is below 1280, the minimum for IPv6 (adapter '%s' has "
-			     "IPv6 addresses)", a->mtu, vlabel(a->name));
+			     "IPv6 %s)", a->mtu, vlabel(a->name), a->ipv6.n ? "addresses" : "autoconfiguration");
 		if (a->backing == PROFILE_BACKING_VETH && a->portgroup) {
 			long pg = vindex_find(&c->portgroups, a->portgroup), sw;
 

@@ -51,6 +51,8 @@ static void check_teaming(struct vctx *c, const struct profile_switch *sw)
 			verr(c, &sw->uplinks.loc[i], "uplinks: '%s' is in no teaming list of switch "
 			     "'%s'; list it under teaming.active or teaming.standby",
 			     sw->uplinks.v[i], vlabel(sw->name));
+	if (!t->policy_loc.file)
+		return;   /* a policy that did not parse is reported already */
 	switch (t->policy) {
 	case PROFILE_TEAMING_FAILOVER:
 		/* An active-backup bond carries traffic on one member at a time. */
@@ -82,7 +84,7 @@ static void check_shaping(struct vctx *c, const struct profile_adapter *a)
 	if (sh->average_loc.file && sh->average < 8)
 		verr(c, &sh->average_loc, "shaping.average: %s is below the smallest rate (8bit, "
 		     "one byte a second)", units_format_rate(sh->average, b1, sizeof(b1)));
-	if (sh->peak_loc.file && sh->peak < sh->average)
+	if (sh->peak_loc.file && sh->average_loc.file && sh->peak < sh->average)
 		verr(c, &sh->peak_loc, "shaping.peak: %s is below average %s; peak bandwidth is at "
 		     "least the average", units_format_rate(sh->peak, b1, sizeof(b1)),
 		     units_format_rate(sh->average, b2, sizeof(b2)));

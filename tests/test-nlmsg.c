@@ -256,7 +256,7 @@ static void vlan_create_carries_its_id_and_parent(void **state)
 static void uplinks_and_unknown_kinds_cannot_be_created(void **state)
 {
 	static const enum kobj_link_kind kinds[] = {
-		KOBJ_LINK_KIND_DEVICE, KOBJ_LINK_KIND_VXLAN, KOBJ_LINK_KIND_BOND,
+		KOBJ_LINK_KIND_DEVICE, KOBJ_LINK_KIND_VXLAN,
 		KOBJ_LINK_KIND_TUN, KOBJ_LINK_KIND_DUMMY, KOBJ_LINK_KIND_OTHER,
 	};
 	struct want_link l = mklink("vs0", KOBJ_LINK_KIND_BRIDGE);

@@ -33,10 +33,13 @@
 #include <netlink/errno.h>
 
 #include "nl.h"
+#include "nlmsg.h"
 #include "observe.h"
+#include "sysctl.h"
 
 #define OWNED_ALIAS "hostnet:vmk1 services=vmotion"
 #define OWNED_MAC   "02:00:5e:10:00:01"
+#define BIT_BRPORT(f) ((uint8_t)(1u << (f)))
 
 static bool ns_ready;
 static bool require_all;
@@ -1274,6 +1277,13 @@ static void test_caps_probe_matches_what_ip_can_create(void **state)
 			SH("ip link del %s", probes[i].del);
 		}
 	}
+	if (system("ip link add hnt-lbr type bridge 2>/dev/null && "
+		   "ip link add hnt-lp type veth peer name hnt-lpp && "
+		   "ip link set hnt-lp master hnt-lbr && "
+		   "ip link set hnt-lp type bridge_slave locked on 2>/dev/null && "
+		   "ip -d link show hnt-lp | grep -q 'locked on'") == 0)
+		want |= 1u << KOBJ_CAP_BRPORT_LOCKED;
+	system("ip link del hnt-lp 2>/dev/null; ip link del hnt-lbr 2>/dev/null");
 	if (sh("ip rule add priority 30000 from 192.0.2.99 lookup 100 protocol 77") == 0) {
 		if (sh("ip rule show priority 30000 | grep -q 'proto 77'") == 0)
 			want |= 1u << KOBJ_CAP_RULE_PROTOCOL;
@@ -1323,6 +1333,255 @@ static void test_caps_probe_leaves_this_namespace_untouched(void **state)
 	assert_int_equal(count_non_kernel_routes(&before), count_non_kernel_routes(&after));
 	kobj_set_clear(&before);
 	kobj_set_clear(&after);
+}
+
+/* --- namespace: bridge port security, static FDB, IPv6 RA ------------------ */
+
+/* A bridge with two veth ports of its own, apart from the shared host. */
+static void port_setup(void)
+{
+	/* What a failed test before may have left. */
+	if (system("ip link del hnp1 2>/dev/null; ip link del hnp2 2>/dev/null; "
+		   "ip link del hnp-br 2>/dev/null; true") != 0)
+		fail_msg("cleanup failed");
+	SH("ip link add hnp-br type bridge");
+	SH("ip link add hnp1 type veth peer name hnp1x");
+	SH("ip link add hnp2 type veth peer name hnp2x");
+	SH("ip link set hnp1 master hnp-br && ip link set hnp2 master hnp-br");
+	SH("for l in hnp-br hnp1 hnp1x hnp2 hnp2x; do ip link set $l up || exit 1; done");
+}
+
+static void port_teardown(void)
+{
+	SH("ip link del hnp1 && ip link del hnp2 && ip link del hnp-br");
+}
+
+/* Sends the request a builder made in *m (read only once the builder's
+ * return value, an argument too, is known); fails the test when the builder
+ * or the kernel refuses it. */
+static void send_built(int built, struct nl_msg **m)
+{
+	struct hnl *nl;
+
+	assert_int_equal(built, 0);
+	assert_int_equal(hnl_open(&nl), 0);
+	ASSERT_NL_OK(hnl_request(nl, *m), nl);
+	hnl_close(nl);
+	nlmsg_free(*m);
+	*m = NULL;
+}
+
+static uint8_t brport_of(const char *name, bool *is_port)
+{
+	struct kobj_set s = { 0 };
+	const struct kobj_link *l;
+	uint8_t bits;
+
+	observe(&s);
+	l = link_named(&s, name);
+	bits = l->brport;
+	*is_port = l->is_brport;
+	kobj_set_clear(&s);
+	return bits;
+}
+
+static void test_observe_brport_flags_set_by_the_builder(void **state)
+{
+	static const uint8_t settings[] = {
+		BIT_BRPORT(KOBJ_BRPORT_LOCKED),
+		BIT_BRPORT(KOBJ_BRPORT_LEARNING) | BIT_BRPORT(KOBJ_BRPORT_FLOOD),
+		0,
+		BIT_BRPORT(KOBJ_BRPORT_FLOOD) | BIT_BRPORT(KOBJ_BRPORT_LOCKED),
+	};
+	struct nl_msg *m = NULL;
+	bool is_port;
+	uint8_t bits;
+
+	NEED_NETNS();
+	port_setup();
+	/* The kernel's defaults: learning and flooding on, not locked. */
+	bits = brport_of("hnp1", &is_port);
+	assert_true(is_port);
+	assert_int_equal(bits, BIT_BRPORT(KOBJ_BRPORT_LEARNING) | BIT_BRPORT(KOBJ_BRPORT_FLOOD));
+	bits = brport_of("hnp1x", &is_port);
+	assert_false(is_port);
+	assert_int_equal(bits, 0);
+	assert_false((brport_of("hnp-br", &is_port), is_port));
+	for (size_t i = 0; i < sizeof(settings) / sizeof(*settings); i++) {
+		send_built(nlmsg_brport_flags(&m, idx("hnp1"), settings[i]), &m);
+		assert_int_equal(brport_of("hnp1", &is_port), settings[i]);
+		assert_true(is_port);
+	}
+	/* The other port is left alone, and `ip` agrees with what we saw. */
+	assert_int_equal(brport_of("hnp2", &is_port),
+			 BIT_BRPORT(KOBJ_BRPORT_LEARNING) | BIT_BRPORT(KOBJ_BRPORT_FLOOD));
+	SH("ip -d link show hnp1 | grep -q 'learning off' && "
+	   "ip -d link show hnp1 | grep -q ' flood on' && "
+	   "ip -d link show hnp1 | grep -q 'locked on'");
+	port_teardown();
+}
+
+struct fdb_seen {
+	uint8_t n;
+	struct hn_mac mac;
+};
+
+static struct fdb_seen fdb_of(const char *name)
+{
+	struct kobj_set s = { 0 };
+	const struct kobj_link *l;
+	struct fdb_seen f;
+
+	observe(&s);
+	l = link_named(&s, name);
+	f = (struct fdb_seen){ l->n_fdb, l->fdb };
+	kobj_set_clear(&s);
+	return f;
+}
+
+static void assert_fdb(const char *name, uint8_t n, const char *lowest)
+{
+	struct fdb_seen f = fdb_of(name);
+	char buf[32];
+
+	if (f.n != n)
+		fail_msg("%s: %u static FDB entries, want %u", name, f.n, n);
+	if (lowest && strcmp(addr_format_mac(&f.mac, buf, sizeof(buf)), lowest) != 0)
+		fail_msg("%s: lowest static entry %s, want %s", name, buf, lowest);
+}
+
+static void fdb_static(bool add, const char *port, const char *mac)
+{
+	struct hn_mac a;
+	struct nl_msg *m = NULL;
+
+	assert_int_equal(addr_parse_mac(&a, mac), 0);
+	send_built(nlmsg_fdb_static(&m, add, idx(port), &a), &m);
+}
+
+static void test_observe_fdb_counts_static_entries_and_flush_keeps_foreign_ones(void **state)
+{
+	struct nl_msg *m = NULL;
+
+	NEED_NETNS();
+	port_setup();
+	assert_fdb("hnp1", 0, NULL);
+	/* Foreign entries on the same port: local (iproute2's default
+	 * "permanent"), dynamic, driver-learned. */
+	SH("bridge fdb add 02:00:5e:00:53:01 dev hnp1 master");
+	SH("bridge fdb add 02:00:5e:00:53:02 dev hnp1 master dynamic");
+	SH("bridge fdb add 02:00:5e:00:53:03 dev hnp1 master extern_learn");
+	assert_fdb("hnp1", 0, NULL);
+	fdb_static(true, "hnp1", "02:00:5e:00:53:20");
+	fdb_static(true, "hnp1", "02:00:5e:00:53:10");
+	fdb_static(true, "hnp2", "02:00:5e:00:53:30");
+	/* As `bridge` names them, and counted by observe. */
+	SH("bridge fdb show dev hnp1 | grep -q '02:00:5e:00:53:10 master hnp-br static'");
+	assert_fdb("hnp1", 2, "02:00:5e:00:53:10");
+	assert_fdb("hnp2", 1, "02:00:5e:00:53:30");
+	assert_fdb("hnp-br", 0, NULL);
+	/* Adding again replaces, and takes over a dynamic entry. */
+	fdb_static(true, "hnp1", "02:00:5e:00:53:10");
+	fdb_static(true, "hnp1", "02:00:5e:00:53:02");
+	assert_fdb("hnp1", 3, "02:00:5e:00:53:02");
+	/* One deleted. */
+	fdb_static(false, "hnp1", "02:00:5e:00:53:02");
+	assert_fdb("hnp1", 2, "02:00:5e:00:53:10");
+
+	/* The flush takes this port's static entries and nothing else. */
+	send_built(nlmsg_fdb_flush_static(&m, idx("hnp1")), &m);
+	assert_fdb("hnp1", 0, NULL);
+	assert_fdb("hnp2", 1, "02:00:5e:00:53:30");
+	SH("bridge fdb show dev hnp1 | grep -q '02:00:5e:00:53:01 master hnp-br permanent'");
+	SH("bridge fdb show dev hnp1 | grep -q '02:00:5e:00:53:03 extern_learn master hnp-br'");
+	SH("bridge fdb show dev hnp1 | grep -q \"$(ip -br link show hnp1 | awk '{print $3}') "
+	   "master hnp-br permanent\"");
+	port_teardown();
+}
+
+static void test_observe_fdb_count_saturates_at_255(void **state)
+{
+	struct hnl_batch *b;
+	struct hnl *nl;
+	struct hn_mac a = { { 0x02, 0, 0x5e, 0, 0x53, 0 } };
+
+	NEED_NETNS();
+	port_setup();
+	assert_int_equal(hnl_batch_new(&b), 0);
+	for (int i = 0; i < 300; i++) {
+		struct nl_msg *m = NULL;
+
+		a.b[4] = (uint8_t)(0x10 + i / 256);
+		a.b[5] = (uint8_t)(i % 256);
+		assert_int_equal(nlmsg_fdb_static(&m, true, idx("hnp1"), &a), 0);
+		assert_int_equal(hnl_batch_add(b, nlmsg_hdr(m)), i);
+		nlmsg_free(m);
+	}
+	assert_int_equal(hnl_open(&nl), 0);
+	ASSERT_NL_OK(hnl_batch_commit(b, nl), nl);
+	assert_int_equal(hnl_batch_commit(b, nl), 0);
+	hnl_close(nl);
+	hnl_batch_free(b);
+	assert_fdb("hnp1", 255, "02:00:5e:00:10:00");
+	port_teardown();
+}
+
+/* The value /proc/sys has for one of the link's IPv6 settings. */
+static int conf_value(const char *ifname, const char *key)
+{
+	char p[256];
+	FILE *f;
+	int v = -1;
+
+	assert_int_equal(sysctl_ipv6_conf_path(p, sizeof(p), SYSCTL_ROOT, ifname, key), 0);
+	f = fopen(p, "r");
+	assert_non_null(f);
+	assert_int_equal(fscanf(f, "%d", &v), 1);
+	fclose(f);
+	return v;
+}
+
+static void test_observe_ra_settings_written_by_sysctl(void **state)
+{
+	static const uint8_t settings[][3] = { { 0, 0, 0 }, { 2, 1, 0 }, { 1, 0, 1 } };
+	struct kobj_set s = { 0 };
+	const struct kobj_link *l;
+	struct kobj_link other;
+
+	NEED_NETNS();
+	port_setup();
+	observe(&s);
+	other = *link_named(&s, "hnp2");
+	l = link_named(&s, "hnp1");
+	assert_true(l->has_ra);
+	/* The kernel's values as /proc/sys shows them. */
+	assert_int_equal(l->accept_ra, conf_value("hnp1", "accept_ra"));
+	assert_int_equal(l->autoconf, conf_value("hnp1", "autoconf"));
+	assert_int_equal(l->accept_ra_defrtr, conf_value("hnp1", "accept_ra_defrtr"));
+	kobj_set_clear(&s);
+	for (size_t i = 0; i < sizeof(settings) / sizeof(*settings); i++) {
+		assert_int_equal(sysctl_ipv6_ra_set("hnp1", settings[i][0], settings[i][1],
+						    settings[i][2]), 0);
+		observe(&s);
+		l = link_named(&s, "hnp1");
+		assert_true(l->has_ra);
+		assert_int_equal(l->accept_ra, settings[i][0]);
+		assert_int_equal(l->autoconf, settings[i][1]);
+		assert_int_equal(l->accept_ra_defrtr, settings[i][2]);
+		/* Only this link changed. */
+		l = link_named(&s, "hnp2");
+		assert_int_equal(l->accept_ra, other.accept_ra);
+		assert_int_equal(l->autoconf, other.autoconf);
+		assert_int_equal(l->accept_ra_defrtr, other.accept_ra_defrtr);
+		kobj_set_clear(&s);
+	}
+	assert_int_equal(sysctl_ipv6_ra_set("hnp-nosuch", 0, 0, 0), -ENOENT);
+	/* A link with IPv6 disabled still reports its settings. */
+	SH("echo 1 > /proc/sys/net/ipv6/conf/hnp2/disable_ipv6");
+	observe(&s);
+	assert_true(link_named(&s, "hnp2")->has_ra);
+	kobj_set_clear(&s);
+	port_teardown();
 }
 
 /* --- main ------------------------------------------------------------------ */
@@ -1391,6 +1650,10 @@ int main(void)
 		cmocka_unit_test(test_dump_callback_error_stops_callbacks_and_leaves_socket_usable),
 		cmocka_unit_test(test_caps_probe_matches_what_ip_can_create),
 		cmocka_unit_test(test_caps_probe_leaves_this_namespace_untouched),
+		cmocka_unit_test(test_observe_brport_flags_set_by_the_builder),
+		cmocka_unit_test(test_observe_fdb_counts_static_entries_and_flush_keeps_foreign_ones),
+		cmocka_unit_test(test_observe_fdb_count_saturates_at_255),
+		cmocka_unit_test(test_observe_ra_settings_written_by_sysctl),
 	};
 
 	require_all = req && strcmp(req, "1") == 0;
