@@ -75,6 +75,10 @@ static int link_settings(struct ax *x, size_t i, int idx, const struct want_link
 	struct nl_msg *m = NULL;
 	int r = 0;
 
+	/* A new port has Linux's defaults already; saying so again would fail
+	 * on kernels without IFLA_BRPORT_LOCKED. */
+	if (!from && l->l.brport == (1u << KOBJ_BRPORT_LEARNING | 1u << KOBJ_BRPORT_FLOOD))
+		attrs &= ~(1u << WANT_ATTR_BRPORT);
 	if (attrs & 1u << WANT_ATTR_BRPORT)
 		r = settings_send(x, i, &m, nlmsg_brport_flags(&m, idx, l->l.brport));
 	if (r == 0 && (attrs & 1u << WANT_ATTR_FDB) && from && from->l.n_fdb)

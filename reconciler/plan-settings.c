@@ -87,7 +87,8 @@ void plan_settings_details(const struct diff_action *a, void (*emit)(void *, con
 			EMIT("shaping: %s -> %s", qdisc_text(&from->l, x, sizeof(x)),
 			     qdisc_text(&to->l, y, sizeof(y)));
 	}
-	if (show & 1u << WANT_ATTR_BRPORT) {
+	if ((show & 1u << WANT_ATTR_BRPORT) &&
+	    (a->op == DIFF_OP_MODIFY || to->l.brport != (1u << KOBJ_BRPORT_LEARNING | 1u << KOBJ_BRPORT_FLOOD))) {
 		if (a->op == DIFF_OP_CREATE)
 			EMIT("port: %s", brport_text(&to->l, x, sizeof(x)));
 		else

@@ -256,7 +256,6 @@ static void realize_security(struct rz *z, const struct profile_adapter *a,
 	bool forged_reject = sec->forged_transmits == PROFILE_POLICY_REJECT;
 	bool promisc_reject = sec->promiscuous == PROFILE_POLICY_REJECT;
 
-	pl->l.is_brport = true;
 	pl->l.brport = 0;
 	if (!mac_reject && !forged_reject)
 		pl->l.brport |= 1u << KOBJ_BRPORT_LEARNING;
@@ -266,7 +265,6 @@ static void realize_security(struct rz *z, const struct profile_adapter *a,
 		pl->l.brport |= 1u << KOBJ_BRPORT_LOCKED;
 		need(z, KOBJ_CAP_BRPORT_LOCKED, vloc_or(&sec->forged_transmits_loc, &sec->loc));
 	}
-	pl->manage |= 1u << WANT_ATTR_BRPORT | 1u << WANT_ATTR_FDB;
 	if (!mac_reject && !forged_reject && !promisc_reject)
 		return;
 	if (!l->l.has_mac) {
@@ -336,6 +334,11 @@ static void realize_adapter(struct rz *z, const struct profile_adapter *a)
 		pl->pvid = (uint16_t)pg->vlan;
 		need(z, KOBJ_CAP_BRIDGE_VLAN_FILTERING, &pg->vlan_loc);
 	}
+	/* The port is hostnet's: without a policy it gets Linux's defaults
+	 * back (learning, flooding, unlocked, no static entry). */
+	pl->l.is_brport = true;
+	pl->l.brport = 1u << KOBJ_BRPORT_LEARNING | 1u << KOBJ_BRPORT_FLOOD;
+	pl->manage |= 1u << WANT_ATTR_BRPORT | 1u << WANT_ATTR_FDB;
 	if (pg && pg->security.present)
 		realize_security(z, a, &pg->security, l, pl);
 }

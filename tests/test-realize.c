@@ -19,6 +19,10 @@
 
 #define BIT(a) (1u << (a))
 #define MANAGE_OWNED (BIT(WANT_ATTR_MTU) | BIT(WANT_ATTR_STATE) | BIT(WANT_ATTR_MARK))
+/* Every adapter also has its qdisc and router advertisements managed, every
+ * bridge port its flags and static FDB entries (issue #7). */
+#define MANAGE_ADAPTER (MANAGE_OWNED | BIT(WANT_ATTR_SHAPING) | BIT(WANT_ATTR_RA))
+#define MANAGE_PORT (MANAGE_OWNED | BIT(WANT_ATTR_MASTER) | BIT(WANT_ATTR_BRPORT) | BIT(WANT_ATTR_FDB))
 
 
 
@@ -252,7 +256,7 @@ static void veth_adapter_is_two_marked_links_with_the_port_on_the_bridge(void **
 	assert_true(a->l.owned);
 	assert_true(a->l.admin_up);
 	assert_false(a->l.has_mac);
-	assert_int_equal(a->manage, MANAGE_OWNED);
+	assert_int_equal(a->manage, MANAGE_ADAPTER);
 	assert_int_equal(a->pvid, 0);
 	assert_loc(&a->loc, "t.yaml:25:11");
 
@@ -263,7 +267,7 @@ static void veth_adapter_is_two_marked_links_with_the_port_on_the_bridge(void **
 	assert_int_equal(p->l.mtu, 9000);
 	assert_int_equal(p->l.group, KOBJ_LINK_GROUP);
 	assert_string_equal(p->l.alias, "hostnet:port adapter=vmk1");
-	assert_int_equal(p->manage, MANAGE_OWNED | BIT(WANT_ATTR_MASTER));
+	assert_int_equal(p->manage, MANAGE_PORT);
 	assert_int_equal(p->pvid, 0);
 	assert_loc(&p->loc, "t.yaml:25:11");
 
@@ -304,7 +308,7 @@ static void adapter_state_down_and_fixed_mac_are_managed(void **state)
 	assert_false(a->l.admin_up);
 	assert_true(a->l.has_mac);
 	assert_string_equal(addr_format_mac(&a->l.mac, mac, sizeof(mac)), "02:00:5e:10:00:09");
-	assert_int_equal(a->manage, MANAGE_OWNED | BIT(WANT_ATTR_MAC));
+	assert_int_equal(a->manage, MANAGE_ADAPTER | BIT(WANT_ATTR_MAC));
 	/* The bridge side stays up, and has the kernel's MAC. */
 	assert_true(link_of(&w, "vmk1p")->l.admin_up);
 	assert_false(link_of(&w, "vmk1p")->l.has_mac);
@@ -329,7 +333,7 @@ static void macvlan_adapter_is_bridge_mode_on_its_uplink(void **state)
 	assert_string_equal(a->master, "");
 	assert_int_equal(a->l.mtu, 1500);
 	assert_string_equal(a->l.alias, "hostnet:adapter services=replication");
-	assert_int_equal(a->manage, MANAGE_OWNED | BIT(WANT_ATTR_MAC));
+	assert_int_equal(a->manage, MANAGE_ADAPTER | BIT(WANT_ATTR_MAC));
 	/* No peer port for a macvlan. */
 	assert_null(want_link(&w, "vmk4p"));
 	assert_true(w.needs & BIT(KOBJ_CAP_MACVLAN));
@@ -362,7 +366,7 @@ static void vrf_stack_is_a_vrf_link_bound_to_its_table(void **state)
 
 	a = link_of(&w, "vmk2");
 	assert_string_equal(a->master, "storage");
-	assert_int_equal(a->manage, MANAGE_OWNED | BIT(WANT_ATTR_MASTER));
+	assert_int_equal(a->manage, MANAGE_ADAPTER | BIT(WANT_ATTR_MASTER));
 	assert_string_equal(a->l.alias, "hostnet:adapter services=nfs stack=storage");
 	assert_string_equal(link_of(&w, "vmk2p")->master, "vs1");
 	assert_int_equal(link_of(&w, "vmk2p")->pvid, 31);

@@ -11,7 +11,11 @@ apt-get install -y -qq --no-install-recommends \
 	build-essential autoconf automake libtool pkg-config ca-certificates \
 	libyaml-dev libnl-3-dev libnl-route-3-dev libsqlite3-dev libgit2-dev \
 	libjansson-dev libcmocka-dev \
-	clang valgrind iproute2 git sqlite3 util-linux procps systemd man-db >/dev/null
+	clang valgrind iproute2 git sqlite3 util-linux procps systemd man-db \
+	udhcpc dnsmasq-base >/dev/null
+# udhcpc is the DHCP client hostnet runs for `ipv4: dhcp` adapters; dnsmasq
+# (the binary only, no service) is the DHCP server and router advertiser of
+# tests/ns/settings.sh, inside its namespace.
 # Node.js runs the JSON Schema cross-check (ajv).  Keep an existing install
 # (its npm may not coexist with Debian's packages).
 if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
