@@ -111,30 +111,189 @@ static void show_adapters(struct show_out *o, const struct view *v)
 	}
 }
 
+/* Bridge port flags by name (IFLA_BRPORT_*, as `ip -d link` says them). */
+static const char *const brport_names[] = {
+	[KOBJ_BRPORT_LEARNING] = "learning",
+	[KOBJ_BRPORT_FLOOD] = "flood",
+	[KOBJ_BRPORT_LOCKED] = "locked",
+};
+_Static_assert(sizeof(brport_names) / sizeof(brport_names[0]) == KOBJ_BRPORT__MAX,
+	       "every bridge port flag needs a name");
+
+static const char *bond_mode_name(uint8_t mode)
+{
+	switch (mode) {
+	case KOBJ_BOND_ACTIVE_BACKUP: return "active-backup";
+	case KOBJ_BOND_XOR: return "balance-xor";
+	}
+	return NULL;
+}
+
+/* A rate (bytes per second) as bits per second in the largest unit that
+ * keeps it exact, as ESXi's shaping policy is written: "100Mbit". */
+static void rate_text(uint64_t bytes, char *buf, size_t size)
+{
+	static const char *const units[] = { "bit", "Kbit", "Mbit", "Gbit", "Tbit" };
+	uint64_t bits = bytes * 8;
+	size_t u = 0;
+
+	if (bytes > UINT64_MAX / 8) {
+		snprintf(buf, size, "%lluB", (unsigned long long)bytes);
+		return;
+	}
+	while (bits && bits % 1000 == 0 && u + 1 < sizeof(units) / sizeof(units[0])) {
+		bits /= 1000;
+		u++;
+	}
+	snprintf(buf, size, "%llu%s", (unsigned long long)bits, units[u]);
+}
+
+/* Bytes in the largest binary unit that keeps them exact: "100KiB". */
+static void size_text(uint32_t bytes, char *buf, size_t size)
+{
+	static const char *const units[] = { "B", "KiB", "MiB", "GiB" };
+	size_t u = 0;
+
+	while (bytes && bytes % 1024 == 0 && u + 1 < sizeof(units) / sizeof(units[0])) {
+		bytes /= 1024;
+		u++;
+	}
+	snprintf(buf, size, "%u%s", bytes, units[u]);
+}
+
+static void add_word(char *buf, size_t size, const char *word)
+{
+	size_t n = strlen(buf);
+
+	snprintf(buf + n, size - n, "%s%s", n ? " " : "", word);
+}
+
+/* The SETTINGS cell: what hostnet manages beyond the basic columns, only
+ * where it says something: tbf shaping, a bond's mode and primary, a
+ * bridge port's flags and static FDB entry, and RA settings that differ
+ * from the kernel's default (1).  --json has every value. */
+static void settings_text(const struct view *v, const struct kobj_link *l, char *buf, size_t size)
+{
+	char w[128], r1[32], r2[32], b[32];
+
+	buf[0] = '\0';
+	if (strcmp(l->qdisc, "tbf") == 0) {
+		rate_text(l->shaping.rate, r1, sizeof(r1));
+		rate_text(l->shaping.peak, r2, sizeof(r2));
+		size_text(l->shaping.burst, b, sizeof(b));
+		snprintf(w, sizeof(w), "shape=%s%s%s,burst=%s", r1, l->shaping.peak ? "/" : "",
+			 l->shaping.peak ? r2 : "", b);
+		add_word(buf, size, w);
+	}
+	if (l->kind == KOBJ_LINK_KIND_BOND) {
+		const char *mode = bond_mode_name(l->bond_mode);
+		const char *primary = link_name(v, l->bond_primary);
+
+		if (mode)
+			snprintf(w, sizeof(w), "bond=%s", mode);
+		else
+			snprintf(w, sizeof(w), "bond=mode%u", l->bond_mode);
+		add_word(buf, size, w);
+		if (primary) {
+			snprintf(w, sizeof(w), "primary=%s", primary);
+			add_word(buf, size, w);
+		}
+	}
+	if (l->is_brport) {
+		snprintf(w, sizeof(w), "port=");
+		for (int f = 0; f < KOBJ_BRPORT__MAX; f++)
+			if (l->brport & (1u << f))
+				snprintf(w + strlen(w), sizeof(w) - strlen(w), "%s%s",
+					 w[5] ? "," : "", brport_names[f]);
+		if (!w[5])
+			snprintf(w + 5, sizeof(w) - 5, "none");
+		add_word(buf, size, w);
+	}
+	if (l->n_fdb) {
+		char mac[ADDR_MAC_STRLEN];
+
+		snprintf(w, sizeof(w), "fdb=%s", addr_format_mac(&l->fdb, mac, sizeof(mac)));
+		if (l->n_fdb > 1)
+			snprintf(w + strlen(w), sizeof(w) - strlen(w), "+%u", l->n_fdb - 1u);
+		add_word(buf, size, w);
+	}
+	if (l->has_ra) {
+		static const char *const names[] = { "accept_ra", "autoconf", "accept_ra_defrtr" };
+		const uint8_t vals[] = { l->accept_ra, l->autoconf, l->accept_ra_defrtr };
+
+		for (size_t k = 0; k < sizeof(vals); k++)
+			if (vals[k] != 1) {
+				snprintf(w, sizeof(w), "%s=%u", names[k], vals[k]);
+				add_word(buf, size, w);
+			}
+	}
+}
+
+/* Every setting, typed; null for what the link does not have. */
+static json_t *settings_json(const struct view *v, const struct kobj_link *l)
+{
+	char mac[ADDR_MAC_STRLEN];
+	json_t *flags = json_array(), *o;
+
+	for (int f = 0; flags && f < KOBJ_BRPORT__MAX; f++)
+		if (l->brport & (1u << f))
+			json_array_append_new(flags, json_string(brport_names[f]));
+	o = json_pack("{s:o,s:I,s:o,s:o,s:o,s:o}",
+		      "qdisc", jstr(l->qdisc[0] ? l->qdisc : NULL),
+		      "qdisc_handle", (json_int_t)l->qdisc_handle,
+		      "shaping", strcmp(l->qdisc, "tbf") != 0 ? json_null()
+			: json_pack("{s:I,s:I,s:I}", "rate", (json_int_t)l->shaping.rate,
+				    "peak", (json_int_t)l->shaping.peak,
+				    "burst", (json_int_t)l->shaping.burst),
+		      "bond", l->kind != KOBJ_LINK_KIND_BOND ? json_null()
+			: json_pack("{s:i,s:o,s:o}", "mode_number", l->bond_mode,
+				    "mode", jstr(bond_mode_name(l->bond_mode)),
+				    "primary", jstr(link_name(v, l->bond_primary))),
+		      "bridge_port", !l->is_brport ? json_null()
+			: json_pack("{s:O,s:i,s:o}", "flags", flags, "n_fdb", l->n_fdb,
+				    "fdb", jstr(l->n_fdb ? addr_format_mac(&l->fdb, mac, sizeof(mac)) : NULL)),
+		      "ipv6_ra", !l->has_ra ? json_null()
+			: json_pack("{s:i,s:i,s:i}", "accept_ra", l->accept_ra,
+				    "autoconf", l->autoconf, "accept_ra_defrtr", l->accept_ra_defrtr));
+	json_decref(flags);
+	return o;
+}
+
 static void show_interfaces(struct show_out *o, const struct view *v)
 {
 	static const char *const keys[] = {
-		"name", "index", "kind", "enabled", "oper", "mtu", "mac", "master", "owned", "alias", NULL,
+		"name", "index", "kind", "enabled", "oper", "mtu", "mac", "master", "owned", "settings",
+		"alias", NULL,
 	};
 
 	for (size_t i = 0; i < v->set->n_links; i++) {
 		const struct kobj_link *l = v->by_index[i];
-		char idx[16], mtu[16], mac[ADDR_MAC_STRLEN];
+		char idx[16], mtu[16], mac[ADDR_MAC_STRLEN], settings[512];
 		json_t *extra = NULL;
+
+		/* Before the cells: whether it is empty decides its cell. */
+		settings_text(v, l, settings, sizeof(settings));
 		const char *cells[] = {
 			l->name, idx, l->kind == KOBJ_LINK_KIND_OTHER ? l->kind_name
 								       : kobj_link_kind_name(l->kind),
 			l->admin_up ? "true" : "false", kobj_fmt_operstate(l->operstate), mtu,
 			l->has_mac ? addr_format_mac(&l->mac, mac, sizeof(mac)) : NULL,
-			link_name(v, l->master), l->owned ? "yes" : "no", l->alias[0] ? l->alias : NULL,
+			link_name(v, l->master), l->owned ? "yes" : "no", settings[0] ? settings : NULL,
+			l->alias[0] ? l->alias : NULL,
 		};
 
 		snprintf(idx, sizeof(idx), "%d", l->ifindex);
 		snprintf(mtu, sizeof(mtu), "%u", l->mtu);
-		if (o->j)
+		if (o->j) {
+			json_t *set = settings_json(v, l);
+
 			extra = json_pack("{s:i,s:b,s:I,s:b,s:I}", "index", l->ifindex, "enabled",
 					  l->admin_up, "mtu", (json_int_t)l->mtu, "owned", l->owned,
 					  "group", (json_int_t)l->group);
+			if (!extra || !set || json_object_update(extra, set) < 0)
+				o->failed = true;
+			json_decref(set);
+		}
 		emit(o, keys, cells, extra);
 	}
 }
@@ -223,7 +382,7 @@ static const struct {
 	{ "adapters", show_adapters,
 	  (const char *const[]){ "NAME", "ENABLED", "OPER", "MTU", "MAC", "SWITCH", "STACK", "SERVICES", NULL } },
 	{ "interfaces", show_interfaces,
-	  (const char *const[]){ "NAME", "INDEX", "KIND", "ENABLED", "OPER", "MTU", "MAC", "MASTER", "OWNED", "ALIAS", NULL } },
+	  (const char *const[]){ "NAME", "INDEX", "KIND", "ENABLED", "OPER", "MTU", "MAC", "MASTER", "OWNED", "SETTINGS", "ALIAS", NULL } },
 	{ "addresses", show_addresses,
 	  (const char *const[]){ "INTERFACE", "FAMILY", "ADDRESS", "SCOPE", "OWNED", NULL } },
 	{ "routes", show_routes,
@@ -261,7 +420,9 @@ static void usage(FILE *f)
 		   "                    [--snapshot ID [--state PATH]]\n"
 		   "\nThe host as the kernel has it now (nothing is changed):\n"
 		   "  adapters    VMkernel adapters hostnet manages, with switch, stack, services\n"
-		   "  interfaces  every link; OWNED marks hostnet's\n"
+		   "  interfaces  every link; OWNED marks hostnet's, SETTINGS shows shaping,\n"
+		   "              bonds, bridge port flags and static FDB entries, and IPv6 RA\n"
+		   "              settings that differ from the kernel's default\n"
 		   "  addresses   IPv4 and IPv6 addresses\n"
 		   "  routes      routes of every table, IPv4 and IPv6\n"
 		   "  stacks      TCP/IP stacks: table, adapters, default gateways\n"

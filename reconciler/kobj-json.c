@@ -15,18 +15,50 @@ static json_t *jaddr(const struct hn_addr *a)
 	return a->family ? json_string(addr_format(a, true, buf, sizeof(buf))) : json_null();
 }
 
+/* Bridge port flags by name: a file must not depend on the enum's order. */
+static const char *const brport_names[] = {
+	[KOBJ_BRPORT_LEARNING] = "learning",
+	[KOBJ_BRPORT_FLOOD] = "flood",
+	[KOBJ_BRPORT_LOCKED] = "locked",
+};
+_Static_assert(sizeof(brport_names) / sizeof(brport_names[0]) == KOBJ_BRPORT__MAX,
+	       "every bridge port flag needs a name");
+
+static json_t *brport_json(uint8_t bits)
+{
+	json_t *a = json_array();
+
+	for (int f = 0; a && f < KOBJ_BRPORT__MAX; f++)
+		if (bits & (1u << f) && json_array_append_new(a, json_string(brport_names[f])) < 0) {
+			json_decref(a);
+			a = NULL;
+		}
+	return a;
+}
+
+/* Rates above INT64_MAX come out negative, which the import refuses: no
+ * link shapes at 9 EB/s, and a file must not silently clamp. */
 static json_t *link_json(const struct kobj_link *l)
 {
-	char mac[ADDR_MAC_STRLEN];
+	char mac[ADDR_MAC_STRLEN], fdb[ADDR_MAC_STRLEN];
 
-	return json_pack("{s:i,s:s,s:s,s:s,s:I,s:o,s:b,s:i,s:i,s:i,s:I,s:s,s:i,s:I,s:I,s:b}",
+	return json_pack("{s:i,s:s,s:s,s:s,s:I,s:o,s:b,s:i,s:i,s:i,s:I,s:s,s:i,s:I,s:I,s:b,"
+			 "s:i,s:i,s:s,s:I,s:{s:I,s:I,s:I},s:b,s:o,s:i,s:o,s:b,s:i,s:i,s:i}",
 			 "ifindex", l->ifindex, "name", l->name, "kind", kobj_link_kind_name(l->kind),
 			 "kind_name", l->kind_name, "mtu", (json_int_t)l->mtu,
 			 "mac", l->has_mac ? json_string(addr_format_mac(&l->mac, mac, sizeof(mac))) : json_null(),
 			 "up", l->admin_up, "operstate", l->operstate, "master", l->master, "link", l->link,
 			 "group", (json_int_t)l->group, "alias", l->alias, "vlan_id", l->vlan_id,
 			 "vrf_table", (json_int_t)l->vrf_table, "macvlan_mode", (json_int_t)l->macvlan_mode,
-			 "owned", l->owned);
+			 "owned", l->owned,
+			 "bond_mode", l->bond_mode, "bond_primary", l->bond_primary,
+			 "qdisc", l->qdisc, "qdisc_handle", (json_int_t)l->qdisc_handle,
+			 "shaping", "rate", (json_int_t)l->shaping.rate, "peak", (json_int_t)l->shaping.peak,
+			 "burst", (json_int_t)l->shaping.burst,
+			 "is_brport", l->is_brport, "brport", brport_json(l->brport), "n_fdb", l->n_fdb,
+			 "fdb", l->n_fdb ? json_string(addr_format_mac(&l->fdb, fdb, sizeof(fdb))) : json_null(),
+			 "has_ra", l->has_ra, "accept_ra", l->accept_ra, "autoconf", l->autoconf,
+			 "accept_ra_defrtr", l->accept_ra_defrtr);
 }
 
 static json_t *addr_json(const struct kobj_addr *a)
@@ -125,24 +157,124 @@ static void rd_name(struct kj *c, char dst[KOBJ_IFNAMSIZ], const char *s, const 
 	strcpy(dst, s);
 }
 
+/* An integer of a field added after the first export format: the key is
+ * optional (older files lack it), its range is checked. */
+static json_int_t rd_range(struct kj *c, json_int_t v, json_int_t max, const char *key, size_t i)
+{
+	if (v < 0 || v > max) {
+		kj_fail(c, "link %zu: %s %lld is out of range (0-%lld)", i, key, (long long)v,
+			(long long)max);
+		return 0;
+	}
+	return v;
+}
+
+static void rd_shaping(struct kj *c, struct kobj_link *l, const json_t *v, size_t i)
+{
+	json_int_t rate = 0, peak = 0, burst = 0;
+	json_error_t e;
+
+	if (!v)
+		return;
+	if (json_unpack_ex((json_t *)v, &e, JSON_STRICT, "{s:I,s:I,s:I}", "rate", &rate,
+			   "peak", &peak, "burst", &burst) < 0) {
+		kj_fail(c, "link %zu: shaping: %s", i, e.text);
+		return;
+	}
+	l->shaping.rate = (uint64_t)rd_range(c, rate, INT64_MAX, "shaping rate", i);
+	l->shaping.peak = (uint64_t)rd_range(c, peak, INT64_MAX, "shaping peak", i);
+	l->shaping.burst = (uint32_t)rd_range(c, burst, UINT32_MAX, "shaping burst", i);
+}
+
+static void rd_brport(struct kj *c, struct kobj_link *l, const json_t *v, size_t i)
+{
+	size_t k;
+	json_t *f;
+
+	if (!v)
+		return;
+	if (!json_is_array(v)) {
+		kj_fail(c, "link %zu: brport is not a list", i);
+		return;
+	}
+	json_array_foreach(v, k, f) {
+		int bit = -1;
+
+		for (int b = 0; json_is_string(f) && b < KOBJ_BRPORT__MAX; b++)
+			if (strcmp(json_string_value(f), brport_names[b]) == 0)
+				bit = b;
+		if (bit < 0) {
+			kj_fail(c, "link %zu: brport %zu is not a bridge port flag", i, k);
+			return;
+		}
+		l->brport |= (uint8_t)(1u << bit);
+	}
+}
+
+/* The fields of #7 (bonds, shaping, bridge ports, RA), as unpacked: each
+ * key is optional, since exports written before them must still import;
+ * the defaults are what a link without the setting has. */
+struct link_settings_in {
+	json_int_t bond_mode, handle, n_fdb, accept_ra, autoconf, defrtr;
+	int primary, is_brport, has_ra;
+	const char *qdisc;
+	json_t *shaping, *brport, *fdb;
+};
+
+static void rd_link_settings(struct kj *c, struct kobj_link *l, const struct link_settings_in *in,
+			     size_t i)
+{
+	l->bond_mode = (uint8_t)rd_range(c, in->bond_mode, UINT8_MAX, "bond_mode", i);
+	l->bond_primary = in->primary;
+	if (strlen(in->qdisc) >= sizeof(l->qdisc))
+		kj_fail(c, "link %zu: qdisc kind too long", i);
+	else
+		strcpy(l->qdisc, in->qdisc);
+	l->qdisc_handle = (uint32_t)rd_range(c, in->handle, UINT32_MAX, "qdisc_handle", i);
+	rd_shaping(c, l, in->shaping, i);
+	l->is_brport = in->is_brport;
+	rd_brport(c, l, in->brport, i);
+	l->n_fdb = (uint8_t)rd_range(c, in->n_fdb, UINT8_MAX, "n_fdb", i);
+	/* The MAC is there exactly when the port has an entry (as observed). */
+	if (!json_is_null(in->fdb) &&
+	    (!json_is_string(in->fdb) || addr_parse_mac(&l->fdb, json_string_value(in->fdb)) < 0))
+		kj_fail(c, "link %zu: bad fdb", i);
+	else if (!json_is_null(in->fdb) != (l->n_fdb > 0))
+		kj_fail(c, "link %zu: fdb must be a MAC exactly when n_fdb is not 0", i);
+	l->has_ra = in->has_ra;
+	l->accept_ra = (uint8_t)rd_range(c, in->accept_ra, UINT8_MAX, "accept_ra", i);
+	l->autoconf = (uint8_t)rd_range(c, in->autoconf, UINT8_MAX, "autoconf", i);
+	l->accept_ra_defrtr = (uint8_t)rd_range(c, in->defrtr, UINT8_MAX, "accept_ra_defrtr", i);
+}
+
 static void rd_link(struct kj *c, struct kobj_set *s, const json_t *o, size_t i)
 {
 	struct kobj_link l = { 0 };
+	struct link_settings_in in = { .qdisc = "", .fdb = json_null() };
 	const char *name, *kind, *kind_name, *alias;
 	json_int_t mtu, group, vrf, mode;
 	int ifindex, up, oper, master, link, vlan, owned;
 	json_t *mac;
 	json_error_t e;
 
+	/* Strict: a key this build does not know is refused, so a typo cannot
+	 * pass for an absent setting. */
 	if (json_unpack_ex((json_t *)o, &e, JSON_STRICT,
-			   "{s:i,s:s,s:s,s:s,s:I,s:o,s:b,s:i,s:i,s:i,s:I,s:s,s:i,s:I,s:I,s:b}",
+			   "{s:i,s:s,s:s,s:s,s:I,s:o,s:b,s:i,s:i,s:i,s:I,s:s,s:i,s:I,s:I,s:b,"
+			   "s?I,s?i,s?s,s?I,s?o,s?b,s?o,s?I,s?o,s?b,s?I,s?I,s?I}",
 			   "ifindex", &ifindex, "name", &name, "kind", &kind, "kind_name", &kind_name,
 			   "mtu", &mtu, "mac", &mac, "up", &up, "operstate", &oper, "master", &master,
 			   "link", &link, "group", &group, "alias", &alias, "vlan_id", &vlan,
-			   "vrf_table", &vrf, "macvlan_mode", &mode, "owned", &owned) < 0) {
+			   "vrf_table", &vrf, "macvlan_mode", &mode, "owned", &owned,
+			   "bond_mode", &in.bond_mode, "bond_primary", &in.primary, "qdisc", &in.qdisc,
+			   "qdisc_handle", &in.handle, "shaping", &in.shaping, "is_brport", &in.is_brport,
+			   "brport", &in.brport, "n_fdb", &in.n_fdb, "fdb", &in.fdb, "has_ra", &in.has_ra,
+			   "accept_ra", &in.accept_ra, "autoconf", &in.autoconf,
+			   "accept_ra_defrtr", &in.defrtr) < 0) {
 		kj_fail(c, "link %zu: %s", i, e.text);
 		return;
 	}
+	rd_link_settings(c, &l, &in, i);
 	l.ifindex = ifindex;
 	rd_name(c, l.name, name, "link", i);
 	l.kind = strcmp(kind, "device") == 0 ? KOBJ_LINK_KIND_DEVICE

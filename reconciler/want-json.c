@@ -17,7 +17,22 @@ static const char *const attr_names[WANT_ATTR__MAX] = {
 	[WANT_ATTR_STATE] = "state",
 	[WANT_ATTR_MASTER] = "master",
 	[WANT_ATTR_MARK] = "mark",
+	[WANT_ATTR_SHAPING] = "shaping",
+	[WANT_ATTR_BRPORT] = "brport",
+	[WANT_ATTR_FDB] = "fdb",
+	[WANT_ATTR_RA] = "ra",
+	[WANT_ATTR_BOND] = "bond",
+	[WANT_ATTR_DHCP] = "dhcp",
 };
+
+/* Bridge port flags by name, as kobj-json.c writes them. */
+static const char *const brport_names[] = {
+	[KOBJ_BRPORT_LEARNING] = "learning",
+	[KOBJ_BRPORT_FLOOD] = "flood",
+	[KOBJ_BRPORT_LOCKED] = "locked",
+};
+_Static_assert(sizeof(brport_names) / sizeof(brport_names[0]) == KOBJ_BRPORT__MAX,
+	       "every bridge port flag needs a name");
 
 static json_t *jaddr(const struct hn_addr *a, bool prefix)
 {
@@ -46,6 +61,53 @@ static const char *family_name(uint8_t f)
 	return f == AF_INET6 ? "ipv6" : "ipv4";
 }
 
+static json_t *jmac(const struct hn_mac *m, bool has)
+{
+	char buf[ADDR_MAC_STRLEN];
+
+	return has ? json_string(addr_format_mac(m, buf, sizeof(buf))) : json_null();
+}
+
+static json_t *jbrport(uint8_t bits)
+{
+	json_t *a = json_array();
+
+	for (int f = 0; a && f < KOBJ_BRPORT__MAX; f++)
+		if (bits & (1u << f) && json_array_append_new(a, json_string(brport_names[f])) < 0) {
+			json_decref(a);
+			a = NULL;
+		}
+	return a;
+}
+
+/* The settings of #7: bond, shaping, bridge port, RA, DHCP.  A rate above
+ * INT64_MAX would come out negative, which the reader refuses. */
+static int link_settings_json(json_t *o, const struct want_link *l)
+{
+	json_t *s;
+	int r;
+
+	s = json_pack("{s:o,s:b,s:i,s:o,s:I,s:{s:I,s:I,s:I},s:b,s:o,s:i,s:o,s:b,s:i,s:i,s:i}",
+		      "primary", jname(l->primary),
+		      "dhcp4", l->dhcp4,
+		      "bond_mode", l->l.bond_mode,
+		      "qdisc", jname(l->l.qdisc),
+		      "qdisc_handle", (json_int_t)l->l.qdisc_handle,
+		      "shaping", "rate", (json_int_t)l->l.shaping.rate,
+		      "peak", (json_int_t)l->l.shaping.peak, "burst", (json_int_t)l->l.shaping.burst,
+		      "is_brport", l->l.is_brport,
+		      "brport", jbrport(l->l.brport),
+		      "n_fdb", l->l.n_fdb,
+		      "fdb", jmac(&l->l.fdb, !addr_mac_is_zero(&l->l.fdb)),
+		      "has_ra", l->l.has_ra,
+		      "accept_ra", l->l.accept_ra,
+		      "autoconf", l->l.autoconf,
+		      "accept_ra_defrtr", l->l.accept_ra_defrtr);
+	r = s ? json_object_update(o, s) : -1;
+	json_decref(s);
+	return r;
+}
+
 json_t *want_json_link(const struct want_link *l)
 {
 	char mac[ADDR_MAC_STRLEN];
@@ -53,9 +115,9 @@ json_t *want_json_link(const struct want_link *l)
 	json_t *o;
 
 	for (int a = 0; manage && a < WANT_ATTR__MAX; a++)
-		if (l->manage & (1u << a))
+		if (l->manage & (1u << a) && attr_names[a])
 			json_array_append_new(manage, json_string(attr_names[a]));
-	o = json_pack("{s:s,s:s,s:I,s:o,s:b,s:o,s:o,s:o,s:o,s:I,s:b,s:b,s:o,s:I,s:I,s:I,s:b,s:o}",
+	o = json_pack("{s:s,s:s,s:I,s:o,s:b,s:o,s:o,s:o,s:o,s:I,s:b,s:b,s:o,s:I,s:I,s:I,s:b}",
 		      "name", l->l.name,
 		      "kind", l->foreign ? "uplink" : kobj_link_kind_name(l->l.kind),
 		      "mtu", (json_int_t)l->l.mtu,
@@ -73,8 +135,12 @@ json_t *want_json_link(const struct want_link *l)
 		      "pvid", (json_int_t)l->pvid,
 		      "vrf_table", (json_int_t)l->l.vrf_table,
 		      "macvlan_mode", (json_int_t)l->l.macvlan_mode,
-		      "vlan_filtering", l->vlan_filtering,
-		      "at", jloc(&l->loc));
+		      "vlan_filtering", l->vlan_filtering);
+	/* The source position stays the last key. */
+	if (o && (link_settings_json(o, l) < 0 || json_object_set_new(o, "at", jloc(&l->loc)) < 0)) {
+		json_decref(o);
+		o = NULL;
+	}
 	return o;
 }
 
@@ -210,10 +276,75 @@ static void rd_loc(struct wj *c, struct hn_loc *loc, const json_t *v)
 	loc->col = col;
 }
 
+/* A field added after the first plan format: optional (plans saved before
+ * it must still apply), its range checked. */
+static json_int_t rd_range(struct wj *c, json_int_t v, json_int_t max, const char *name,
+			   const char *key)
+{
+	if (v < 0 || v > max) {
+		wj_fail(c, "link %s: %s %lld is out of range (0-%lld)", name, key, (long long)v,
+			(long long)max);
+		return 0;
+	}
+	return v;
+}
+
+/* The settings of #7 as unpacked; each key may be missing. */
+struct link_settings_in {
+	json_int_t bond_mode, handle, n_fdb, accept_ra, autoconf, defrtr;
+	int dhcp4, is_brport, has_ra;
+	json_t *primary, *qdisc, *shaping, *brport, *fdb;
+};
+
+static void rd_link_settings(struct wj *c, struct want_link *l, const char *name,
+			     const struct link_settings_in *in)
+{
+	json_int_t rate = 0, peak = 0, burst = 0;
+	json_error_t e;
+	size_t i;
+	json_t *f;
+
+	rd_name(c, l->primary, in->primary, "bond primary");
+	l->dhcp4 = in->dhcp4;
+	l->l.bond_mode = (uint8_t)rd_range(c, in->bond_mode, UINT8_MAX, name, "bond_mode");
+	rd_name(c, l->l.qdisc, in->qdisc, "qdisc");
+	l->l.qdisc_handle = (uint32_t)rd_range(c, in->handle, UINT32_MAX, name, "qdisc_handle");
+	if (in->shaping && json_unpack_ex(in->shaping, &e, JSON_STRICT, "{s:I,s:I,s:I}", "rate", &rate,
+					  "peak", &peak, "burst", &burst) < 0)
+		wj_fail(c, "link %s: shaping: %s", name, e.text);
+	l->l.shaping.rate = (uint64_t)rd_range(c, rate, INT64_MAX, name, "shaping rate");
+	l->l.shaping.peak = (uint64_t)rd_range(c, peak, INT64_MAX, name, "shaping peak");
+	l->l.shaping.burst = (uint32_t)rd_range(c, burst, UINT32_MAX, name, "shaping burst");
+	l->l.is_brport = in->is_brport;
+	if (in->brport && !json_is_array(in->brport))
+		wj_fail(c, "link %s: brport is not a list", name);
+	json_array_foreach(in->brport, i, f) {
+		int bit = -1;
+
+		for (int b = 0; json_is_string(f) && b < KOBJ_BRPORT__MAX; b++)
+			if (strcmp(json_string_value(f), brport_names[b]) == 0)
+				bit = b;
+		if (bit < 0)
+			wj_fail(c, "link %s: brport %zu is not a bridge port flag", name, i);
+		else
+			l->l.brport |= (uint8_t)(1u << bit);
+	}
+	l->l.n_fdb = (uint8_t)rd_range(c, in->n_fdb, UINT8_MAX, name, "n_fdb");
+	if (in->fdb && !json_is_null(in->fdb) &&
+	    (!json_is_string(in->fdb) || addr_parse_mac(&l->l.fdb, json_string_value(in->fdb)) < 0 ||
+	     addr_mac_is_zero(&l->l.fdb)))
+		wj_fail(c, "link %s: bad fdb", name);
+	l->l.has_ra = in->has_ra;
+	l->l.accept_ra = (uint8_t)rd_range(c, in->accept_ra, UINT8_MAX, name, "accept_ra");
+	l->l.autoconf = (uint8_t)rd_range(c, in->autoconf, UINT8_MAX, name, "autoconf");
+	l->l.accept_ra_defrtr = (uint8_t)rd_range(c, in->defrtr, UINT8_MAX, name, "accept_ra_defrtr");
+}
+
 static void rd_link(struct wj *c, struct want_link *l, const json_t *o)
 {
 	json_t *mac = NULL, *master = NULL, *peer = NULL, *parent = NULL, *alias = NULL;
 	json_t *manage = NULL, *at = NULL;
+	struct link_settings_in in = { 0 };
 	const char *name, *kind;
 	json_int_t mtu, group, pvid, vrf, mode;
 	int up, owned, foreign, vf;
@@ -221,16 +352,25 @@ static void rd_link(struct wj *c, struct want_link *l, const json_t *o)
 	size_t i;
 	json_t *m;
 
+	/* Strict: an unknown key is refused, so a typo cannot pass for an
+	 * absent setting. */
 	if (json_unpack_ex((json_t *)o, &e, JSON_STRICT,
-			   "{s:s,s:s,s:I,s:o,s:b,s:o,s:o,s:o,s:o,s:I,s:b,s:b,s:o,s:I,s:I,s:I,s:b,s:o}",
+			   "{s:s,s:s,s:I,s:o,s:b,s:o,s:o,s:o,s:o,s:I,s:b,s:b,s:o,s:I,s:I,s:I,s:b,"
+			   "s?o,s?b,s?I,s?o,s?I,s?o,s?b,s?o,s?I,s?o,s?b,s?I,s?I,s?I,s:o}",
 			   "name", &name, "kind", &kind, "mtu", &mtu, "mac", &mac, "up", &up,
 			   "master", &master, "peer", &peer, "parent", &parent, "alias", &alias,
 			   "group", &group, "owned", &owned, "foreign", &foreign, "manage", &manage,
 			   "pvid", &pvid, "vrf_table", &vrf, "macvlan_mode", &mode,
-			   "vlan_filtering", &vf, "at", &at) < 0) {
+			   "vlan_filtering", &vf,
+			   "primary", &in.primary, "dhcp4", &in.dhcp4, "bond_mode", &in.bond_mode,
+			   "qdisc", &in.qdisc, "qdisc_handle", &in.handle, "shaping", &in.shaping,
+			   "is_brport", &in.is_brport, "brport", &in.brport, "n_fdb", &in.n_fdb,
+			   "fdb", &in.fdb, "has_ra", &in.has_ra, "accept_ra", &in.accept_ra,
+			   "autoconf", &in.autoconf, "accept_ra_defrtr", &in.defrtr, "at", &at) < 0) {
 		wj_fail(c, "link: %s", e.text);
 		return;
 	}
+	rd_link_settings(c, l, name, &in);
 	rd_name(c, l->l.name, json_object_get(o, "name"), "link name");
 	l->foreign = foreign;
 	l->l.kind = foreign ? KOBJ_LINK_KIND_DEVICE : (enum kobj_link_kind)kobj_link_kind_from_name(kind);
@@ -258,7 +398,8 @@ static void rd_link(struct wj *c, struct want_link *l, const json_t *o)
 	l->vlan_filtering = vf;
 	json_array_foreach(manage, i, m) {
 		for (int a = 0; a < WANT_ATTR__MAX; a++)
-			if (json_is_string(m) && strcmp(json_string_value(m), attr_names[a]) == 0)
+			if (json_is_string(m) && attr_names[a] &&
+			    strcmp(json_string_value(m), attr_names[a]) == 0)
 				l->manage |= 1u << a;
 	}
 	rd_loc(c, &l->loc, at);
@@ -432,6 +573,32 @@ json_t *want_to_json_bare(const struct want *w)
 	return j;
 }
 
+static bool link_has_settings(const struct want_link *l)
+{
+	return l->primary[0] || l->dhcp4 || l->l.bond_mode || l->l.qdisc[0] || l->l.qdisc_handle ||
+	       l->l.shaping.rate || l->l.shaping.peak || l->l.shaping.burst || l->l.is_brport ||
+	       l->l.brport || l->l.n_fdb || !addr_mac_is_zero(&l->l.fdb) || l->l.has_ra ||
+	       l->l.accept_ra || l->l.autoconf || l->l.accept_ra_defrtr;
+}
+
+/* The settings of #7, only on a link that has any: a want without them
+ * keeps the hash it had before they existed, so upgrading hostnet does not
+ * make every applied generation look like another profile. */
+static void write_canonical_settings(FILE *f, const struct want_link *l)
+{
+	char fdb[ADDR_MAC_STRLEN];
+
+	if (!link_has_settings(l))
+		return;
+	fprintf(f, " S %s %d %u %s %u %llu %llu %u %d %u %u %s %d %u %u %u",
+		l->primary[0] ? l->primary : "-", l->dhcp4, l->l.bond_mode,
+		l->l.qdisc[0] ? l->l.qdisc : "-", l->l.qdisc_handle,
+		(unsigned long long)l->l.shaping.rate, (unsigned long long)l->l.shaping.peak,
+		l->l.shaping.burst, l->l.is_brport, l->l.brport, l->l.n_fdb,
+		addr_mac_is_zero(&l->l.fdb) ? "-" : addr_format_mac(&l->l.fdb, fdb, sizeof(fdb)),
+		l->l.has_ra, l->l.accept_ra, l->l.autoconf, l->l.accept_ra_defrtr);
+}
+
 /* One line per object, every field but the source position, in the want's
  * canonical order: what want_to_json_bare() says, at a fraction of the
  * cost (no JSON tree for 100,000 routes just to hash it). */
@@ -442,12 +609,14 @@ int want_write_canonical(FILE *f, const struct want *w)
 	for (size_t i = 0; i < w->n_links; i++) {
 		const struct want_link *l = &w->links[i];
 
-		fprintf(f, "L %s %s %u %s %d %s %s %s %u %d %d %u %u %u %u %u %d|%s\n", l->l.name,
+		fprintf(f, "L %s %s %u %s %d %s %s %s %u %d %d %u %u %u %u %u %d", l->l.name,
 			kobj_link_kind_name(l->l.kind), l->l.mtu,
 			l->l.has_mac ? addr_format_mac(&l->l.mac, mac, sizeof(mac)) : "-", l->l.admin_up,
 			l->master[0] ? l->master : "-", l->peer[0] ? l->peer : "-",
 			l->parent[0] ? l->parent : "-", l->l.group, l->l.owned, l->foreign, l->manage,
-			l->pvid, l->l.vrf_table, l->l.macvlan_mode, l->vlan_filtering, 0, l->l.alias);
+			l->pvid, l->l.vrf_table, l->l.macvlan_mode, l->vlan_filtering, 0);
+		write_canonical_settings(f, l);
+		fprintf(f, "|%s\n", l->l.alias);
 	}
 	for (size_t i = 0; i < w->n_addrs; i++)
 		fprintf(f, "A %s %s\n", w->addrs[i].dev, addr_format(&w->addrs[i].a.addr, true, a, sizeof(a)));

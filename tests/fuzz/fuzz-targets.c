@@ -150,6 +150,22 @@ static const char *link_diff(const struct kobj_link *a, const struct kobj_link *
 	FIELD(a, b, vrf_table);
 	FIELD(a, b, macvlan_mode);
 	FIELD(a, b, owned);
+	FIELD(a, b, bond_mode);
+	FIELD(a, b, bond_primary);
+	FIELD_STR(a, b, qdisc);
+	FIELD(a, b, qdisc_handle);
+	FIELD(a, b, shaping.rate);
+	FIELD(a, b, shaping.peak);
+	FIELD(a, b, shaping.burst);
+	FIELD(a, b, is_brport);
+	FIELD(a, b, brport);
+	FIELD(a, b, n_fdb);
+	if (memcmp(a->fdb.b, b->fdb.b, sizeof(a->fdb.b)) != 0)
+		return "fdb";
+	FIELD(a, b, has_ra);
+	FIELD(a, b, accept_ra);
+	FIELD(a, b, autoconf);
+	FIELD(a, b, accept_ra_defrtr);
 	return NULL;
 }
 

@@ -110,6 +110,61 @@ mode=$(stat -c %a "$T/state/state.db"):$(stat -c %a "$T/state")
 out=$("$HOSTNET" history --host nstest)
 grep -q "snapshot  *$id  *nstest .* routes" <<<"$out" && ok "history lists the snapshot" || not_ok "history lists the snapshot" "$out"
 
+# --- show interfaces: the adapter settings (#7), from a recorded snapshot ----
+# Set in a copy of the database, so the values are exact whatever this
+# kernel reports: a shaped adapter with RA off, a locked port with static
+# FDB entries, and a bond with its primary.
+if command -v sqlite3 >/dev/null; then
+	cp "$HOSTNET_STATE" "$T/settings.db"
+	up1=$(ip -o link show up1 | cut -d: -f1)
+	sqlerr=$(sqlite3 "$T/settings.db" 2>&1 "
+	UPDATE snapshot_links SET qdisc = 'tbf', qdisc_handle = 1752039424, shaping_rate = 12500000,
+		shaping_peak = 25000000, shaping_burst = 102400, is_brport = 0, n_fdb = 0, fdb = NULL,
+		has_ra = 1, accept_ra = 0, autoconf = 0, accept_ra_defrtr = 1
+		WHERE snapshot_id = $id AND name = 'vmk0';
+	UPDATE snapshot_links SET qdisc = '', shaping_rate = 0, shaping_peak = 0, shaping_burst = 0,
+		is_brport = 1, brport_learning = 0, brport_flood = 0, brport_locked = 1,
+		n_fdb = 2, fdb = '02:00:5e:10:00:01', has_ra = 0, accept_ra = 0, autoconf = 0,
+		accept_ra_defrtr = 0
+		WHERE snapshot_id = $id AND name = 'vmk0p';
+	UPDATE snapshot_links SET kind = 'bond', kind_name = 'bond', bond_mode = 1,
+		bond_primary = $up1, qdisc = '', is_brport = 0, n_fdb = 0, fdb = NULL, has_ra = 0
+		WHERE snapshot_id = $id AND name = 'impostor';
+	UPDATE snapshot_links SET qdisc = '', qdisc_handle = 0, is_brport = 0, n_fdb = 0, fdb = NULL,
+		has_ra = 1, accept_ra = 1, autoconf = 1, accept_ra_defrtr = 1
+		WHERE snapshot_id = $id AND name = 'lo';")
+	out=$("$HOSTNET" show interfaces --state "$T/settings.db" --snapshot "$id" 2>&1)
+	settings() { awk -v n="$1" 'NR == 1 { c = index($0, "SETTINGS"); a = index($0, "ALIAS") }
+		$1 == n { s = substr($0, c, a - c); sub(/ +$/, "", s); print s }' <<<"$out"; }
+	if [ "$(settings vmk0)" = "shape=100Mbit/200Mbit,burst=100KiB accept_ra=0 autoconf=0" ] &&
+	   [ "$(settings vmk0p)" = "port=locked fdb=02:00:5e:10:00:01+1" ] &&
+	   [ "$(settings impostor)" = "bond=active-backup primary=up1" ] &&
+	   [ "$(settings lo)" = "-" ] && [ -z "$sqlerr" ]; then
+		ok "show interfaces has a SETTINGS column: shaping, port flags and FDB, bond, RA"
+	else
+		not_ok "show interfaces has a SETTINGS column: shaping, port flags and FDB, bond, RA" "$sqlerr" "$out"
+	fi
+	"$HOSTNET" show interfaces --json --state "$T/settings.db" --snapshot "$id" >"$T/settings.json"
+	if out=$(python3 - "$T/settings.json" <<'EOP' 2>&1
+import json, sys
+by = {l["name"]: l for l in json.load(open(sys.argv[1]))}
+v = by["vmk0"]
+assert v["qdisc"] == "tbf" and v["qdisc_handle"] == 0x686e0000, v
+assert v["shaping"] == {"rate": 12500000, "peak": 25000000, "burst": 102400}, v
+assert v["ipv6_ra"] == {"accept_ra": 0, "autoconf": 0, "accept_ra_defrtr": 1}, v
+assert v["bridge_port"] is None and v["bond"] is None, v
+p = by["vmk0p"]
+assert p["bridge_port"] == {"flags": ["locked"], "n_fdb": 2, "fdb": "02:00:5e:10:00:01"}, p
+assert p["shaping"] is None and p["ipv6_ra"] is None and p["qdisc"] is None, p
+b = by["impostor"]
+assert b["bond"] == {"mode_number": 1, "mode": "active-backup", "primary": "up1"}, b
+EOP
+	); then ok "show interfaces --json has every adapter setting, typed"
+	else not_ok "show interfaces --json has every adapter setting, typed" "$out"; fi
+else
+	not_ok "show interfaces has a SETTINGS column: shaping, port flags and FDB, bond, RA" "sqlite3 CLI missing"
+fi
+
 # --- the lock: a second writer waits, then names the holder ------------------
 echo 4242 >"$HOSTNET_STATE.lock"
 flock "$HOSTNET_STATE.lock" sleep 5 &
@@ -138,7 +193,7 @@ if command -v sqlite3 >/dev/null; then
 	cp "$HOSTNET_STATE" "$T/newer.db"
 	sqlite3 "$T/newer.db" "PRAGMA user_version = 99"
 	out=$("$HOSTNET" observe --state "$T/newer.db" 2>&1)
-	[ "$out" = "hostnet observe: state database $T/newer.db is schema version 99, newer than this hostnet (knows up to 2); upgrade hostnet" ] &&
+	[ "$out" = "hostnet observe: state database $T/newer.db is schema version 99, newer than this hostnet (knows up to 3); upgrade hostnet" ] &&
 		ok "a database from a newer hostnet is refused" || not_ok "a database from a newer hostnet is refused" "$out"
 else
 	not_ok "a database from a newer hostnet is refused" "sqlite3 CLI missing"
