@@ -79,6 +79,28 @@ static void pid_path(const struct dhcp_ctx *c, const char *ifname, char *buf, si
 	snprintf(buf, size, "%s/%s%s", c->run_dir, ifname, PID_SUFFIX);
 }
 
+/* Running, not a zombie: an orphaned client is reaped by whatever PID 1
+ * is, which in a container may be never. */
+static bool alive(pid_t pid)
+{
+	char path[64], buf[256];
+	const char *p;
+	FILE *f;
+	size_t n;
+
+	if (kill(pid, 0) < 0)
+		return false;
+	snprintf(path, sizeof(path), "/proc/%ld/stat", (long)pid);
+	f = fopen(path, "re");
+	if (!f)
+		return false;
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	p = strrchr(buf, ')');
+	return p && p[1] == ' ' && p[2] != 'Z' && p[2] != 'X';
+}
+
 /* The pid of the client of ifname, 0 when none runs (a stale file is
  * removed).  A pid is trusted only while it is a udhcpc. */
 static pid_t client_pid(const struct dhcp_ctx *c, const char *ifname)
@@ -106,7 +128,7 @@ static pid_t client_pid(const struct dhcp_ctx *c, const char *ifname)
 			fclose(cf);
 		}
 	}
-	if (pid <= 0 || strncmp(comm, "udhcpc", 6) != 0) {
+	if (pid <= 0 || strncmp(comm, "udhcpc", 6) != 0 || !alive((pid_t)pid)) {
 		unlink(path);
 		return 0;
 	}
@@ -174,7 +196,7 @@ static int client_stop(const struct dhcp_ctx *c, const char *ifname)
 	/* SIGTERM: with -R udhcpc releases the lease and runs "deconfig". */
 	if (kill(pid, SIGTERM) < 0 && errno != ESRCH)
 		return -errno;
-	for (int i = 0; i < 50 && kill(pid, 0) == 0; i++)
+	for (int i = 0; i < 50 && alive(pid); i++)
 		usleep(20000);
 	pid_path(c, ifname, path, sizeof(path));
 	unlink(path);

@@ -273,7 +273,21 @@ int diff_observed_from_want(struct kobj_set *out, const struct want *w)
 		l.owned = !w->links[i].foreign;
 		l.master = find_link(w, w->links[i].master);
 		l.link = find_link(w, w->links[i].peer[0] ? w->links[i].peer : w->links[i].parent);
+		if (l.kind == KOBJ_LINK_KIND_BOND)
+			l.bond_primary = find_link(w, w->links[i].primary);
 		r = kobj_set_add_link(&s, &l);
+	}
+	/* A DHCP adapter of such a host holds a lease, whose address nobody
+	 * knows: 0.0.0.0/32 stands for it (a plan that drops DHCP shows it
+	 * going). */
+	for (size_t i = 0; i < w->n_links && r == 0; i++) {
+		struct kobj_addr lease = { .addr = { .family = AF_INET, .prefixlen = 32 },
+					   .proto = KOBJ_PROTO_DHCP, .owned = true };
+
+		if (!w->links[i].dhcp4)
+			continue;
+		lease.ifindex = (int)i + 1;
+		r = kobj_set_add_addr(&s, &lease);
 	}
 	for (size_t i = 0; i < w->n_addrs && r == 0; i++) {
 		struct kobj_addr a = w->addrs[i].a;
