@@ -14,7 +14,7 @@ git -C "$R" init -q && git -C "$R" add -A && git -C "$R" commit -qm base
 base=$(git -C "$R" rev-parse HEAD)
 
 # A branch: esx01's vMotion MTU, and the site file's vMotion table (which
-# esx03 extends); esx02 and esx04 are untouched.
+# esx03 extends); esx02, esx04 and esx05 are untouched.
 sed -i 's/^    mtu: 9000                       # vMotion below 9000 is a warning/    mtu: 8000/' "$R/hosts/esx01.yaml"
 sed -i 's/^    table: 100$/    table: 101/' "$R/common/site-a.yaml"
 git -C "$R" commit -qam change
@@ -28,7 +28,7 @@ want='| `esx01` | 0 | 2 | 0 |  |
 | `esx03` | 6 | 0 | 6 |  |'
 [ "$table" = "$want" ] && ok "the summary table lists exactly the hosts whose desired state changed" ||
 	not_ok "the summary table lists exactly the hosts whose desired state changed" "$table"
-grep -q "^2 other hosts unchanged.$" <<<"$out" && ok "the unchanged hosts are counted" || not_ok "the unchanged hosts are counted" "$out"
+grep -q "^3 other hosts unchanged.$" <<<"$out" && ok "the unchanged hosts are counted" || not_ok "the unchanged hosts are counted" "$out"
 grep -q "^~ link vmk1 (veth)  # HEAD:hosts/esx01.yaml:[0-9]*:11$" <<<"$out" && grep -q "^      mtu: 9000 -> 8000$" <<<"$out" &&
 	ok "each action names the profile line at the head commit" || not_ok "each action names the profile line at the head commit" "$out"
 grep -q '^<details><summary>12 actions</summary>$' <<<"$out" && grep -q '^```diff$' <<<"$out" &&
@@ -39,7 +39,7 @@ out=$("$HOSTNET" plan --repo "$R" --base "$base" --head HEAD --host esx01 --form
 
 out=$("$HOSTNET" plan --repo "$R" --base HEAD --head HEAD --format markdown --detailed-exitcode)
 rc=$?
-[ $rc = 0 ] && grep -q "No host's desired state changes (4 hosts checked)." <<<"$out" &&
+[ $rc = 0 ] && grep -q "No host's desired state changes (5 hosts checked)." <<<"$out" &&
 	ok "a change that alters no desired state says so (exit 0)" || not_ok "a change that alters no desired state says so" "rc=$rc" "$out"
 
 # A comment-only change is not a change of desired state.
