@@ -10,10 +10,12 @@
 
 #include "cmd.h"
 #include "kobj-fmt.h"
+#include "kobj-json.h"
 #include "kobj.h"
 #include "profile.h"
 #include "store.h"
 #include "table.h"
+#include "units.h"
 #include "view.h"
 
 struct show_out {
@@ -111,56 +113,6 @@ static void show_adapters(struct show_out *o, const struct view *v)
 	}
 }
 
-/* Bridge port flags by name (IFLA_BRPORT_*, as `ip -d link` says them). */
-static const char *const brport_names[] = {
-	[KOBJ_BRPORT_LEARNING] = "learning",
-	[KOBJ_BRPORT_FLOOD] = "flood",
-	[KOBJ_BRPORT_LOCKED] = "locked",
-};
-_Static_assert(sizeof(brport_names) / sizeof(brport_names[0]) == KOBJ_BRPORT__MAX,
-	       "every bridge port flag needs a name");
-
-static const char *bond_mode_name(uint8_t mode)
-{
-	switch (mode) {
-	case KOBJ_BOND_ACTIVE_BACKUP: return "active-backup";
-	case KOBJ_BOND_XOR: return "balance-xor";
-	}
-	return NULL;
-}
-
-/* A rate (bytes per second) as bits per second in the largest unit that
- * keeps it exact, as ESXi's shaping policy is written: "100Mbit". */
-static void rate_text(uint64_t bytes, char *buf, size_t size)
-{
-	static const char *const units[] = { "bit", "Kbit", "Mbit", "Gbit", "Tbit" };
-	uint64_t bits = bytes * 8;
-	size_t u = 0;
-
-	if (bytes > UINT64_MAX / 8) {
-		snprintf(buf, size, "%lluB", (unsigned long long)bytes);
-		return;
-	}
-	while (bits && bits % 1000 == 0 && u + 1 < sizeof(units) / sizeof(units[0])) {
-		bits /= 1000;
-		u++;
-	}
-	snprintf(buf, size, "%llu%s", (unsigned long long)bits, units[u]);
-}
-
-/* Bytes in the largest binary unit that keeps them exact: "100KiB". */
-static void size_text(uint32_t bytes, char *buf, size_t size)
-{
-	static const char *const units[] = { "B", "KiB", "MiB", "GiB" };
-	size_t u = 0;
-
-	while (bytes && bytes % 1024 == 0 && u + 1 < sizeof(units) / sizeof(units[0])) {
-		bytes /= 1024;
-		u++;
-	}
-	snprintf(buf, size, "%u%s", bytes, units[u]);
-}
-
 static void add_word(char *buf, size_t size, const char *word)
 {
 	size_t n = strlen(buf);
@@ -178,15 +130,16 @@ static void settings_text(const struct view *v, const struct kobj_link *l, char 
 
 	buf[0] = '\0';
 	if (strcmp(l->qdisc, "tbf") == 0) {
-		rate_text(l->shaping.rate, r1, sizeof(r1));
-		rate_text(l->shaping.peak, r2, sizeof(r2));
-		size_text(l->shaping.burst, b, sizeof(b));
+		/* Written as the profile writes them: "1gbit", "100mb". */
+		units_format_rate(l->shaping.rate * 8, r1, sizeof(r1));
+		units_format_rate(l->shaping.peak * 8, r2, sizeof(r2));
+		units_format_size(l->shaping.burst, b, sizeof(b));
 		snprintf(w, sizeof(w), "shape=%s%s%s,burst=%s", r1, l->shaping.peak ? "/" : "",
 			 l->shaping.peak ? r2 : "", b);
 		add_word(buf, size, w);
 	}
 	if (l->kind == KOBJ_LINK_KIND_BOND) {
-		const char *mode = bond_mode_name(l->bond_mode);
+		const char *mode = kobj_bond_mode_name(l->bond_mode);
 		const char *primary = link_name(v, l->bond_primary);
 
 		if (mode)
@@ -204,7 +157,7 @@ static void settings_text(const struct view *v, const struct kobj_link *l, char 
 		for (int f = 0; f < KOBJ_BRPORT__MAX; f++)
 			if (l->brport & (1u << f))
 				snprintf(w + strlen(w), sizeof(w) - strlen(w), "%s%s",
-					 w[5] ? "," : "", brport_names[f]);
+					 w[5] ? "," : "", kobj_brport_flag_name((enum kobj_brport_flag)f));
 		if (!w[5])
 			snprintf(w + 5, sizeof(w) - 5, "none");
 		add_word(buf, size, w);
@@ -233,11 +186,7 @@ static void settings_text(const struct view *v, const struct kobj_link *l, char 
 static json_t *settings_json(const struct view *v, const struct kobj_link *l)
 {
 	char mac[ADDR_MAC_STRLEN];
-	json_t *flags = json_array(), *o;
-
-	for (int f = 0; flags && f < KOBJ_BRPORT__MAX; f++)
-		if (l->brport & (1u << f))
-			json_array_append_new(flags, json_string(brport_names[f]));
+	json_t *flags = kobj_json_brport(l->brport), *o;
 	o = json_pack("{s:o,s:I,s:o,s:o,s:o,s:o}",
 		      "qdisc", jstr(l->qdisc[0] ? l->qdisc : NULL),
 		      "qdisc_handle", (json_int_t)l->qdisc_handle,
@@ -247,7 +196,7 @@ static json_t *settings_json(const struct view *v, const struct kobj_link *l)
 				    "burst", (json_int_t)l->shaping.burst),
 		      "bond", l->kind != KOBJ_LINK_KIND_BOND ? json_null()
 			: json_pack("{s:i,s:o,s:o}", "mode_number", l->bond_mode,
-				    "mode", jstr(bond_mode_name(l->bond_mode)),
+				    "mode", jstr(kobj_bond_mode_name(l->bond_mode)),
 				    "primary", jstr(link_name(v, l->bond_primary))),
 		      "bridge_port", !l->is_brport ? json_null()
 			: json_pack("{s:O,s:i,s:o}", "flags", flags, "n_fdb", l->n_fdb,

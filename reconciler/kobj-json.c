@@ -15,21 +15,12 @@ static json_t *jaddr(const struct hn_addr *a)
 	return a->family ? json_string(addr_format(a, true, buf, sizeof(buf))) : json_null();
 }
 
-/* Bridge port flags by name: a file must not depend on the enum's order. */
-static const char *const brport_names[] = {
-	[KOBJ_BRPORT_LEARNING] = "learning",
-	[KOBJ_BRPORT_FLOOD] = "flood",
-	[KOBJ_BRPORT_LOCKED] = "locked",
-};
-_Static_assert(sizeof(brport_names) / sizeof(brport_names[0]) == KOBJ_BRPORT__MAX,
-	       "every bridge port flag needs a name");
-
-static json_t *brport_json(uint8_t bits)
+json_t *kobj_json_brport(uint8_t bits)
 {
 	json_t *a = json_array();
 
 	for (int f = 0; a && f < KOBJ_BRPORT__MAX; f++)
-		if (bits & (1u << f) && json_array_append_new(a, json_string(brport_names[f])) < 0) {
+		if (bits & (1u << f) && json_array_append_new(a, json_string(kobj_brport_flag_name((enum kobj_brport_flag)f))) < 0) {
 			json_decref(a);
 			a = NULL;
 		}
@@ -55,7 +46,7 @@ static json_t *link_json(const struct kobj_link *l)
 			 "qdisc", l->qdisc, "qdisc_handle", (json_int_t)l->qdisc_handle,
 			 "shaping", "rate", (json_int_t)l->shaping.rate, "peak", (json_int_t)l->shaping.peak,
 			 "burst", (json_int_t)l->shaping.burst,
-			 "is_brport", l->is_brport, "brport", brport_json(l->brport), "n_fdb", l->n_fdb,
+			 "is_brport", l->is_brport, "brport", kobj_json_brport(l->brport), "n_fdb", l->n_fdb,
 			 "fdb", l->n_fdb ? json_string(addr_format_mac(&l->fdb, fdb, sizeof(fdb))) : json_null(),
 			 "has_ra", l->has_ra, "accept_ra", l->accept_ra, "autoconf", l->autoconf,
 			 "accept_ra_defrtr", l->accept_ra_defrtr);
@@ -198,11 +189,8 @@ static void rd_brport(struct kj *c, struct kobj_link *l, const json_t *v, size_t
 		return;
 	}
 	json_array_foreach(v, k, f) {
-		int bit = -1;
+		int bit = kobj_brport_flag_from_name(json_string_value(f));
 
-		for (int b = 0; json_is_string(f) && b < KOBJ_BRPORT__MAX; b++)
-			if (strcmp(json_string_value(f), brport_names[b]) == 0)
-				bit = b;
 		if (bit < 0) {
 			kj_fail(c, "link %zu: brport %zu is not a bridge port flag", i, k);
 			return;

@@ -11,3 +11,7 @@
 json_t *kobj_set_to_json(const struct kobj_set *s);
 /* -EINVAL with a message in *err (malloc'd) for anything malformed. */
 int kobj_set_from_json(struct kobj_set *out, const json_t *j, char **err);
+/* Bridge port flags (bits of enum kobj_brport_flag) as a list of their
+ * names, in enum order; NULL when out of memory.  Shared by every JSON
+ * writer of links. */
+json_t *kobj_json_brport(uint8_t bits);

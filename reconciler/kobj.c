@@ -125,3 +125,33 @@ const struct kobj_link *kobj_set_link_by_name(const struct kobj_set *s, const ch
 			return &s->links[i];
 	return NULL;
 }
+
+static const char *const brport_names[KOBJ_BRPORT__MAX] = {
+	[KOBJ_BRPORT_LEARNING] = "learning",
+	[KOBJ_BRPORT_FLOOD] = "flood",
+	[KOBJ_BRPORT_LOCKED] = "locked",
+};
+
+const char *kobj_brport_flag_name(enum kobj_brport_flag f)
+{
+	return f < KOBJ_BRPORT__MAX ? brport_names[f] : "?";
+}
+
+int kobj_brport_flag_from_name(const char *name)
+{
+	for (int f = 0; name && f < KOBJ_BRPORT__MAX; f++)
+		if (strcmp(name, brport_names[f]) == 0)
+			return f;
+	return -EINVAL;
+}
+
+const char *kobj_bond_mode_name(uint8_t mode)
+{
+	switch (mode) {
+	case KOBJ_BOND_ACTIVE_BACKUP:
+		return "active-backup";
+	case KOBJ_BOND_XOR:
+		return "balance-xor";
+	}
+	return NULL;
+}

@@ -71,9 +71,16 @@ struct kobj_shaping {
 	uint32_t burst;                  /* bytes */
 };
 
+/* "learning", "flood", "locked": stable names for files and output. */
+const char *kobj_brport_flag_name(enum kobj_brport_flag f);
+/* The flag of that name, or -EINVAL. */
+int kobj_brport_flag_from_name(const char *name);
+
 /* Bond modes hostnet uses for NIC teaming (BOND_MODE_* values). */
 #define KOBJ_BOND_ACTIVE_BACKUP 1u
 #define KOBJ_BOND_XOR           2u
+/* "active-backup", "balance-xor"; NULL for another mode. */
+const char *kobj_bond_mode_name(uint8_t mode);
 
 struct kobj_link {
 	int ifindex;

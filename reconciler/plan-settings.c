@@ -61,8 +61,7 @@ static const char *ra_text(const struct kobj_link *l, char *buf, size_t size)
 static const char *bond_text(const struct want_link *l, char *buf, size_t size)
 {
 	snprintf(buf, size, "%s%s%s",
-		 l->l.bond_mode == KOBJ_BOND_ACTIVE_BACKUP ? "active-backup"
-		 : l->l.bond_mode == KOBJ_BOND_XOR ? "balance-xor" : "other mode",
+		 kobj_bond_mode_name(l->l.bond_mode) ? kobj_bond_mode_name(l->l.bond_mode) : "other mode",
 		 l->primary[0] ? ", primary " : "", l->primary);
 	return buf;
 }

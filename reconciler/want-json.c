@@ -9,6 +9,7 @@
 
 #include "arena.h"
 #include "jread.h"
+#include "kobj-json.h"
 #include "sort.h"
 
 static const char *const attr_names[WANT_ATTR__MAX] = {
@@ -24,15 +25,6 @@ static const char *const attr_names[WANT_ATTR__MAX] = {
 	[WANT_ATTR_BOND] = "bond",
 	[WANT_ATTR_DHCP] = "dhcp",
 };
-
-/* Bridge port flags by name, as kobj-json.c writes them. */
-static const char *const brport_names[] = {
-	[KOBJ_BRPORT_LEARNING] = "learning",
-	[KOBJ_BRPORT_FLOOD] = "flood",
-	[KOBJ_BRPORT_LOCKED] = "locked",
-};
-_Static_assert(sizeof(brport_names) / sizeof(brport_names[0]) == KOBJ_BRPORT__MAX,
-	       "every bridge port flag needs a name");
 
 static json_t *jaddr(const struct hn_addr *a, bool prefix)
 {
@@ -68,18 +60,6 @@ static json_t *jmac(const struct hn_mac *m, bool has)
 	return has ? json_string(addr_format_mac(m, buf, sizeof(buf))) : json_null();
 }
 
-static json_t *jbrport(uint8_t bits)
-{
-	json_t *a = json_array();
-
-	for (int f = 0; a && f < KOBJ_BRPORT__MAX; f++)
-		if (bits & (1u << f) && json_array_append_new(a, json_string(brport_names[f])) < 0) {
-			json_decref(a);
-			a = NULL;
-		}
-	return a;
-}
-
 /* The settings of #7: bond, shaping, bridge port, RA, DHCP.  A rate above
  * INT64_MAX would come out negative, which the reader refuses. */
 static int link_settings_json(json_t *o, const struct want_link *l)
@@ -96,7 +76,7 @@ static int link_settings_json(json_t *o, const struct want_link *l)
 		      "shaping", "rate", (json_int_t)l->l.shaping.rate,
 		      "peak", (json_int_t)l->l.shaping.peak, "burst", (json_int_t)l->l.shaping.burst,
 		      "is_brport", l->l.is_brport,
-		      "brport", jbrport(l->l.brport),
+		      "brport", kobj_json_brport(l->l.brport),
 		      "n_fdb", l->l.n_fdb,
 		      "fdb", jmac(&l->l.fdb, !addr_mac_is_zero(&l->l.fdb)),
 		      "has_ra", l->l.has_ra,
@@ -319,11 +299,8 @@ static void rd_link_settings(struct wj *c, struct want_link *l, const char *name
 	if (in->brport && !json_is_array(in->brport))
 		wj_fail(c, "link %s: brport is not a list", name);
 	json_array_foreach(in->brport, i, f) {
-		int bit = -1;
+		int bit = kobj_brport_flag_from_name(json_string_value(f));
 
-		for (int b = 0; json_is_string(f) && b < KOBJ_BRPORT__MAX; b++)
-			if (strcmp(json_string_value(f), brport_names[b]) == 0)
-				bit = b;
 		if (bit < 0)
 			wj_fail(c, "link %s: brport %zu is not a bridge port flag", name, i);
 		else

@@ -136,7 +136,7 @@ if command -v sqlite3 >/dev/null; then
 	out=$("$HOSTNET" show interfaces --state "$T/settings.db" --snapshot "$id" 2>&1)
 	settings() { awk -v n="$1" 'NR == 1 { c = index($0, "SETTINGS"); a = index($0, "ALIAS") }
 		$1 == n { s = substr($0, c, a - c); sub(/ +$/, "", s); print s }' <<<"$out"; }
-	if [ "$(settings vmk0)" = "shape=100Mbit/200Mbit,burst=100KiB accept_ra=0 autoconf=0" ] &&
+	if [ "$(settings vmk0)" = "shape=100mbit/200mbit,burst=100kb accept_ra=0 autoconf=0" ] &&
 	   [ "$(settings vmk0p)" = "port=locked fdb=02:00:5e:10:00:01+1" ] &&
 	   [ "$(settings impostor)" = "bond=active-backup primary=up1" ] &&
 	   [ "$(settings lo)" = "-" ] && [ -z "$sqlerr" ]; then
