@@ -37,13 +37,15 @@
 int observe_all(struct kobj_set *out, struct hnl *nl);
 
 /* Probes what the kernel can do (bits 1u << enum kobj_cap) by creating each
- * link kind, a vlan-filtering bridge and a rule with FRA_PROTOCOL in a child
- * process that unshare()s a fresh network namespace: the caller's namespace
- * is never touched, and nothing is cached.  Macvlan and vlan are tried on a
- * veth (else dummy) parent, so without either they count as absent.  Any
- * failure to create counts as absent (unknown kinds fail with -EOPNOTSUPP).
- * Needs CAP_SYS_ADMIN (for the unshare) and CAP_NET_ADMIN.  Returns 0, or a negative errno (-EPERM when
- * the child may not unshare or create links). */
+ * link kind, a vlan-filtering bridge, a rule with FRA_PROTOCOL, a tbf root
+ * qdisc and a locked bridge port (set, then read back: older kernels ignore
+ * the flag silently) in a child process that unshare()s a fresh network
+ * namespace: the caller's namespace is never touched, and nothing is
+ * cached.  Macvlan and vlan are tried on a veth (else dummy) parent, so
+ * without either they count as absent.  Any failure to create counts as
+ * absent (unknown kinds fail with -EOPNOTSUPP).  Needs CAP_SYS_ADMIN (for
+ * the unshare) and CAP_NET_ADMIN.  Returns 0, or a negative errno (-EPERM
+ * when the child may not unshare or create links). */
 int observe_caps(uint32_t *caps);
 
 /* Parsers for one dump message each, shared by observe_all() and by tests
