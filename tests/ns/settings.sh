@@ -81,6 +81,9 @@ adapters:
       burst: 100mb
 EOF
 H() { "$HOSTNET" "$@"; }
+# A link hostnet does not own, with a qdisc of its own: never touched.
+ip link add other0 type veth peer name other0p
+tc qdisc add dev other0 root handle 7: pfifo limit 42
 
 # --- apply from zero --------------------------------------------------------
 out=$(H plan --detailed-exitcode "$profile" 2>&1)
@@ -191,6 +194,9 @@ ip -d link show dev vmk0p | grep -q "learning on flood on.*locked off" &&
 [ "$(cat /proc/sys/net/ipv6/conf/vmk0/accept_ra)" = 0 ] && ok "RAs are off on vmk0 again" || not_ok "accept_ra off"
 out=$(H plan --detailed-exitcode "$profile" 2>&1)
 [ $? = 0 ] && ok "and the plan is empty" || not_ok "empty plan after removal" "$out"
+
+tc qdisc show dev other0 | grep -q "qdisc pfifo 7: root refcnt [0-9]* limit 42p" &&
+	ok "a foreign link's qdisc survived every apply" || not_ok "foreign qdisc untouched" "$(tc qdisc show dev other0)"
 
 # --- teaming where the kernel has no bonding -------------------------------------
 ip link add eth2 type veth peer name eth2p
