@@ -243,4 +243,25 @@ out=$(HOSTNET_UDHCPC=/nonexistent H apply --auto-approve "$profile" 2>&1)
 [ $? = 1 ] && grep -q "vmk0: ipv4: dhcp needs the udhcpc client (apt-get install udhcpc); nothing was changed" <<<"$out" &&
 	ip -4 -o addr show dev vmk0 | grep -q "192.0.2.10/24" &&
 	ok "without a DHCP client: one clear error, nothing changed" || not_ok "no DHCP client" "$out"
+# --- the hook on a table stack, as udhcpc runs it ----------------------------------
+ip link add hk0 type veth peer name hk0p
+ip link set hk0 up
+hook() { env HOSTNET_DHCP_HOOK=1 interface=hk0 mask=24 router=203.0.113.1 lease=60 \
+	HOSTNET_DHCP_TABLE=120 HOSTNET_DHCP_RULES=1 HOSTNET_DHCP_GATEWAY=1 "$@"; }
+hook ip=203.0.113.50 "$HOSTNET" bound 2>/dev/null
+[ "$(ip route show table 120 proto dhcp | sort | tr -s ' ')" = "$(printf '%s\n' \
+	"203.0.113.0/24 dev hk0 scope link linkdown " "default via 203.0.113.1 dev hk0 linkdown " | sort)" ] &&
+	ip rule | grep -q "^10000:	from 203.0.113.50 lookup 120 proto dhcp" &&
+	ok "a lease on a table stack: connected route, router and source rule in its table" ||
+	not_ok "hook: bound on a table stack" "$(ip route show table 120; ip rule)"
+hook ip=203.0.113.51 "$HOSTNET" renew 2>/dev/null
+ip -4 -o addr show dev hk0 | grep -q "203.0.113.51/24" && ! ip -4 -o addr show dev hk0 | grep -q "203.0.113.50" &&
+	[ "$(ip rule | grep -c 'lookup 120')" = 1 ] && ip rule | grep -q "from 203.0.113.51 lookup 120" &&
+	ok "a renewal with a new address replaces the old one and its rule" || not_ok "hook: renew" "$(ip addr show dev hk0; ip rule)"
+hook "$HOSTNET" deconfig 2>/dev/null
+[ -z "$(ip -4 -o addr show dev hk0)" ] && ! ip rule | grep -q "lookup 120" && [ -z "$(ip route show table 120)" ] &&
+	ok "deconfig removes the lease's address, rule and routes" || not_ok "hook: deconfig" "$(ip addr show dev hk0; ip rule; ip route show table 120)"
+out=$(env HOSTNET_DHCP_HOOK=1 interface=hk0 ip=203.0.113.300 mask=24 "$HOSTNET" bound 2>&1)
+[ $? = 1 ] && grep -q "malformed lease from udhcpc" <<<"$out" && ok "a malformed lease is refused with the variables" ||
+	not_ok "hook: malformed lease" "$out"
 tap_done
