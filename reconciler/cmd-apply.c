@@ -55,6 +55,27 @@ static void dhcp_ctx_init(const struct apply_cmd *a, struct dhcp_ctx *c, char *d
 	*c = (struct dhcp_ctx){ .run_dir = dir, .udhcpc = dhcp_find_client(), .self = self };
 }
 
+static bool same_str(const char *x, const char *y)
+{
+	return x == y || (x && y && strcmp(x, y) == 0);
+}
+
+/* Whether the newest applied generation of this host is of this very
+ * profile (commit and realized-state hash): then a no-op apply has nothing
+ * to record, and skips the snapshots and the generation a change needs. */
+static bool already_recorded(struct apply_cmd *a)
+{
+	struct store_generation g = { 0 };
+	bool same;
+
+	if (a->confirm_ms || store_generation_last_applied(&g, a->st, a->d.host, NULL) < 0)
+		return false;
+	same = g.profile_hash && same_str(g.commit_id, a->d.commit) &&
+	       strcmp(g.profile_hash, a->d.hash) == 0;
+	store_generation_clear(&g);
+	return same;
+}
+
 static double now_ms(void)
 {
 	struct timespec ts;
@@ -496,6 +517,17 @@ int cmd_apply(int argc, char **argv)
 	}
 	if (a.saved && check_saved_plan(&a, &a.before, &df) < 0)
 		goto out;
+	if (df.n == 0 && already_recorded(&a)) {
+		/* Nothing to change and nothing new to record: the last
+		 * generation already says this profile is applied. */
+		if (dhcp_sync(&dc, &a.d.want, a.dhcp_ms, res.msg, sizeof(res.msg)) < 0) {
+			cmd_fail("apply", "%s", res.msg);
+			goto out;
+		}
+		printf("No changes. The host matches its profile.\n");
+		rc = CMD_EXIT_OK;
+		goto out;
+	}
 	struct plan_meta meta = { a.d.host, a.d.source, a.d.commit, a.d.hash };
 	/* The generation keeps the desired state (drift compares with it) and
 	 * the plan; a plan of thousands of actions is kept as its summary,
