@@ -13,6 +13,13 @@ static const char *env(const char *name)
 	return getenv(name);
 }
 
+static const char *env_or_empty(const char *name)
+{
+	const char *v = getenv(name);
+
+	return v ? v : "";
+}
+
 int cmd_dhcp_hook(const char *event)
 {
 	struct dhcp_lease l;
@@ -22,9 +29,9 @@ int cmd_dhcp_hook(const char *event)
 
 	if (dhcp_lease_from_env(&l, &ro, env) < 0) {
 		fprintf(stderr, "hostnet dhcp-hook %s: malformed lease from udhcpc (interface=%s "
-			"ip=%s mask=%s router=%s lease=%s)\n", event, getenv("interface") ?: "",
-			getenv("ip") ?: "", getenv("mask") ?: "", getenv("router") ?: "",
-			getenv("lease") ?: "");
+			"ip=%s mask=%s router=%s lease=%s)\n", event, env_or_empty("interface"),
+			env_or_empty("ip"), env_or_empty("mask"), env_or_empty("router"),
+			env_or_empty("lease"));
 		return CMD_EXIT_ERROR;
 	}
 	r = hnl_open(&nl);
