@@ -93,6 +93,9 @@ static int link_settings(struct ax *x, size_t i, int idx, const struct want_link
 		r = settings_send(x, i, &m, nlmsg_bond_primary(&m, idx, ifindex_of(l->primary)));
 	if (r == 0 && (attrs & 1u << WANT_ATTR_RA) && l->l.has_ra) {
 		r = sysctl_ipv6_ra_set(l->l.name, l->l.accept_ra, l->l.autoconf, l->l.accept_ra_defrtr);
+		/* No IPv6 in this kernel (ipv6.disable=1): nothing to turn off. */
+		if (r == -ENOENT && !l->l.accept_ra && !l->l.autoconf)
+			r = 0;
 		if (r < 0)
 			return fail(x, i, r, "writing /proc/sys/net/ipv6/conf");
 	}
