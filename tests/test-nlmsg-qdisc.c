@@ -27,24 +27,13 @@
 #include <netlink/msg.h>
 
 #include "kobj.h"
+#include "netns.h"
 #include "nl.h"
 #include "nlmsg.h"
 #include "observe.h"
 
 #define GBIT(n) ((uint64_t)(n) * 125000000u)   /* bytes per second */
 
-static bool ns_ready;
-static bool require_all;
-static char ns_why[256];
-
-#define NEED_NETNS()								\
-	do {									\
-		if (!ns_ready) {						\
-			if (require_all)					\
-				fail_msg("required test could not run: %s", ns_why); \
-			skip();							\
-		}								\
-	} while (0)
 
 /* --- message level ------------------------------------------------------ */
 
@@ -444,7 +433,7 @@ static void test_ns_observe_returns_applied_shaping_exactly_for_typical_values(v
 	struct kobj_link l;
 	int ifindex;
 
-	NEED_NETNS();
+	TN_NEED_NETNS();
 	setup_veth();
 	ifindex = (int)if_nametoindex("hq0");
 	/* A veth starts with the default noqueue: "" and handle 0. */
@@ -477,7 +466,7 @@ static void test_ns_odd_and_long_buckets_observe_equal_not_identical(void **stat
 	struct kobj_link l;
 	int ifindex;
 
-	NEED_NETNS();
+	TN_NEED_NETNS();
 	setup_veth();
 	ifindex = (int)if_nametoindex("hq0");
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -504,7 +493,7 @@ static void test_ns_foreign_root_observed_replaced_and_delete_restores_default(v
 	struct kobj_link l;
 	int ifindex;
 
-	NEED_NETNS();
+	TN_NEED_NETNS();
 	setup_veth();
 	ifindex = (int)if_nametoindex("hq0");
 	SH("tc qdisc add dev hq0 root handle 5: pfifo limit 100");
@@ -546,7 +535,7 @@ static void test_ns_caps_has_tbf_iff_tc_can_make_one(void **state)
 	uint32_t caps;
 	bool tc_can;
 
-	NEED_NETNS();
+	TN_NEED_NETNS();
 	setup_veth();
 	tc_can = sh("tc qdisc add dev hq0 root tbf rate 1mbit burst 10kb latency 50ms") == 0;
 	assert_int_equal(observe_caps(&caps), 0);
@@ -554,42 +543,8 @@ static void test_ns_caps_has_tbf_iff_tc_can_make_one(void **state)
 	sh("ip link del hq0");
 }
 
-/* A fresh network namespace holds nothing but lo. */
-static bool only_lo(void)
-{
-	struct if_nameindex *ifs = if_nameindex(), *i;
-	bool ok = ifs != NULL;
-
-	for (i = ifs; ok && i->if_index; i++)
-		ok = strcmp(i->if_name, "lo") == 0;
-	if_freenameindex(ifs);
-	return ok;
-}
-
-static void enter_private_netns(void)
-{
-	struct stat self, init;
-
-	if (geteuid() != 0) {
-		snprintf(ns_why, sizeof(ns_why), "not root: namespace tests need CAP_SYS_ADMIN");
-		return;
-	}
-	if (unshare(CLONE_NEWNET) < 0) {
-		snprintf(ns_why, sizeof(ns_why), "unshare(CLONE_NEWNET): %s", strerror(errno));
-		return;
-	}
-	if (!only_lo() ||
-	    (stat("/proc/self/ns/net", &self) == 0 && stat("/proc/1/ns/net", &init) == 0 &&
-	     self.st_ino == init.st_ino && self.st_dev == init.st_dev)) {
-		fprintf(stderr, "test-nlmsg-qdisc: still in the host's network namespace; aborting\n");
-		abort();
-	}
-	ns_ready = true;
-}
-
 int main(void)
 {
-	const char *req = getenv("HOSTNET_REQUIRE_ALL");
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_shaping_is_root_tbf_with_our_handle_create_replace_and_exact_ticks),
 		cmocka_unit_test(test_shaping_rates_10_to_100gbit_use_64bit_attributes_above_4gbps),
@@ -605,10 +560,6 @@ int main(void)
 		cmocka_unit_test(test_ns_caps_has_tbf_iff_tc_can_make_one),
 	};
 
-	require_all = req && strcmp(req, "1") == 0;
-	enter_private_netns();
-	if (!ns_ready)
-		fprintf(stderr, "# namespace tests %s: %s\n",
-			require_all ? "FAIL (HOSTNET_REQUIRE_ALL=1)" : "skipped", ns_why);
+	tn_enter("test-nlmsg-qdisc");
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

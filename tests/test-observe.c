@@ -32,6 +32,7 @@
 #include <netlink/attr.h>
 #include <netlink/errno.h>
 
+#include "netns.h"
 #include "nl.h"
 #include "nlmsg.h"
 #include "observe.h"
@@ -40,20 +41,6 @@
 #define OWNED_ALIAS "hostnet:vmk1 services=vmotion"
 #define OWNED_MAC   "02:00:5e:10:00:01"
 #define BIT_BRPORT(f) ((uint8_t)(1u << (f)))
-
-static bool ns_ready;
-static bool require_all;
-static char ns_why[256];
-
-/* Namespace tests call this first. */
-#define NEED_NETNS()								\
-	do {									\
-		if (!ns_ready) {						\
-			if (require_all)					\
-				fail_msg("required test could not run: %s", ns_why); \
-			skip();							\
-		}								\
-	} while (0)
 
 #define ASSERT_NL_OK(r, nl)							\
 	do {									\
@@ -663,7 +650,7 @@ static const char *const host_setup[] = {
 
 static int group_setup(void **state)
 {
-	if (!ns_ready)
+	if (!tn_ready)
 		return 0;
 	for (size_t i = 0; i < sizeof(host_setup) / sizeof(host_setup[0]); i++)
 		if (sh("%s", host_setup[i]) != 0)
@@ -685,7 +672,7 @@ static void test_observe_links_match_created_host_field_by_field(void **state)
 	const struct kobj_link *l;
 	struct hn_mac mac;
 
-	NEED_NETNS();
+	TN_NEED_NETNS();
 	wait_oper_up("vmk1");
 	observe(&s);
 
@@ -773,7 +760,7 @@ static void test_observe_links_match_ip_json(void **state)
 	json_t *links, *o;
 	size_t i;
 
-	NEED_NETNS();
+	TN_NEED_NETNS();
 	wait_oper_up("vmk1");
 	observe(&s);
 	links = ip_json("-d link show");
@@ -817,7 +804,7 @@ static void test_observe_link_ownership_needs_group_and_alias(void **state)
 	struct kobj_set s = { 0 };
 	size_t owned = 0;
 
-	NEED_NETNS();
+	TN_NEED_NETNS();
 	observe(&s);
 	for (size_t i = 0; i < s.n_links; i++)
 		owned += s.links[i].owned;
@@ -866,7 +853,7 @@ static void test_observe_addresses_and_their_ownership(void **state)
 	json_t *j4, *j6, *o;
 	size_t i, n_ip = 0;
 
-	NEED_NETNS();
+	TN_NEED_NETNS();
 	vmk1 = idx("vmk1");
 	up1p = idx("up1p");
 	add_addr_with_proto("up1p", "192.0.2.77", 32, KOBJ_RTPROT_HOSTNET);
@@ -922,7 +909,7 @@ static void test_observe_routes_every_table_owned_vs_foreign(void **state)
 	const struct kobj_route *r;
 	int vmk1;
 
-	NEED_NETNS();
+	TN_NEED_NETNS();
 	vmk1 = idx("vmk1");
 	observe(&s);
 
@@ -995,7 +982,7 @@ static void test_observe_routes_match_ip_json_per_table(void **state)
 		{ "4000000", 4000000 },
 	};
 
-	NEED_NETNS();
+	TN_NEED_NETNS();
 	observe(&s);
 	j4 = ip_json("-4 route show table all");
 	j6 = ip_json("-6 route show table all");
@@ -1019,7 +1006,7 @@ static void test_observe_rules_owned_vs_foreign(void **state)
 	const struct kobj_rule *r;
 	json_t *j4, *j6;
 
-	NEED_NETNS();
+	TN_NEED_NETNS();
 	observe(&s);
 
 	r = rule_find(&s, AF_INET, 10000);
@@ -1071,7 +1058,7 @@ static void test_observe_counts_10k_routes_added_by_ip_batch(void **state)
 	FILE *f;
 	int fd;
 
-	NEED_NETNS();
+	TN_NEED_NETNS();
 	fd = mkstemp(path);
 	assert_true(fd >= 0);
 	f = fdopen(fd, "w");
@@ -1103,7 +1090,7 @@ static void test_batch_adds_10k_routes_and_names_the_failing_index(void **state)
 	size_t n_err;
 	int r;
 
-	NEED_NETNS();
+	TN_NEED_NETNS();
 	assert_int_equal(hnl_open(&nl), 0);
 	assert_int_equal(hnl_batch_new(&b), 0);
 	for (uint32_t i = 0; i < 10000; i++) {
@@ -1156,7 +1143,7 @@ static void test_batch_reports_failures_at_chunk_start_and_on_the_acked_last(voi
 	struct nl_msg *m;
 	size_t per_chunk, n_err, n = 2000;
 
-	NEED_NETNS();
+	TN_NEED_NETNS();
 	m = route_msg(301, 0, "198.51.100.1");
 	per_chunk = HNL_BATCH_CHUNK / NLMSG_ALIGN(nlmsg_hdr(m)->nlmsg_len);
 	nlmsg_free(m);
@@ -1213,7 +1200,7 @@ static void test_dump_kernel_error_carries_extack_message(void **state)
 	struct hnl *nl;
 	int r;
 
-	NEED_NETNS();
+	TN_NEED_NETNS();
 	assert_int_equal(hnl_open(&nl), 0);
 	assert_int_equal(nlmsg_append(m, &ifi, sizeof(ifi), NLMSG_ALIGNTO), 0);
 	r = hnl_dump(nl, m, count_links, &(int){ 0 });
@@ -1233,7 +1220,7 @@ static void test_dump_callback_error_stops_callbacks_and_leaves_socket_usable(vo
 	json_t *links;
 	int n = 0, r;
 
-	NEED_NETNS();
+	TN_NEED_NETNS();
 	assert_int_equal(hnl_open(&nl), 0);
 	assert_int_equal(nlmsg_append(m, &ifi, sizeof(ifi), NLMSG_ALIGNTO), 0);
 	assert_int_equal(hnl_dump(nl, m, count_then_cancel, &n), -ECANCELED);
@@ -1267,7 +1254,7 @@ static void test_caps_probe_matches_what_ip_can_create(void **state)
 	};
 	uint32_t caps = 0, want = 0;
 
-	NEED_NETNS();
+	TN_NEED_NETNS();
 	for (size_t i = 0; i < sizeof(probes) / sizeof(probes[0]); i++) {
 		char cmd[256];
 
@@ -1318,7 +1305,7 @@ static void test_caps_probe_leaves_this_namespace_untouched(void **state)
 	struct kobj_set before = { 0 }, after = { 0 };
 	uint32_t caps;
 
-	NEED_NETNS();
+	TN_NEED_NETNS();
 	observe(&before);
 	assert_int_equal(observe_caps(&caps), 0);
 	observe(&after);
@@ -1397,7 +1384,7 @@ static void test_observe_brport_flags_set_by_the_builder(void **state)
 	bool is_port;
 	uint8_t bits;
 
-	NEED_NETNS();
+	TN_NEED_NETNS();
 	port_setup();
 	/* The kernel's defaults: learning and flooding on, not locked. */
 	bits = brport_of("hnp1", &is_port);
@@ -1463,7 +1450,7 @@ static void test_observe_fdb_counts_static_entries_and_flush_keeps_foreign_ones(
 {
 	struct nl_msg *m = NULL;
 
-	NEED_NETNS();
+	TN_NEED_NETNS();
 	port_setup();
 	assert_fdb("hnp1", 0, NULL);
 	/* Foreign entries on the same port: local (iproute2's default
@@ -1505,7 +1492,7 @@ static void test_observe_fdb_count_saturates_at_255(void **state)
 	struct hnl *nl;
 	struct hn_mac a = { { 0x02, 0, 0x5e, 0, 0x53, 0 } };
 
-	NEED_NETNS();
+	TN_NEED_NETNS();
 	port_setup();
 	assert_int_equal(hnl_batch_new(&b), 0);
 	for (int i = 0; i < 300; i++) {
@@ -1548,7 +1535,7 @@ static void test_observe_ra_settings_written_by_sysctl(void **state)
 	const struct kobj_link *l;
 	struct kobj_link other;
 
-	NEED_NETNS();
+	TN_NEED_NETNS();
 	port_setup();
 	observe(&s);
 	other = *link_named(&s, "hnp2");
@@ -1586,45 +1573,8 @@ static void test_observe_ra_settings_written_by_sysctl(void **state)
 
 /* --- main ------------------------------------------------------------------ */
 
-/* Moves this process into a fresh network namespace and proves it: the
- * machine's own interfaces must be out of sight before any test touches a
- * link.  Failing that proof is fatal, never a skip. */
-/* A fresh network namespace holds nothing but lo. */
-static bool only_lo(void)
-{
-	struct if_nameindex *v = if_nameindex(), *p;
-	bool ok = v != NULL;
-
-	for (p = v; ok && p->if_index; p++)
-		ok = strcmp(p->if_name, "lo") == 0;
-	if_freenameindex(v);
-	return ok;
-}
-
-static void enter_private_netns(void)
-{
-	struct stat self, init;
-
-	if (geteuid() != 0) {
-		snprintf(ns_why, sizeof(ns_why), "not root: namespace tests need CAP_SYS_ADMIN");
-		return;
-	}
-	if (unshare(CLONE_NEWNET) < 0) {
-		snprintf(ns_why, sizeof(ns_why), "unshare(CLONE_NEWNET): %s", strerror(errno));
-		return;
-	}
-	if (!only_lo() ||
-	    (stat("/proc/self/ns/net", &self) == 0 && stat("/proc/1/ns/net", &init) == 0 &&
-	     self.st_ino == init.st_ino && self.st_dev == init.st_dev)) {
-		fprintf(stderr, "test-observe: still in the host's network namespace; aborting\n");
-		abort();
-	}
-	ns_ready = true;
-}
-
 int main(void)
 {
-	const char *req = getenv("HOSTNET_REQUIRE_ALL");
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_nle_codes_translate_to_errno),
 		cmocka_unit_test(test_parse_error_decodes_ack_error_and_extack),
@@ -1656,10 +1606,6 @@ int main(void)
 		cmocka_unit_test(test_observe_ra_settings_written_by_sysctl),
 	};
 
-	require_all = req && strcmp(req, "1") == 0;
-	enter_private_netns();
-	if (!ns_ready)
-		fprintf(stderr, "# namespace tests %s: %s\n",
-			require_all ? "FAIL (HOSTNET_REQUIRE_ALL=1)" : "skipped", ns_why);
+	tn_enter("test-observe");
 	return cmocka_run_group_tests(tests, group_setup, NULL);
 }
