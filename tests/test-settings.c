@@ -10,6 +10,7 @@
 #include <sys/socket.h>
 
 #include "testutil.h"
+#include "testhost.h"
 
 #include "dhcp.h"
 #include "diff.h"
@@ -113,14 +114,6 @@ static void expect_variant_valid(const char *from, const char *to)
 	free(y);
 }
 
-static struct hn_addr ip(const char *s)
-{
-	struct hn_addr a;
-
-	assert_int_equal(addr_parse_prefix_or_ip(&a, s), 0);
-	return a;
-}
-
 static struct hn_mac mac(const char *s)
 {
 	struct hn_mac m;
@@ -183,83 +176,6 @@ static int compute(struct fx *f)
 	diff_clear(&f->d);
 	diag_list_clear(&f->diags);
 	return diff_compute(&f->d, &f->w, &f->have, &f->diags);
-}
-
-static struct kobj_link *have_link(struct kobj_set *s, const char *name)
-{
-	for (size_t i = 0; i < s->n_links; i++)
-		if (strcmp(s->links[i].name, name) == 0)
-			return &s->links[i];
-	fail_msg("no observed link %s", name);
-	abort();   /* not reached: tells the compiler the result is never NULL */
-}
-
-static int index_of(const struct kobj_set *s, const char *name)
-{
-	const struct kobj_link *l = name[0] ? kobj_set_link_by_name(s, name) : NULL;
-
-	return l ? l->ifindex : 0;
-}
-
-static void add_lo(struct kobj_set *s)
-{
-	struct kobj_link lo = { .ifindex = 1, .name = "lo", .kind = KOBJ_LINK_KIND_DEVICE,
-				.mtu = 65536, .admin_up = true };
-
-	assert_int_equal(kobj_set_add_link(s, &lo), 0);
-}
-
-/* A host's NIC before hostnet: MTU 1500, down, in no bridge. */
-static void add_nic(struct kobj_set *s, const char *name, int ifindex)
-{
-	struct kobj_link l = { .ifindex = ifindex, .kind = KOBJ_LINK_KIND_DEVICE, .mtu = 1500,
-			       .has_mac = true, .mac = { { 0x52, 0x54, 0, 0, 0, (uint8_t)ifindex } } };
-
-	snprintf(l.name, sizeof(l.name), "%s", name);
-	assert_int_equal(kobj_set_add_link(s, &l), 0);
-}
-
-/* What observe reports once the want is applied (test-diff.c's), plus what
- * the settings add: a bond's primary as an ifindex. */
-static void observe_want(struct kobj_set *s, const struct want *w)
-{
-	memset(s, 0, sizeof(*s));
-	add_lo(s);
-	for (size_t i = 0; i < w->n_links; i++) {
-		struct kobj_link l = w->links[i].l;
-
-		l.ifindex = 10 + (int)i;
-		l.owned = !w->links[i].foreign;
-		if (!l.has_mac) {
-			l.has_mac = true;
-			l.mac = (struct hn_mac){ { 0x02, 0xaa, 0, 0, 0, (uint8_t)i } };
-		}
-		l.operstate = IF_OPER_UP;
-		assert_int_equal(kobj_set_add_link(s, &l), 0);
-	}
-	for (size_t i = 0; i < w->n_links; i++) {
-		const struct want_link *wl = &w->links[i];
-		struct kobj_link *l = have_link(s, wl->l.name);
-
-		l->master = index_of(s, wl->master);
-		l->link = index_of(s, wl->peer[0] ? wl->peer : wl->parent);
-		l->bond_primary = index_of(s, wl->primary);
-	}
-	for (size_t i = 0; i < w->n_addrs; i++) {
-		struct kobj_addr a = w->addrs[i].a;
-
-		a.ifindex = index_of(s, w->addrs[i].dev);
-		a.owned = true;
-		assert_int_equal(kobj_set_add_addr(s, &a), 0);
-	}
-	for (size_t i = 0; i < w->n_routes; i++) {
-		struct kobj_route r = w->routes[i].r;
-
-		r.oif = index_of(s, w->routes[i].dev);
-		assert_int_equal(kobj_set_add_route(s, &r), 0);
-	}
-	for (size_t i = 0; i < w->n_rules; i++)
-		assert_int_equal(kobj_set_add_rule(s, &w->rules[i].r), 0);
 }
 
 /* An address udhcpc's hook installed: IFA_PROTO dhcp, on an owned link
