@@ -12,6 +12,7 @@
 #include <jansson.h>
 
 #include "testutil.h"
+#include "testhost.h"
 
 #include "kobj.h"
 #include "realize.h"
@@ -24,46 +25,6 @@
 #define MANAGE_ADAPTER (MANAGE_OWNED | BIT(WANT_ATTR_SHAPING) | BIT(WANT_ATTR_RA))
 #define MANAGE_PORT (MANAGE_OWNED | BIT(WANT_ATTR_MASTER) | BIT(WANT_ATTR_BRPORT) | BIT(WANT_ATTR_FDB))
 
-
-
-/* Parses, validates (no error allowed) and realizes `yaml`. */
-static void realize_yaml(struct tu *t, struct want *w, const char *yaml)
-{
-	tu_run(t, yaml, 1);
-	if (t->rc != 0 || t->d.n_errors)
-		tu_print_diags(&t->d);
-	assert_int_equal(t->rc, 0);
-	assert_int_equal(t->d.n_errors, 0);
-	assert_int_equal(realize_profile(w, t->p), 0);
-}
-
-static struct hn_addr ip(const char *s)
-{
-	struct hn_addr a;
-
-	assert_int_equal(addr_parse_prefix_or_ip(&a, s), 0);
-	return a;
-}
-
-static const char *fmt_loc(const struct hn_loc *l, char *buf, size_t size)
-{
-	snprintf(buf, size, "%s:%u:%u", l->file ? l->file : "-", l->line, l->col);
-	return buf;
-}
-
-#define assert_loc(l, s) do {							\
-		char b_[256];							\
-		assert_string_equal(fmt_loc((l), b_, sizeof(b_)), (s));	\
-	} while (0)
-
-static const struct want_link *link_of(const struct want *w, const char *name)
-{
-	const struct want_link *l = want_link(w, name);
-
-	if (!l)
-		fail_msg("no link %s in the want", name);
-	return l;
-}
 
 /* The route of key (table, dst, metric, dev for IPv6), or a failure. */
 static const struct want_route *route_of(const struct want *w, uint32_t table, const char *dst,

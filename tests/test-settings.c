@@ -71,17 +71,6 @@
 
 /* --- helpers (from test-realize.c and test-diff.c) ----------------------- */
 
-/* Parses, validates (no error allowed) and realizes `yaml`. */
-static void realize_yaml(struct tu *t, struct want *w, const char *yaml)
-{
-	tu_run(t, yaml, 1);
-	if (t->rc != 0 || t->d.n_errors)
-		tu_print_diags(&t->d);
-	assert_int_equal(t->rc, 0);
-	assert_int_equal(t->d.n_errors, 0);
-	assert_int_equal(realize_profile(w, t->p), 0);
-}
-
 /* realize_yaml on SETTINGS_PROFILE with `from` replaced by `to`. */
 static void realize_variant(struct tu *t, struct want *w, const char *from, const char *to)
 {
@@ -122,30 +111,10 @@ static struct hn_mac mac(const char *s)
 	return m;
 }
 
-static const char *fmt_loc(const struct hn_loc *l, char *buf, size_t size)
-{
-	snprintf(buf, size, "%s:%u:%u", l->file ? l->file : "-", l->line, l->col);
-	return buf;
-}
-
-#define assert_loc(l, s) do {							\
-		char b_[256];							\
-		assert_string_equal(fmt_loc((l), b_, sizeof(b_)), (s));	\
-	} while (0)
-
 #define assert_mac(m, s) do {							\
 		char b_[ADDR_MAC_STRLEN];					\
 		assert_string_equal(addr_format_mac((m), b_, sizeof(b_)), (s));	\
 	} while (0)
-
-static const struct want_link *link_of(const struct want *w, const char *name)
-{
-	const struct want_link *l = want_link(w, name);
-
-	if (!l)
-		fail_msg("no link %s in the want", name);
-	return l;
-}
 
 /* A realized profile and the kernel state to diff it with. */
 struct fx {

@@ -1,6 +1,6 @@
-/* A simulated host for the differ's tests: kobj_sets built by hand, and the
- * set a want becomes once applied.  Shared by test-diff.c and
- * test-settings.c. */
+/* Fixtures of the realize and diff tests: a profile realized from YAML, and
+ * a simulated host (kobj_sets built by hand, or the set a want becomes once
+ * applied).  Shared by test-realize.c, test-diff.c and test-settings.c. */
 #pragma once
 
 #include <linux/if.h>
@@ -97,4 +97,35 @@ static inline void observe_want(struct kobj_set *s, const struct want *w)
 	}
 	for (size_t i = 0; i < w->n_rules; i++)
 		assert_int_equal(kobj_set_add_rule(s, &w->rules[i].r), 0);
+}
+
+/* Parses, validates (no error allowed) and realizes `yaml`. */
+static inline void realize_yaml(struct tu *t, struct want *w, const char *yaml)
+{
+	tu_run(t, yaml, 1);
+	if (t->rc != 0 || t->d.n_errors)
+		tu_print_diags(&t->d);
+	assert_int_equal(t->rc, 0);
+	assert_int_equal(t->d.n_errors, 0);
+	assert_int_equal(realize_profile(w, t->p), 0);
+}
+
+static inline const char *fmt_loc(const struct hn_loc *l, char *buf, size_t size)
+{
+	snprintf(buf, size, "%s:%u:%u", l->file ? l->file : "-", l->line, l->col);
+	return buf;
+}
+
+#define assert_loc(l, s) do {							\
+		char b_[256];							\
+		assert_string_equal(fmt_loc((l), b_, sizeof(b_)), (s));	\
+	} while (0)
+
+static inline const struct want_link *link_of(const struct want *w, const char *name)
+{
+	const struct want_link *l = want_link(w, name);
+
+	if (!l)
+		fail_msg("no link %s in the want", name);
+	return l;
 }
