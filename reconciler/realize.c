@@ -98,6 +98,18 @@ static const struct profile_switch *switch_of_uplink(const struct profile *p, co
 	return NULL;
 }
 
+/* A switch carries other machines' traffic, like an ESXi vSwitch, which
+ * has no address of its own: a router advertisement on it must not give the
+ * host an address or a default route there. */
+static void no_ras(struct want_link *l)
+{
+	l->l.has_ra = true;
+	l->l.accept_ra = 0;
+	l->l.autoconf = 0;
+	l->l.accept_ra_defrtr = 0;
+	l->manage |= 1u << WANT_ATTR_RA;
+}
+
 /* A teamed switch's uplinks join a bond, and the bond joins the bridge. */
 static void bond_name(char out[KOBJ_IFNAMSIZ], const struct profile_switch *s)
 {
@@ -117,6 +129,7 @@ static void realize_bond(struct rz *z, const struct profile_switch *s)
 		return;
 	l->l.mtu = s->mtu;
 	mark_link(l, &(struct mark){ .role = MARK_ROLE_BOND });
+	no_ras(l);
 	copy_name(l->master, s->name);
 	l->manage |= 1u << WANT_ATTR_MASTER | 1u << WANT_ATTR_BOND;
 	/* failover = active-backup with the active uplink as primary, so it
@@ -150,6 +163,7 @@ static void realize_switches(struct rz *z)
 			return;
 		l->l.mtu = s->mtu;
 		mark_link(l, &(struct mark){ .role = MARK_ROLE_SWITCH });
+		no_ras(l);
 		need(z, KOBJ_CAP_BRIDGE, &s->loc);
 		if (s->teaming.present)
 			realize_bond(z, s);

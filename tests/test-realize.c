@@ -95,7 +95,10 @@ static void switch_becomes_a_marked_bridge_with_its_mtu(void **state)
 	assert_true(l->l.admin_up);
 	assert_false(l->foreign);
 	assert_string_equal(l->master, "");
-	assert_int_equal(l->manage, MANAGE_OWNED);
+	/* A switch has no address of its own: no router advertisements. */
+	assert_int_equal(l->manage, MANAGE_OWNED | BIT(WANT_ATTR_RA));
+	assert_true(l->l.has_ra);
+	assert_int_equal(l->l.accept_ra + l->l.autoconf + l->l.accept_ra_defrtr, 0);
 	/* Management is tagged (vlan 10): the bridge filters VLANs. */
 	assert_true(l->vlan_filtering);
 	assert_loc(&l->loc, "t.yaml:8:12");

@@ -572,7 +572,9 @@ static void failover_is_an_active_backup_bond_led_by_the_active_uplink(void **st
 	assert_int_equal(b->l.group, KOBJ_LINK_GROUP);
 	assert_string_equal(b->l.alias, "hostnet:bond");
 	assert_int_equal(b->manage, BIT(WANT_ATTR_MTU) | BIT(WANT_ATTR_STATE) | BIT(WANT_ATTR_MARK) |
-				    BIT(WANT_ATTR_MASTER) | BIT(WANT_ATTR_BOND));
+				    BIT(WANT_ATTR_MASTER) | BIT(WANT_ATTR_BOND) | BIT(WANT_ATTR_RA));
+	/* Like the bridge, the bond takes no router advertisements. */
+	assert_int_equal(b->l.accept_ra + b->l.autoconf + b->l.accept_ra_defrtr, 0);
 	assert_loc(&b->loc, "t.yaml:11:14");
 	/* The uplinks join the bond, not the bridge. */
 	u1 = link_of(&w, "eth1");

@@ -111,7 +111,8 @@ out=$(H plan --detailed-exitcode "$profile" 2>&1)
 # --- SLAAC ---------------------------------------------------------------------
 [ "$(cat /proc/sys/net/ipv6/conf/vmk0/accept_ra)$(cat /proc/sys/net/ipv6/conf/vmk0/autoconf)" = 21 ] &&
 	[ "$(cat /proc/sys/net/ipv6/conf/vmk1/accept_ra)$(cat /proc/sys/net/ipv6/conf/vmk1/autoconf)" = 00 ] &&
-	ok "accept_ra/autoconf on for the 'auto' adapter only" || not_ok "RA sysctls per adapter"
+	[ "$(cat /proc/sys/net/ipv6/conf/vs0/accept_ra)$(cat /proc/sys/net/ipv6/conf/vs0/autoconf)" = 00 ] &&
+	ok "accept_ra/autoconf on for the 'auto' adapter only (not on the switch)" || not_ok "RA sysctls per adapter"
 for _ in $(seq 50); do
 	ip -6 -o addr show dev vmk0 scope global | grep -q "2001:db8:1:" && break
 	sleep 0.2
@@ -223,8 +224,10 @@ adapters:
     services: [management]
     ipv4: [192.0.2.10/24]
 EOF
-# Addresses without their lifetimes, which count down on their own.
-host_state() { ip -o link show; ip -o addr show | sed 's/ valid_lft.*//'; ip route show table all; }
+# Addresses without their lifetimes, which count down on their own, and
+# routes without those learned from router advertisements (the kernel's,
+# they come and go with dnsmasq's RAs).
+host_state() { ip -o link show; ip -o addr show | sed 's/ valid_lft.*//'; ip route show table all | grep -v " proto ra "; }
 before=$(host_state)
 out=$(H apply --auto-approve "$T/hosts/esx06.yaml" 2>&1)
 rc=$?
