@@ -40,21 +40,6 @@ struct apply_cmd {
 
 #define APPLY_DHCP_TIMEOUT_MS 30000u
 
-/* DHCP clients live beside the state database: <dir>/dhcp/<adapter>.pid. */
-static void dhcp_ctx_init(const struct apply_cmd *a, struct dhcp_ctx *c, char *dir, size_t dsize,
-			  char *self, size_t ssize)
-{
-	const char *db = cmd_state_path(&a->so), *slash = strrchr(db, '/');
-	ssize_t n = readlink("/proc/self/exe", self, ssize - 1);
-
-	self[n > 0 ? n : 0] = '\0';
-	if (slash)
-		snprintf(dir, dsize, "%.*s/dhcp", (int)(slash - db), db);
-	else
-		snprintf(dir, dsize, "dhcp");
-	*c = (struct dhcp_ctx){ .run_dir = dir, .udhcpc = dhcp_find_client(), .self = self };
-}
-
 static bool same_str(const char *x, const char *y)
 {
 	return x == y || (x && y && strcmp(x, y) == 0);
@@ -488,7 +473,7 @@ int cmd_apply(int argc, char **argv)
 		goto out;
 	if (cmd_check_kernel("apply", &a.d.want, NULL) < 0)
 		goto out;
-	dhcp_ctx_init(&a, &dc, dhcp_dir, sizeof(dhcp_dir), self, sizeof(self));
+	cmd_dhcp_ctx(&dc, &a.so, dhcp_dir, sizeof(dhcp_dir), self, sizeof(self));
 	for (size_t i = 0; i < a.d.want.n_links && !dc.udhcpc; i++)
 		if (a.d.want.links[i].dhcp4) {
 			cmd_fail("apply", "%s: ipv4: dhcp needs the udhcpc client (apt-get install "

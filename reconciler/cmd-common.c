@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "dhcp.h"
 #include "nl.h"
 #include "observe.h"
 #include "source.h"
@@ -158,4 +159,18 @@ void cmd_file_source_clear(struct cmd_file_source *fs)
 	free(fs->prefix);
 	free(fs->host);
 	*fs = (struct cmd_file_source){ 0 };
+}
+
+void cmd_dhcp_ctx(struct dhcp_ctx *c, const struct cmd_state_opts *so, char *dir, size_t dsize,
+		  char *self, size_t ssize)
+{
+	const char *db = cmd_state_path(so), *slash = strrchr(db, '/');
+	ssize_t n = readlink("/proc/self/exe", self, ssize - 1);
+
+	self[n > 0 ? n : 0] = '\0';
+	if (slash)
+		snprintf(dir, dsize, "%.*s/dhcp", (int)(slash - db), db);
+	else
+		snprintf(dir, dsize, "dhcp");
+	*c = (struct dhcp_ctx){ .run_dir = dir, .udhcpc = dhcp_find_client(), .self = self };
 }

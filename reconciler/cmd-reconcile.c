@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "cmd.h"
+#include "dhcp.h"
 #include "diff.h"
 #include "source.h"
 #include "store.h"
@@ -64,6 +65,20 @@ static int up_to_date(const struct agent *a, const char *commit)
 		r = diff_compute(&df, &d.want, &have, &diags);
 	if (r == 0)
 		r = df.n == 0;
+	if (r == 1) {
+		/* A DHCP client that died leaves its lease until it expires:
+		 * keeping the clients running is the agent's job too. */
+		struct dhcp_ctx dc;
+		char dir[4096], self[4096];
+		const char *dead;
+
+		cmd_dhcp_ctx(&dc, &a->so, dir, sizeof(dir), self, sizeof(self));
+		dead = dhcp_missing_client(&dc, &d.want);
+		if (dead) {
+			printf("%s: the DHCP client of %s is not running\n", a->host, dead);
+			r = 0;
+		}
+	}
 	diff_clear(&df);
 	diag_list_clear(&diags);
 	kobj_set_clear(&have);

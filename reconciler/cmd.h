@@ -58,6 +58,12 @@ struct cmd_state_opts {
 };
 #define CMD_STATE_OPTS_INIT { NULL, 5000 }
 const char *cmd_state_path(const struct cmd_state_opts *o);
+/* The DHCP clients' context (dhcp.h): their directory beside the state
+ * database (<dir>/dhcp), udhcpc, and this program as their script; dir and
+ * self are the caller's buffers. */
+struct dhcp_ctx;
+void cmd_dhcp_ctx(struct dhcp_ctx *c, const struct cmd_state_opts *so, char *dir, size_t dsize,
+		  char *self, size_t ssize);
 /* Parses a --lock-timeout value in seconds ("2.5"); -EINVAL when bad. */
 int cmd_parse_seconds(const char *s, unsigned *ms);
 struct store;

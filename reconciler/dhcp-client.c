@@ -330,6 +330,14 @@ int dhcp_sync(const struct dhcp_ctx *c, const struct want *w, unsigned timeout_m
 	return wait_leases(w, timeout_ms, msg, size);
 }
 
+const char *dhcp_missing_client(const struct dhcp_ctx *c, const struct want *w)
+{
+	for (size_t i = 0; i < w->n_links; i++)
+		if (w->links[i].dhcp4 && !client_pid(c, w->links[i].l.name))
+			return w->links[i].l.name;
+	return NULL;
+}
+
 void dhcp_reap(const struct dhcp_ctx *c)
 {
 	each_client(c, stop_vanished, NULL);

@@ -75,5 +75,8 @@ const char *dhcp_find_client(void);
  * lease) or another negative errno with msg set. */
 int dhcp_sync(const struct dhcp_ctx *c, const struct want *w, unsigned timeout_ms, char *msg,
 	      size_t size);
+/* The first dhcp4 adapter of the want whose client is not running (its
+ * lease, if any, then ages out unrenewed), or NULL. */
+const char *dhcp_missing_client(const struct dhcp_ctx *c, const struct want *w);
 /* Stops the clients of interfaces that no longer exist (after a rollback). */
 void dhcp_reap(const struct dhcp_ctx *c);

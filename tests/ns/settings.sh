@@ -177,6 +177,29 @@ H apply --auto-approve "$profile" >/dev/null 2>&1
 [ "$(cat "$T/state/dhcp/vmk0.pid")" = "$pid" ] && kill -0 "$pid" &&
 	ok "a second apply keeps the running client" || not_ok "a second apply keeps the client"
 
+# --- a client that dies is started again ------------------------------------------
+alive() { [ -n "$1" ] && ps -o stat= -p "$1" 2>/dev/null | grep -qv Z; }
+kill -KILL "$pid"   # no release: the lease stays until it expires
+H apply --auto-approve "$profile" >/dev/null 2>&1
+new=$(cat "$T/state/dhcp/vmk0.pid" 2>/dev/null)
+[ -n "$new" ] && [ "$new" != "$pid" ] && alive "$new" &&
+	ok "apply starts a client again where one died" || not_ok "apply restarts a dead client"
+git init -q -b main "$T/repo" && mkdir -p "$T/repo/hosts" && cp "$profile" "$T/repo/hosts/" &&
+	git -C "$T/repo" add -A && git -C "$T/repo" -c user.name=t -c user.email=t@example.invalid commit -qm one
+agent() { H reconcile --remote "$T/repo" --host esx05 --lock-timeout 5; }
+agent >/dev/null 2>&1
+out=$(agent 2>&1)
+[ $? = 0 ] && grep -q "up to date" <<<"$out" && ok "the agent has nothing to do while the client runs" ||
+	not_ok "agent: nothing to do" "$out"
+pid=$(cat "$T/state/dhcp/vmk0.pid")
+kill -KILL "$pid"
+out=$(agent 2>&1)
+rc=$?
+new=$(cat "$T/state/dhcp/vmk0.pid" 2>/dev/null)
+[ $rc = 0 ] && grep -q "the DHCP client of vmk0 is not running" <<<"$out" && alive "$new" && [ "$new" != "$pid" ] &&
+	ok "the reconcile agent keeps the DHCP client running" || not_ok "agent restarts the client" "$out"
+pid=$new
+
 # --- everything removed -----------------------------------------------------
 sed -i -e '/security:/,/forged_transmits/d' -e 's|ipv4: dhcp|ipv4: [192.0.2.10/24]|' \
 	-e '/ipv6: \[auto\]/d' -e '/shaping:/,/burst:/d' "$profile"
