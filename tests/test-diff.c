@@ -21,34 +21,6 @@
 
 #define BIT(a) (1u << (a))
 
-/* A realized profile and the kernel state to diff it with. */
-struct fx {
-	struct tu t;
-	struct want w;
-	struct kobj_set have;
-	struct diff d;
-	struct diag_list diags;
-};
-
-static void fx_realize(struct fx *f, const char *yaml)
-{
-	memset(f, 0, sizeof(*f));
-	tu_run(&f->t, yaml, 1);
-	if (f->t.rc)
-		tu_print_diags(&f->t.d);
-	assert_int_equal(f->t.rc, 0);
-	assert_int_equal(realize_profile(&f->w, f->t.p), 0);
-}
-
-static void fx_end(struct fx *f)
-{
-	diff_clear(&f->d);
-	diag_list_clear(&f->diags);
-	kobj_set_clear(&f->have);
-	want_clear(&f->w);
-	tu_end(&f->t);
-}
-
 /* What the kernel has besides hostnet's objects: a NIC outside the
  * profile, a link-local address, kernel and DHCP routes, the default rules. */
 static void add_foreign_extras(struct kobj_set *s)
@@ -160,13 +132,6 @@ static size_t link_actions(const struct diff *d)
 	for (size_t i = 0; i < d->n; i++)
 		n += d->v[i].obj == DIFF_OBJ_LINK;
 	return n;
-}
-
-static int compute(struct fx *f)
-{
-	diff_clear(&f->d);
-	diag_list_clear(&f->diags);
-	return diff_compute(&f->d, &f->w, &f->have, &f->diags);
 }
 
 static const struct diff_action *find_action(const struct diff *d, const char *what)

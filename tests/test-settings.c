@@ -116,37 +116,6 @@ static struct hn_mac mac(const char *s)
 		assert_string_equal(addr_format_mac((m), b_, sizeof(b_)), (s));	\
 	} while (0)
 
-/* A realized profile and the kernel state to diff it with. */
-struct fx {
-	struct tu t;
-	struct want w;
-	struct kobj_set have;
-	struct diff d;
-	struct diag_list diags;
-};
-
-static void fx_realize(struct fx *f, const char *yaml)
-{
-	memset(f, 0, sizeof(*f));
-	realize_yaml(&f->t, &f->w, yaml);
-}
-
-static void fx_end(struct fx *f)
-{
-	diff_clear(&f->d);
-	diag_list_clear(&f->diags);
-	kobj_set_clear(&f->have);
-	want_clear(&f->w);
-	tu_end(&f->t);
-}
-
-static int compute(struct fx *f)
-{
-	diff_clear(&f->d);
-	diag_list_clear(&f->diags);
-	return diff_compute(&f->d, &f->w, &f->have, &f->diags);
-}
-
 /* An address udhcpc's hook installed: IFA_PROTO dhcp, on an owned link
  * (so observe counts it as hostnet's). */
 static void add_lease(struct kobj_set *s, const char *dev, const char *cidr)

@@ -10,6 +10,7 @@
 
 #include "testutil.h"
 
+#include "diff.h"
 #include "kobj.h"
 #include "realize.h"
 
@@ -128,4 +129,35 @@ static inline const struct want_link *link_of(const struct want *w, const char *
 	if (!l)
 		fail_msg("no link %s in the want", name);
 	return l;
+}
+
+/* A realized profile and the kernel state to diff it with. */
+struct fx {
+	struct tu t;
+	struct want w;
+	struct kobj_set have;
+	struct diff d;
+	struct diag_list diags;
+};
+
+static inline void fx_realize(struct fx *f, const char *yaml)
+{
+	memset(f, 0, sizeof(*f));
+	realize_yaml(&f->t, &f->w, yaml);
+}
+
+static inline void fx_end(struct fx *f)
+{
+	diff_clear(&f->d);
+	diag_list_clear(&f->diags);
+	kobj_set_clear(&f->have);
+	want_clear(&f->w);
+	tu_end(&f->t);
+}
+
+static inline int compute(struct fx *f)
+{
+	diff_clear(&f->d);
+	diag_list_clear(&f->diags);
+	return diff_compute(&f->d, &f->w, &f->have, &f->diags);
 }
