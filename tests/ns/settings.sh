@@ -18,9 +18,11 @@ sysctl -qw net.ipv6.conf.default.addr_gen_mode=0
 ip link add eth1 type veth peer name eth1p
 unshare --net sleep 600 &
 router=$!
-dnsmasq_pid=
 cleanup() {
-	[ -n "$dnsmasq_pid" ] && kill "$dnsmasq_pid" 2>/dev/null
+	# dnsmasq runs under nsenter in a function's subshell: its own pid file
+	# names it (it would keep the router namespace alive after the test).
+	[ -f "$T/dnsmasq.pid" ] && kill "$(cat "$T/dnsmasq.pid")" 2>/dev/null
+	pkill -f -- "--pid-file=$T/dnsmasq.pid" 2>/dev/null
 	for f in "$T"/state/dhcp/*.pid; do [ -f "$f" ] && kill "$(cat "$f")" 2>/dev/null; done
 	kill "$router" 2>/dev/null
 	rm -rf "$T"
@@ -39,7 +41,6 @@ R dnsmasq --keep-in-foreground --no-resolv --no-hosts --port=0 --interface=eth1p
 	--bind-interfaces --dhcp-range=192.0.2.100,192.0.2.150,255.255.255.0,120 \
 	--dhcp-option=3,192.0.2.1 --enable-ra --dhcp-range=2001:db8:1::,ra-only \
 	--dhcp-leasefile="$T/leases" --pid-file="$T/dnsmasq.pid" --log-facility="$T/dnsmasq.log" &
-dnsmasq_pid=$!
 
 mkdir -p "$T/hosts"
 profile=$T/hosts/esx05.yaml
