@@ -53,11 +53,6 @@ static int send1(struct ax *x, struct nl_msg *m)
 	return r;
 }
 
-/* Deleting what is already gone is done. */
-static bool gone(int err)
-{
-	return err == -ENOENT || err == -ESRCH || err == -ENODEV || err == -EADDRNOTAVAIL;
-}
 
 /* One request of link_settings(): built (r is the builder's result), sent. */
 static int settings_send(struct ax *x, size_t i, struct nl_msg **m, int r)
@@ -204,7 +199,7 @@ static int link_delete_run(struct ax *x, size_t i, size_t j)
 			continue;  /* went with its veth peer */
 		r = nlmsg_link_group(&m, idx, NLMSG_DOOM_GROUP);
 		if (r < 0 || (r = send1(x, m)) < 0) {
-			if (gone(r))
+			if (hnl_gone(r))
 				continue;
 			return fail(x, k, r, hnl_errmsg(x->nl));
 		}
@@ -305,7 +300,7 @@ static int net_run(struct ax *x, size_t i, size_t j)
 	for (size_t e = 0; e < n_errs; e++) {
 		size_t k = x->batch_action[errs[e].index];
 
-		if (x->d->v[k].op == DIFF_OP_DELETE && gone(errs[e].error))
+		if (x->d->v[k].op == DIFF_OP_DELETE && hnl_gone(errs[e].error))
 			continue;
 		if (first == (size_t)-1) {
 			first = k;

@@ -19,7 +19,6 @@
 
 #include "realize.h"
 
-#define MAIN_TABLE 254u
 #define PID_SUFFIX ".pid"
 
 const char *dhcp_find_client(void)
@@ -52,7 +51,7 @@ const char *dhcp_find_client(void)
  * own keeps it: the router is then not installed. */
 static void route_opts(const struct want *w, const struct want_link *l, struct dhcp_route_opts *o)
 {
-	*o = (struct dhcp_route_opts){ .table = MAIN_TABLE, .gateway = true };
+	*o = (struct dhcp_route_opts){ .table = RT_TABLE_MAIN, .gateway = true };
 	for (size_t i = 0; i < w->n_rules; i++)
 		if (w->rules[i].r.priority == REALIZE_RULE_PRIO_OIF &&
 		    strcmp(w->rules[i].r.oif, l->l.name) == 0) {

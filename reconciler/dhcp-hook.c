@@ -19,7 +19,6 @@
 #define IFA_PROTO 11
 #endif
 
-#define MAIN_TABLE 254u
 #define MAX_OLD 8
 
 /* The IPv4 addresses an earlier lease left on the interface. */
@@ -132,11 +131,6 @@ static int route(struct hnl *nl, int ifindex, const struct hn_addr *dst, const s
 	return send_msg(nl, m, r);
 }
 
-static bool gone(int r)
-{
-	return r == -ENOENT || r == -ESRCH || r == -EADDRNOTAVAIL || r == -ENODEV;
-}
-
 static int lease_unbind(struct hnl *nl, const struct old_leases *o, const struct hn_addr *keep,
 		  const struct dhcp_route_opts *ro)
 {
@@ -145,11 +139,11 @@ static int lease_unbind(struct hnl *nl, const struct old_leases *o, const struct
 
 		if (keep && addr_cmp(&o->v[i], keep) == 0)
 			continue;
-		if (ro->rules && (r = rule(nl, false, &o->v[i], ro->table)) < 0 && !gone(r))
+		if (ro->rules && (r = rule(nl, false, &o->v[i], ro->table)) < 0 && !hnl_gone(r))
 			return r;
 		/* Its routes go with it: the kernel flushes routes through an
 		 * address's subnet and gateway when the address goes. */
-		if ((r = addr_msg(nl, false, o->ifindex, &o->v[i], 0)) < 0 && !gone(r))
+		if ((r = addr_msg(nl, false, o->ifindex, &o->v[i], 0)) < 0 && !hnl_gone(r))
 			return r;
 	}
 	return 0;

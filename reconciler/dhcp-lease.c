@@ -2,12 +2,11 @@
 #include "dhcp.h"
 
 #include <errno.h>
+#include <linux/rtnetlink.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-
-#define MAIN_TABLE 254u
 
 static int parse_u32(const char *s, uint32_t *out)
 {
@@ -49,7 +48,7 @@ int dhcp_lease_from_env(struct dhcp_lease *out, struct dhcp_route_opts *ro,
 			const char *(*get)(const char *name))
 {
 	struct dhcp_lease l = { 0 };
-	struct dhcp_route_opts o = { .table = MAIN_TABLE };
+	struct dhcp_route_opts o = { .table = RT_TABLE_MAIN };
 	const char *ifname = get("interface"), *ip = get("ip"), *mask = get("mask");
 	const char *subnet = get("subnet"), *router = get("router"), *lease = get("lease");
 	const char *v;

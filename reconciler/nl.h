@@ -17,6 +17,7 @@
  */
 #pragma once
 
+#include <errno.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -73,6 +74,13 @@ int hnl_dump(struct hnl *nl, struct nl_msg *req, hnl_msg_fn fn, void *arg);
 /* Sends one request with NLM_F_ACK and waits for its answer.  Returns 0 or
  * the kernel's negative errno (message in hnl_errmsg()). */
 int hnl_request(struct hnl *nl, struct nl_msg *req);
+
+/* Whether a delete's error means the object is already gone (which is what
+ * the delete wanted): -ENOENT, -ESRCH, -ENODEV, -EADDRNOTAVAIL. */
+static inline bool hnl_gone(int err)
+{
+	return err == -ENOENT || err == -ESRCH || err == -ENODEV || err == -EADDRNOTAVAIL;
+}
 
 /* Decodes an NLMSG_ERROR message: *error is 0 (an ACK) or a negative errno,
  * *msg the extended ack's text (borrowed from h) or NULL.  Returns 0, or
