@@ -97,7 +97,9 @@ static int link_settings(struct ax *x, size_t i, int idx, const struct want_link
 	return r;
 }
 
-/* Whether the plan makes `name` a bond: a bond takes no member that is up. */
+/* Whether the plan makes `name` a bond: a bond takes no member that is up.
+ * A scan of the plan: callers ask only for uplinks (the only links a
+ * profile puts in a bond), never once per adapter port. */
 static bool is_bond(const struct ax *x, const char *name)
 {
 	for (size_t k = 0; k < x->d->n; k++) {
@@ -123,7 +125,7 @@ static int link_attrs(struct ax *x, size_t i, const struct want_link *l, uint32_
 		master = ifindex_of(l->master);
 		if (l->master[0] && !master)
 			return fail(x, i, -ENODEV, "its master does not exist");
-		if (master && is_bond(x, l->master)) {
+		if (master && l->foreign && is_bond(x, l->master)) {
 			r = nlmsg_link_state(&m, idx, false);
 			if (r < 0 || (r = send1(x, m)) < 0)
 				return fail(x, i, r, hnl_errmsg(x->nl));
