@@ -98,15 +98,13 @@ static const struct profile_switch *switch_of_uplink(const struct profile *p, co
 	return NULL;
 }
 
-/* A switch carries other machines' traffic, like an ESXi vSwitch, which
- * has no address of its own: a router advertisement on it must not give the
- * host an address or a default route there. */
-static void no_ras(struct want_link *l)
+/* The IPv6 router-advertisement settings of a link, managed. */
+static void manage_ras(struct want_link *l, uint8_t accept_ra, uint8_t autoconf, uint8_t defrtr)
 {
 	l->l.has_ra = true;
-	l->l.accept_ra = 0;
-	l->l.autoconf = 0;
-	l->l.accept_ra_defrtr = 0;
+	l->l.accept_ra = accept_ra;
+	l->l.autoconf = autoconf;
+	l->l.accept_ra_defrtr = defrtr;
 	l->manage |= 1u << WANT_ATTR_RA;
 }
 
@@ -129,7 +127,7 @@ static void realize_bond(struct rz *z, const struct profile_switch *s)
 		return;
 	l->l.mtu = s->mtu;
 	mark_link(l, &(struct mark){ .role = MARK_ROLE_BOND });
-	no_ras(l);
+	manage_ras(l, 0, 0, 0);
 	copy_name(l->master, s->name);
 	l->manage |= 1u << WANT_ATTR_MASTER | 1u << WANT_ATTR_BOND;
 	/* failover = active-backup with the active uplink as primary, so it
@@ -163,7 +161,10 @@ static void realize_switches(struct rz *z)
 			return;
 		l->l.mtu = s->mtu;
 		mark_link(l, &(struct mark){ .role = MARK_ROLE_SWITCH });
-		no_ras(l);
+		/* Like an ESXi vSwitch, the bridge carries other machines'
+		 * traffic and has no address of its own: an RA on it must not
+		 * give the host an address or a default route there. */
+		manage_ras(l, 0, 0, 0);
 		need(z, KOBJ_CAP_BRIDGE, &s->loc);
 		if (s->teaming.present)
 			realize_bond(z, s);
@@ -219,11 +220,7 @@ static void realize_settings(struct rz *z, const struct profile_adapter *a,
 	 * profile's.  accept_ra 2 keeps them working on a forwarding host; a
 	 * stack other than the default takes no default route from an RA, as
 	 * it would land in the main table, outside the stack. */
-	l->l.has_ra = true;
-	l->l.accept_ra = a->slaac ? 2 : 0;
-	l->l.autoconf = a->slaac;
-	l->l.accept_ra_defrtr = a->slaac && main_stack;
-	l->manage |= 1u << WANT_ATTR_RA;
+	manage_ras(l, a->slaac ? 2 : 0, a->slaac, a->slaac && main_stack);
 	l->manage |= 1u << WANT_ATTR_SHAPING;
 	if (!sh->present)
 		return;
