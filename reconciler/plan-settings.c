@@ -2,13 +2,15 @@
  * router advertisements, bonds, DHCP) under a link action. */
 #include "plan-private.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "units.h"
 
-static const char *qdisc_text(const struct kobj_link *l, char *buf, size_t size)
+static const char *qdisc_text(const struct want_link *w, char *buf, size_t size)
 {
+	const struct kobj_link *l = &w->l;
 	char avg[32], peak[32], burst[32];
 
 	if (!l->qdisc[0])
@@ -24,8 +26,10 @@ static const char *qdisc_text(const struct kobj_link *l, char *buf, size_t size)
 	return buf;
 }
 
-static const char *brport_text(const struct kobj_link *l, char *buf, size_t size)
+static const char *brport_text(const struct want_link *w, char *buf, size_t size)
 {
+	const struct kobj_link *l = &w->l;
+
 	if (!l->is_brport)
 		return "not a bridge port";
 	snprintf(buf, size, "learning %s, unicast flood %s, %s",
@@ -35,8 +39,9 @@ static const char *brport_text(const struct kobj_link *l, char *buf, size_t size
 	return buf;
 }
 
-static const char *fdb_text(const struct kobj_link *l, char *buf, size_t size)
+static const char *fdb_text(const struct want_link *w, char *buf, size_t size)
 {
+	const struct kobj_link *l = &w->l;
 	char mac[ADDR_MAC_STRLEN];
 
 	if (l->n_fdb == 0)
@@ -49,13 +54,35 @@ static const char *fdb_text(const struct kobj_link *l, char *buf, size_t size)
 	return buf;
 }
 
-static const char *ra_text(const struct kobj_link *l, char *buf, size_t size)
+static const char *ra_text(const struct want_link *w, char *buf, size_t size)
 {
+	const struct kobj_link *l = &w->l;
+
 	if (!l->has_ra)
 		return "unknown";
 	snprintf(buf, size, "accept_ra %u, autoconf %u, accept_ra_defrtr %u", l->accept_ra,
 		 l->autoconf, l->accept_ra_defrtr);
 	return buf;
+}
+
+static bool has_qdisc(const struct want_link *w)
+{
+	return w->l.qdisc[0] != '\0';
+}
+
+static bool port_not_default(const struct want_link *w)
+{
+	return w->l.brport != (1u << KOBJ_BRPORT_LEARNING | 1u << KOBJ_BRPORT_FLOOD);
+}
+
+static bool has_fdb(const struct want_link *w)
+{
+	return w->l.n_fdb != 0;
+}
+
+static bool accepts_ras(const struct want_link *w)
+{
+	return w->l.accept_ra != 0;
 }
 
 static const char *bond_text(const struct want_link *l, char *buf, size_t size)
@@ -66,55 +93,47 @@ static const char *bond_text(const struct want_link *l, char *buf, size_t size)
 	return buf;
 }
 
-#define EMIT(...) do { snprintf(line, sizeof(line), __VA_ARGS__); emit(arg, line); } while (0)
+/* One line per setting: "label: new" under a new link (only where the
+ * setting says something beyond Linux's defaults), "label: old -> new"
+ * under a changed one. */
+static const struct setting {
+	enum want_attr attr;
+	const char *label;
+	const char *(*text)(const struct want_link *w, char *buf, size_t size);
+	bool (*on_create)(const struct want_link *w);
+} settings[] = {
+	{ WANT_ATTR_SHAPING, "shaping", qdisc_text, has_qdisc },
+	{ WANT_ATTR_BRPORT, "port", brport_text, port_not_default },
+	{ WANT_ATTR_FDB, "static fdb", fdb_text, has_fdb },
+	{ WANT_ATTR_RA, "ipv6 ra", ra_text, accepts_ras },
+	{ WANT_ATTR_BOND, "bond", bond_text, NULL },
+};
 
 void plan_settings_details(const struct diff_action *a, void (*emit)(void *, const char *),
 			   void *arg)
 {
 	const struct want_link *to = &a->to.link, *from = &a->from.link;
 	char line[700], x[256], y[256];
+	bool create = a->op == DIFF_OP_CREATE;
 	uint32_t show;
 
 	if (a->op == DIFF_OP_DELETE)
 		return;
 	/* A new link shows the settings it gets; a changed one, what changes. */
-	show = a->op == DIFF_OP_CREATE ? to->manage : a->changed;
-	if ((show & 1u << WANT_ATTR_SHAPING) && (a->op == DIFF_OP_MODIFY || to->l.qdisc[0])) {
-		if (a->op == DIFF_OP_CREATE)
-			EMIT("shaping: %s", qdisc_text(&to->l, x, sizeof(x)));
+	show = create ? to->manage : a->changed;
+	for (size_t i = 0; i < sizeof(settings) / sizeof(settings[0]); i++) {
+		const struct setting *st = &settings[i];
+
+		if (!(show & 1u << st->attr) || (create && st->on_create && !st->on_create(to)))
+			continue;
+		if (create)
+			snprintf(line, sizeof(line), "%s: %s", st->label, st->text(to, x, sizeof(x)));
 		else
-			EMIT("shaping: %s -> %s", qdisc_text(&from->l, x, sizeof(x)),
-			     qdisc_text(&to->l, y, sizeof(y)));
-	}
-	if ((show & 1u << WANT_ATTR_BRPORT) &&
-	    (a->op == DIFF_OP_MODIFY || to->l.brport != (1u << KOBJ_BRPORT_LEARNING | 1u << KOBJ_BRPORT_FLOOD))) {
-		if (a->op == DIFF_OP_CREATE)
-			EMIT("port: %s", brport_text(&to->l, x, sizeof(x)));
-		else
-			EMIT("port: %s -> %s", brport_text(&from->l, x, sizeof(x)),
-			     brport_text(&to->l, y, sizeof(y)));
-	}
-	if ((show & 1u << WANT_ATTR_FDB) && (a->op == DIFF_OP_MODIFY || to->l.n_fdb)) {
-		if (a->op == DIFF_OP_CREATE)
-			EMIT("static fdb: %s", fdb_text(&to->l, x, sizeof(x)));
-		else
-			EMIT("static fdb: %s -> %s", fdb_text(&from->l, x, sizeof(x)),
-			     fdb_text(&to->l, y, sizeof(y)));
-	}
-	if ((show & 1u << WANT_ATTR_RA) && (a->op == DIFF_OP_MODIFY || to->l.accept_ra)) {
-		if (a->op == DIFF_OP_CREATE)
-			EMIT("ipv6 ra: %s", ra_text(&to->l, x, sizeof(x)));
-		else
-			EMIT("ipv6 ra: %s -> %s", ra_text(&from->l, x, sizeof(x)),
-			     ra_text(&to->l, y, sizeof(y)));
-	}
-	if (show & 1u << WANT_ATTR_BOND) {
-		if (a->op == DIFF_OP_CREATE)
-			EMIT("bond: %s", bond_text(to, x, sizeof(x)));
-		else
-			EMIT("bond: %s -> %s", bond_text(from, x, sizeof(x)), bond_text(to, y, sizeof(y)));
+			snprintf(line, sizeof(line), "%s: %s -> %s", st->label,
+				 st->text(from, x, sizeof(x)), st->text(to, y, sizeof(y)));
+		emit(arg, line);
 	}
 	if (show & 1u << WANT_ATTR_DHCP)
-		EMIT(a->op == DIFF_OP_CREATE ? "ipv4: dhcp (a client is started and its lease awaited)"
-					     : "dhcp: no lease -> lease (the client is started or asked to renew)");
+		emit(arg, create ? "ipv4: dhcp (a client is started and its lease awaited)"
+				 : "dhcp: no lease -> lease (the client is started or asked to renew)");
 }
