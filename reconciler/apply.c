@@ -72,7 +72,7 @@ static int link_settings(struct ax *x, size_t i, int idx, const struct want_link
 
 	/* A new port has Linux's defaults already; saying so again would fail
 	 * on kernels without IFLA_BRPORT_LOCKED. */
-	if (!from && l->l.brport == (1u << KOBJ_BRPORT_LEARNING | 1u << KOBJ_BRPORT_FLOOD))
+	if (!from && l->l.brport == KOBJ_BRPORT_DEFAULTS)
 		attrs &= ~(1u << WANT_ATTR_BRPORT);
 	if (attrs & 1u << WANT_ATTR_BRPORT)
 		r = settings_send(x, i, &m, nlmsg_brport_flags(&m, idx, l->l.brport));

@@ -71,6 +71,10 @@ struct kobj_shaping {
 	uint32_t burst;                  /* bytes */
 };
 
+/* A new bridge port's flags, as Linux sets them: learning and flooding on,
+ * unlocked.  hostnet keeps a port without a security policy at these. */
+#define KOBJ_BRPORT_DEFAULTS (1u << KOBJ_BRPORT_LEARNING | 1u << KOBJ_BRPORT_FLOOD)
+
 /* "learning", "flood", "locked": stable names for files and output. */
 const char *kobj_brport_flag_name(enum kobj_brport_flag f);
 /* The flag of that name, or -EINVAL. */

@@ -72,7 +72,7 @@ static bool has_qdisc(const struct want_link *w)
 
 static bool port_not_default(const struct want_link *w)
 {
-	return w->l.brport != (1u << KOBJ_BRPORT_LEARNING | 1u << KOBJ_BRPORT_FLOOD);
+	return w->l.brport != KOBJ_BRPORT_DEFAULTS;
 }
 
 static bool has_fdb(const struct want_link *w)

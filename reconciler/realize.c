@@ -348,7 +348,7 @@ static void realize_adapter(struct rz *z, const struct profile_adapter *a)
 	/* The port is hostnet's: without a policy it gets Linux's defaults
 	 * back (learning, flooding, unlocked, no static entry). */
 	pl->l.is_brport = true;
-	pl->l.brport = 1u << KOBJ_BRPORT_LEARNING | 1u << KOBJ_BRPORT_FLOOD;
+	pl->l.brport = KOBJ_BRPORT_DEFAULTS;
 	pl->manage |= 1u << WANT_ATTR_BRPORT | 1u << WANT_ATTR_FDB;
 	if (pg && pg->security.present)
 		realize_security(z, a, &pg->security, l, pl);
