@@ -89,11 +89,10 @@ int cmd_confirm(int argc, char **argv)
 	static const struct option longopts[] = {
 		{ "host", required_argument, NULL, 'H' },
 		{ "expire", no_argument, NULL, 'e' },
-		{ "state", required_argument, NULL, 's' },
-		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
 	struct cmd_state_opts so = CMD_STATE_OPTS_INIT;
+	struct cmd_parser p = CMD_PARSER_INIT("confirm", usage, &so, CMD_OPT_STATE | CMD_OPT_LOCK);
 	const char *host = NULL;
 	bool expire = false;
 	struct store *st = NULL;
@@ -102,14 +101,11 @@ int cmd_confirm(int argc, char **argv)
 	char *err = NULL;
 	int c, r, rc = CMD_EXIT_ERROR;
 
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+	while ((c = cmd_getopt(&p, argc, argv, "", longopts)) != -1) {
 		switch (c) {
 		case 'H': host = optarg; break;
 		case 'e': expire = true; break;
-		case 's': so.path = optarg; break;
-		case 'h': usage(stdout); return CMD_EXIT_OK;
-		default: usage(stderr); return CMD_EXIT_ERROR;
+		default: return p.exit;
 		}
 	}
 	if (optind != argc) {

@@ -175,10 +175,11 @@ int cmd_plan(int argc, char **argv)
 		{ "against-snapshot", required_argument, NULL, 'S' },
 		{ "head", required_argument, NULL, 'B' },
 		{ "all", no_argument, NULL, 'a' },
-		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
 	static const char *const formats[PLAN_FORMAT__MAX] = { "text", "json", "markdown" };
+	struct cmd_state_opts so = CMD_STATE_OPTS_INIT;
+	struct cmd_parser p = CMD_PARSER_INIT("plan", usage, &so, 0);
 	struct cmd_desired_opts o = { 0 };
 	struct cmd_desired d = { 0 };
 	struct diag_list diags = { 0 };
@@ -193,8 +194,7 @@ int cmd_plan(int argc, char **argv)
 	json_t *pj = NULL;
 	int c, r, rc = CMD_EXIT_ERROR;
 
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+	while ((c = cmd_getopt(&p, argc, argv, "", longopts)) != -1) {
 		switch (c) {
 		case 'r': o.repo = optarg; break;
 		case 'R': o.ref = optarg; break;
@@ -215,8 +215,7 @@ int cmd_plan(int argc, char **argv)
 		case 'S': snapshot = optarg; break;
 		case 'B': head = optarg; break;
 		case 'a': all = true; break;
-		case 'h': usage(stdout); return CMD_EXIT_OK;
-		default: usage(stderr); return CMD_EXIT_ERROR;
+		default: return p.exit;
 		}
 	}
 	if (optind < argc)

@@ -384,26 +384,22 @@ int cmd_show(int argc, char **argv)
 	static const struct option longopts[] = {
 		{ "json", no_argument, NULL, 'j' },
 		{ "snapshot", required_argument, NULL, 'S' },
-		{ "state", required_argument, NULL, 's' },
-		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
 	struct kobj_set set = { 0 };
 	struct view v = { 0 };
 	struct show_out o = { 0 };
 	struct cmd_state_opts so = CMD_STATE_OPTS_INIT;
+	struct cmd_parser p = CMD_PARSER_INIT("show", usage, &so, CMD_OPT_STATE);
 	const char *snapshot = NULL;
 	bool json = false;
 	int c, which = -1, rc = CMD_EXIT_ERROR;
 
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+	while ((c = cmd_getopt(&p, argc, argv, "", longopts)) != -1) {
 		switch (c) {
 		case 'j': json = true; break;
 		case 'S': snapshot = optarg; break;
-		case 's': so.path = optarg; break;
-		case 'h': usage(stdout); return CMD_EXIT_OK;
-		default: usage(stderr); return CMD_EXIT_ERROR;
+		default: return p.exit;
 		}
 	}
 	if (optind + 1 != argc) {
