@@ -81,7 +81,11 @@ static void usage(FILE *f)
 	fprintf(f, "usage: hostnet confirm [--host H] [--expire] [--state PATH]\n"
 		   "\nKeeps the change that 'hostnet apply --confirm-timeout S' made, if it is\n"
 		   "still within its time.  With --expire, rolls back instead every change\n"
-		   "whose time ran out (for a timer: it also covers an apply that was killed).\n");
+		   "whose time ran out (for a timer: it also covers an apply that was killed).\n"
+		   "  --host H    the change of host H (default: the newest of any host)\n"
+		   "  --expire    roll back every change whose time ran out instead\n"
+		   "Exit status: 0 confirmed (or expired ones rolled back), 1 nothing waiting,\n"
+		   "too late (rolled back) or error.\n");
 }
 
 int cmd_confirm(int argc, char **argv)

@@ -25,7 +25,8 @@ static void usage(FILE *f)
 		"                    [--format text|markdown]\n"
 		"\nCompares the host's profile with what the kernel has and prints the\n"
 		"actions apply would take, in order.  Nothing is changed.\n"
-		"  --repo PATH         read the profile from this git repository (default ref HEAD)\n"
+		"  --repo PATH         read the profile from this git repository\n"
+		"  --ref REF           the commit to read (default HEAD)\n"
 		"  --host H            the host (default: this host's short name)\n"
 		"  FILE                a profile file instead of --repo\n"
 		"  --format F          text (default), json or markdown\n"
@@ -36,7 +37,8 @@ static void usage(FILE *f)
 		"  --against-snapshot FILE  plan against a host's state exported with\n"
 		"                      'hostnet observe --export FILE' instead of this kernel\n"
 		"  --base/--head       compare the desired state at two commits, per changed\n"
-		"                      host, without any host (a pull-request comment)\n");
+		"                      host, without any host (a pull-request comment)\n"
+		"  --all               with --base: every host (the default without --host)\n");
 }
 
 /* A saved plan: what it was made from, the host state it was made

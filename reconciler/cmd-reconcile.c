@@ -168,9 +168,15 @@ static void usage(FILE *f)
 		"moved or the host drifted.  A commit that does not validate is reported and\n"
 		"the last good commit is kept.  --interval repeats every S seconds (with\n"
 		"10%% jitter) until stopped.\n"
-		"  --branch B   default main\n"
-		"  --host H     default: this host's short name\n"
-		"  --mirror DIR default: profiles.git beside the state database\n");
+		"  --remote URL          the profiles repository (required)\n"
+		"  --branch B            the branch to follow (default main)\n"
+		"  --host H              the host (default: this host's short name)\n"
+		"  --mirror DIR          the local mirror (default: profiles.git beside the\n"
+		"                        state database)\n"
+		"  --interval S          run again every S seconds until stopped\n"
+		"  --connectivity-check  as for 'hostnet apply'\n"
+		"Exit status: 0 applied or up to date, 1 error (or the newest commit does\n"
+		"not validate).\n");
 }
 
 int cmd_reconcile(int argc, char **argv)

@@ -366,7 +366,7 @@ static int load_snapshot(struct kobj_set *out, const struct cmd_state_opts *so, 
 static void usage(FILE *f)
 {
 	fprintf(f, "usage: hostnet show adapters|interfaces|addresses|routes|stacks [--json]\n"
-		   "                    [--snapshot ID [--state PATH]]\n"
+		   "                    [--snapshot ID] [--state PATH]\n"
 		   "\nThe host as the kernel has it now (nothing is changed):\n"
 		   "  adapters    VMkernel adapters hostnet manages, with switch, stack, services\n"
 		   "  interfaces  every link; OWNED marks hostnet's, SETTINGS shows shaping,\n"
@@ -376,7 +376,8 @@ static void usage(FILE *f)
 		   "  routes      routes of every table, IPv4 and IPv6\n"
 		   "  stacks      TCP/IP stacks: table, adapters, default gateways\n"
 		   "  --json      one JSON array of objects, for scripts\n"
-		   "  --snapshot ID  show a snapshot recorded by 'hostnet observe' instead\n");
+		   "  --snapshot ID  show a snapshot recorded by 'hostnet observe' instead\n"
+		   "                 (read from the state database)\n");
 }
 
 int cmd_show(int argc, char **argv)
