@@ -9,7 +9,7 @@ git config --global user.name test
 git config --global init.defaultBranch main
 
 git init -q --bare "$T/server.git"
-cp "$SRCDIR/examples/hooks/pre-receive" "$T/server.git/hooks/pre-receive"
+cp "$BUILDDIR/examples/hooks/pre-receive" "$T/server.git/hooks/pre-receive"
 chmod +x "$T/server.git/hooks/pre-receive"
 git clone -q "$T/server.git" "$T/work" 2>/dev/null
 cp -r "$SRCDIR/examples/profiles/." "$T/work/"

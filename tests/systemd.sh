@@ -1,12 +1,12 @@
 #!/bin/bash
 # The example units pass systemd-analyze verify (with the built binary in
-# place of /usr/sbin/hostnet, and the man page from the sources).
+# place of @sbindir@/hostnet, and the man page from the sources).
 . "$(dirname "$0")/lib.sh"
 command -v systemd-analyze >/dev/null || skip_all "systemd-analyze not found"
 command -v man >/dev/null || skip_all "man not found (systemd-analyze checks Documentation=)"
 make_tmp
-for f in "$SRCDIR"/examples/systemd/*; do
-	sed "s|/usr/sbin/hostnet|$HOSTNET|" "$f" >"$T/$(basename "$f")"
+for f in "$SRCDIR"/examples/systemd/*.in "$SRCDIR"/examples/systemd/*.timer; do
+	sed "s|@sbindir@/hostnet|$HOSTNET|" "$f" >"$T/$(basename "$f" .in)"
 done
 cd "$T" || exit 1
 for u in *.service *.timer; do

@@ -1270,7 +1270,7 @@ static void test_caps_probe_matches_what_ip_can_create(void **state)
 		   "ip link set hnt-lp type bridge_slave locked on 2>/dev/null && "
 		   "ip -d link show hnt-lp | grep -q 'locked on'") == 0)
 		want |= 1u << KOBJ_CAP_BRPORT_LOCKED;
-	system("ip link del hnt-lp 2>/dev/null; ip link del hnt-lbr 2>/dev/null");
+	sh("ip link del hnt-lp 2>/dev/null; ip link del hnt-lbr 2>/dev/null");
 	if (sh("ip rule add priority 30000 from 192.0.2.99 lookup 100 protocol 77") == 0) {
 		if (sh("ip rule show priority 30000 | grep -q 'proto 77'") == 0)
 			want |= 1u << KOBJ_CAP_RULE_PROTOCOL;

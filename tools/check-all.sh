@@ -119,6 +119,19 @@ else
 	failed=$((failed + 1))
 fi
 
+# The Debian package, built and installed on a fresh bookworm root
+# (tests/deb.sh; a few minutes, more on the first run, which makes the chroot).
+note "Debian package (tests/deb.sh)"
+if HOSTNET_REQUIRE_ALL=1 bash "$top/tests/deb.sh" >"$out/deb.log" 2>&1; then
+	grep -E '^ok .*(builds|lintian)|^# total' "$out/deb.log"
+	echo "deb: ok"
+	passed=$((passed + 1))
+else
+	grep -E -A12 '^not ok' "$out/deb.log" | head -80
+	echo "deb: FAILED"
+	failed=$((failed + 1))
+fi
+
 note "make distcheck"
 if (cd "$out/normal" && env -u HOSTNET_REQUIRE_ALL make -j"$jobs" distcheck >distcheck.log 2>&1); then
 	echo "distcheck: ok"

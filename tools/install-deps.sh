@@ -14,6 +14,10 @@ apt-get install -y -qq --no-install-recommends \
 	clang valgrind iproute2 git sqlite3 util-linux procps systemd man-db \
 	udhcpc dnsmasq-base >/dev/null
 apt-get install -y -qq --no-install-recommends groff-base >/dev/null  # tests/man.sh
+# The install test (bash-completion's loader), the Debian package and its
+# test on a fresh root (tests/deb.sh).
+apt-get install -y -qq --no-install-recommends bash-completion >/dev/null
+apt-get install -y -qq --no-install-recommends debhelper dpkg-dev fakeroot lintian debootstrap >/dev/null
 # udhcpc is the DHCP client hostnet runs for `ipv4: dhcp` adapters; dnsmasq
 # (the binary only, no service) is the DHCP server and router advertiser of
 # tests/ns/settings.sh, inside its namespace.
