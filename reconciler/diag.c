@@ -1,5 +1,6 @@
 #include "diag.h"
 
+#include "esc.h"
 #include "sort.h"
 
 #include <errno.h>
@@ -99,16 +100,24 @@ void diag_sort(struct diag_list *l)
 
 char *diag_format(const struct diag *d)
 {
-	char *s = NULL;
-	int r;
+	char *file = d->file ? esc_dup(d->file) : NULL, *msg = esc_dup(d->msg), *s = NULL;
+	int r = -1;
 
-	if (d->file && d->line)
-		r = asprintf(&s, "%s:%u:%u: %s: %s", d->file, d->line, d->col,
-			     diag_severity_name(d->severity), d->msg);
-	else if (d->file)
-		r = asprintf(&s, "%s: %s: %s", d->file, diag_severity_name(d->severity), d->msg);
+	/* The file name (a git path) and the message (which quotes profile
+	 * text) come from outside: escaped, so a name cannot move the cursor
+	 * or start a line of its own. */
+	if (!msg || (d->file && !file))
+		goto out;
+	if (file && d->line)
+		r = asprintf(&s, "%s:%u:%u: %s: %s", file, d->line, d->col,
+			     diag_severity_name(d->severity), msg);
+	else if (file)
+		r = asprintf(&s, "%s: %s: %s", file, diag_severity_name(d->severity), msg);
 	else
-		r = asprintf(&s, "%s: %s", diag_severity_name(d->severity), d->msg);
+		r = asprintf(&s, "%s: %s", diag_severity_name(d->severity), msg);
+out:
+	free(file);
+	free(msg);
 	return r < 0 ? NULL : s;
 }
 

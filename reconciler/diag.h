@@ -62,8 +62,9 @@ bool diag_will_record(const struct diag_list *l);
 /* Sort by file, line, column (stable), so output is deterministic. */
 void diag_sort(struct diag_list *l);
 
-/* Format one entry as "file:line:col: error: msg" (omitting unknown parts).
- * Returns a malloc'd string the caller frees, or NULL on ENOMEM. */
+/* Format one entry as "file:line:col: error: msg" (omitting unknown parts),
+ * for text output: file and msg escaped (esc.h).  Returns a malloc'd
+ * string the caller frees, or NULL on ENOMEM. */
 char *diag_format(const struct diag *d);
 
 /* Frees the entries; the list itself may live on the stack. Accepts NULL. */

@@ -8,6 +8,7 @@
 #include <search.h>
 
 #include "arena.h"
+#include "esc.h"
 #include "merge.h"
 #include "profile.h"
 #include "source.h"
@@ -232,9 +233,17 @@ static const struct hn_loc *node_loc(const struct ydoc_node *n)
 static bool check_extends_path(struct load_run *run, const struct ydoc_node *n)
 {
 	const char *s = n->str;
+	uint32_t bad;
 
 	if (!*s) {
 		diag_error(run->diags, node_loc(n), "extends: empty path");
+		return false;
+	}
+	/* A path is shown in every message about the fragment: no controls
+	 * or invisible formatting characters (esc.h), as in portgroup names. */
+	if (esc_find_unsafe(s, &bad) >= 0) {
+		diag_error(run->diags, node_loc(n), "extends: '%s' holds U+%04X (a control or "
+			   "invisible formatting character)", s, (unsigned)bad);
 		return false;
 	}
 	if (s[0] == '/') {

@@ -12,6 +12,7 @@
 
 #include "arena.h"
 #include "conv.h"
+#include "esc.h"
 #include "units.h"
 #include "ydoc.h"
 
@@ -187,17 +188,21 @@ static void conv_switch(struct conv *c, const struct ydoc_node *m, struct profil
 }
 
 /* Free text like ESXi's "VM Network", counted in characters (UTF-8 is
- * already checked by ydoc), without control characters. */
-static bool valid_portgroup_name(const char *s)
+ * already checked by ydoc).  No control characters and none of the
+ * invisible format characters (bidirectional overrides, zero-width
+ * characters: esc.h): a name shows as what it is, so two portgroups cannot
+ * look alike and a name cannot reorder the text around it ("Trojan
+ * Source").  Sets *bad to the first such character (or 0). */
+static bool valid_portgroup_name(const char *s, uint32_t *bad)
 {
 	size_t chars = 0;
 
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		if (*p < 0x20 || *p == 0x7f)
-			return false;
+	*bad = 0;
+	if (esc_find_unsafe(s, bad) >= 0)
+		return false;
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
 		if ((*p & 0xc0) != 0x80)
 			chars++;
-	}
 	return chars >= 1 && chars <= PORTGROUP_NAME_MAX;
 }
 
@@ -234,14 +239,19 @@ static void conv_portgroup(struct conv *c, const struct ydoc_node *m, struct pro
 {
 	static const char *const keys[] = { "name", "switch", "vlan", "security", NULL };
 	const struct ydoc_node *n;
+	uint32_t bad;
 	uint64_t v;
 
 	conv_check_keys(c, m, keys, "portgroup");
 	pg->loc = m->loc;
 	pg->name = get_name(c, m, "portgroup", 0, &pg->loc);
-	if (pg->name && !valid_portgroup_name(pg->name)) {
-		conv_error(c, ydoc_map_get(m, "name"), "name: portgroup names are 1..%d characters, "
-			   "no control characters", PORTGROUP_NAME_MAX);
+	if (pg->name && !valid_portgroup_name(pg->name, &bad)) {
+		if (bad)
+			conv_error(c, ydoc_map_get(m, "name"), "name: a portgroup name may not hold "
+				   "U+%04X (a control or invisible formatting character)", (unsigned)bad);
+		else
+			conv_error(c, ydoc_map_get(m, "name"), "name: portgroup names are 1..%d "
+				   "characters", PORTGROUP_NAME_MAX);
 		pg->name = NULL;
 	}
 	n = c->partial ? ydoc_map_get(m, "switch") : conv_require(c, m, "switch", "portgroup");
