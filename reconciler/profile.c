@@ -96,6 +96,32 @@ static void get_strv(struct conv *c, const struct ydoc_node *n, const char *key,
 	}
 }
 
+/* An address the host's own interface may have (addr_not_host()). */
+static bool host_addr(struct conv *c, const struct ydoc_node *n, const char *key,
+		      struct hn_addr *a)
+{
+	const char *why = addr_not_host(a);
+
+	if (!why)
+		return true;
+	conv_error(c, n, "%s: '%s' is %s, not an address for an interface", key, n->str, why);
+	*a = (struct hn_addr){ 0 };
+	return false;
+}
+
+/* A next hop (a gateway, a route's via) is a unicast host too. */
+static bool next_hop(struct conv *c, const struct ydoc_node *n, const char *key,
+		     struct hn_addr *a)
+{
+	const char *why = addr_not_host(a);
+
+	if (!why)
+		return true;
+	conv_error(c, n, "%s: '%s' is %s, not a next hop", key, n->str, why);
+	*a = (struct hn_addr){ 0 };
+	return false;
+}
+
 static void get_addrv(struct conv *c, const struct ydoc_node *n, const char *key, int family,
 		      struct profile_addrv *out)
 {
@@ -110,7 +136,8 @@ static void get_addrv(struct conv *c, const struct ydoc_node *n, const char *key
 		return;
 	}
 	for (size_t i = 0; i < count; i++) {
-		if (!conv_cidr(c, n->items[i], key, family, &out->v[out->n]))
+		if (!conv_cidr(c, n->items[i], key, family, &out->v[out->n]) ||
+		    !host_addr(c, n->items[i], key, &out->v[out->n]))
 			continue;
 		out->loc[out->n++] = n->items[i]->loc;
 	}
@@ -283,10 +310,12 @@ static void conv_gateway(struct conv *c, const struct ydoc_node *m, struct profi
 		return;
 	conv_check_keys(c, m, keys, "gateway");
 	n = ydoc_map_get(m, "ipv4");
-	if (n && conv_ip(c, n, "gateway.ipv4", AF_INET, &gw->ipv4))
+	if (n && conv_ip(c, n, "gateway.ipv4", AF_INET, &gw->ipv4) &&
+	    next_hop(c, n, "gateway.ipv4", &gw->ipv4))
 		gw->ipv4_loc = n->loc;
 	n = ydoc_map_get(m, "ipv6");
-	if (n && conv_ip(c, n, "gateway.ipv6", AF_INET6, &gw->ipv6))
+	if (n && conv_ip(c, n, "gateway.ipv6", AF_INET6, &gw->ipv6) &&
+	    next_hop(c, n, "gateway.ipv6", &gw->ipv6))
 		gw->ipv6_loc = n->loc;
 }
 
@@ -478,7 +507,8 @@ static void conv_ipv6(struct conv *c, const struct ydoc_node *n, struct profile_
 			a->slaac_loc = it->loc;
 			continue;
 		}
-		if (!conv_cidr(c, it, "ipv6", AF_INET6, &a->ipv6.v[a->ipv6.n]))
+		if (!conv_cidr(c, it, "ipv6", AF_INET6, &a->ipv6.v[a->ipv6.n]) ||
+		    !host_addr(c, it, "ipv6", &a->ipv6.v[a->ipv6.n]))
 			continue;
 		a->ipv6.loc[a->ipv6.n++] = it->loc;
 	}
@@ -568,6 +598,12 @@ static void conv_route_to(struct conv *c, const struct ydoc_node *n, struct prof
 	}
 	if (!conv_cidr(c, n, "to", 0, &r->to))
 		return;
+	if (addr_not_destination(&r->to)) {
+		conv_error(c, n, "to: '%s' is %s, not a route destination", s,
+			   addr_not_destination(&r->to));
+		r->to.family = 0;
+		return;
+	}
 	if (!addr_is_network(&r->to)) {
 		struct hn_addr nw = addr_network(&r->to);
 
@@ -592,7 +628,8 @@ static void conv_route(struct conv *c, const struct ydoc_node *m, struct profile
 	via = ydoc_map_get(m, "via");
 	if (via) {
 		r->via_loc = via->loc;
-		if (conv_ip(c, via, "via", 0, &r->via) && r->to.family &&
+		if (conv_ip(c, via, "via", 0, &r->via) && next_hop(c, via, "via", &r->via) &&
+		    r->to.family &&
 		    r->to.family != r->via.family) {
 			conv_error(c, via, "via: %s gateway for an %s destination",
 				   r->via.family == AF_INET ? "IPv4" : "IPv6",
