@@ -166,6 +166,11 @@ static int parse_file(struct load_run *run, const char *path, const struct hn_lo
 			   "%s: not a regular file inside the repository (a symlink or "
 			   "submodule, or a path leaving it)", path);
 		goto out;
+	case -EBADMSG:
+		diag_error(run->diags, at ? at : &(struct hn_loc){ .file = name },
+			   "cannot read %s: the repository is damaged (the object that holds it "
+			   "is missing or unreadable)", name);
+		goto out;
 	default:
 		diag_error(run->diags, at ? at : &(struct hn_loc){ .file = name },
 			   "cannot read %s: %s", name, strerror(-r));
