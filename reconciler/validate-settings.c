@@ -33,7 +33,8 @@ static bool vset_init(struct vctx *c, struct vset *s, const struct profile_strv 
 		c->oom = true;
 		return false;
 	}
-	memcpy(s->v, v->v, v->n * sizeof(*s->v));
+	if (v->n)   /* an empty list has no array to copy from */
+		memcpy(s->v, v->v, v->n * sizeof(*s->v));
 	hn_qsort(s->v, s->n, sizeof(*s->v), cmp_str);
 	return true;
 }
