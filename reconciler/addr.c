@@ -180,6 +180,70 @@ int addr_parse_mac(struct hn_mac *out, const char *s)
 	return 0;
 }
 
+static const char *v6_reserved(const uint8_t *b)
+{
+	static const uint8_t zero[16];
+
+	/* ::/64 holds every special form; 64:ff9b::/96 (NAT64) is beside it. */
+	if (memcmp(b, zero, 8) != 0)
+		return NULL;
+	if (memcmp(b, zero, 10) == 0 && b[10] == 0xff && b[11] == 0xff)
+		return "an IPv4-mapped IPv6 address (::ffff:0:0/96)";
+	if (memcmp(b, zero, 8) == 0 && b[8] == 0xff && b[9] == 0xff && b[10] == 0 && b[11] == 0)
+		return "an IPv4-translated IPv6 address (::ffff:0:0:0/96)";
+	if (memcmp(b, zero, 16) == 0)
+		return "the unspecified address (::)";
+	if (memcmp(b, zero, 15) == 0 && b[15] == 1)
+		return "the loopback address (::1)";
+	if (memcmp(b, zero, 12) == 0)
+		return "an IPv4-compatible IPv6 address (::/96, deprecated by RFC 4291)";
+	return "in ::/64, which is reserved";
+}
+
+const char *addr_not_host(const struct hn_addr *a)
+{
+	const uint8_t *b = a->bytes;
+
+	if (a->family == AF_INET) {
+		if (b[0] == 0)
+			return "in 0.0.0.0/8 (\"this network\")";
+		if (b[0] == 127)
+			return "a loopback address (127.0.0.0/8)";
+		if (b[0] >= 224 && b[0] <= 239)
+			return "a multicast address (224.0.0.0/4)";
+		if (b[0] >= 240)
+			return "a reserved or broadcast address (240.0.0.0/4)";
+	} else if (a->family == AF_INET6) {
+		if (b[0] == 0xff)
+			return "a multicast address (ff00::/8)";
+		return v6_reserved(b);
+	}
+	return NULL;
+}
+
+const char *addr_not_destination(const struct hn_addr *p)
+{
+	const uint8_t *b = p->bytes;
+
+	if (p->prefixlen < 8 || (p->family == AF_INET6 && p->prefixlen < 64))
+		return NULL;
+	if (p->family == AF_INET && b[0] == 0)
+		return "in 0.0.0.0/8 (\"this network\")";
+	if (p->family == AF_INET && b[0] == 127)
+		return "in the loopback network (127.0.0.0/8)";
+	if (p->family == AF_INET6) {
+		static const uint8_t zero[10];
+
+		if (memcmp(b, zero, 8) != 0)
+			return NULL;
+		if (p->prefixlen >= 96 && memcmp(b, zero, 10) == 0 && b[10] == 0xff && b[11] == 0xff)
+			return "in ::ffff:0:0/96 (IPv4-mapped IPv6 addresses)";
+		return "in ::/64 (unspecified, loopback, IPv4-mapped, -compatible and "
+		       "-translated addresses)";
+	}
+	return NULL;
+}
+
 bool addr_mac_is_unicast(const struct hn_mac *m)
 {
 	return !(m->b[0] & 1);

@@ -33,6 +33,19 @@ bool addr_in_subnet(const struct hn_addr *net, const struct hn_addr *ip);
 int addr_cmp(const struct hn_addr *a, const struct hn_addr *b);
 bool addr_equal_ip(const struct hn_addr *a, const struct hn_addr *b); /* ignores prefixlen */
 
+/* Why `a` cannot be an address of a host's interface or a next hop, as a
+ * phrase ("an IPv4-mapped IPv6 address (::ffff:0:0/96)"), or NULL when it
+ * can.  Refused: IPv4 0.0.0.0/8, 127.0.0.0/8, multicast and 240.0.0.0/4
+ * (with the broadcast address); IPv6 ::/64 (unspecified, loopback,
+ * IPv4-mapped, -compatible and -translated addresses: the kernel applies a
+ * mapped address as an IPv6 address that duplicates an IPv4 one) and
+ * multicast.  The NAT64 prefix 64:ff9b::/96 is an ordinary address. */
+const char *addr_not_host(const struct hn_addr *a);
+/* Why the prefix `p` cannot be a route's destination, or NULL: one inside
+ * 127.0.0.0/8, 0.0.0.0/8 or ::/64 (shorter prefixes such as the default
+ * route ::/0 are fine). */
+const char *addr_not_destination(const struct hn_addr *p);
+
 /* Formats as "a.b.c.d/len" (with_prefix) or "a.b.c.d".  buf of ADDR_STRLEN. */
 #define ADDR_STRLEN 64
 const char *addr_format(const struct hn_addr *a, bool with_prefix, char *buf, size_t size);

@@ -12,6 +12,7 @@
 
 #include "apply.h"
 #include "cmd.h"
+#include "esc.h"
 #include "diff.h"
 #include "nl.h"
 #include "observe.h"
@@ -227,7 +228,7 @@ int cmd_roll_back(struct hnl *nl, const struct kobj_set *before, const struct wa
 	if (left > 0) {
 		r = apply_diff(nl, &df, NULL, &res);
 		if (r < 0)
-			fprintf(stderr, "hostnet: rollback: %s\n", res.msg);
+			esc_line(stderr, "hostnet: rollback: %s", res.msg);
 	}
 	diff_clear(&df);
 	if (left >= 0)
@@ -236,7 +237,7 @@ int cmd_roll_back(struct hnl *nl, const struct kobj_set *before, const struct wa
 		char desc[512];
 
 		plan_describe(&df.v[0], desc, sizeof(desc));
-		fprintf(stderr, "hostnet: rollback left %ld difference%s, first: %s %s\n", left,
+		esc_line(stderr, "hostnet: rollback left %ld difference%s, first: %s %s", left,
 			left == 1 ? "" : "s", diff_op_name(df.v[0].op), desc);
 		r = -EIO;
 	}
@@ -287,7 +288,7 @@ static int check_gateways(const struct apply_cmd *a, char *msg, size_t size)
 				 "from %s (%s): %s", gw, r->r.table, r->dev, sa, strerror(-e));
 			return e;
 		}
-		printf("connectivity check: gateway %s answers from %s (%s) in %.1f ms\n", gw, r->dev,
+		esc_line(stdout, "connectivity check: gateway %s answers from %s (%s) in %.1f ms", gw, r->dev,
 		       sa, rtt / 1000.0);
 	}
 	return 0;
@@ -548,9 +549,9 @@ int cmd_apply(int argc, char **argv)
 	r = apply_diff(a.nl, &df, &a.test, &res);
 	t_apply = now_ms() - t0;
 	if (r < 0) {
-		fprintf(stderr, "hostnet apply: failed at action %zu of %zu: %s\n", res.failed, df.n, res.msg);
+		esc_line(stderr, "hostnet apply: failed at action %zu of %zu: %s", res.failed, df.n, res.msg);
 	} else if ((r = dhcp_sync(&dc, &a.d.want, a.dhcp_ms, res.msg, sizeof(res.msg))) < 0) {
-		fprintf(stderr, "hostnet apply: %s\n", res.msg);
+		esc_line(stderr, "hostnet apply: %s", res.msg);
 	} else {
 		t0 = now_ms();
 		left = remaining(&a, &a.d.want, &check);
@@ -570,17 +571,17 @@ int cmd_apply(int argc, char **argv)
 		if (left != 0) {
 			char desc[512] = "";
 
-			fprintf(stderr, "hostnet apply: verification found %ld difference%s after applying%s\n",
+			esc_line(stderr, "hostnet apply: verification found %ld difference%s after applying%s",
 				left, left == 1 ? "" : "s", left > 0 ? ":" : "");
 			for (long k = 0; k < left && k < 10; k++) {
 				plan_describe(&check.v[k], desc, sizeof(desc));
-				fprintf(stderr, "  %s %s\n", diff_op_name(check.v[k].op), desc);
+				esc_line(stderr, "  %s %s", diff_op_name(check.v[k].op), desc);
 			}
 			snprintf(res.msg, sizeof(res.msg), "verification found %ld differences", left);
 			r = -EIO;
 		}
 		if (r == 0 && a.connectivity && (r = check_gateways(&a, res.msg, sizeof(res.msg))) < 0)
-			fprintf(stderr, "hostnet apply: %s\n", res.msg);
+			esc_line(stderr, "hostnet apply: %s", res.msg);
 	}
 	if (r < 0) {
 		int rb = cmd_roll_back(a.nl, &a.before, &a.d.want);
@@ -588,7 +589,7 @@ int cmd_apply(int argc, char **argv)
 		dhcp_reap(&dc);
 
 		result = rb == 0 ? STORE_RESULT_ROLLED_BACK : STORE_RESULT_FAILED;
-		fprintf(stderr, "hostnet apply: %s\n", rb == 0
+		esc_line(stderr, "hostnet apply: %s", rb == 0
 			? "rolled back: the host is as it was before this apply"
 			: "ROLLBACK INCOMPLETE: check 'hostnet plan' and the messages above");
 	} else {

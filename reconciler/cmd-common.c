@@ -7,6 +7,7 @@
 
 #include "cmd.h"
 #include "dhcp.h"
+#include "esc.h"
 #include "nl.h"
 #include "observe.h"
 #include "source.h"
@@ -30,7 +31,7 @@ void cmd_print_diags(struct diag_list *diags)
 		if (i > 0 && same_diag(&diags->v[i - 1], &diags->v[i]))
 			continue;
 		s = diag_format(&diags->v[i]);
-		fprintf(stderr, "%s\n", s ? s : diags->v[i].msg);
+		fprintf(stderr, "%s\n", s ? s : "error: out of memory formatting a message");
 		free(s);
 	}
 	if (diags->truncated)
@@ -41,11 +42,11 @@ void cmd_fail(const char *cmd, const char *fmt, ...)
 {
 	va_list ap;
 
+	/* Messages quote names, paths and library messages: escaped. */
 	fprintf(stderr, "hostnet %s: ", cmd);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	esc_vline(stderr, fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 }
 
 int cmd_read_kernel(const char *cmd, struct kobj_set *out)

@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "cmd.h"
+#include "esc.h"
 #include "nl.h"
 #include "store.h"
 #include "want-json.h"
@@ -47,11 +48,11 @@ int cmd_roll_back_generation(struct store *st, struct hnl *nl, int64_t id, const
 		.error = why,
 	};
 	store_generation_finish(st, id, &end, NULL);
-	fprintf(stderr, "hostnet: generation %lld of %s %s: %s\n", (long long)id, g.host,
+	esc_line(stderr, "hostnet: generation %lld of %s %s: %s", (long long)id, g.host,
 		r == 0 ? "rolled back" : "COULD NOT BE ROLLED BACK", why);
 out:
 	if (r < 0 && err)
-		fprintf(stderr, "hostnet: rolling back generation %lld: %s\n", (long long)id, err);
+		esc_line(stderr, "hostnet: rolling back generation %lld: %s", (long long)id, err);
 	free(err);
 	json_decref(doc);
 	want_clear(&want);

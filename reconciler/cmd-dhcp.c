@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "esc.h"
 #include "dhcp.h"
 #include "nl.h"
 
@@ -28,8 +29,8 @@ int cmd_dhcp_hook(const char *event)
 	int r;
 
 	if (dhcp_lease_from_env(&l, &ro, env) < 0) {
-		fprintf(stderr, "hostnet dhcp-hook %s: malformed lease from udhcpc (interface=%s "
-			"ip=%s mask=%s router=%s lease=%s)\n", event, env_or_empty("interface"),
+		esc_line(stderr, "hostnet dhcp-hook %s: malformed lease from udhcpc (interface=%s "
+			"ip=%s mask=%s router=%s lease=%s)", event, env_or_empty("interface"),
 			env_or_empty("ip"), env_or_empty("mask"), env_or_empty("router"),
 			env_or_empty("lease"));
 		return CMD_EXIT_ERROR;
@@ -38,10 +39,10 @@ int cmd_dhcp_hook(const char *event)
 	if (r == 0)
 		r = dhcp_hook_run(nl, event, &l, &ro);
 	if (r < 0)
-		fprintf(stderr, "hostnet dhcp-hook %s %s: %s%s%s\n", event, l.ifname, strerror(-r),
+		esc_line(stderr, "hostnet dhcp-hook %s %s: %s%s%s", event, l.ifname, strerror(-r),
 			nl && *hnl_errmsg(nl) ? ": " : "", nl ? hnl_errmsg(nl) : "");
 	else if (l.addr.family && (strcmp(event, "bound") == 0 || strcmp(event, "renew") == 0))
-		fprintf(stderr, "hostnet dhcp-hook: %s %s: lease of %u s, table %u\n", l.ifname, event,
+		esc_line(stderr, "hostnet dhcp-hook: %s %s: lease of %u s, table %u", l.ifname, event,
 			l.lease_s, ro.table);
 	hnl_close(nl);
 	return r < 0 ? CMD_EXIT_ERROR : CMD_EXIT_OK;

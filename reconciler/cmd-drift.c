@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "cmd.h"
+#include "esc.h"
 #include "diff.h"
 #include "nl.h"
 #include "plan.h"
@@ -133,14 +134,17 @@ static void print_text(const struct diff *df, const struct store_generation *g, 
 	char desc[512], when[32];
 
 	if (!df->n) {
-		printf("No drift: %s matches generation %lld%s%.12s%s.\n", g->host, (long long)g->id,
+		esc_line(stdout, "No drift: %s matches generation %lld%s%.12s%s.", g->host, (long long)g->id,
 		       g->commit_id ? " (commit " : "", g->commit_id ? g->commit_id : "",
 		       g->commit_id ? ")" : "");
 		return;
 	}
-	printf("%s has drifted from generation %lld%s%.12s%s: %zu difference%s (changes read now -> applied)\n\n", g->host,
+	/* Host, commit, names and paths come from the state database and
+	 * the kernel: each line is written escaped (esc.h). */
+	esc_line(stdout, "%s has drifted from generation %lld%s%.12s%s: %zu difference%s (changes read now -> applied)", g->host,
 	       (long long)g->id, g->commit_id ? " (commit " : "", g->commit_id ? g->commit_id : "",
 	       g->commit_id ? ")" : "", df->n, df->n == 1 ? "" : "s");
+	putchar('\n');
 	for (size_t i = 0; i < df->n; i++) {
 		json_t *act = json_array_get(json_object_get(plan, "actions"), i);
 		const char *at = json_string_value(json_object_get(act, "at"));
@@ -148,11 +152,11 @@ static void print_text(const struct diff *df, const struct store_generation *g, 
 		json_t *c;
 
 		plan_describe(&df->v[i], desc, sizeof(desc));
-		printf("  %-10s %s%s%s\n", drift_kind(&df->v[i]), desc, at && *at ? "  # " : "",
+		esc_line(stdout, "  %-10s %s%s%s", drift_kind(&df->v[i]), desc, at && *at ? "  # " : "",
 		       at ? at : "");
 		printf("             since %s\n", iso_time(since[i], when, sizeof(when)));
 		json_array_foreach(json_object_get(act, "changes"), k, c)
-			printf("             %s\n", json_string_value(c));
+			esc_line(stdout, "             %s", json_string_value(c));
 	}
 	printf("\n'hostnet apply' heals it.\n");
 }
@@ -161,13 +165,14 @@ static void print_markdown(const struct diff *df, const struct store_generation 
 {
 	char desc[512];
 
-	printf("### `%s`: %s\n\n", g->host, df->n ? "drift" : "no drift");
+	esc_line(stdout, "### `%s`: %s", g->host, df->n ? "drift" : "no drift");
+	putchar('\n');
 	if (!df->n)
 		return;
 	printf("| drift | object |\n|---|---|\n");
 	for (size_t i = 0; i < df->n; i++) {
 		plan_describe(&df->v[i], desc, sizeof(desc));
-		printf("| %s | `%s` |\n", drift_kind(&df->v[i]), desc);
+		esc_line(stdout, "| %s | `%s` |", drift_kind(&df->v[i]), desc);
 	}
 	printf("\n");
 }

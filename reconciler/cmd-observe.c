@@ -6,6 +6,7 @@
 #include <sys/utsname.h>
 
 #include "cmd.h"
+#include "esc.h"
 #include "kobj.h"
 #include "observe.h"
 #include "store.h"
@@ -94,7 +95,7 @@ int cmd_observe(int argc, char **argv)
 	if (quiet)
 		printf("%lld\n", (long long)id);
 	else
-		printf("recorded snapshot %lld of %s: %zu links, %zu addresses, %zu routes, %zu rules\n",
+		esc_line(stdout, "recorded snapshot %lld of %s: %zu links, %zu addresses, %zu routes, %zu rules",
 		       (long long)id, host, set.n_links, set.n_addrs, set.n_routes, set.n_rules);
 	rc = CMD_EXIT_OK;
 out:

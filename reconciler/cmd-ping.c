@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "cmd.h"
+#include "esc.h"
 #include "kobj.h"
 #include "probe.h"
 #include "store.h"
@@ -121,14 +122,14 @@ int cmd_ping(int argc, char **argv)
 	src = source_of(&v, a, &dst);
 	addr_format(src, false, sbuf, sizeof(sbuf));
 	addr_format(&dst, false, dbuf, sizeof(dbuf));
-	printf("PING %s from %s (%s) stack %s: %zu data bytes%s\n", dbuf, a->link->name, sbuf, a->stack,
+	esc_line(stdout, "PING %s from %s (%s) stack %s: %zu data bytes%s", dbuf, a->link->name, sbuf, a->stack,
 	       po.size, po.dont_fragment ? ", don't fragment" : "");
 	for (unsigned i = 0; i < count; i++) {
 		unsigned rtt = 0;
 		int r = probe_ping(a->link->name, src, &dst, &po, &rtt);
 
 		if (r == 0) {
-			printf("%zu bytes from %s: icmp_seq=%u time=%.3f ms\n", po.size + 8, dbuf, i + 1,
+			esc_line(stdout, "%zu bytes from %s: icmp_seq=%u time=%.3f ms", po.size + 8, dbuf, i + 1,
 			       rtt / 1000.0);
 			answered++;
 		} else if (r == -EMSGSIZE) {
@@ -256,17 +257,17 @@ int cmd_check(int argc, char **argv)
 		if (a->link->mtu < mtu) {
 			/* The echo could not leave at the profile's size: say why. */
 			short_paths++;
-			printf("%-8s MTU %u to %s (stack %s): DRIFT: the adapter's MTU is %u\n",
+			esc_line(stdout, "%-8s MTU %u to %s (stack %s): DRIFT: the adapter's MTU is %u",
 			       a->link->name, mtu, gw, a->stack, a->link->mtu);
 			continue;
 		}
 		po.size = mtu - 28;   /* IPv4 and ICMP headers */
 		r = probe_ping(a->link->name, src, &st->gw4->gateway, &po, NULL);
 		if (r == 0) {
-			printf("%-8s MTU %u to %s (stack %s): ok\n", a->link->name, mtu, gw, a->stack);
+			esc_line(stdout, "%-8s MTU %u to %s (stack %s): ok", a->link->name, mtu, gw, a->stack);
 		} else {
 			short_paths++;
-			printf("%-8s MTU %u to %s (stack %s): DRIFT: %s\n", a->link->name, mtu, gw,
+			esc_line(stdout, "%-8s MTU %u to %s (stack %s): DRIFT: %s", a->link->name, mtu, gw,
 			       a->stack, r == -EMSGSIZE ? "the path MTU is smaller" :
 			       r == -ETIMEDOUT ? "no answer at full size (a smaller MTU on the way)"
 					       : strerror(-r));

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "esc.h"
 #include "diff.h"
 #include "load.h"
 #include "plan.h"
@@ -169,7 +170,7 @@ static void print_diags_md(FILE *f, const struct diag_list *d)
 	for (size_t i = 0; i < d->n; i++) {
 		char *s = diag_format(&d->v[i]);
 
-		fprintf(f, "%s\n", s ? s : d->v[i].msg);
+		fprintf(f, "%s\n", s ? s : "error: out of memory formatting a message");
 		free(s);
 	}
 	fprintf(f, "```\n\n");
@@ -178,7 +179,9 @@ static void print_diags_md(FILE *f, const struct diag_list *d)
 static void print_markdown(const struct host_result *v, size_t n, size_t unchanged,
 			   const char *base, const char *head)
 {
-	printf("## hostnet plan: `%s` → `%s`\n\n", base, head);
+	/* Host names are git file names and refs are the caller's: escaped. */
+	esc_line(stdout, "## hostnet plan: `%s` → `%s`", base, head);
+	printf("\n");
 	if (n == 0) {
 		printf("No host's desired state changes (%zu host%s checked).\n", unchanged,
 		       unchanged == 1 ? "" : "s");
@@ -189,9 +192,9 @@ static void print_markdown(const struct host_result *v, size_t n, size_t unchang
 		const struct host_result *h = &v[i];
 
 		if (h->invalid)
-			printf("| `%s` | | | | :x: invalid |\n", h->host);
+			esc_line(stdout, "| `%s` | | | | :x: invalid |", h->host);
 		else
-			printf("| `%s` | %zu | %zu | %zu | %s |\n", h->host, h->df.n_create, h->df.n_modify,
+			esc_line(stdout, "| `%s` | %zu | %zu | %zu | %s |", h->host, h->df.n_create, h->df.n_modify,
 			       h->df.n_delete, h->added ? "new host" : h->deleted ? "host removed" : "");
 	}
 	printf("\n%zu other host%s unchanged.\n\n", unchanged, unchanged == 1 ? "" : "s");
@@ -199,7 +202,8 @@ static void print_markdown(const struct host_result *v, size_t n, size_t unchang
 		struct plan_meta meta = { v[i].host, NULL, NULL, NULL };
 
 		if (v[i].invalid) {
-			printf("### `%s`: invalid profile\n\n", v[i].host);
+			esc_line(stdout, "### `%s`: invalid profile", v[i].host);
+			printf("\n");
 			print_diags_md(stdout, &v[i].diags);
 		} else {
 			plan_print_markdown(stdout, &v[i].df, &meta);
@@ -212,7 +216,7 @@ static void print_text(const struct host_result *v, size_t n, size_t unchanged)
 	for (size_t i = 0; i < n; i++) {
 		struct plan_meta meta = { v[i].host, NULL, NULL, NULL };
 
-		printf("== %s ==\n", v[i].host);
+		esc_line(stdout, "== %s ==", v[i].host);
 		if (v[i].invalid)
 			cmd_print_diags((struct diag_list *)&v[i].diags);
 		else

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "cmd.h"
+#include "esc.h"
 #include "diff.h"
 #include "plan.h"
 #include "want-json.h"
@@ -158,7 +159,7 @@ static void print_unmanaged(json_t *u)
 
 		printf("  %s: %zu\n", keys[k], json_array_size(arr));
 		json_array_foreach(arr, i, v)
-			printf("    %s\n", json_string_value(v));
+			esc_line(stdout, "    %s", json_string_value(v));
 	}
 }
 

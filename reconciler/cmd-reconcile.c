@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "cmd.h"
+#include "esc.h"
 #include "dhcp.h"
 #include "diff.h"
 #include "source.h"
@@ -75,7 +76,7 @@ static int up_to_date(const struct agent *a, const char *commit)
 		cmd_dhcp_ctx(&dc, &a->so, dir, sizeof(dir), self, sizeof(self));
 		dead = dhcp_missing_client(&dc, &d.want);
 		if (dead) {
-			printf("%s: the DHCP client of %s is not running\n", a->host, dead);
+			esc_line(stdout, "%s: the DHCP client of %s is not running", a->host, dead);
 			r = 0;
 		}
 	}
@@ -149,10 +150,10 @@ static int run_once(const struct agent *a)
 	if (r < 0)
 		return CMD_EXIT_ERROR;
 	if (r == 1) {
-		printf("%s is up to date with %.12s; nothing to do\n", a->host, target);
+		esc_line(stdout, "%s is up to date with %.12s; nothing to do", a->host, target);
 		return invalid ? CMD_EXIT_ERROR : CMD_EXIT_OK;
 	}
-	printf("%s: applying %.12s of %s\n", a->host, target, a->branch);
+	esc_line(stdout, "%s: applying %.12s of %s", a->host, target, a->branch);
 	fflush(stdout);
 	r = apply_commit(a, target);
 	return invalid ? CMD_EXIT_ERROR : r;

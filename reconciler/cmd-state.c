@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "esc.h"
 #include "store.h"
 
 static void usage(FILE *f)
@@ -44,7 +45,7 @@ int cmd_state(int argc, char **argv)
 		cmd_fail("state", "%s", err ? err : "check failed");
 		goto out;
 	}
-	printf("%s: ok\n", store_path(st));
+	esc_line(stdout, "%s: ok", store_path(st));
 	rc = CMD_EXIT_OK;
 out:
 	free(err);

@@ -197,7 +197,9 @@ void conv_check_keys(struct conv *c, const struct ydoc_node *map, const char *co
 			known = strcmp(k, allowed[j]) == 0;
 		if (known)
 			continue;
-		hint = suggest_closest(k, allowed, n_allowed);
+		/* The allowed keys are a short fixed list, and only a printed
+		 * error gets a hint: 30,000 unknown keys cost 1,000 hints. */
+		hint = diag_will_record(c->diags) ? suggest_closest(k, allowed, n_allowed) : NULL;
 		if (hint)
 			conv_error(c, map->keys[i], "unknown key '%s' in %s (did you mean '%s'?)", k,
 				   what, hint);
@@ -298,7 +300,8 @@ bool conv_enum(struct conv *c, const struct ydoc_node *n, const char *key,
 			strncat(list, ", ", sizeof(list) - strlen(list) - 1);
 		strncat(list, names[i], sizeof(list) - strlen(list) - 1);
 	}
-	const char *hint = suggest_closest(s, names, (size_t)count);
+	const char *hint = diag_will_record(c->diags) ? suggest_closest(s, names, (size_t)count)
+						      : NULL;
 	if (hint)
 		conv_error(c, n, "%s: '%s' is not one of: %s (did you mean '%s'?)", key, s, list,
 			   hint);

@@ -1,5 +1,8 @@
 #include "diag.h"
 
+#include "esc.h"
+#include "sort.h"
+
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,11 +18,18 @@ const char *diag_severity_name(enum diag_severity s)
 	return s < DIAG_SEVERITY__MAX ? severity_names[s] : "?";
 }
 
+#define DIAG_DEFAULT_MAX 1000
+
+bool diag_will_record(const struct diag_list *l)
+{
+	return l->n < (l->max ? l->max : DIAG_DEFAULT_MAX);
+}
+
 int diag_addv(struct diag_list *l, enum diag_severity s, const struct hn_loc *loc,
 	      const char *fmt, va_list ap)
 {
-	size_t max = l->max ? l->max : 1000;
-	struct diag d = { .severity = s };
+	size_t max = l->max ? l->max : DIAG_DEFAULT_MAX;
+	struct diag d = { .severity = s, .seq = l->n };
 
 	if (s == DIAG_SEVERITY_ERROR)
 		l->n_errors++;
@@ -67,8 +77,9 @@ int diag_add(struct diag_list *l, enum diag_severity s, const struct hn_loc *loc
 	return r;
 }
 
-static int diag_cmp(const struct diag *a, const struct diag *b)
+static int diag_cmp(const void *pa, const void *pb)
 {
+	const struct diag *a = pa, *b = pb;
 	int c = strcmp(a->file ? a->file : "", b->file ? b->file : "");
 
 	if (c)
@@ -77,36 +88,36 @@ static int diag_cmp(const struct diag *a, const struct diag *b)
 		return a->line < b->line ? -1 : 1;
 	if (a->col != b->col)
 		return a->col < b->col ? -1 : 1;
-	return 0;
+	return (a->seq > b->seq) - (a->seq < b->seq);
 }
 
-/* Insertion sort: stable, and lists are short (capped by `max`). */
+/* qsort with the recording order as the last key: stable, and n log n
+ * whatever `max` a caller sets. */
 void diag_sort(struct diag_list *l)
 {
-	for (size_t i = 1; i < l->n; i++) {
-		struct diag t = l->v[i];
-		size_t j = i;
-
-		while (j > 0 && diag_cmp(&l->v[j - 1], &t) > 0) {
-			l->v[j] = l->v[j - 1];
-			j--;
-		}
-		l->v[j] = t;
-	}
+	hn_qsort(l->v, l->n, sizeof(*l->v), diag_cmp);
 }
 
 char *diag_format(const struct diag *d)
 {
-	char *s = NULL;
-	int r;
+	char *file = d->file ? esc_dup(d->file) : NULL, *msg = esc_dup(d->msg), *s = NULL;
+	int r = -1;
 
-	if (d->file && d->line)
-		r = asprintf(&s, "%s:%u:%u: %s: %s", d->file, d->line, d->col,
-			     diag_severity_name(d->severity), d->msg);
-	else if (d->file)
-		r = asprintf(&s, "%s: %s: %s", d->file, diag_severity_name(d->severity), d->msg);
+	/* The file name (a git path) and the message (which quotes profile
+	 * text) come from outside: escaped, so a name cannot move the cursor
+	 * or start a line of its own. */
+	if (!msg || (d->file && !file))
+		goto out;
+	if (file && d->line)
+		r = asprintf(&s, "%s:%u:%u: %s: %s", file, d->line, d->col,
+			     diag_severity_name(d->severity), msg);
+	else if (file)
+		r = asprintf(&s, "%s: %s: %s", file, diag_severity_name(d->severity), msg);
 	else
-		r = asprintf(&s, "%s: %s", diag_severity_name(d->severity), d->msg);
+		r = asprintf(&s, "%s: %s", diag_severity_name(d->severity), msg);
+out:
+	free(file);
+	free(msg);
 	return r < 0 ? NULL : s;
 }
 

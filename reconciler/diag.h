@@ -29,6 +29,7 @@ struct diag {
 	char *file;     /* owned copy, may be NULL */
 	unsigned line, col;
 	char *msg;      /* owned */
+	size_t seq;     /* order of recording, so sorting is stable */
 };
 
 struct diag_list {
@@ -50,14 +51,20 @@ __attribute__((format(printf, 4, 0)))
 int diag_addv(struct diag_list *l, enum diag_severity s, const struct hn_loc *loc,
 	      const char *fmt, va_list ap);
 
+/* Whether the next diagnostic would be kept (the list is not full): work
+ * spent only on a message's text, like a "did you mean" hint, is skipped
+ * for diagnostics that are only counted. */
+bool diag_will_record(const struct diag_list *l);
+
 #define diag_error(l, loc, ...) diag_add((l), DIAG_SEVERITY_ERROR, (loc), __VA_ARGS__)
 #define diag_warn(l, loc, ...)  diag_add((l), DIAG_SEVERITY_WARNING, (loc), __VA_ARGS__)
 
 /* Sort by file, line, column (stable), so output is deterministic. */
 void diag_sort(struct diag_list *l);
 
-/* Format one entry as "file:line:col: error: msg" (omitting unknown parts).
- * Returns a malloc'd string the caller frees, or NULL on ENOMEM. */
+/* Format one entry as "file:line:col: error: msg" (omitting unknown parts),
+ * for text output: file and msg escaped (esc.h).  Returns a malloc'd
+ * string the caller frees, or NULL on ENOMEM. */
 char *diag_format(const struct diag *d);
 
 /* Frees the entries; the list itself may live on the stack. Accepts NULL. */

@@ -196,14 +196,16 @@ static int gitsrc_read(struct source *src, const char *path, size_t max, char **
 	}
 	/* The header gives the size without inflating the blob, so an
 	 * oversized one is refused before it is read whole. */
+	/* The tree names the blob: failing to find it is damage (a lost
+	 * object, a truncated pack), not an absent file. */
 	r = git_odb_read_header(&size, &type, g->odb, git_tree_entry_id(e));
 	if (r < 0)
-		return gitsrc_errno(r);
+		return r == GIT_ENOTFOUND ? -EBADMSG : gitsrc_errno(r);
 	if (size > max)
 		return -EFBIG;
 	r = git_blob_lookup(&blob, g->repo, git_tree_entry_id(e));
 	if (r < 0)
-		return gitsrc_errno(r);
+		return r == GIT_ENOTFOUND ? -EBADMSG : gitsrc_errno(r);
 	if (git_blob_rawsize(blob) > max) {
 		r = -EFBIG;
 		goto out;
@@ -321,6 +323,52 @@ static int gitsrc_add_quarantine(struct gitsrc *g)
 	return r;
 }
 
+/* The ref a revision spec starts from ("main" of "main~2"), when it names
+ * one, must point at an object the repository can read.  A damaged
+ * repository (a truncated pack, a lost object) is said to be one, with
+ * libgit2's message, instead of "ref not found"; and checking it here
+ * keeps git_revparse_single() off its error path for that case, where
+ * libgit2 1.5 leaks the reference it looked up. */
+static int gitsrc_check_base(struct gitsrc *g, const char *repo, char **errmsg)
+{
+	size_t len = strcspn(g->ref, "~^:@");
+	git_reference *ref = NULL, *direct = NULL;
+	git_object *obj = NULL;
+	char *base, oid[GIT_OID_HEXSZ + 1];
+	int r;
+
+	if (len == 0)
+		return 0;
+	base = strndup(g->ref, len);
+	if (!base)
+		return -ENOMEM;
+	r = git_reference_dwim(&ref, g->repo, base);
+	if (r < 0) {
+		r = 0;   /* not a ref: a commit id or an error revparse reports */
+		goto out;
+	}
+	r = git_reference_resolve(&direct, ref);
+	if (r < 0) {
+		r = 0;   /* a dangling symbolic ref (an unborn branch): revparse says so */
+		goto out;
+	}
+	r = git_object_lookup(&obj, g->repo, git_reference_target(direct), GIT_OBJECT_ANY);
+	if (r < 0) {
+		git_oid_tostr(oid, sizeof(oid), git_reference_target(direct));
+		gitsrc_errmsg(errmsg, "repository '%s' is damaged: ref '%s' points to %s, which "
+			      "cannot be read: %s", repo, base, oid, gitsrc_errstr());
+		r = r == GIT_ENOTFOUND ? -EIO : gitsrc_errno(r);
+		goto out;
+	}
+	r = 0;
+out:
+	git_object_free(obj);
+	git_reference_free(direct);
+	git_reference_free(ref);
+	free(base);
+	return r;
+}
+
 static int gitsrc_resolve(struct gitsrc *g, const char *repo, char **errmsg)
 {
 	git_object *obj = NULL, *target = NULL;
@@ -333,6 +381,9 @@ static int gitsrc_resolve(struct gitsrc *g, const char *repo, char **errmsg)
 			      gitsrc_errstr());
 		return -EIO;
 	}
+	r = gitsrc_check_base(g, repo, errmsg);
+	if (r < 0)
+		return r;
 	r = git_revparse_single(&obj, g->repo, g->ref);
 	if (r == GIT_ENOTFOUND || r == GIT_EUNBORNBRANCH) {
 		gitsrc_errmsg(errmsg, "ref '%s' not found in repository '%s'", g->ref, repo);

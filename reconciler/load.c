@@ -5,8 +5,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <search.h>
 
 #include "arena.h"
+#include "esc.h"
 #include "merge.h"
 #include "profile.h"
 #include "source.h"
@@ -20,14 +22,18 @@ struct load_doc {
 	int err;
 };
 
+/* Fragments are found by path in search trees (tsearch), not by a scan:
+ * a hostile host file names tens of thousands of fragments. */
 struct loader {
 	struct source *src;
 	char *display_prefix;
 	struct arena *names;        /* interned display names, for locations */
-	struct load_doc *docs;
-	size_t n_docs;
+	struct load_doc **docs;     /* owned, in load order */
+	size_t n_docs, cap_docs;
+	void *doc_tree;             /* the docs by path */
 	const char **used;          /* fragments of the last load, merge order */
 	size_t n_used, cap_used;
+	void *used_tree;            /* the same paths, for membership */
 };
 
 /* One load: the stack of files being resolved, for cycle detection. */
@@ -37,7 +43,7 @@ struct load_run {
 	struct diag_list *diags;
 	const char *stack[LOADER_MAX_EXTENDS_DEPTH + 2];
 	size_t depth;
-	bool failed, oom;
+	bool failed, oom, too_many;
 };
 
 int loader_new(struct loader **out, struct source *src, const char *display_prefix)
@@ -56,13 +62,26 @@ int loader_new(struct loader **out, struct source *src, const char *display_pref
 	return 0;
 }
 
+static void noop_free(void *p)
+{
+	(void)p;   /* the tree borrows its keys */
+}
+
+static int cmp_doc(const void *a, const void *b)
+{
+	return strcmp(((const struct load_doc *)a)->path, ((const struct load_doc *)b)->path);
+}
+
 struct loader *loader_free(struct loader *l)
 {
 	if (!l)
 		return NULL;
+	tdestroy(l->doc_tree, noop_free);
+	tdestroy(l->used_tree, noop_free);
 	for (size_t i = 0; i < l->n_docs; i++) {
-		free(l->docs[i].path);
-		ydoc_free(l->docs[i].doc);
+		free(l->docs[i]->path);
+		ydoc_free(l->docs[i]->doc);
+		free(l->docs[i]);
 	}
 	free(l->docs);
 	free(l->used);
@@ -147,6 +166,11 @@ static int parse_file(struct load_run *run, const char *path, const struct hn_lo
 			   "%s: not a regular file inside the repository (a symlink or "
 			   "submodule, or a path leaving it)", path);
 		goto out;
+	case -EBADMSG:
+		diag_error(run->diags, at ? at : &(struct hn_loc){ .file = name },
+			   "cannot read %s: the repository is damaged (the object that holds it "
+			   "is missing or unreadable)", name);
+		goto out;
 	default:
 		diag_error(run->diags, at ? at : &(struct hn_loc){ .file = name },
 			   "cannot read %s: %s", name, strerror(-r));
@@ -173,28 +197,34 @@ static struct load_doc *cached_fragment(struct load_run *run, const char *path,
 					const struct hn_loc *at)
 {
 	struct loader *l = run->l;
-	struct load_doc *d;
+	struct load_doc key = { .path = (char *)path }, *d, **found;
 
-	for (size_t i = 0; i < l->n_docs; i++) {
-		if (strcmp(l->docs[i].path, path) == 0) {
-			if (l->docs[i].err)
-				run->failed = true;
-			return &l->docs[i];
+	found = tfind(&key, &l->doc_tree, cmp_doc);
+	if (found) {
+		if ((*found)->err)
+			run->failed = true;
+		return *found;
+	}
+	if (l->n_docs == l->cap_docs) {
+		size_t cap = l->cap_docs ? l->cap_docs * 2 : 16;
+		struct load_doc **v = realloc(l->docs, cap * sizeof(*v));
+
+		if (!v) {
+			run->oom = true;
+			return NULL;
 		}
+		l->docs = v;
+		l->cap_docs = cap;
 	}
-	d = realloc(l->docs, (l->n_docs + 1) * sizeof(*d));
-	if (!d) {
+	d = calloc(1, sizeof(*d));
+	if (!d || !(d->path = strdup(path)) || !tsearch(d, &l->doc_tree, cmp_doc)) {
+		if (d)
+			free(d->path);
+		free(d);
 		run->oom = true;
 		return NULL;
 	}
-	l->docs = d;
-	d = &l->docs[l->n_docs];
-	*d = (struct load_doc){ .path = strdup(path) };
-	if (!d->path) {
-		run->oom = true;
-		return NULL;
-	}
-	l->n_docs++;
+	l->docs[l->n_docs++] = d;
 	d->err = parse_file(run, path, at, &d->doc);
 	return d;
 }
@@ -208,9 +238,17 @@ static const struct hn_loc *node_loc(const struct ydoc_node *n)
 static bool check_extends_path(struct load_run *run, const struct ydoc_node *n)
 {
 	const char *s = n->str;
+	uint32_t bad;
 
 	if (!*s) {
 		diag_error(run->diags, node_loc(n), "extends: empty path");
+		return false;
+	}
+	/* A path is shown in every message about the fragment: no controls
+	 * or invisible formatting characters (esc.h), as in portgroup names. */
+	if (esc_find_unsafe(s, &bad) >= 0) {
+		diag_error(run->diags, node_loc(n), "extends: '%s' holds U+%04X (a control or "
+			   "invisible formatting character)", s, (unsigned)bad);
 		return false;
 	}
 	if (s[0] == '/') {
@@ -235,12 +273,14 @@ static bool check_extends_path(struct load_run *run, const struct ydoc_node *n)
 	return true;
 }
 
+static int cmp_path(const void *a, const void *b)
+{
+	return strcmp(a, b);
+}
+
 static bool already_used(const struct load_run *run, const char *path)
 {
-	for (size_t i = 0; i < run->l->n_used; i++)
-		if (strcmp(run->l->used[i], path) == 0)
-			return true;
-	return false;
+	return tfind(path, &run->l->used_tree, cmp_path) != NULL;
 }
 
 static void note_used(struct load_run *run, const char *path)
@@ -259,6 +299,10 @@ static void note_used(struct load_run *run, const char *path)
 		}
 		l->used = v;
 		l->cap_used = cap;
+	}
+	if (!tsearch(path, &l->used_tree, cmp_path)) {
+		run->oom = true;
+		return;
 	}
 	l->used[l->n_used++] = path;
 }
@@ -367,6 +411,13 @@ static struct ydoc_node *resolve_extends(struct load_run *run, const struct ydoc
 			run->failed = true;
 			continue;
 		}
+		if (run->l->n_used >= LOADER_MAX_FRAGMENTS) {
+			if (!run->too_many)
+				diag_error(run->diags, node_loc(e), "extends: more than %d fragments "
+					   "in one profile", LOADER_MAX_FRAGMENTS);
+			run->too_many = run->failed = true;
+			continue;
+		}
 		if (run->depth > LOADER_MAX_EXTENDS_DEPTH) {
 			diag_error(run->diags, node_loc(e), "extends: nested more than %d deep",
 				   LOADER_MAX_EXTENDS_DEPTH);
@@ -427,6 +478,8 @@ int loader_load(struct loader *l, const char *path, const char *expect_host,
 
 	*out = NULL;
 	l->n_used = 0;
+	tdestroy(l->used_tree, noop_free);
+	l->used_tree = NULL;
 	run.arena = arena_new();
 	if (!run.arena)
 		return -ENOMEM;

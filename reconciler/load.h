@@ -36,3 +36,6 @@ int loader_load(struct loader *l, const char *path, const char *expect_host,
 const char *const *loader_last_fragments(const struct loader *l, size_t *n);
 
 #define LOADER_MAX_EXTENDS_DEPTH 8
+/* Fragments one profile may merge (transitively).  Each merge copies the
+ * lists merged so far, so the count bounds the work per byte of input. */
+#define LOADER_MAX_FRAGMENTS 256

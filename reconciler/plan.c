@@ -6,6 +6,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "esc.h"
 #include "kobj-fmt.h"
 #include "want-json.h"
 
@@ -235,7 +236,8 @@ static void emit_text(void *arg, const char *line)
 {
 	struct text_out *t = arg;
 
-	fprintf(t->f, "%s%s\n", t->indent, line);
+	fputs(t->indent, t->f);
+	esc_line(t->f, "%s", line);
 }
 
 void plan_print_text(FILE *f, const struct diff *d, const struct plan_meta *m, bool color)
@@ -244,9 +246,15 @@ void plan_print_text(FILE *f, const struct diff *d, const struct plan_meta *m, b
 	struct text_out t = { f, "      " };
 
 	if (d->n) {
-		fprintf(f, "hostnet will make these changes to %s", m->host ? m->host : "this host");
-		if (m->source)
-			fprintf(f, " (profile %s)", m->source);
+		/* Names, aliases and paths come from git and the kernel: every
+		 * piece of them is written escaped (esc.h). */
+		fputs("hostnet will make these changes to ", f);
+		esc_fputs(m->host ? m->host : "this host", f);
+		if (m->source) {
+			fputs(" (profile ", f);
+			esc_fputs(m->source, f);
+			fputc(')', f);
+		}
 		fprintf(f, ":\n\n");
 	}
 	for (size_t i = 0; i < d->n; i++) {
@@ -254,9 +262,13 @@ void plan_print_text(FILE *f, const struct diff *d, const struct plan_meta *m, b
 
 		plan_describe(a, desc, sizeof(desc));
 		where(a, at, sizeof(at));
-		fprintf(f, "  %s%s %s%s", color ? op_color(a) : "", op_sign(a), desc, color ? "\033[0m" : "");
-		if (at[0])
-			fprintf(f, "  # %s", at);
+		fprintf(f, "  %s%s ", color ? op_color(a) : "", op_sign(a));
+		esc_fputs(desc, f);
+		fputs(color ? "\033[0m" : "", f);
+		if (at[0]) {
+			fputs("  # ", f);
+			esc_fputs(at, f);
+		}
 		fputc('\n', f);
 		details(a, emit_text, &t);
 	}
@@ -322,7 +334,8 @@ struct md_out {
 
 static void emit_md(void *arg, const char *line)
 {
-	fprintf(((struct md_out *)arg)->f, "      %s\n", line);
+	fputs("      ", ((struct md_out *)arg)->f);
+	esc_line(((struct md_out *)arg)->f, "%s", line);
 }
 
 void plan_print_markdown(FILE *f, const struct diff *d, const struct plan_meta *m)
@@ -331,17 +344,21 @@ void plan_print_markdown(FILE *f, const struct diff *d, const struct plan_meta *
 	char desc[512], at[1100], sum[128];
 
 	plan_summary(d, sum, sizeof(sum));
-	fprintf(f, "### `%s`: %s\n\n", m->host ? m->host : "host", sum);
+	esc_line(f, "### `%s`: %s", m->host ? m->host : "host", sum);
+	fputc('\n', f);
 	if (!d->n)
 		return;
 	fprintf(f, "<details><summary>%zu action%s", d->n, d->n == 1 ? "" : "s");
-	if (m->source)
-		fprintf(f, " from <code>%s</code>", m->source);
+	if (m->source) {
+		fputs(" from <code>", f);
+		esc_fputs(m->source, f);
+		fputs("</code>", f);
+	}
 	fprintf(f, "</summary>\n\n```diff\n");
 	for (size_t i = 0; i < d->n; i++) {
 		plan_describe(&d->v[i], desc, sizeof(desc));
 		where(&d->v[i], at, sizeof(at));
-		fprintf(f, "%s %s%s%s\n", op_sign(&d->v[i]), desc, at[0] ? "  # " : "", at);
+		esc_line(f, "%s %s%s%s", op_sign(&d->v[i]), desc, at[0] ? "  # " : "", at);
 		details(&d->v[i], emit_md, &o);
 	}
 	fprintf(f, "```\n\n</details>\n\n");

@@ -12,6 +12,7 @@
 
 #include "arena.h"
 #include "conv.h"
+#include "esc.h"
 #include "units.h"
 #include "ydoc.h"
 
@@ -95,6 +96,32 @@ static void get_strv(struct conv *c, const struct ydoc_node *n, const char *key,
 	}
 }
 
+/* An address the host's own interface may have (addr_not_host()). */
+static bool host_addr(struct conv *c, const struct ydoc_node *n, const char *key,
+		      struct hn_addr *a)
+{
+	const char *why = addr_not_host(a);
+
+	if (!why)
+		return true;
+	conv_error(c, n, "%s: '%s' is %s, not an address for an interface", key, n->str, why);
+	*a = (struct hn_addr){ 0 };
+	return false;
+}
+
+/* A next hop (a gateway, a route's via) is a unicast host too. */
+static bool next_hop(struct conv *c, const struct ydoc_node *n, const char *key,
+		     struct hn_addr *a)
+{
+	const char *why = addr_not_host(a);
+
+	if (!why)
+		return true;
+	conv_error(c, n, "%s: '%s' is %s, not a next hop", key, n->str, why);
+	*a = (struct hn_addr){ 0 };
+	return false;
+}
+
 static void get_addrv(struct conv *c, const struct ydoc_node *n, const char *key, int family,
 		      struct profile_addrv *out)
 {
@@ -109,7 +136,8 @@ static void get_addrv(struct conv *c, const struct ydoc_node *n, const char *key
 		return;
 	}
 	for (size_t i = 0; i < count; i++) {
-		if (!conv_cidr(c, n->items[i], key, family, &out->v[out->n]))
+		if (!conv_cidr(c, n->items[i], key, family, &out->v[out->n]) ||
+		    !host_addr(c, n->items[i], key, &out->v[out->n]))
 			continue;
 		out->loc[out->n++] = n->items[i]->loc;
 	}
@@ -187,17 +215,21 @@ static void conv_switch(struct conv *c, const struct ydoc_node *m, struct profil
 }
 
 /* Free text like ESXi's "VM Network", counted in characters (UTF-8 is
- * already checked by ydoc), without control characters. */
-static bool valid_portgroup_name(const char *s)
+ * already checked by ydoc).  No control characters and none of the
+ * invisible format characters (bidirectional overrides, zero-width
+ * characters: esc.h): a name shows as what it is, so two portgroups cannot
+ * look alike and a name cannot reorder the text around it ("Trojan
+ * Source").  Sets *bad to the first such character (or 0). */
+static bool valid_portgroup_name(const char *s, uint32_t *bad)
 {
 	size_t chars = 0;
 
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		if (*p < 0x20 || *p == 0x7f)
-			return false;
+	*bad = 0;
+	if (esc_find_unsafe(s, bad) >= 0)
+		return false;
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
 		if ((*p & 0xc0) != 0x80)
 			chars++;
-	}
 	return chars >= 1 && chars <= PORTGROUP_NAME_MAX;
 }
 
@@ -234,14 +266,19 @@ static void conv_portgroup(struct conv *c, const struct ydoc_node *m, struct pro
 {
 	static const char *const keys[] = { "name", "switch", "vlan", "security", NULL };
 	const struct ydoc_node *n;
+	uint32_t bad;
 	uint64_t v;
 
 	conv_check_keys(c, m, keys, "portgroup");
 	pg->loc = m->loc;
 	pg->name = get_name(c, m, "portgroup", 0, &pg->loc);
-	if (pg->name && !valid_portgroup_name(pg->name)) {
-		conv_error(c, ydoc_map_get(m, "name"), "name: portgroup names are 1..%d characters, "
-			   "no control characters", PORTGROUP_NAME_MAX);
+	if (pg->name && !valid_portgroup_name(pg->name, &bad)) {
+		if (bad)
+			conv_error(c, ydoc_map_get(m, "name"), "name: a portgroup name may not hold "
+				   "U+%04X (a control or invisible formatting character)", (unsigned)bad);
+		else
+			conv_error(c, ydoc_map_get(m, "name"), "name: portgroup names are 1..%d "
+				   "characters", PORTGROUP_NAME_MAX);
 		pg->name = NULL;
 	}
 	n = c->partial ? ydoc_map_get(m, "switch") : conv_require(c, m, "switch", "portgroup");
@@ -273,10 +310,12 @@ static void conv_gateway(struct conv *c, const struct ydoc_node *m, struct profi
 		return;
 	conv_check_keys(c, m, keys, "gateway");
 	n = ydoc_map_get(m, "ipv4");
-	if (n && conv_ip(c, n, "gateway.ipv4", AF_INET, &gw->ipv4))
+	if (n && conv_ip(c, n, "gateway.ipv4", AF_INET, &gw->ipv4) &&
+	    next_hop(c, n, "gateway.ipv4", &gw->ipv4))
 		gw->ipv4_loc = n->loc;
 	n = ydoc_map_get(m, "ipv6");
-	if (n && conv_ip(c, n, "gateway.ipv6", AF_INET6, &gw->ipv6))
+	if (n && conv_ip(c, n, "gateway.ipv6", AF_INET6, &gw->ipv6) &&
+	    next_hop(c, n, "gateway.ipv6", &gw->ipv6))
 		gw->ipv6_loc = n->loc;
 }
 
@@ -468,7 +507,8 @@ static void conv_ipv6(struct conv *c, const struct ydoc_node *n, struct profile_
 			a->slaac_loc = it->loc;
 			continue;
 		}
-		if (!conv_cidr(c, it, "ipv6", AF_INET6, &a->ipv6.v[a->ipv6.n]))
+		if (!conv_cidr(c, it, "ipv6", AF_INET6, &a->ipv6.v[a->ipv6.n]) ||
+		    !host_addr(c, it, "ipv6", &a->ipv6.v[a->ipv6.n]))
 			continue;
 		a->ipv6.loc[a->ipv6.n++] = it->loc;
 	}
@@ -558,6 +598,12 @@ static void conv_route_to(struct conv *c, const struct ydoc_node *n, struct prof
 	}
 	if (!conv_cidr(c, n, "to", 0, &r->to))
 		return;
+	if (addr_not_destination(&r->to)) {
+		conv_error(c, n, "to: '%s' is %s, not a route destination", s,
+			   addr_not_destination(&r->to));
+		r->to.family = 0;
+		return;
+	}
 	if (!addr_is_network(&r->to)) {
 		struct hn_addr nw = addr_network(&r->to);
 
@@ -582,7 +628,8 @@ static void conv_route(struct conv *c, const struct ydoc_node *m, struct profile
 	via = ydoc_map_get(m, "via");
 	if (via) {
 		r->via_loc = via->loc;
-		if (conv_ip(c, via, "via", 0, &r->via) && r->to.family &&
+		if (conv_ip(c, via, "via", 0, &r->via) && next_hop(c, via, "via", &r->via) &&
+		    r->to.family &&
 		    r->to.family != r->via.family) {
 			conv_error(c, via, "via: %s gateway for an %s destination",
 				   r->via.family == AF_INET ? "IPv4" : "IPv6",

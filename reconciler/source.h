@@ -45,7 +45,8 @@ struct source *source_free(struct source *src);
  * is NULL and *len 0.  Files over `max` bytes are refused with -EFBIG before
  * being read whole.  -ENOENT when absent, -EISDIR for a directory, -EINVAL
  * for a path that escapes the root (absolute, "..", any symlink), a submodule
- * or a special file (FIFO, device).  Otherwise -ENOMEM, -EIO (git) or the
+ * or a special file (FIFO, device), -EBADMSG when a git tree names an object
+ * the repository cannot read (it is damaged).  Otherwise -ENOMEM, -EIO (git) or the
  * errno of a failing system call. */
 int source_read(struct source *src, const char *path, size_t max, char **out, size_t *len);
 

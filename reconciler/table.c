@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "arena.h"
+#include "esc.h"
 
 struct table {
 	size_t ncols;
@@ -26,10 +27,14 @@ static int add_row(struct table *t, const char *const *cells)
 		t->cap = cap;
 	}
 	for (size_t c = 0; c < t->ncols; c++) {
-		const char *s = cells[c] ? cells[c] : "-";
-		char *copy = arena_strdup(t->arena, s);
-		size_t w = strlen(s);
+		/* Cells hold kernel names and aliases, commits and messages
+		 * from the state database: stored escaped, so the widths are
+		 * those of what is printed. */
+		char *esc = esc_dup(cells[c] ? cells[c] : "-");
+		char *copy = esc ? arena_strdup(t->arena, esc) : NULL;
+		size_t w = copy ? strlen(copy) : 0;
 
+		free(esc);
 		if (!copy)
 			return -ENOMEM;
 		t->cells[t->nrows * t->ncols + c] = copy;

@@ -57,14 +57,16 @@ static void check_unique_addrs(struct vctx *c, struct vaddr *v, size_t n)
 {
 	char where[256], buf[ADDR_STRLEN];
 
-	hn_qsort(v, n, sizeof(*v), cmp_vaddr_ip);
-	for (size_t i = 1; i < n; i++) {
-		size_t first = i - 1;
+	size_t first = 0;
 
-		while (first > 0 && addr_equal_ip(&v[first - 1].addr, &v[i].addr))
-			first--;
-		if (!addr_equal_ip(&v[first].addr, &v[i].addr))
+	hn_qsort(v, n, sizeof(*v), cmp_vaddr_ip);
+	/* `first` follows the start of each run of equal addresses, so 30,000
+	 * copies of one address cost one pass, not a walk back per copy. */
+	for (size_t i = 1; i < n; i++) {
+		if (!addr_equal_ip(&v[i - 1].addr, &v[i].addr)) {
+			first = i;
 			continue;
+		}
 		verr(c, v[i].loc, "address %s is already used by adapter '%s' at %s",
 		     addr_format(&v[i].addr, false, buf, sizeof(buf)),
 		     vlabel(c->p->adapters[v[first].adapter].name),
@@ -72,44 +74,123 @@ static void check_unique_addrs(struct vctx *c, struct vaddr *v, size_t n)
 	}
 }
 
-/* Is `ip` inside a subnet of an adapter on `stack`?  Returns the matching
- * adapter index or -1; *own is set when ip is that adapter's own address.
- * `v` is sorted by ip, so a stack's subnets are found by scanning adapters
- * once per query: queries are gateways (one per stack) and route next hops,
- * the latter answered from a cache per distinct next hop by the caller. */
-static long find_subnet(const struct vctx *c, const struct vaddr *v, size_t n, const char *stack,
-			const struct hn_addr *ip, bool *own)
+/* The adapters' subnets per stack, sorted so that "which adapter on this
+ * stack has `ip` in its subnet" is one binary search per prefix length in
+ * use, not a scan of every address per gateway and next hop. */
+struct vsub {
+	const char *stack;
+	struct hn_addr net;     /* host bits cleared; prefixlen kept */
+	size_t rank;            /* position in the address list (sorted by ip) */
+	size_t adapter;
+};
+
+struct vsubnets {
+	struct vsub *nets;      /* by stack, network, rank */
+	struct vsub *ips;       /* by stack, address: for "own address" */
+	size_t n;
+	bool len[2][129];       /* [IPv6?][prefixlen] present */
+};
+
+static int cmp_vsub(const void *a, const void *b)
 {
-	long best = -1;
-	unsigned best_len = 0;
+	const struct vsub *x = a, *y = b;
+	int r = strcmp(x->stack, y->stack);
 
-	*own = false;
-	for (size_t i = 0; i < n; i++) {
-		const struct profile_adapter *a = &c->p->adapters[v[i].adapter];
-
-		if (!a->stack || strcmp(a->stack, stack) != 0 || !addr_in_subnet(&v[i].addr, ip))
-			continue;
-		if (addr_equal_ip(&v[i].addr, ip))
-			*own = true;
-		if (best < 0 || v[i].addr.prefixlen > best_len) {
-			best = (long)v[i].adapter;
-			best_len = v[i].addr.prefixlen;
-		}
-	}
-	return best;
+	if (r)
+		return r;
+	r = addr_cmp(&x->net, &y->net);
+	if (r)
+		return r;
+	return (x->rank > y->rank) - (x->rank < y->rank);
 }
 
-static void check_gateway(struct vctx *c, const struct vaddr *v, size_t n,
+static bool vsubnets_build(struct vctx *c, struct vsubnets *ix, const struct vaddr *v, size_t n)
+{
+	*ix = (struct vsubnets){ 0 };
+	ix->nets = calloc(n + 1, sizeof(*ix->nets));
+	ix->ips = calloc(n + 1, sizeof(*ix->ips));
+	if (!ix->nets || !ix->ips) {
+		c->oom = true;
+		return false;
+	}
+	for (size_t i = 0; i < n; i++) {
+		const struct profile_adapter *a = &c->p->adapters[v[i].adapter];
+		struct vsub e = { a->stack, addr_network(&v[i].addr), i, v[i].adapter };
+
+		if (!a->stack)
+			continue;
+		ix->nets[ix->n] = e;
+		e.net = v[i].addr;
+		e.net.prefixlen = 0;
+		ix->ips[ix->n++] = e;
+		ix->len[v[i].addr.family == AF_INET6][v[i].addr.prefixlen] = true;
+	}
+	hn_qsort(ix->nets, ix->n, sizeof(*ix->nets), cmp_vsub);
+	hn_qsort(ix->ips, ix->n, sizeof(*ix->ips), cmp_vsub);
+	return true;
+}
+
+static void vsubnets_clear(struct vsubnets *ix)
+{
+	free(ix->nets);
+	free(ix->ips);
+}
+
+/* The first entry equal to `key` in everything but rank, or NULL. */
+static const struct vsub *vsub_find(const struct vsub *v, size_t n, const struct vsub *key)
+{
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (cmp_vsub(&v[mid], key) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo < n && strcmp(v[lo].stack, key->stack) == 0 && addr_cmp(&v[lo].net, &key->net) == 0)
+		return &v[lo];
+	return NULL;
+}
+
+/* Is `ip` inside a subnet of an adapter on `stack`?  Returns the adapter
+ * with the longest such prefix (the lowest address among equals) or -1;
+ * *own is set when ip is the address of an adapter on that stack. */
+static long find_subnet(const struct vsubnets *ix, const char *stack, const struct hn_addr *ip,
+			bool *own)
+{
+	bool v6 = ip->family == AF_INET6;
+	struct vsub key = { .stack = stack, .net = *ip };
+
+	key.net.prefixlen = 0;
+	*own = vsub_find(ix->ips, ix->n, &key) != NULL;
+	for (int len = v6 ? 128 : 32; len >= 0; len--) {
+		const struct vsub *e;
+
+		if (!ix->len[v6][len])
+			continue;
+		key.net = *ip;
+		key.net.prefixlen = (uint8_t)len;
+		key.net = addr_network(&key.net);
+		e = vsub_find(ix->nets, ix->n, &key);
+		if (e)
+			return (long)e->adapter;
+	}
+	return -1;
+}
+
+static void check_gateway(struct vctx *c, const struct vsubnets *ix,
 			  const struct profile_stack *st, const struct hn_addr *gw,
 			  const struct hn_loc *loc, const char *key)
 {
 	char buf[ADDR_STRLEN];
 	bool own;
 
-	if (!gw->family || (gw->family == AF_INET && validate_stack_has_dhcp(c->p, st->name)))
+	if (!gw->family || (gw->family == AF_INET && vstack_has_dhcp(c, st->name)))
 		return;
 	addr_format(gw, false, buf, sizeof(buf));
-	if (find_subnet(c, v, n, st->name, gw, &own) < 0)
+	if (find_subnet(ix, st->name, gw, &own) < 0)
 		verr(c, loc, "%s: %s is not in the subnet of any adapter on stack '%s'", key, buf,
 		     st->name);
 	else if (own)
@@ -137,7 +218,7 @@ static int cmp_vhop(const void *a, const void *b)
 	return x->route < y->route ? -1 : x->route > y->route;
 }
 
-static void check_route_vias(struct vctx *c, const struct vaddr *v, size_t n)
+static void check_route_vias(struct vctx *c, const struct vsubnets *ix)
 {
 	const struct profile *p = c->p;
 	struct vhop *h = calloc(p->n_routes ? p->n_routes : 1, sizeof(*h));
@@ -160,11 +241,11 @@ static void check_route_vias(struct vctx *c, const struct vaddr *v, size_t n)
 		while (j < nh && strcmp(h[j].stack, h[i].stack) == 0 &&
 		       addr_cmp(&h[j].via, &h[i].via) == 0)
 			j++;
-		if (h[i].via.family == AF_INET && validate_stack_has_dhcp(p, h[i].stack)) {
+		if (h[i].via.family == AF_INET && vstack_has_dhcp(c, h[i].stack)) {
 			i = j;
 			continue;
 		}
-		a = find_subnet(c, v, n, h[i].stack, &h[i].via, &own);
+		a = find_subnet(ix, h[i].stack, &h[i].via, &own);
 		addr_format(&h[i].via, false, buf, sizeof(buf));
 		for (size_t k = i; k < j; k++) {
 			const struct profile_route *r = &p->routes[h[k].route];
@@ -389,23 +470,28 @@ void validate_net(struct vctx *c)
 	const struct profile *p = c->p;
 	size_t n;
 	struct vaddr *v = collect_addrs(c, &n);
+	struct vsubnets ix;
 
 	if (!v)
 		return;
 	check_unique_addrs(c, v, n);
 	check_stack_subnets(c, v, n);
+	if (!vsubnets_build(c, &ix, v, n))
+		goto out;
 	for (size_t i = 0; i < p->n_stacks; i++) {
 		const struct profile_stack *st = &p->stacks[i];
 
 		if (!st->name)
 			continue;
-		check_gateway(c, v, n, st, &st->gateway.ipv4, &st->gateway.ipv4_loc, "gateway.ipv4");
-		check_gateway(c, v, n, st, &st->gateway.ipv6, &st->gateway.ipv6_loc, "gateway.ipv6");
+		check_gateway(c, &ix, st, &st->gateway.ipv4, &st->gateway.ipv4_loc, "gateway.ipv4");
+		check_gateway(c, &ix, st, &st->gateway.ipv6, &st->gateway.ipv6_loc, "gateway.ipv6");
 	}
-	check_route_vias(c, v, n);
+	check_route_vias(c, &ix);
 	check_route_dups(c);
 	check_route_adapters(c);
 	check_default_routes(c);
 	check_mtus(c);
+out:
+	vsubnets_clear(&ix);
 	free(v);
 }

@@ -6,6 +6,7 @@
 
 #include "diag.h"
 #include "profile.h"
+#include "suggest.h"
 
 /* Sorted name -> object index, so references resolve in log time instead of
  * a scan inside every loop (profiles for big hosts have thousands). */
@@ -17,6 +18,7 @@ struct vindex_entry {
 struct vindex {
 	struct vindex_entry *v;
 	size_t n;
+	const char **names;        /* v's names, built for the first hint */
 };
 
 struct vctx {
@@ -24,6 +26,8 @@ struct vctx {
 	struct diag_list *diags;
 	bool failed, oom;
 	struct vindex uplinks, switches, portgroups, stacks, adapters;
+	struct suggest hints;      /* "did you mean" cache and budget */
+	bool *stack_dhcp;          /* by position in p->stacks: an adapter there uses DHCP */
 };
 
 __attribute__((format(printf, 3, 4)))
@@ -33,8 +37,9 @@ void vwarn(struct vctx *c, const struct hn_loc *loc, const char *fmt, ...);
 
 /* Position of `name` in the index's array, or -1. */
 long vindex_find(const struct vindex *ix, const char *name);
-/* A near miss among the index's names, for "did you mean", or NULL. */
-const char *vindex_suggest(const struct vindex *ix, const char *name);
+/* A near miss among the index's names, for "did you mean", or NULL; cached
+ * per (index, name) and bounded by the pass's budget (suggest.h). */
+const char *vindex_suggest(struct vctx *c, struct vindex *ix, const char *name);
 
 /* An object's name in a message.  A nameless object (profile.c reported
  * the missing key) still takes part in the other checks, and printf("%s",
@@ -56,3 +61,6 @@ void validate_settings(struct vctx *c);
  * is not known before the lease, so gateways and next hops cannot be
  * checked against it. */
 bool validate_stack_has_dhcp(const struct profile *p, const char *stack);
+/* The same within a pass, answered from marks made once (a scan per
+ * gateway and next hop would be quadratic). */
+bool vstack_has_dhcp(struct vctx *c, const char *stack);

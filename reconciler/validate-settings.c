@@ -2,7 +2,10 @@
  * policies, traffic shaping, DHCP and SLAAC. */
 #include "validate-private.h"
 
+#include <stdlib.h>
 #include <string.h>
+
+#include "sort.h"
 
 #include "units.h"
 
@@ -10,28 +13,113 @@
  * never lets that frame through. */
 #define FRAME_OVERHEAD 14u
 
-static bool strv_has(const struct profile_strv *v, const char *name)
+/* A list's names sorted, so membership is a binary search: a hostile
+ * switch lists tens of thousands of uplinks. */
+struct vset {
+	const char **v;
+	size_t n;
+};
+
+static int cmp_str(const void *a, const void *b)
 {
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static bool vset_init(struct vctx *c, struct vset *s, const struct profile_strv *v)
+{
+	s->n = v->n;
+	s->v = malloc((v->n ? v->n : 1) * sizeof(*s->v));
+	if (!s->v) {
+		c->oom = true;
+		return false;
+	}
+	if (v->n)   /* an empty list has no array to copy from */
+		memcpy(s->v, v->v, v->n * sizeof(*s->v));
+	hn_qsort(s->v, s->n, sizeof(*s->v), cmp_str);
+	return true;
+}
+
+static bool vset_has(const struct vset *s, const char *name)
+{
+	return hn_bsearch(&name, s->v, s->n, sizeof(*s->v), cmp_str) != NULL;
+}
+
+/* Which entries repeat an earlier one: sorted (name, position) pairs put
+ * repeats next to their first. */
+struct vpos {
+	const char *name;
+	size_t i;
+};
+
+static int cmp_vpos(const void *a, const void *b)
+{
+	const struct vpos *x = a, *y = b;
+	int r = strcmp(x->name, y->name);
+
+	return r ? r : (x->i > y->i) - (x->i < y->i);
+}
+
+static bool *repeats(struct vctx *c, const struct profile_strv *v)
+{
+	struct vpos *p = malloc((v->n ? v->n : 1) * sizeof(*p));
+	bool *rep = calloc(v->n ? v->n : 1, sizeof(*rep));
+
+	if (!p || !rep) {
+		c->oom = true;
+		free(p);
+		free(rep);
+		return NULL;
+	}
 	for (size_t i = 0; i < v->n; i++)
-		if (strcmp(v->v[i], name) == 0)
-			return true;
-	return false;
+		p[i] = (struct vpos){ v->v[i], i };
+	hn_qsort(p, v->n, sizeof(*p), cmp_vpos);
+	for (size_t i = 1; i < v->n; i++)
+		if (strcmp(p[i].name, p[i - 1].name) == 0)
+			rep[p[i].i] = true;
+	free(p);
+	return rep;
 }
 
 static void check_members(struct vctx *c, const struct profile_switch *sw,
-			  const struct profile_strv *v, const char *key, const struct profile_strv *other)
+			  const struct vset *uplinks, const struct profile_strv *v, const char *key,
+			  const struct vset *other)
 {
+	bool *rep = repeats(c, v);
+
+	if (!rep)
+		return;
 	for (size_t i = 0; i < v->n; i++) {
-		if (!strv_has(&sw->uplinks, v->v[i]))
+		if (!vset_has(uplinks, v->v[i]))
 			verr(c, &v->loc[i], "teaming.%s: '%s' is not an uplink of switch '%s'", key,
 			     v->v[i], vlabel(sw->name));
-		for (size_t j = 0; j < i; j++)
-			if (strcmp(v->v[i], v->v[j]) == 0)
-				verr(c, &v->loc[i], "teaming.%s: '%s' is listed twice", key, v->v[i]);
-		if (other && strv_has(other, v->v[i]))
+		if (rep[i])
+			verr(c, &v->loc[i], "teaming.%s: '%s' is listed twice", key, v->v[i]);
+		if (other && vset_has(other, v->v[i]))
 			verr(c, &v->loc[i], "teaming.%s: '%s' is also active; an uplink is either "
 			     "active or standby", key, v->v[i]);
 	}
+	free(rep);
+}
+
+static void check_team_lists(struct vctx *c, const struct profile_switch *sw)
+{
+	const struct profile_teaming *t = &sw->teaming;
+	struct vset up = { 0 }, act = { 0 }, stby = { 0 };
+
+	if (!vset_init(c, &up, &sw->uplinks) || !vset_init(c, &act, &t->active) ||
+	    !vset_init(c, &stby, &t->standby))
+		goto out;
+	check_members(c, sw, &up, &t->active, "active", NULL);
+	check_members(c, sw, &up, &t->standby, "standby", &act);
+	for (size_t i = 0; i < sw->uplinks.n; i++)
+		if (!vset_has(&act, sw->uplinks.v[i]) && !vset_has(&stby, sw->uplinks.v[i]))
+			verr(c, &sw->uplinks.loc[i], "uplinks: '%s' is in no teaming list of switch "
+			     "'%s'; list it under teaming.active or teaming.standby",
+			     sw->uplinks.v[i], vlabel(sw->name));
+out:
+	free(up.v);
+	free(act.v);
+	free(stby.v);
 }
 
 static void check_teaming(struct vctx *c, const struct profile_switch *sw)
@@ -44,13 +132,7 @@ static void check_teaming(struct vctx *c, const struct profile_switch *sw)
 		verr(c, &t->loc, "teaming: the bond of switch '%s' is named '%s%s', longer than "
 		     "Linux's 15 characters; shorten the switch name", sw->name, sw->name,
 		     PROFILE_BOND_SUFFIX);
-	check_members(c, sw, &t->active, "active", NULL);
-	check_members(c, sw, &t->standby, "standby", &t->active);
-	for (size_t i = 0; i < sw->uplinks.n; i++)
-		if (!strv_has(&t->active, sw->uplinks.v[i]) && !strv_has(&t->standby, sw->uplinks.v[i]))
-			verr(c, &sw->uplinks.loc[i], "uplinks: '%s' is in no teaming list of switch "
-			     "'%s'; list it under teaming.active or teaming.standby",
-			     sw->uplinks.v[i], vlabel(sw->name));
+	check_team_lists(c, sw);
 	if (!t->policy_loc.file)
 		return;   /* a policy that did not parse is reported already */
 	switch (t->policy) {
@@ -105,6 +187,30 @@ void validate_settings(struct vctx *c)
 		check_teaming(c, &p->switches[i]);
 	for (size_t i = 0; i < p->n_adapters; i++)
 		check_shaping(c, &p->adapters[i]);
+}
+
+bool vstack_has_dhcp(struct vctx *c, const char *stack)
+{
+	const struct profile *p = c->p;
+	long s = stack ? vindex_find(&c->stacks, stack) : -1;
+
+	/* Marked once per pass: asked per gateway and per next hop, a scan
+	 * of the adapters each time would be quadratic. */
+	if (!c->stack_dhcp) {
+		c->stack_dhcp = calloc(p->n_stacks ? p->n_stacks : 1, sizeof(*c->stack_dhcp));
+		if (!c->stack_dhcp) {
+			c->oom = true;
+			return false;
+		}
+		for (size_t i = 0; i < p->n_adapters; i++) {
+			long a = p->adapters[i].stack && p->adapters[i].dhcp4 ?
+				 vindex_find(&c->stacks, p->adapters[i].stack) : -1;
+
+			if (a >= 0)
+				c->stack_dhcp[a] = true;
+		}
+	}
+	return s >= 0 && c->stack_dhcp[s];
 }
 
 bool validate_stack_has_dhcp(const struct profile *p, const char *stack)

@@ -90,6 +90,13 @@ static void vindex_build(struct vctx *c, struct vindex *ix, const void *arr, siz
 	hn_qsort(ix->v, ix->n, sizeof(*ix->v), cmp_entry);
 }
 
+static void vindex_clear(struct vindex *ix)
+{
+	free(ix->v);
+	free(ix->names);
+	*ix = (struct vindex){ 0 };
+}
+
 long vindex_find(const struct vindex *ix, const char *name)
 {
 	size_t lo = 0, hi = ix->n;
@@ -105,18 +112,16 @@ long vindex_find(const struct vindex *ix, const char *name)
 	return lo < ix->n && strcmp(ix->v[lo].name, name) == 0 ? (long)ix->v[lo].pos : -1;
 }
 
-const char *vindex_suggest(const struct vindex *ix, const char *name)
+const char *vindex_suggest(struct vctx *c, struct vindex *ix, const char *name)
 {
-	const char **names = calloc(ix->n ? ix->n : 1, sizeof(*names));
-	const char *r;
-
-	if (!names)
-		return NULL;
-	for (size_t i = 0; i < ix->n; i++)
-		names[i] = ix->v[i].name;
-	r = suggest_closest(name, names, ix->n);
-	free(names);
-	return r;
+	if (!ix->names) {
+		ix->names = calloc(ix->n ? ix->n : 1, sizeof(*ix->names));
+		if (!ix->names)
+			return NULL;
+		for (size_t i = 0; i < ix->n; i++)
+			ix->names[i] = ix->v[i].name;
+	}
+	return suggest_cached(&c->hints, ix, name, ix->names, ix->n);
 }
 
 /* --- unique names ------------------------------------------------------ */
@@ -143,14 +148,16 @@ static void report_dups(struct vctx *c, struct vname *v, size_t n, const char *s
 {
 	char where[256];
 
-	hn_qsort(v, n, sizeof(*v), cmp_vname);
-	for (size_t i = 1; i < n; i++) {
-		size_t first = i - 1;
+	size_t first = 0;
 
-		while (first > 0 && strcmp(v[first - 1].name, v[i].name) == 0)
-			first--;
-		if (strcmp(v[first].name, v[i].name) != 0)
+	hn_qsort(v, n, sizeof(*v), cmp_vname);
+	/* `first` follows the start of each run of one name: a pass, not a
+	 * walk back per duplicate. */
+	for (size_t i = 1; i < n; i++) {
+		if (strcmp(v[i - 1].name, v[i].name) != 0) {
+			first = i;
 			continue;
+		}
 		verr(c, v[i].loc, "%s name '%s' is already used by the %s at %s", space, v[i].name,
 		     v[first].what, vwhere(v[first].loc, v[i].loc, where, sizeof(where)));
 	}
@@ -238,29 +245,57 @@ static void check_names(struct vctx *c, const void *arr, size_t n, size_t size, 
 	free(v);
 }
 
+struct vtable {
+	const struct profile_stack *st;
+	size_t order;
+};
+
+static int cmp_vtable(const void *a, const void *b)
+{
+	const struct vtable *x = a, *y = b;
+
+	if (x->st->table != y->st->table)
+		return x->st->table < y->st->table ? -1 : 1;
+	return (x->order > y->order) - (x->order < y->order);
+}
+
+/* A table belongs to one stack.  Sorted by table, each stack is compared
+ * with the first stack of its table: a profile may list thousands. */
 static void check_tables(struct vctx *c)
 {
 	const struct profile *p = c->p;
+	struct vtable *v = calloc(p->n_stacks ? p->n_stacks : 1, sizeof(*v));
+	size_t n = 0, first = 0;
 	char where[256];
 
-	/* Stacks are few; a pairwise look is clearest here. */
-	for (size_t i = 0; i < p->n_stacks; i++) {
-		for (size_t j = 0; j < i; j++) {
-			const struct profile_stack *a = &p->stacks[j], *b = &p->stacks[i];
-
-			if (!a->table || a->table != b->table || !a->name || !b->name ||
-			    strcmp(a->name, b->name) == 0)
-				continue;
-			verr(c, vloc(&b->table_loc, &b->loc), "table: %u is already the table of "
-			     "stack '%s' at %s", b->table, a->name,
-			     vwhere(vloc(&a->table_loc, &a->loc), &b->table_loc, where, sizeof(where)));
-		}
+	if (!v) {
+		c->oom = true;
+		return;
 	}
+	for (size_t i = 0; i < p->n_stacks; i++)
+		if (p->stacks[i].table && p->stacks[i].name)
+			v[n++] = (struct vtable){ &p->stacks[i], i };
+	hn_qsort(v, n, sizeof(*v), cmp_vtable);
+	for (size_t i = 1; i < n; i++) {
+		const struct profile_stack *a = v[first].st, *b = v[i].st;
+
+		if (a->table != b->table) {
+			first = i;
+			continue;
+		}
+		/* A stack named twice is reported as a duplicate name. */
+		if (strcmp(a->name, b->name) == 0)
+			continue;
+		verr(c, vloc(&b->table_loc, &b->loc), "table: %u is already the table of "
+		     "stack '%s' at %s", b->table, a->name,
+		     vwhere(vloc(&a->table_loc, &a->loc), &b->table_loc, where, sizeof(where)));
+	}
+	free(v);
 }
 
 /* --- references -------------------------------------------------------- */
 
-static long ref(struct vctx *c, const struct vindex *ix, const char *name,
+static long ref(struct vctx *c, struct vindex *ix, const char *name,
 		const struct hn_loc *loc, const char *key, const char *what)
 {
 	long pos;
@@ -271,7 +306,8 @@ static long ref(struct vctx *c, const struct vindex *ix, const char *name,
 	pos = vindex_find(ix, name);
 	if (pos >= 0)
 		return pos;
-	hint = vindex_suggest(ix, name);
+	/* Only a printed error gets a hint (suggest.h). */
+	hint = diag_will_record(c->diags) ? vindex_suggest(c, ix, name) : NULL;
 	if (hint)
 		verr(c, loc, "%s: %s '%s' is not defined (did you mean '%s'?)", key, what, name, hint);
 	else
@@ -372,11 +408,13 @@ int validate_profile(const struct profile *p, struct diag_list *diags)
 		validate_settings(&c);
 	}
 out:
-	free(c.uplinks.v);
-	free(c.switches.v);
-	free(c.portgroups.v);
-	free(c.stacks.v);
-	free(c.adapters.v);
+	vindex_clear(&c.uplinks);
+	vindex_clear(&c.switches);
+	vindex_clear(&c.portgroups);
+	vindex_clear(&c.stacks);
+	vindex_clear(&c.adapters);
+	suggest_clear(&c.hints);
+	free(c.stack_dhcp);
 	if (c.oom)
 		return -ENOMEM;
 	return c.failed ? -EINVAL : 0;

@@ -1,5 +1,7 @@
 #include "ydoc.h"
 
+#include "esc.h"
+
 #include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -98,33 +100,14 @@ static int fail(struct builder *b, const struct hn_loc *loc, const char *fmt, ..
 	return r < 0 ? r : -EINVAL;
 }
 
-/* Quote user text for a message: control bytes are escaped and long text is
- * cut (on a character boundary), so one hostile key cannot make a diagnostic
- * unreadable. */
+/* Quote user text for a message: unsafe characters are escaped and long
+ * text is cut (on a character boundary), so one hostile key cannot make a
+ * diagnostic unreadable. */
 static const char *show(char *dst, size_t size, const char *s, size_t len)
 {
-	const size_t limit = size - 12;  /* room for an escape, a UTF-8 tail, "..." */
-	size_t o = 0;
-
-	for (size_t i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)s[i];
-
-		if (o >= limit && ((c & 0xc0) != 0x80 || o >= size - 4)) {
-			memcpy(dst + o, "...", 3);
-			o += 3;
-			break;
-		}
-		if (c == '\n')
-			o += (size_t)snprintf(dst + o, size - o, "\\n");
-		else if (c == '\t')
-			o += (size_t)snprintf(dst + o, size - o, "\\t");
-		else if (c < 0x20 || c == 0x7f)
-			o += (size_t)snprintf(dst + o, size - o, "\\x%02x", c);
-		else
-			dst[o++] = (char)c;
-	}
-	dst[o] = '\0';
-	return dst;
+	/* 8 bytes of slack: the cut falls where it always has (at most
+	 * size - 12 characters before the "..."). */
+	return esc_text(dst, size > 8 ? size - 8 : size, s, len);
 }
 
 /* Line breaks as libyaml counts them: CR LF, CR, LF, NEL, LS, PS. */

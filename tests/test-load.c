@@ -291,6 +291,44 @@ static void broken_fragment_is_parsed_once_for_many_hosts(void **state)
 	assert_int_equal(t->d.n_errors, 1);
 }
 
+/* Each merge copies the lists merged so far: the fragment count is bounded,
+ * and the error is given once, at the first entry over the limit. */
+static void at_most_256_fragments_per_profile(void **state)
+{
+	struct lt *t = *state;
+	size_t cap = 300 * 40 + 256, len = 0;
+	char *host = malloc(cap), path[64], text[128];
+
+	assert_non_null(host);
+	len += (size_t)snprintf(host + len, cap - len, HEADER_HOST("a") "extends:\n");
+	for (int i = 0; i < 300; i++) {
+		snprintf(path, sizeof(path), "common/f%d.yaml", i);
+		snprintf(text, sizeof(text), HEADER_FRAG "routes: [{to: 203.0.113.%d/32, adapter: x}]\n", i);
+		put(t, path, text);
+		len += (size_t)snprintf(host + len, cap - len, "  - %s\n", path);
+	}
+	put(t, "hosts/a.yaml", host);
+	load(t, "a");
+	assert_int_equal(t->rc, -EINVAL);
+	assert_true(tu_has_diag(&t->d, "repo/hosts/a.yaml:261:5: error: extends: more than 256 "
+				"fragments in one profile"));
+	assert_int_equal(t->d.n_errors, 1);
+	free(host);
+}
+
+/* A path is shown in messages: no controls or invisible characters. */
+static void extends_path_with_a_control_character_is_refused(void **state)
+{
+	struct lt *t = *state;
+
+	put(t, "hosts/a.yaml", HEADER_HOST("a") "extends: \"common/x\\e[2J.yaml\"\n");
+	load(t, "a");
+	assert_int_equal(t->rc, -EINVAL);
+	assert_true(tu_has_diag(&t->d, "repo/hosts/a.yaml:4:10: error: extends: "
+				"'common/x\\x1b[2J.yaml' holds U+001B (a control or invisible "
+				"formatting character)"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -309,6 +347,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(host_must_match_its_file_name, setup, teardown),
 		cmocka_unit_test_setup_teardown(fragment_problems_point_into_the_fragment, setup, teardown),
 		cmocka_unit_test_setup_teardown(broken_fragment_is_parsed_once_for_many_hosts, setup, teardown),
+		cmocka_unit_test_setup_teardown(at_most_256_fragments_per_profile, setup, teardown),
+		cmocka_unit_test_setup_teardown(extends_path_with_a_control_character_is_refused, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,5 +1,6 @@
 /* validate.c: rules across objects, and the best-practice warnings. */
 #include "testutil.h"
+#include "suggest.h"
 
 static void valid_profile_has_no_diagnostics(void **state)
 {
@@ -288,6 +289,93 @@ static void large_profile_validates_clean(void **state)
 	free(y);
 }
 
+/* A host with `n_pg` portgroups pgNNNNNN and `n_ad` adapters, adapter i
+ * referring to portgroup `ref(i)`. */
+static char *hostile_refs(size_t n_pg, size_t n_ad, int same_word)
+{
+	size_t cap = (n_pg + n_ad) * 96 + 512, len = 0;
+	char *y = malloc(cap);
+
+	assert_non_null(y);
+	len += (size_t)snprintf(y + len, cap - len,
+		"apiVersion: hostnet/v1\nkind: HostProfile\nhost: big\n"
+		"uplinks: [{name: eth1}, {name: eth2}]\n"
+		"switches: [{name: vs0, uplinks: [eth1, eth2]}]\nportgroups:\n");
+	for (size_t i = 0; i < n_pg; i++)
+		len += (size_t)snprintf(y + len, cap - len, "  - {name: pg%06zu, switch: vs0}\n", i);
+	len += (size_t)snprintf(y + len, cap - len, "adapters:\n");
+	for (size_t i = 0; i < n_ad; i++)
+		len += (size_t)snprintf(y + len, cap - len,
+			"  - {name: v%zu, portgroup: pg%06zux, services: [management]}\n",
+			i, same_word ? (size_t)7 : i);
+	return y;
+}
+
+/* Hints are computed only for printed errors (1,000), once per word, and
+ * within a budget: 30,000 undefined references cost a bounded number of
+ * edit distances however many candidates there are (it was one per
+ * candidate per reference: 30,000 x 30,000). */
+static void did_you_mean_work_is_bounded(void **state)
+{
+	struct tu t;
+	char *y;
+	unsigned long before;
+
+	(void)state;
+	/* Few candidates: at most one comparison each per printed error. */
+	y = hostile_refs(3, 30000, 0);
+	before = suggest_distance_count;
+	tu_run(&t, y, 1);
+	assert_int_equal(t.d.n_errors, 30000);
+	assert_true(t.d.truncated);
+	assert_true(suggest_distance_count - before <= 1000 * 3);
+	/* The hint is still there for a printed one. */
+	assert_true(tu_has_diag(&t.d, "t.yaml:11:27: error: portgroup: portgroup 'pg000000x' "
+				"is not defined (did you mean 'pg000000'?)"));
+	tu_end(&t);
+	free(y);
+	/* One unknown word repeated: computed once. */
+	y = hostile_refs(100, 30000, 1);
+	before = suggest_distance_count;
+	tu_run(&t, y, 1);
+	assert_int_equal(t.d.n_errors, 30000);
+	assert_true(suggest_distance_count - before <= 100);
+	tu_end(&t);
+	free(y);
+	/* Many candidates and many distinct words: the budget. */
+	y = hostile_refs(30000, 30000, 0);
+	before = suggest_distance_count;
+	tu_run(&t, y, 1);
+	assert_int_equal(t.d.n_errors, 30000);
+	assert_true(suggest_distance_count - before <= SUGGEST_BUDGET);
+	tu_end(&t);
+	free(y);
+}
+
+/* The duplicate checks pair each repeat with the first of its run, once:
+ * 30,000 stacks on one table are 30,000 errors against the first. */
+static void many_duplicates_are_each_reported_against_the_first(void **state)
+{
+	size_t cap = 30000 * 64 + 4096, len = 0;
+	const char *ad = strstr(TU_VALID_PROFILE, "adapters:\n");
+	char *y = malloc(cap);
+	struct tu t;
+
+	(void)state;
+	assert_non_null(y);
+	len += (size_t)snprintf(y + len, cap - len, "%.*s", (int)(ad - TU_VALID_PROFILE),
+				TU_VALID_PROFILE);
+	for (int i = 0; i < 30000; i++)
+		len += (size_t)snprintf(y + len, cap - len, "  - {name: s%d, table: 100}\n", i);
+	len += (size_t)snprintf(y + len, cap - len, "%s", ad);
+	tu_run(&t, y, 1);
+	assert_int_equal(t.d.n_errors, 30000);
+	assert_true(tu_has_diag(&t.d, "t.yaml:18:23: error: table: 100 is already the table of "
+				"stack 'vmotion' at line 16, column 12"));
+	tu_end(&t);
+	free(y);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -316,6 +404,8 @@ int main(void)
 		cmocka_unit_test(switch_without_redundant_uplink_warns),
 		cmocka_unit_test(fragment_is_checked_for_names_only),
 		cmocka_unit_test(large_profile_validates_clean),
+		cmocka_unit_test(did_you_mean_work_is_bounded),
+		cmocka_unit_test(many_duplicates_are_each_reported_against_the_first),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
