@@ -94,6 +94,10 @@ struct store *cmd_open_state(const char *cmd, const struct cmd_state_opts *o, un
 	int r;
 
 	so.lock_timeout_ms = o->lock_timeout_ms;
+	/* Test hook (tests/ns/full-disk.sh): no reserve, so that a full disk
+	 * makes the writes after a kernel change fail. */
+	if (getenv("HOSTNET_TEST_NO_RESERVE"))
+		so.reserve_bytes = 0;
 	r = store_open(&st, cmd_state_path(o), flags, &so, &err);
 	if (r < 0)
 		cmd_fail(cmd, "%s", err ? err : strerror(-r));
