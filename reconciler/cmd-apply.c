@@ -97,23 +97,69 @@ static int errno_of(const char *name)
 	return 0;
 }
 
+static bool ends_with(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), k = strlen(suffix);
+
+	return n >= k && strcmp(s + n - k, suffix) == 0;
+}
+
+/* Whether `path` is meant as a saved plan rather than a profile: its name
+ * ends in ".plan", or it is JSON (its first byte other than white space is
+ * '{') without a YAML name.  A profile may be written in YAML's flow style
+ * and so start with '{' too, hence the name decides first.  Deciding before
+ * parsing lets a damaged plan be reported as a plan. */
+static bool looks_like_plan(const char *path)
+{
+	FILE *f;
+	int c;
+
+	if (ends_with(path, ".plan"))
+		return true;
+	if (ends_with(path, ".yaml") || ends_with(path, ".yml"))
+		return false;
+	f = fopen(path, "re");
+	if (!f)
+		return false;
+	do
+		c = getc(f);
+	while (c == ' ' || c == '\t' || c == '\n' || c == '\r');
+	fclose(f);
+	return c == '{';
+}
+
 /* A file written by `hostnet plan --out`: its desired state and what it was
  * made against.  Returns 1 when `path` is a saved plan, 0 when it is not
- * (a profile), negative on error. */
+ * (a profile), negative on error (reported). */
 static int load_saved_plan(struct apply_cmd *a, const char *path)
 {
 	json_error_t e;
-	json_t *j = json_load_file(path, 0, &e);
+	json_t *j;
 	char *err = NULL;
 	int r;
 
-	if (!j || !json_object_get(j, "hostnet_plan")) {
-		json_decref(j);
+	if (!looks_like_plan(path))
 		return 0;
+	j = json_load_file(path, JSON_REJECT_DUPLICATES, &e);
+	if (!j && e.line < 1) {   /* not read at all */
+		cmd_fail("apply", "%s: %s; nothing was changed", path, e.text);
+		return -EINVAL;
+	}
+	if (!j) {
+		cmd_fail("apply", "%s:%d:%d: not a valid plan: %s; nothing was changed", path, e.line,
+			 e.column, e.text);
+		return -EINVAL;
+	}
+	if (!json_is_object(j) || !json_object_get(j, "hostnet_plan")) {
+		cmd_fail("apply", "%s: not a hostnet plan (no 'hostnet_plan' key; make one with "
+			 "'hostnet plan --out'); nothing was changed", path);
+		json_decref(j);
+		return -EINVAL;
 	}
 	r = want_from_json(&a->d.want, json_object_get(j, "want"), &err);
 	if (r < 0) {
-		cmd_fail("apply", "%s is not a usable plan: %s", path, err ? err : strerror(-r));
+		cmd_fail("apply", "%s is not a usable plan: %s; nothing was changed", path,
+			 err ? err : strerror(-r));
 		free(err);
 		json_decref(j);
 		return r;
