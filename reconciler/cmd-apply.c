@@ -520,7 +520,7 @@ int cmd_apply(int argc, char **argv)
 		a.planfile = o.file;
 	else if (cmd_desired_load("apply", &o, &a.d) < 0)
 		goto out;
-	if (cmd_check_kernel("apply", &a.d.want, NULL) < 0)
+	if (cmd_check_kernel("apply", &a.so, &a.d.want, NULL) < 0)
 		goto out;
 	cmd_dhcp_ctx(&dc, &a.so, dhcp_dir, sizeof(dhcp_dir), self, sizeof(self));
 	for (size_t i = 0; i < a.d.want.n_links && !dc.udhcpc; i++)

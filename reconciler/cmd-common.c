@@ -73,6 +73,19 @@ const char *cmd_state_path(const struct cmd_state_opts *o)
 	return env && *env ? env : CMD_STATE_DEFAULT;
 }
 
+int cmd_kernel_caps(const struct cmd_state_opts *so, uint32_t *caps)
+{
+	static const struct cmd_state_opts dflt = CMD_STATE_OPTS_INIT;
+	char *copy = strdup(cmd_state_path(so ? so : &dflt));
+	int r;
+
+	if (!copy)
+		return -ENOMEM;
+	r = observe_caps_cached(caps, dirname(copy));
+	free(copy);
+	return r;
+}
+
 int cmd_parse_seconds(const char *s, unsigned *ms)
 {
 	char *end;
