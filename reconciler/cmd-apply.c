@@ -523,12 +523,24 @@ int cmd_apply(int argc, char **argv)
 	if (cmd_check_kernel("apply", &a.so, &a.d.want, NULL) < 0)
 		goto out;
 	cmd_dhcp_ctx(&dc, &a.so, dhcp_dir, sizeof(dhcp_dir), self, sizeof(self));
-	for (size_t i = 0; i < a.d.want.n_links && !dc.udhcpc; i++)
-		if (a.d.want.links[i].dhcp4) {
+	for (size_t i = 0; i < a.d.want.n_links; i++) {
+		const char *cap;
+
+		if (!a.d.want.links[i].dhcp4)
+			continue;
+		cap = dhcp_client_missing_cap();
+		if (!dc.udhcpc) {
 			cmd_fail("apply", "%s: ipv4: dhcp needs the udhcpc client (apt-get install "
 				 "udhcpc); nothing was changed", a.d.want.links[i].l.name);
 			goto out;
 		}
+		if (cap) {
+			cmd_fail("apply", "%s: ipv4: dhcp needs %s for its client, which this process "
+				 "cannot give it; nothing was changed", a.d.want.links[i].l.name, cap);
+			goto out;
+		}
+		break;
+	}
 	/* Lock before observing: what is planned is what is applied. */
 	a.st = cmd_open_state("apply", &a.so, STORE_WRITE);
 	if (!a.st)

@@ -8,6 +8,8 @@
 . "$(dirname "$0")/lib-ns.sh"
 ns_enter "$@"
 command -v setpriv >/dev/null || skip_all "setpriv (util-linux) not found"
+command -v dnsmasq >/dev/null || skip_all "dnsmasq not found (apt-get install dnsmasq-base)"
+command -v udhcpc >/dev/null || skip_all "udhcpc not found (apt-get install udhcpc)"
 make_tmp
 export HOSTNET_STATE=$T/state/state.db NO_COLOR=1
 CACHE=$T/state/kernel-caps
@@ -37,7 +39,14 @@ expect_rc() {  # expect_rc DESC RC CMD...
 for i in 1 2 3 4 5; do ip link add "eth$i" type veth peer name "eth${i}p"; done
 unshare --net sleep 600 &
 router=$!
-trap 'kill $router 2>/dev/null; rm -rf "$T"' EXIT
+dnsmasq=""
+cleanup() {
+	[ -n "$dnsmasq" ] && kill "$dnsmasq" 2>/dev/null
+	for f in "$T"/state/dhcp/*.pid; do [ -f "$f" ] && kill "$(cat "$f")" 2>/dev/null; done
+	kill "$router" 2>/dev/null
+	rm -rf "$T"
+}
+trap cleanup EXIT
 sleep 0.2
 R() { nsenter -t "$router" -n "$@"; }
 ip link set eth1p netns "$router"
@@ -134,4 +143,34 @@ sed -i 's/^    mtu: 8000$/    mtu: 9000/' "$P"
 expect_rc "apply --connectivity-check with CAP_NET_ADMIN and CAP_NET_RAW" 0 \
 	NR apply --auto-approve --connectivity-check "$P"
 grep -q "gateway 192.0.2.1 answers from vmk0" <<<"$LAST" || not_ok "the gateway answered" "$LAST"
+
+# --- DHCP: udhcpc sends raw frames and renews from UDP port 68 --------------
+R dnsmasq --keep-in-foreground --no-resolv --no-hosts --port=0 --interface=eth3p \
+	--bind-interfaces --dhcp-range=198.51.100.10,198.51.100.50,255.255.255.192,120 \
+	--dhcp-option=3,198.51.100.1 --dhcp-leasefile="$T/leases" --log-facility="$T/dnsmasq.log" &
+dnsmasq=$!
+cat >"$T/p/hosts/d1.yaml" <<'EOY'
+apiVersion: hostnet/v1
+kind: HostProfile
+host: d1
+uplinks: [{name: eth3}, {name: eth4}]
+switches: [{name: vs9, uplinks: [eth3, eth4]}]
+portgroups: [{name: pg, switch: vs9}]
+adapters:
+  - {name: vmk9, portgroup: pg, services: [management], ipv4: dhcp}
+EOY
+links() { ip -o link show | awk -F": " "{print \$2}"; ip -o addr show | awk "{print \$2, \$4}"; }
+before=$(links)
+expect_rc "a DHCP adapter without CAP_NET_BIND_SERVICE is refused" 1 NR apply --auto-approve "$T/p/hosts/d1.yaml"
+grep -q "vmk9: ipv4: dhcp needs CAP_NET_BIND_SERVICE for its client.*nothing was changed" <<<"$LAST" &&
+	[ "$(links)" = "$before" ] &&
+	ok "before anything changes, naming the capability" || not_ok "the DHCP refusal names the capability" "$LAST"
+expect_rc "with CAP_NET_BIND_SERVICE too, the DHCP adapter gets its lease" 0 \
+	as +net_admin,+net_raw,+net_bind_service "$HOSTNET" apply --auto-approve --dhcp-timeout 20 "$T/p/hosts/d1.yaml"
+pid=$(cat "$T/state/dhcp/vmk9.pid" 2>/dev/null)
+kill -USR1 "$pid" 2>/dev/null   # renew now: udhcpc binds UDP port 68 for it
+for _ in $(seq 30); do grep -q "renew: lease" "$T/state/dhcp/vmk9.log" 2>/dev/null && break; sleep 0.1; done
+[ -n "$pid" ] && kill -0 "$pid" 2>/dev/null && grep -q "renew: lease" "$T/state/dhcp/vmk9.log" &&
+	ok "and its client renews (it binds port 68) and keeps running" ||
+	not_ok "the DHCP client renews" "$(cat "$T/state/dhcp/vmk9.log" 2>/dev/null)"
 tap_done
