@@ -42,6 +42,7 @@ router=$!
 dnsmasq=""
 cleanup() {
 	[ -n "$dnsmasq" ] && kill "$dnsmasq" 2>/dev/null
+	[ -f "$T/dnsmasq.pid" ] && kill "$(cat "$T/dnsmasq.pid")" 2>/dev/null
 	for f in "$T"/state/dhcp/*.pid; do [ -f "$f" ] && kill "$(cat "$f")" 2>/dev/null; done
 	kill "$router" 2>/dev/null
 	rm -rf "$T"
@@ -145,9 +146,13 @@ expect_rc "apply --connectivity-check with CAP_NET_ADMIN and CAP_NET_RAW" 0 \
 grep -q "gateway 192.0.2.1 answers from vmk0" <<<"$LAST" || not_ok "the gateway answered" "$LAST"
 
 # --- DHCP: udhcpc sends raw frames and renews from UDP port 68 --------------
-R dnsmasq --keep-in-foreground --no-resolv --no-hosts --port=0 --interface=eth3p \
-	--bind-interfaces --dhcp-range=198.51.100.10,198.51.100.50,255.255.255.192,120 \
-	--dhcp-option=3,198.51.100.1 --dhcp-leasefile="$T/leases" --log-facility="$T/dnsmasq.log" &
+# nsenter execs dnsmasq, so $! is dnsmasq itself (through a shell function
+# it would be a subshell, and dnsmasq would outlive the test); its pid file
+# says the same.
+nsenter -t "$router" -n dnsmasq --keep-in-foreground --no-resolv --no-hosts --port=0 \
+	--interface=eth3p --bind-interfaces --dhcp-option=3,198.51.100.1 \
+	--dhcp-range=198.51.100.10,198.51.100.50,255.255.255.192,120 --dhcp-leasefile="$T/leases" \
+	--pid-file="$T/dnsmasq.pid" --log-facility="$T/dnsmasq.log" &
 dnsmasq=$!
 cat >"$T/p/hosts/d1.yaml" <<'EOY'
 apiVersion: hostnet/v1
