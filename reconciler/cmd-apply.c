@@ -35,7 +35,7 @@ struct apply_cmd {
 	struct store *st;
 	struct hnl *nl;
 	struct kobj_set before;
-	int64_t snap_before, gen;
+	int64_t gen;
 	struct apply_opts test;
 };
 
@@ -98,23 +98,69 @@ static int errno_of(const char *name)
 	return 0;
 }
 
+static bool ends_with(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), k = strlen(suffix);
+
+	return n >= k && strcmp(s + n - k, suffix) == 0;
+}
+
+/* Whether `path` is meant as a saved plan rather than a profile: its name
+ * ends in ".plan", or it is JSON (its first byte other than white space is
+ * '{') without a YAML name.  A profile may be written in YAML's flow style
+ * and so start with '{' too, hence the name decides first.  Deciding before
+ * parsing lets a damaged plan be reported as a plan. */
+static bool looks_like_plan(const char *path)
+{
+	FILE *f;
+	int c;
+
+	if (ends_with(path, ".plan"))
+		return true;
+	if (ends_with(path, ".yaml") || ends_with(path, ".yml"))
+		return false;
+	f = fopen(path, "re");
+	if (!f)
+		return false;
+	do
+		c = getc(f);
+	while (c == ' ' || c == '\t' || c == '\n' || c == '\r');
+	fclose(f);
+	return c == '{';
+}
+
 /* A file written by `hostnet plan --out`: its desired state and what it was
  * made against.  Returns 1 when `path` is a saved plan, 0 when it is not
- * (a profile), negative on error. */
+ * (a profile), negative on error (reported). */
 static int load_saved_plan(struct apply_cmd *a, const char *path)
 {
 	json_error_t e;
-	json_t *j = json_load_file(path, 0, &e);
+	json_t *j;
 	char *err = NULL;
 	int r;
 
-	if (!j || !json_object_get(j, "hostnet_plan")) {
-		json_decref(j);
+	if (!looks_like_plan(path))
 		return 0;
+	j = json_load_file(path, JSON_REJECT_DUPLICATES, &e);
+	if (!j && e.line < 1) {   /* not read at all */
+		cmd_fail("apply", "%s: %s; nothing was changed", path, e.text);
+		return -EINVAL;
+	}
+	if (!j) {
+		cmd_fail("apply", "%s:%d:%d: not a valid plan: %s; nothing was changed", path, e.line,
+			 e.column, e.text);
+		return -EINVAL;
+	}
+	if (!json_is_object(j) || !json_object_get(j, "hostnet_plan")) {
+		cmd_fail("apply", "%s: not a hostnet plan (no 'hostnet_plan' key; make one with "
+			 "'hostnet plan --out'); nothing was changed", path);
+		json_decref(j);
+		return -EINVAL;
 	}
 	r = want_from_json(&a->d.want, json_object_get(j, "want"), &err);
 	if (r < 0) {
-		cmd_fail("apply", "%s is not a usable plan: %s", path, err ? err : strerror(-r));
+		cmd_fail("apply", "%s is not a usable plan: %s; nothing was changed", path,
+			 err ? err : strerror(-r));
 		free(err);
 		json_decref(j);
 		return r;
@@ -304,27 +350,28 @@ static char *generation_doc(const struct apply_cmd *a, json_t *plan)
 	return s;
 }
 
-/* Like `netplan try`: the change stays only if `hostnet confirm` comes in
- * time.  The lock is released while waiting, so confirm can take it; the
- * deadline is in the database, so a killed apply is rolled back by the next
- * hostnet run instead. */
-static int await_confirm(struct apply_cmd *a, const struct diff *df)
+static int64_t wall_ms(void)
 {
-	struct timespec nap = { 0, 250 * 1000 * 1000 };
 	struct timespec ts;
-	int64_t deadline;
-	char *err = NULL;
 
 	clock_gettime(CLOCK_REALTIME, &ts);
-	deadline = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000 + a->confirm_ms;
-	if (store_generation_await_confirm(a->st, a->gen, deadline, &err) < 0) {
-		cmd_fail("apply", "%s", err ? err : "cannot record the confirmation deadline");
-		free(err);
-		return CMD_EXIT_ERROR;
-	}
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Like `netplan try`: the change stays only if `hostnet confirm` comes in
+ * time.  The lock is released while waiting, so confirm can take it.  The
+ * deadline was written with the generation, before the first change (so the
+ * time counts from the start of the apply), and is not moved: one write
+ * fewer after the change, and a killed apply is rolled back by the next
+ * hostnet run at the very deadline it was given. */
+static int await_confirm(struct apply_cmd *a, const struct diff *df, int64_t deadline)
+{
+	struct timespec nap = { 0, 250 * 1000 * 1000 };
+	int64_t left = deadline - wall_ms();
+
 	a->st = store_close(a->st);
-	printf("\nApplied %zu actions and verified.  Run 'hostnet confirm' within %.0f s to keep "
-	       "them; otherwise they are rolled back.\n", df->n, a->confirm_ms / 1000.0);
+	printf("\nApplied %zu actions and verified.  Run 'hostnet confirm' within %.1f s to keep "
+	       "them; otherwise they are rolled back.\n", df->n, left > 0 ? left / 1000.0 : 0.0);
 	fflush(stdout);
 	for (;;) {
 		struct store_generation g = { 0 };
@@ -332,7 +379,6 @@ static int await_confirm(struct apply_cmd *a, const struct diff *df)
 		bool pending;
 
 		nanosleep(&nap, NULL);
-		clock_gettime(CLOCK_REALTIME, &ts);
 		st = cmd_open_state("apply", &a->so, STORE_READONLY);
 		if (!st)
 			continue;
@@ -347,13 +393,16 @@ static int await_confirm(struct apply_cmd *a, const struct diff *df)
 		}
 		store_generation_clear(&g);
 		store_close(st);
-		if ((int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000 < deadline)
+		if (wall_ms() < deadline)
 			continue;
 		a->st = cmd_open_state("apply", &a->so, STORE_WRITE);
 		if (!a->st)
 			return CMD_EXIT_ERROR;
-		if (store_generation_get(&g, a->st, a->gen, NULL) == 0 && g.result == STORE_RESULT_PENDING)
-			cmd_roll_back_generation(a->st, a->nl, a->gen, "not confirmed in time");
+		if (store_generation_get(&g, a->st, a->gen, NULL) == 0 && g.result == STORE_RESULT_PENDING &&
+		    cmd_roll_back_generation(a->st, a->nl, a->gen, "not confirmed in time") < 0) {
+			store_generation_clear(&g);
+			return CMD_EXIT_ERROR;
+		}
 		store_generation_clear(&g);
 		printf("Not confirmed within %.0f s: rolled back.\n", a->confirm_ms / 1000.0);
 		return CMD_EXIT_ERROR;
@@ -449,7 +498,7 @@ int cmd_apply(int argc, char **argv)
 	char *doc = NULL, *err = NULL, timings[256], sum[128];
 	double t0, t_apply = 0, t_verify = 0;
 	enum store_result result = STORE_RESULT_FAILED;
-	int64_t snap_after = 0;
+	int64_t snap_after = 0, deadline;
 	long left;
 	int r, rc = CMD_EXIT_ERROR;
 
@@ -466,15 +515,27 @@ int cmd_apply(int argc, char **argv)
 		a.planfile = o.file;
 	else if (cmd_desired_load("apply", &o, &a.d) < 0)
 		goto out;
-	if (cmd_check_kernel("apply", &a.d.want, NULL) < 0)
+	if (cmd_check_kernel("apply", &a.so, &a.d.want, NULL) < 0)
 		goto out;
 	cmd_dhcp_ctx(&dc, &a.so, dhcp_dir, sizeof(dhcp_dir), self, sizeof(self));
-	for (size_t i = 0; i < a.d.want.n_links && !dc.udhcpc; i++)
-		if (a.d.want.links[i].dhcp4) {
+	for (size_t i = 0; i < a.d.want.n_links; i++) {
+		const char *cap;
+
+		if (!a.d.want.links[i].dhcp4)
+			continue;
+		cap = dhcp_client_missing_cap();
+		if (!dc.udhcpc) {
 			cmd_fail("apply", "%s: ipv4: dhcp needs the udhcpc client (apt-get install "
 				 "udhcpc); nothing was changed", a.d.want.links[i].l.name);
 			goto out;
 		}
+		if (cap) {
+			cmd_fail("apply", "%s: ipv4: dhcp needs %s for its client, which this process "
+				 "cannot give it; nothing was changed", a.d.want.links[i].l.name, cap);
+			goto out;
+		}
+		break;
+	}
 	/* Lock before observing: what is planned is what is applied. */
 	a.st = cmd_open_state("apply", &a.so, STORE_WRITE);
 	if (!a.st)
@@ -532,19 +593,22 @@ int cmd_apply(int argc, char **argv)
 		if (!confirm(&a))
 			goto out;
 	}
-	r = store_snapshot_save(&a.snap_before, a.st, a.d.host, uname(&uts) == 0 ? uts.release : NULL,
-				&a.before, &err);
-	if (r == 0) {
-		struct store_generation_start g = {
-			.host = a.d.host, .commit_id = a.d.commit, .profile_hash = a.d.hash,
-			.plan = doc, .n_actions = df.n, .snapshot_before = a.snap_before,
-		};
-		r = store_generation_begin(&a.gen, a.st, &g, &err);
-	}
+	/* Everything a rollback needs (the snapshot before, the desired state,
+	 * the deadline) is on disk before the first change, or nothing is
+	 * changed. */
+	struct store_generation_start g = {
+		.host = a.d.host, .commit_id = a.d.commit, .profile_hash = a.d.hash,
+		.plan = doc, .n_actions = df.n, .before = &a.before,
+		.kernel_release = uname(&uts) == 0 ? uts.release : NULL,
+		.confirm_by_ms = a.confirm_ms && df.n ? wall_ms() + a.confirm_ms : 0,
+	};
+	r = store_generation_begin(&a.gen, a.st, &g, &err);
 	if (r < 0) {
-		cmd_fail("apply", "%s; nothing was changed", err ? err : strerror(-r));
+		cmd_fail("apply", "cannot record the generation before changing anything: %s; "
+			 "nothing was changed", err ? err : strerror(-r));
 		goto out;
 	}
+	deadline = g.confirm_by_ms;
 	t0 = now_ms();
 	r = apply_diff(a.nl, &df, &a.test, &res);
 	t_apply = now_ms() - t0;
@@ -583,49 +647,65 @@ int cmd_apply(int argc, char **argv)
 		if (r == 0 && a.connectivity && (r = check_gateways(&a, res.msg, sizeof(res.msg))) < 0)
 			esc_line(stderr, "hostnet apply: %s", res.msg);
 	}
+	snprintf(timings, sizeof(timings), "{\"apply_ms\":%.1f,\"verify_ms\":%.1f,\"requests\":%zu}",
+		 t_apply, t_verify, res.requests);
+	/* The outcome is part of the change: an apply whose record cannot be
+	 * written is undone like any other failure after the first change, so
+	 * the last applied generation always describes the host. */
+	if (r == 0 && !deadline) {
+		struct store_generation_end end = {
+			.result = STORE_RESULT_APPLIED, .timings = timings,
+		};
+
+		free(err);
+		err = NULL;
+		r = store_generation_finish(a.st, a.gen, &end, &err);
+		if (r < 0) {
+			snprintf(res.msg, sizeof(res.msg), "cannot record the outcome: %s", err ? err : strerror(-r));
+			fprintf(stderr, "hostnet apply: %s\n", res.msg);
+		}
+	}
 	if (r < 0) {
 		int rb = cmd_roll_back(a.nl, &a.before, &a.d.want);
 
 		dhcp_reap(&dc);
-
 		result = rb == 0 ? STORE_RESULT_ROLLED_BACK : STORE_RESULT_FAILED;
 		esc_line(stderr, "hostnet apply: %s", rb == 0
 			? "rolled back: the host is as it was before this apply"
 			: "ROLLBACK INCOMPLETE: check 'hostnet plan' and the messages above");
-	} else {
-		result = STORE_RESULT_APPLIED;
-	}
-	{
-		struct kobj_set after = { 0 };
-
-		if (observe_all(&after, a.nl) == 0)
-			store_snapshot_save(&snap_after, a.st, a.d.host, uts.release, &after, NULL);
-		kobj_set_clear(&after);
-	}
-	if (result == STORE_RESULT_APPLIED && a.confirm_ms && df.n) {
-		rc = await_confirm(&a, &df);
+		struct store_generation_end end = {
+			.result = result, .error = res.msg, .timings = timings,
+		};
+		free(err);
+		err = NULL;
+		if (store_generation_finish(a.st, a.gen, &end, &err) < 0)
+			fprintf(stderr, "hostnet apply: cannot record the rollback (%s): generation %lld "
+				"stays pending until the next hostnet run closes it%s\n",
+				err ? err : "?", (long long)a.gen, deadline ? " after its deadline" : "");
 		goto out;
 	}
-	snprintf(timings, sizeof(timings), "{\"apply_ms\":%.1f,\"verify_ms\":%.1f,\"requests\":%zu}",
-		 t_apply, t_verify, res.requests);
-	struct store_generation_end end = {
-		.result = result, .snapshot_after = snap_after,
-		.error = result == STORE_RESULT_APPLIED ? NULL : res.msg, .timings = timings,
-	};
-	free(err);
-	err = NULL;
-	if (store_generation_finish(a.st, a.gen, &end, &err) < 0)
-		cmd_fail("apply", "cannot record the generation: %s", err ? err : "?");
-	if (result == STORE_RESULT_APPLIED) {
-		plan_summary(&df, sum, sizeof(sum));
-		if (df.n)
-			printf("\nApply complete: %zu added, %zu changed, %zu destroyed in %.1f ms "
-			       "(%zu netlink requests); verified.\n", df.n_create, df.n_modify, df.n_delete,
-			       t_apply, res.requests);
-		else
-			printf("%s\n", sum);
-		rc = CMD_EXIT_OK;
+	result = STORE_RESULT_APPLIED;
+	{
+		/* For history only, so after the outcome and allowed to fail. */
+		struct kobj_set after = { 0 };
+
+		if (observe_all(&after, a.nl) == 0 &&
+		    store_snapshot_save(&snap_after, a.st, a.d.host, g.kernel_release, &after, NULL) == 0)
+			store_generation_attach_after(a.st, a.gen, snap_after, NULL);
+		kobj_set_clear(&after);
 	}
+	if (deadline) {
+		rc = await_confirm(&a, &df, deadline);
+		goto out;
+	}
+	plan_summary(&df, sum, sizeof(sum));
+	if (df.n)
+		printf("\nApply complete: %zu added, %zu changed, %zu destroyed in %.1f ms "
+		       "(%zu netlink requests); verified.\n", df.n_create, df.n_modify, df.n_delete,
+		       t_apply, res.requests);
+	else
+		printf("%s\n", sum);
+	rc = CMD_EXIT_OK;
 out:
 	free(err);
 	free(doc);

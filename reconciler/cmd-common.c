@@ -75,6 +75,19 @@ const char *cmd_state_path(const struct cmd_state_opts *o)
 	return env && *env ? env : CMD_STATE_DEFAULT;
 }
 
+int cmd_kernel_caps(const struct cmd_state_opts *so, uint32_t *caps)
+{
+	static const struct cmd_state_opts dflt = CMD_STATE_OPTS_INIT;
+	char *copy = strdup(cmd_state_path(so ? so : &dflt));
+	int r;
+
+	if (!copy)
+		return -ENOMEM;
+	r = observe_caps_cached(caps, dirname(copy));
+	free(copy);
+	return r;
+}
+
 int cmd_parse_seconds(const char *s, unsigned *ms)
 {
 	char *end;
@@ -96,6 +109,10 @@ struct store *cmd_open_state(const char *cmd, const struct cmd_state_opts *o, un
 	int r;
 
 	so.lock_timeout_ms = o->lock_timeout_ms;
+	/* Test hook (tests/ns/full-disk.sh): no reserve, so that a full disk
+	 * makes the writes after a kernel change fail. */
+	if (getenv("HOSTNET_TEST_NO_RESERVE"))
+		so.reserve_bytes = 0;
 	r = store_open(&st, cmd_state_path(o), flags, &so, &err);
 	if (r < 0)
 		cmd_fail(cmd, "%s", err ? err : strerror(-r));

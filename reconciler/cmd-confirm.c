@@ -47,9 +47,14 @@ int cmd_roll_back_generation(struct store *st, struct hnl *nl, int64_t id, const
 		.result = r == 0 ? STORE_RESULT_ROLLED_BACK : STORE_RESULT_FAILED,
 		.error = why,
 	};
-	store_generation_finish(st, id, &end, NULL);
 	esc_line(stderr, "hostnet: generation %lld of %s %s: %s", (long long)id, g.host,
 		r == 0 ? "rolled back" : "COULD NOT BE ROLLED BACK", why);
+	/* Unrecorded, the generation would stay pending: say so, so that the
+	 * caller does not count it as done. */
+	free(err);
+	err = NULL;
+	if (store_generation_finish(st, id, &end, &err) < 0 && r == 0)
+		r = -EIO;
 out:
 	if (r < 0 && err)
 		esc_line(stderr, "hostnet: rolling back generation %lld: %s", (long long)id, err);
@@ -70,7 +75,8 @@ int cmd_expire_confirmations(struct store *st, struct hnl *nl)
 	 * means the database would not record that, so stop. */
 	while (store_generation_awaiting(&id, &deadline, st, NULL, NULL) == 0 &&
 	       deadline <= now_ms() && id != last) {
-		cmd_roll_back_generation(st, nl, id, "not confirmed in time");
+		if (cmd_roll_back_generation(st, nl, id, "not confirmed in time") < 0)
+			return -EIO;
 		last = id;
 		n++;
 	}
@@ -127,6 +133,11 @@ int cmd_confirm(int argc, char **argv)
 	}
 	if (expire) {
 		r = cmd_expire_confirmations(st, nl);
+		if (r < 0) {
+			cmd_fail("confirm", "a change whose time ran out could not be rolled back "
+				 "and recorded (see above); it stays pending for the next run");
+			goto out;
+		}
 		printf("%d change%s rolled back\n", r, r == 1 ? "" : "s");
 		rc = CMD_EXIT_OK;
 		goto out;

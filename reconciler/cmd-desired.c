@@ -151,11 +151,12 @@ int cmd_state_hash(char out[41], const struct kobj_set *have, const struct want 
 	return r;
 }
 
-int cmd_check_kernel(const char *cmd, const struct want *w, uint32_t *caps_out)
+int cmd_check_kernel(const char *cmd, const struct cmd_state_opts *so, const struct want *w,
+		     uint32_t *caps_out)
 {
 	struct diag_list diags = { 0 };
 	uint32_t caps = 0;
-	int r = observe_caps(&caps);
+	int r = cmd_kernel_caps(so, &caps);
 
 	if (caps_out)
 		*caps_out = caps;

@@ -78,7 +78,7 @@ int cmd_observe(int argc, char **argv)
 		goto out;
 	if (cmd_read_kernel("observe", &set) < 0)
 		goto out;
-	r = observe_caps(&set.caps);
+	r = cmd_kernel_caps(&so, &set.caps);
 	if (r < 0) {
 		cmd_fail("observe", "cannot probe the kernel's capabilities: %s", strerror(-r));
 		goto out;

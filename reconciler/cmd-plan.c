@@ -241,7 +241,7 @@ int cmd_plan(int argc, char **argv)
 	if (cmd_desired_load("plan", &o, &d) < 0)
 		goto done;
 	if (snapshot ? load_snapshot(snapshot, &d.want, &have) < 0
-		     : cmd_check_kernel("plan", &d.want, NULL) < 0 || cmd_read_kernel("plan", &have) < 0)
+		     : cmd_check_kernel("plan", NULL, &d.want, NULL) < 0 || cmd_read_kernel("plan", &have) < 0)
 		goto done;
 	r = diff_compute(&df, &d.want, &have, &diags);
 	cmd_print_diags(&diags);

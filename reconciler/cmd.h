@@ -149,8 +149,13 @@ int cmd_want_hash(char out[41], const struct want *w);
  * managed attributes of the links the want names): a saved plan holds it,
  * and apply refuses the plan when the host no longer matches it. */
 int cmd_state_hash(char out[41], const struct kobj_set *have, const struct want *w);
-/* Refuses (prints, -EOPNOTSUPP) a want this kernel cannot realize. */
-int cmd_check_kernel(const char *cmd, const struct want *w, uint32_t *caps);
+/* Refuses (prints, -EOPNOTSUPP) a want this kernel cannot realize.  `so`
+ * names the state directory that caches the probe (NULL: the default). */
+int cmd_check_kernel(const char *cmd, const struct cmd_state_opts *so, const struct want *w,
+		     uint32_t *caps);
+/* What the kernel supports, probed once per boot and cached beside the state
+ * database of `so` (NULL: the default one). */
+int cmd_kernel_caps(const struct cmd_state_opts *so, uint32_t *caps);
 
 struct hnl;
 /* Makes what hostnet manages as it was in `before` (owned objects, and the

@@ -3,6 +3,8 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <linux/capability.h>
+#include <sys/prctl.h>
 #include <fcntl.h>
 #include <ifaddrs.h>
 #include <linux/rtnetlink.h>
@@ -20,6 +22,24 @@
 #include "realize.h"
 
 #define PID_SUFFIX ".pid"
+
+const char *dhcp_client_missing_cap(void)
+{
+	static const struct { int cap; const char *name; } need[] = {
+		{ CAP_NET_RAW, "CAP_NET_RAW" }, { CAP_NET_BIND_SERVICE, "CAP_NET_BIND_SERVICE" },
+	};
+
+	for (size_t i = 0; i < sizeof(need) / sizeof(need[0]); i++) {
+		/* root's exec gets its bounding set; anyone else's its
+		 * ambient capabilities. */
+		int have = geteuid() == 0 ? prctl(PR_CAPBSET_READ, need[i].cap, 0, 0, 0)
+			 : prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_IS_SET, need[i].cap, 0, 0);
+
+		if (have == 0)
+			return need[i].name;
+	}
+	return NULL;
+}
 
 const char *dhcp_find_client(void)
 {

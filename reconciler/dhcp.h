@@ -67,6 +67,11 @@ struct dhcp_ctx {
 /* The udhcpc to run: $HOSTNET_UDHCPC, else udhcpc from PATH or /usr/sbin,
  * /sbin.  NULL when there is none. */
 const char *dhcp_find_client(void);
+/* The capability a client started by this process would lack, or NULL:
+ * udhcpc sends through a packet socket (CAP_NET_RAW) and renews from UDP
+ * port 68 (CAP_NET_BIND_SERVICE); without the latter it dies at its first
+ * renewal, half a lease after starting. */
+const char *dhcp_client_missing_cap(void);
 
 /* Starts the clients the want's dhcp4 adapters lack (a running client of an
  * adapter without a lease is asked to renew), stops those of every other

@@ -36,17 +36,20 @@
  * negative errno with the message in hnl_errmsg(nl). */
 int observe_all(struct kobj_set *out, struct hnl *nl);
 
-/* Probes what the kernel can do (bits 1u << enum kobj_cap) by creating each
- * link kind, a vlan-filtering bridge, a rule with FRA_PROTOCOL, a tbf root
- * qdisc and a locked bridge port (set, then read back: older kernels ignore
- * the flag silently) in a child process that unshare()s a fresh network
- * namespace: the caller's namespace is never touched, and nothing is
- * cached.  Macvlan and vlan are tried on a veth (else dummy) parent, so
- * without either they count as absent.  Any failure to create counts as
- * absent (unknown kinds fail with -EOPNOTSUPP).  Needs CAP_SYS_ADMIN (for
- * the unshare) and CAP_NET_ADMIN.  Returns 0, or a negative errno (-EPERM
- * when the child may not unshare or create links). */
+/* Probes what the kernel can do (bits 1u << enum kobj_cap) in the caller's
+ * network namespace without changing it: requests the kernel refuses after
+ * looking up what they name (a link kind with an invalid interface name, a
+ * tbf qdisc without options), a rule dump, and a kernel-version rule for
+ * locked bridge ports (observe-caps.c says why each).  Needs CAP_NET_ADMIN
+ * only; no fork, no namespace.  Returns 0, -EPERM without CAP_NET_ADMIN, or
+ * -EPROTO when this kernel does not answer in the order the probe relies on
+ * (an unknown link kind not refused with EOPNOTSUPP). */
 int observe_caps(uint32_t *caps);
+/* observe_caps(), answered from DIR/kernel-caps when it was written by this
+ * user during this boot of this kernel, and saved there otherwise (best
+ * effort).  dir NULL, missing or not trusted (another owner, group- or
+ * world-writable): probe every time. */
+int observe_caps_cached(uint32_t *caps, const char *dir);
 
 /* Parsers for one dump message each, shared by observe_all() and by tests
  * that feed hand-built messages.  Each fills *out (ownership included; an

@@ -18,7 +18,7 @@ int store_generation_await_confirm(struct store *st, int64_t id, int64_t deadlin
 	if (rc == SQLITE_OK)
 		rc = sqlite3_bind_int64(s, 2, id);
 	if (rc == SQLITE_OK)
-		rc = sqlite3_step(s);
+		rc = store_step_reserved(st, s);
 	if (rc != SQLITE_DONE)
 		r = store_fail_sql(st, errmsg, rc, "setting a confirmation deadline");
 	else if (sqlite3_changes(st->db) != 1)

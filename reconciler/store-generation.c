@@ -1,8 +1,10 @@
 /* store-generation: the record of each attempt to apply a profile.
  *
- * A generation is inserted pending before the first kernel change and
- * finished after the last, so that a crash in between leaves a pending row
- * (store_generation_reap_interrupted() turns those into failures). */
+ * A generation is inserted pending, with the snapshot to roll back to and
+ * any confirmation deadline, in one synced transaction before the first
+ * kernel change, and finished after the last, so that a crash in between
+ * leaves a pending row (store_generation_reap_interrupted() turns those into
+ * failures; those with a deadline are rolled back when it passes). */
 #include "store-private.h"
 
 #include <errno.h>
@@ -85,19 +87,31 @@ int store_generation_begin(int64_t *out_id, struct store *st,
 			   const struct store_generation_start *g, char **errmsg)
 {
 	sqlite3_stmt *s = NULL;
+	int64_t before = g->snapshot_before;
 	int rc, r;
 
 	if (!g->host || !*g->host)
 		return store_fail(errmsg, -EINVAL, "cannot record a generation without a host name");
 	r = store_need_write(st, errmsg);
+	if (r >= 0)
+		r = store_reserve_ensure(st, errmsg);
 	if (r < 0)
 		return r;
+	/* One transaction: the snapshot to roll back to, the desired state and
+	 * the deadline are there together, or none of them is. */
+	r = store_tx_begin(st, errmsg);
+	if (r < 0)
+		return r;
+	if (g->before)
+		r = store_snapshot_insert(&before, st, g->host, g->kernel_release, g->before, errmsg);
+	if (r < 0)
+		goto out;
 	r = store_prepare(st, &s,
-			  "INSERT INTO generations (started_at, host, commit_id, profile_hash, plan,"
-			  " n_actions, result, snapshot_before)"
-			  " VALUES (?, ?, ?, ?, ?, ?, 'pending', ?)", errmsg);
+			  "INSERT INTO generations (started_at, host, commit_id, profile_hash,"
+			  " n_actions, result, snapshot_before, confirm_by)"
+			  " VALUES (?, ?, ?, ?, ?, 'pending', ?, ?)", errmsg);
 	if (r < 0)
-		return r;
+		goto out;
 	rc = sqlite3_bind_int64(s, 1, store_now_ms());
 	if (rc == SQLITE_OK)
 		rc = store_bind_text(s, 2, g->host);
@@ -106,11 +120,12 @@ int store_generation_begin(int64_t *out_id, struct store *st,
 	if (rc == SQLITE_OK)
 		rc = store_bind_text(s, 4, g->profile_hash);
 	if (rc == SQLITE_OK)
-		rc = store_bind_text(s, 5, g->plan);
+		rc = sqlite3_bind_int64(s, 5, (int64_t)g->n_actions);
 	if (rc == SQLITE_OK)
-		rc = sqlite3_bind_int64(s, 6, (int64_t)g->n_actions);
+		rc = store_bind_ref(s, 6, before);
 	if (rc == SQLITE_OK)
-		rc = store_bind_ref(s, 7, g->snapshot_before);
+		rc = g->confirm_by_ms ? sqlite3_bind_int64(s, 7, g->confirm_by_ms)
+				      : sqlite3_bind_null(s, 7);
 	if (rc == SQLITE_OK)
 		rc = sqlite3_step(s);
 	if (rc != SQLITE_DONE) {
@@ -118,7 +133,49 @@ int store_generation_begin(int64_t *out_id, struct store *st,
 		goto out;
 	}
 	*out_id = sqlite3_last_insert_rowid(st->db);
+	if (g->plan) {
+		sqlite3_finalize(s);
+		r = store_prepare(st, &s, "INSERT INTO generation_plans (generation_id, plan) VALUES (?, ?)",
+				  errmsg);
+		if (r < 0)
+			goto out;
+		rc = sqlite3_bind_int64(s, 1, *out_id);
+		if (rc == SQLITE_OK)
+			rc = store_bind_text(s, 2, g->plan);
+		if (rc == SQLITE_OK)
+			rc = sqlite3_step(s);
+		if (rc != SQLITE_DONE) {
+			r = store_fail_sql(st, errmsg, rc, "recording a generation's plan");
+			goto out;
+		}
+	}
+	/* synchronous = FULL: the commit returns once the WAL is on disk. */
+	r = store_tx_commit(st, errmsg);
 out:
+	sqlite3_finalize(s);
+	if (r < 0)
+		store_tx_rollback(st);
+	return r;
+}
+
+int store_generation_attach_after(struct store *st, int64_t id, int64_t snapshot_after,
+				  char **errmsg)
+{
+	sqlite3_stmt *s = NULL;
+	int rc, r = store_need_write(st, errmsg);
+
+	if (r < 0)
+		return r;
+	r = store_prepare(st, &s, "UPDATE generations SET snapshot_after = ? WHERE id = ?", errmsg);
+	if (r < 0)
+		return r;
+	rc = store_bind_ref(s, 1, snapshot_after);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_bind_int64(s, 2, id);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_step(s);
+	if (rc != SQLITE_DONE)
+		r = store_fail_sql(st, errmsg, rc, "recording the snapshot after a generation");
 	sqlite3_finalize(s);
 	return r;
 }
@@ -153,7 +210,7 @@ int store_generation_finish(struct store *st, int64_t id,
 	if (rc == SQLITE_OK)
 		rc = sqlite3_bind_int64(s, 6, id);
 	if (rc == SQLITE_OK)
-		rc = sqlite3_step(s);
+		rc = store_step_reserved(st, s);
 	if (rc != SQLITE_DONE) {
 		r = store_fail_sql(st, errmsg, rc, "finishing a generation");
 		goto out;
@@ -231,7 +288,7 @@ out:
 int store_generation_get(struct store_generation *out, struct store *st, int64_t id,
 			 char **errmsg)
 {
-	int r = get_one(out, st, "SELECT " STORE_GENERATION_COLS("plan")
+	int r = get_one(out, st, "SELECT " STORE_GENERATION_COLS(STORE_GENERATION_PLAN)
 			" FROM generations WHERE id = ?", NULL, id, errmsg);
 
 	if (r == -ENOENT)
@@ -246,7 +303,7 @@ int store_generation_last_applied(struct store_generation *out, struct store *st
 
 	if (!host)
 		return store_fail(errmsg, -EINVAL, "no host name given");
-	r = get_one(out, st, "SELECT " STORE_GENERATION_COLS("plan")
+	r = get_one(out, st, "SELECT " STORE_GENERATION_COLS(STORE_GENERATION_PLAN)
 		    " FROM generations WHERE host = ? AND result = 'applied'"
 		    " ORDER BY id DESC LIMIT 1", host, 0, errmsg);
 	if (r == -ENOENT)

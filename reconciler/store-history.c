@@ -246,10 +246,12 @@ static int entry_cmp(const void *pa, const void *pb)
 
 	if (a->at_ms != b->at_ms)
 		return a->at_ms > b->at_ms ? -1 : 1;
-	/* Same millisecond: a fixed kind order keeps listings deterministic;
-	 * within a kind the higher id is newer. */
+	/* Same millisecond: the order they are written in, newest first (a
+	 * snapshot, then the generation or drift report made from it; a
+	 * generation and its snapshot before share one transaction); within a
+	 * kind the higher id is newer. */
 	if (a->kind != b->kind)
-		return a->kind < b->kind ? -1 : 1;
+		return a->kind > b->kind ? -1 : 1;
 	ida = a->kind == STORE_ENTRY_SNAPSHOT ? a->snapshot.id
 	    : a->kind == STORE_ENTRY_GENERATION ? a->generation.id : a->drift.id;
 	idb = b->kind == STORE_ENTRY_SNAPSHOT ? b->snapshot.id

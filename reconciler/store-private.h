@@ -25,6 +25,7 @@ struct store {
 	int lock_fd;               /* -1 without STORE_WRITE */
 	unsigned version;          /* user_version now */
 	unsigned version_found;    /* user_version at open */
+	size_t reserve_bytes;      /* store_open_opts.reserve_bytes */
 };
 
 /* Set *errmsg (when errmsg and *errmsg is NULL) from the format; returns r. */
@@ -66,6 +67,9 @@ int store_snapshot_info_from_row(struct store_snapshot_info *out, sqlite3_stmt *
 
 /* Generation and drift rows; the bulky text column is a parameter so that
  * listings can select NULL in its place. */
+/* The plan of the generation in the row at hand (0004-generation-plans.sql). */
+#define STORE_GENERATION_PLAN \
+	"(SELECT plan FROM generation_plans WHERE generation_id = generations.id)"
 #define STORE_GENERATION_COLS(plan_) \
 	"id, started_at, finished_at, host, commit_id, profile_hash, " plan_ ", " \
 	"n_actions, result, snapshot_before, snapshot_after, error, timings"
@@ -74,6 +78,20 @@ int store_generation_from_row(struct store_generation *out, sqlite3_stmt *s);
 #define STORE_DRIFT_COLS(report_) \
 	"id, taken_at, host, generation_id, snapshot_id, count, " report_
 int store_drift_from_row(struct store_drift *out, sqlite3_stmt *s);
+
+/* store_snapshot_save() inside the caller's transaction. */
+int store_snapshot_insert(int64_t *out_id, struct store *st, const char *host,
+			  const char *kernel_release, const struct kobj_set *set, char **errmsg);
+
+/* The disk space set aside for the writes after a kernel change
+ * (store-reserve.c): make sure it is allocated (0, or a negative errno with
+ * a message: then nothing may be changed), and give it up so that a write
+ * that found the disk full can be tried again (true when it freed some). */
+int store_reserve_ensure(struct store *st, char **errmsg);
+bool store_reserve_release(struct store *st);
+/* sqlite3_step() of an autocommit write made after a kernel change: on a full
+ * disk, give up the reserve and step once more. */
+int store_step_reserved(struct store *st, sqlite3_stmt *s);
 
 /* Wall clock in unix ms. */
 int64_t store_now_ms(void);

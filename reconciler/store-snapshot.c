@@ -472,28 +472,21 @@ out:
 	return r;
 }
 
-int store_snapshot_save(int64_t *out_id, struct store *st, const char *host,
-			const char *kernel_release, const struct kobj_set *set,
-			char **errmsg)
+int store_snapshot_insert(int64_t *out_id, struct store *st, const char *host,
+			  const char *kernel_release, const struct kobj_set *set, char **errmsg)
 {
 	sqlite3_stmt *s = NULL;
-	int64_t id = 0;
+	int64_t id;
 	int rc, r;
 
 	if (!host || !*host)
 		return store_fail(errmsg, -EINVAL, "cannot record a snapshot without a host name");
-	r = store_need_write(st, errmsg);
-	if (r < 0)
-		return r;
-	r = store_tx_begin(st, errmsg);
-	if (r < 0)
-		return r;
 	r = store_prepare(st, &s,
 			  "INSERT INTO snapshots (taken_at, host, caps, kernel_release,"
 			  " n_links, n_addrs, n_routes, n_rules) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
 			  errmsg);
 	if (r < 0)
-		goto out;
+		return r;
 	rc = sqlite3_bind_int64(s, 1, store_now_ms());
 	if (rc == SQLITE_OK)
 		rc = store_bind_text(s, 2, host);
@@ -510,19 +503,35 @@ int store_snapshot_save(int64_t *out_id, struct store *st, const char *host,
 		goto out;
 	}
 	id = sqlite3_last_insert_rowid(st->db);
-	for (size_t i = 0; i < N_TABLES; i++) {
+	for (size_t i = 0; i < N_TABLES && r >= 0; i++)
 		r = save_rows(st, &tables[i], id, set, errmsg);
-		if (r < 0)
-			goto out;
-	}
-	r = store_tx_commit(st, errmsg);
-	if (r < 0)
-		goto out;
-	*out_id = id;
+	if (r >= 0)
+		*out_id = id;
 out:
 	sqlite3_finalize(s);
+	return r;
+}
+
+int store_snapshot_save(int64_t *out_id, struct store *st, const char *host,
+			const char *kernel_release, const struct kobj_set *set,
+			char **errmsg)
+{
+	int64_t id = 0;
+	int r = store_need_write(st, errmsg);
+
 	if (r < 0)
+		return r;
+	r = store_tx_begin(st, errmsg);
+	if (r < 0)
+		return r;
+	r = store_snapshot_insert(&id, st, host, kernel_release, set, errmsg);
+	if (r >= 0)
+		r = store_tx_commit(st, errmsg);
+	if (r < 0) {
 		store_tx_rollback(st);
+		return r;
+	}
+	*out_id = id;
 	return r;
 }
 

@@ -451,6 +451,7 @@ int store_open(struct store **out, const char *path, unsigned flags,
 		return -ENOMEM;
 	st->lock_fd = -1;
 	st->flags = flags;
+	st->reserve_bytes = opts->reserve_bytes;
 	st->path = strdup(path);
 	r = st->path ? prepare_files(st, opts->lock_timeout_ms, errmsg) : -ENOMEM;
 	if (r >= 0)

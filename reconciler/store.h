@@ -41,9 +41,15 @@ enum store_open_flags {
 struct store_open_opts {
 	/* How long STORE_WRITE waits for the lock; 0 = try once. */
 	unsigned lock_timeout_ms;
+	/* Disk space kept in PATH.reserve so that an apply can record its
+	 * outcome on a disk that filled up while it ran; 0 = none. */
+	size_t reserve_bytes;
 };
 #define STORE_LOCK_TIMEOUT_MS_DEFAULT 5000u
-#define STORE_OPEN_OPTS_INIT { .lock_timeout_ms = STORE_LOCK_TIMEOUT_MS_DEFAULT }
+/* Finishing a generation writes a few WAL frames (4 KiB pages each). */
+#define STORE_RESERVE_BYTES_DEFAULT (64u * 1024)
+#define STORE_OPEN_OPTS_INIT { .lock_timeout_ms = STORE_LOCK_TIMEOUT_MS_DEFAULT, \
+			       .reserve_bytes = STORE_RESERVE_BYTES_DEFAULT }
 
 /* Open (STORE_WRITE: create if missing) the database at `path`.
  *
@@ -151,7 +157,12 @@ struct store_generation_start {
 	const char *profile_hash;  /* NULL = unknown */
 	const char *plan;          /* NULL = none */
 	size_t n_actions;
-	int64_t snapshot_before;   /* 0 = none */
+	int64_t snapshot_before;   /* 0 = none; ignored when `before` is set */
+	/* The kernel state to roll back to, saved as the generation's snapshot
+	 * before in the same transaction as the generation row; NULL = none. */
+	const struct kobj_set *before;
+	const char *kernel_release;  /* of `before`; NULL = unknown */
+	int64_t confirm_by_ms;     /* apply --confirm-timeout deadline (unix ms), 0 = none */
 };
 
 /* How it ended.  Strings are borrowed. */
@@ -162,13 +173,19 @@ struct store_generation_end {
 	const char *timings;       /* JSON object text, NULL = none */
 };
 
-/* Insert a pending generation, started now. */
+/* Insert a pending generation, started now, with its snapshot before and
+ * deadline, in one transaction synced to disk before it returns: call it
+ * before the first change to the kernel, and change nothing if it fails. */
 int store_generation_begin(int64_t *out_id, struct store *st,
 			   const struct store_generation_start *g, char **errmsg);
 /* Finish pending generation `id`: -ENOENT when absent, -EALREADY when it is
  * not pending, -EINVAL for result PENDING. */
 int store_generation_finish(struct store *st, int64_t id,
 			    const struct store_generation_end *e, char **errmsg);
+/* Set the snapshot taken after generation `id` (recorded after its outcome,
+ * so that the outcome does not wait for a large snapshot). */
+int store_generation_attach_after(struct store *st, int64_t id, int64_t snapshot_after,
+				  char **errmsg);
 /* Mark every pending generation as failed ("interrupted").  Holding the write
  * lock proves their processes are gone, so call this after store_open() with
  * STORE_WRITE; returns how many there were (the caller may warn that kernel

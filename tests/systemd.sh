@@ -19,6 +19,14 @@ for u in hostnet-drift.service hostnet-reconcile.service; do
 		ok "$u is hardened (ProtectSystem=strict, capabilities bounded, state dir writable)" ||
 		not_ok "$u is hardened"
 done
+# Exactly the capabilities each needs (issue 12, item 4; tests/ns/privilege.sh
+# runs the commands with no more): no CAP_SYS_ADMIN anywhere.
+for u in hostnet-drift.service:CAP_NET_ADMIN hostnet-confirm-expire.service:CAP_NET_ADMIN \
+	"hostnet-reconcile.service:CAP_NET_ADMIN CAP_NET_RAW CAP_NET_BIND_SERVICE"; do
+	got=$(grep "^CapabilityBoundingSet=" "${u%%:*}")
+	[ "$got" = "CapabilityBoundingSet=${u#*:}" ] && grep -qx "AmbientCapabilities=" "${u%%:*}" &&
+		ok "${u%%:*} is bounded to ${u#*:}" || not_ok "${u%%:*} is bounded to ${u#*:}" "$got"
+done
 grep -q -- "drift --exit-code --metrics /var/lib/node_exporter/textfile/hostnet.prom" hostnet-drift.service &&
 	ok "the drift unit writes the node_exporter textfile" || not_ok "the drift unit writes the node_exporter textfile"
 tap_done

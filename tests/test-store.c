@@ -968,6 +968,77 @@ static void test_prune_keeps_newest_and_the_rollback_base(void **state)
 
 /* --- generations, drift, history -------------------------------------- */
 
+/* Issue 12, item 1: what a rollback needs is on disk, together, before the
+ * first change: the snapshot, the plan (in its own table, so finishing
+ * rewrites one small row) and the deadline; and the reserve is set aside. */
+static void test_generation_begin_records_snapshot_plan_and_deadline_together(void **state)
+{
+	struct fixture *f = *state;
+	struct store_generation g = { 0 };
+	struct store_generation_end end = { .result = STORE_RESULT_ROLLED_BACK };
+	struct kobj_set set, got = { 0 };
+	struct store *st = open_ok(f->path, STORE_WRITE);
+	int64_t gen, id, deadline;
+	char reserve[4200];
+	struct stat sb;
+
+	build_set(&set);
+	assert_int_equal(store_generation_begin(&gen, st, &(struct store_generation_start){
+		.host = "esx01", .plan = "{\"want\":{}}", .before = &set, .kernel_release = "6.1.0",
+		.confirm_by_ms = 4242 }, NULL), 0);
+	assert_int_equal(store_generation_get(&g, st, gen, NULL), 0);
+	assert_string_equal(g.plan, "{\"want\":{}}");
+	assert_true(g.snapshot_before > 0);
+	assert_int_equal(store_snapshot_load(&got, NULL, st, g.snapshot_before, NULL), 0);
+	assert_int_equal(got.n_links, set.n_links);
+	assert_int_equal(store_generation_awaiting(&id, &deadline, st, "esx01", NULL), 0);
+	assert_int_equal(id, gen);
+	assert_int_equal(deadline, 4242);
+	snprintf(reserve, sizeof(reserve), "%s.reserve", f->path);
+	assert_int_equal(stat(reserve, &sb), 0);
+	assert_true((long long)sb.st_blocks * 512 >= STORE_RESERVE_BYTES_DEFAULT);
+	assert_int_equal(store_generation_finish(st, gen, &end, NULL), 0);
+	store_close(st);
+	assert_int_equal(sql_int(f->path, "SELECT count(*) FROM generations WHERE plan IS NOT NULL"), 0);
+	assert_int_equal(sql_int(f->path, "SELECT count(*) FROM generation_plans"), 1);
+
+	/* All or nothing: a plan that cannot be written leaves no snapshot
+	 * and no generation behind. */
+	sql_exec(f->path, "CREATE TRIGGER no_plans BEFORE INSERT ON generation_plans"
+			  " BEGIN SELECT RAISE(ABORT, 'refused'); END");
+	st = open_ok(f->path, STORE_WRITE);
+	assert_true(store_generation_begin(&gen, st, &(struct store_generation_start){
+		.host = "esx01", .plan = "{}", .before = &set }, NULL) < 0);
+	store_close(st);
+	assert_int_equal(sql_int(f->path, "SELECT count(*) FROM generations"), 1);
+	assert_int_equal(sql_int(f->path, "SELECT count(*) FROM snapshots"), 1);
+	store_generation_clear(&g);
+	kobj_set_clear(&got);
+	kobj_set_clear(&set);
+}
+
+/* Migration 0004 moves the plans of existing generations to their table. */
+static void test_migration_4_moves_plans_out_of_generations(void **state)
+{
+	struct fixture *f = *state;
+	struct store_generation g = { 0 };
+	struct store *st = open_ok(f->path, STORE_WRITE);
+	int64_t gen;
+
+	assert_int_equal(store_generation_begin(&gen, st, &(struct store_generation_start){
+		.host = "esx01" }, NULL), 0);
+	store_close(st);
+	sql_exec(f->path, "DROP TABLE generation_plans; UPDATE generations SET plan = 'old plan';"
+			  " PRAGMA user_version = 3");
+	st = open_ok(f->path, STORE_WRITE);
+	assert_int_equal(store_schema_version_found(st), 3);
+	assert_int_equal(store_generation_get(&g, st, gen, NULL), 0);
+	assert_string_equal(g.plan, "old plan");
+	store_close(st);
+	assert_int_equal(sql_int(f->path, "SELECT count(*) FROM generations WHERE plan IS NOT NULL"), 0);
+	store_generation_clear(&g);
+}
+
 static void test_generation_lifecycle(void **state)
 {
 	struct fixture *f = *state;
@@ -1341,6 +1412,8 @@ int main(void)
 		T(test_prune_keeps_newest_and_the_rollback_base),
 		T(test_generation_lifecycle),
 		T(test_generation_hosts_lists_hosts_with_an_applied_generation),
+		T(test_generation_begin_records_snapshot_plan_and_deadline_together),
+		T(test_migration_4_moves_plans_out_of_generations),
 		T(test_pending_generations_of_a_dead_process_are_reaped),
 		T(test_history_lists_all_kinds_newest_first_with_a_limit),
 		T(test_check_passes_on_a_sound_database),

@@ -193,7 +193,8 @@ if command -v sqlite3 >/dev/null; then
 	cp "$HOSTNET_STATE" "$T/newer.db"
 	sqlite3 "$T/newer.db" "PRAGMA user_version = 99"
 	out=$("$HOSTNET" observe --state "$T/newer.db" 2>&1)
-	[ "$out" = "hostnet observe: state database $T/newer.db is schema version 99, newer than this hostnet (knows up to 3); upgrade hostnet" ] &&
+	latest=$(find "$SRCDIR/state" -name '[0-9][0-9][0-9][0-9]-*.sql' | wc -l)
+	[ "$out" = "hostnet observe: state database $T/newer.db is schema version 99, newer than this hostnet (knows up to $latest); upgrade hostnet" ] &&
 		ok "a database from a newer hostnet is refused" || not_ok "a database from a newer hostnet is refused" "$out"
 else
 	not_ok "a database from a newer hostnet is refused" "sqlite3 CLI missing"

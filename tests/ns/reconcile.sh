@@ -200,6 +200,24 @@ ip link set eth1 mtu 1500
 expect_rc "plan --out again" 0 "$HOSTNET" plan --out "$T/p2.plan" "$P/esx01.yaml"
 expect_rc "an unchanged host applies the saved plan" 0 "$HOSTNET" apply --auto-approve "$T/p2.plan"
 expect_rc "and the profile then has nothing to do" 0 "$HOSTNET" plan --detailed-exitcode "$P/esx01.yaml"
+# A damaged plan is reported as a plan, not read as a profile (issue 12, item 7).
+before=$(state)
+head -c 300 "$T/p2.plan" >"$T/damaged.plan"
+expect_rc "a truncated plan is refused" 1 "$HOSTNET" apply --auto-approve "$T/damaged.plan"
+grep -q "damaged.plan:[0-9]*:[0-9]*: not a valid plan: .*; nothing was changed" <<<"$LAST" &&
+	! grep -q apiVersion <<<"$LAST" && ok "a truncated plan gets its JSON error with line and column" ||
+	not_ok "a truncated plan gets its JSON error with line and column" "$LAST"
+sed 's/"hostnet_plan"/"hostnet_plam"/' "$T/p2.plan" >"$T/unmarked.json"
+expect_rc "a JSON file without the plan marker is refused" 1 "$HOSTNET" apply --auto-approve "$T/unmarked.json"
+grep -q "unmarked.json: not a hostnet plan (no 'hostnet_plan' key" <<<"$LAST" &&
+	ok "a JSON file without the marker is reported as not a plan" ||
+	not_ok "a JSON file without the marker is reported as not a plan" "$LAST"
+{ echo; echo '  {"hostnet_plan": 1, "want": '; } >"$T/cut.json"
+expect_rc "a damaged JSON file of any name is read as a plan" 1 "$HOSTNET" apply --auto-approve "$T/cut.json"
+grep -q "cut.json:3:0: not a valid plan" <<<"$LAST" && ok "its error is a JSON error" ||
+	not_ok "its error is a JSON error" "$LAST"
+[ "$(state)" = "$before" ] && ok "damaged plans changed nothing" ||
+	not_ok "damaged plans changed nothing" "$(diff <(echo "$before") <(state) | head)"
 
 # --- plan against an exported snapshot: the same plan, without the host ----
 "$HOSTNET" observe -q --host esx01 --export "$T/snap.json" >/dev/null
