@@ -18,7 +18,7 @@ int store_generation_await_confirm(struct store *st, int64_t id, int64_t deadlin
 	if (rc == SQLITE_OK)
 		rc = sqlite3_bind_int64(s, 2, id);
 	if (rc == SQLITE_OK)
-		rc = sqlite3_step(s);
+		rc = store_step(st, s);
 	if (rc != SQLITE_DONE)
 		r = store_fail_sql(st, errmsg, rc, "setting a confirmation deadline");
 	else if (sqlite3_changes(st->db) != 1)
@@ -40,7 +40,7 @@ int store_generation_awaiting(int64_t *out_id, int64_t *deadline_ms, struct stor
 		return r;
 	rc = host ? store_bind_text(s, 1, host) : sqlite3_bind_null(s, 1);
 	if (rc == SQLITE_OK)
-		rc = sqlite3_step(s);
+		rc = store_step(st, s);
 	if (rc == SQLITE_ROW) {
 		*out_id = sqlite3_column_int64(s, 0);
 		*deadline_ms = sqlite3_column_int64(s, 1);

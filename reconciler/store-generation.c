@@ -112,7 +112,7 @@ int store_generation_begin(int64_t *out_id, struct store *st,
 	if (rc == SQLITE_OK)
 		rc = store_bind_ref(s, 7, g->snapshot_before);
 	if (rc == SQLITE_OK)
-		rc = sqlite3_step(s);
+		rc = store_step(st, s);
 	if (rc != SQLITE_DONE) {
 		r = store_fail_sql(st, errmsg, rc, "recording a generation");
 		goto out;
@@ -153,7 +153,7 @@ int store_generation_finish(struct store *st, int64_t id,
 	if (rc == SQLITE_OK)
 		rc = sqlite3_bind_int64(s, 6, id);
 	if (rc == SQLITE_OK)
-		rc = sqlite3_step(s);
+		rc = store_step(st, s);
 	if (rc != SQLITE_DONE) {
 		r = store_fail_sql(st, errmsg, rc, "finishing a generation");
 		goto out;
@@ -188,7 +188,7 @@ int store_generation_reap_interrupted(struct store *st, char **errmsg)
 		return r;
 	rc = sqlite3_bind_int64(s, 1, store_now_ms());
 	if (rc == SQLITE_OK)
-		rc = sqlite3_step(s);
+		rc = store_step(st, s);
 	if (rc != SQLITE_DONE)
 		r = store_fail_sql(st, errmsg, rc, "closing interrupted generations");
 	else
@@ -209,7 +209,7 @@ static int get_one(struct store_generation *out, struct store *st, const char *s
 		return r;
 	rc = text ? store_bind_text(s, 1, text) : sqlite3_bind_int64(s, 1, id);
 	if (rc == SQLITE_OK)
-		rc = sqlite3_step(s);
+		rc = store_step(st, s);
 	if (rc == SQLITE_DONE) {
 		r = -ENOENT;
 		goto out;

@@ -460,7 +460,7 @@ static int save_rows(struct store *st, const struct table *t, int64_t snap_id,
 				       t->what, w.col, sqlite3_bind_parameter_count(s));
 			goto out;
 		}
-		rc = w.rc == SQLITE_OK ? sqlite3_step(s) : w.rc;
+		rc = w.rc == SQLITE_OK ? store_step(st, s) : w.rc;
 		if (rc != SQLITE_DONE) {
 			r = store_fail_sql(st, errmsg, rc, "recording a snapshot");
 			goto out;
@@ -504,7 +504,7 @@ int store_snapshot_save(int64_t *out_id, struct store *st, const char *host,
 	for (size_t i = 0; i < N_TABLES && rc == SQLITE_OK; i++)
 		rc = sqlite3_bind_int64(s, 5 + (int)i, (int64_t)tables[i].count(set));
 	if (rc == SQLITE_OK)
-		rc = sqlite3_step(s);
+		rc = store_step(st, s);
 	if (rc != SQLITE_DONE) {
 		r = store_fail_sql(st, errmsg, rc, "recording a snapshot");
 		goto out;
@@ -571,7 +571,7 @@ static int load_rows(struct store *st, const struct table *t, int64_t snap_id,
 	if (r < 0)
 		return r;
 	rc = sqlite3_bind_int64(s, 1, snap_id);
-	while (rc == SQLITE_OK && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+	while (rc == SQLITE_OK && (rc = store_step(st, s)) == SQLITE_ROW) {
 		struct rd rd = { .s = s };
 
 		r = t->get(&rd, set);
@@ -610,16 +610,16 @@ int store_snapshot_load(struct kobj_set *out, struct store_snapshot_info *info,
 	int rc, r;
 
 	/* One read transaction: the header and the rows from the same state. */
-	rc = sqlite3_exec(st->db, "BEGIN", NULL, NULL, NULL);
-	if (rc != SQLITE_OK)
-		return store_fail_sql(st, errmsg, rc, "starting a transaction");
+	r = store_exec(st, "BEGIN", "starting a transaction", errmsg);
+	if (r < 0)
+		return r;
 	r = store_prepare(st, &s, "SELECT " STORE_SNAPSHOT_INFO_COLS " FROM snapshots WHERE id = ?",
 			  errmsg);
 	if (r < 0)
 		goto out;
 	rc = sqlite3_bind_int64(s, 1, id);
 	if (rc == SQLITE_OK)
-		rc = sqlite3_step(s);
+		rc = store_step(st, s);
 	if (rc == SQLITE_DONE) {
 		r = store_fail(errmsg, -ENOENT, "no snapshot %lld in %s", (long long)id, st->path);
 		goto out;
@@ -668,7 +668,7 @@ int store_snapshot_latest(int64_t *out_id, struct store *st, const char *host, c
 		return r;
 	rc = store_bind_text(s, 1, host);
 	if (rc == SQLITE_OK)
-		rc = sqlite3_step(s);
+		rc = store_step(st, s);
 	if (rc != SQLITE_ROW) {
 		r = store_fail_sql(st, errmsg, rc, "finding the latest snapshot");
 		goto out;
@@ -710,7 +710,7 @@ int store_snapshot_prune(struct store *st, const char *host, size_t keep, char *
 	if (rc == SQLITE_OK)
 		rc = sqlite3_bind_int64(s, 2, keep > INT64_MAX ? INT64_MAX : (int64_t)keep);
 	if (rc == SQLITE_OK)
-		rc = sqlite3_step(s);
+		rc = store_step(st, s);
 	if (rc != SQLITE_DONE)
 		r = store_fail_sql(st, errmsg, rc, "pruning snapshots");
 	else
