@@ -220,8 +220,8 @@ static int get_one(struct store_generation *out, struct store *st, const char *s
 	}
 	r = store_generation_from_row(out, s);
 	if (r == -EUCLEAN)
-		r = store_fail(errmsg, r, "state database %s is damaged: generation %lld has result '%s'",
-			       st->path, (long long)sqlite3_column_int64(s, 0),
+		r = store_fail_corrupt(st, errmsg, "generation %lld has result '%s'",
+				       (long long)sqlite3_column_int64(s, 0),
 			       (const char *)sqlite3_column_text(s, 8));
 out:
 	sqlite3_finalize(s);

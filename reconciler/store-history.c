@@ -225,8 +225,8 @@ static int collect(struct entries *l, struct store *st, enum store_entry_kind ki
 				entry_clear(&e);
 		}
 		if (r == -EUCLEAN)
-			r = store_fail(errmsg, r, "state database %s is damaged: %s %lld has a bad row",
-				       st->path, store_entry_kind_name(kind),
+			r = store_fail_corrupt(st, errmsg, "%s %lld has a bad row",
+					       store_entry_kind_name(kind),
 				       (long long)sqlite3_column_int64(s, 0));
 		if (r < 0)
 			goto out;

@@ -45,6 +45,10 @@ int store_fail_sql(struct store *st, char **errmsg, int rc, const char *what);
  * first error.  Every statement goes through store_prepare() or store_exec()
  * and is stepped with store_step(). */
 int store_fail_damaged(struct store *st, char **errmsg);
+/* Damage SQLite cannot see (a row out of range, a count that does not
+ * match), described by the format: marks the store like SQLITE_CORRUPT. */
+__attribute__((format(printf, 3, 4)))
+int store_fail_corrupt(struct store *st, char **errmsg, const char *fmt, ...);
 /* sqlite3_step(), noting damage. */
 int store_step(struct store *st, sqlite3_stmt *s);
 /* sqlite3_exec() of `sql`, translating failures as doing `what`. */

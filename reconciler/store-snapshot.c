@@ -579,9 +579,8 @@ static int load_rows(struct store *st, const struct table *t, int64_t snap_id,
 			r = store_fail(errmsg, -EINVAL, "internal error: a %s row reads %d of %d columns",
 				       t->what, rd.col, sqlite3_column_count(s));
 		if (r == -EUCLEAN)
-			r = store_fail(errmsg, r,
-				       "state database %s is damaged: snapshot %lld: %s %zu has a bad %s",
-				       st->path, (long long)snap_id, t->what, n, rd.bad);
+			r = store_fail_corrupt(st, errmsg, "snapshot %lld: %s %zu has a bad %s",
+					       (long long)snap_id, t->what, n, rd.bad);
 		if (r < 0)
 			goto out;
 		n++;
@@ -592,9 +591,8 @@ static int load_rows(struct store *st, const struct table *t, int64_t snap_id,
 		goto out;
 	}
 	if (n != expect)
-		r = store_fail(errmsg, -EUCLEAN,
-			       "state database %s is damaged: snapshot %lld should hold %zu %ss, it holds %zu",
-			       st->path, (long long)snap_id, expect, t->what, n);
+		r = store_fail_corrupt(st, errmsg, "snapshot %lld should hold %zu %ss, it holds %zu",
+				       (long long)snap_id, expect, t->what, n);
 out:
 	sqlite3_finalize(s);
 	return r;

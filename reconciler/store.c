@@ -117,6 +117,18 @@ int store_fail_damaged(struct store *st, char **errmsg)
 			  st->damage ? st->damage : "state database is damaged");
 }
 
+int store_fail_corrupt(struct store *st, char **errmsg, const char *fmt, ...)
+{
+	char detail[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(detail, sizeof(detail), fmt, ap);
+	va_end(ap);
+	note_damage(st, "content check", detail);
+	return store_fail_damaged(st, errmsg);
+}
+
 int store_fail_sql(struct store *st, char **errmsg, int rc, const char *what)
 {
 	int r = errno_from_sqlite(st->db, rc);
