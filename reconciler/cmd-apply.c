@@ -103,15 +103,20 @@ static int errno_of(const char *name)
 static int load_saved_plan(struct apply_cmd *a, const char *path)
 {
 	json_error_t e;
-	json_t *j = json_load_file(path, 0, &e);
+	json_t *j = json_load_file(path, JSON_REJECT_DUPLICATES, &e);
 	char *err = NULL;
 	int r;
 
+	if (!j && json_error_code(&e) == json_error_duplicate_key) {
+		cmd_fail("apply", "%s is not a usable plan: %s:%d:%d: %s", path, path, e.line,
+			 e.column, e.text);
+		return -EINVAL;
+	}
 	if (!j || !json_object_get(j, "hostnet_plan")) {
 		json_decref(j);
 		return 0;
 	}
-	r = want_from_json(&a->d.want, json_object_get(j, "want"), &err);
+	r = want_plan_doc_read(&a->d.want, j, &err);
 	if (r < 0) {
 		cmd_fail("apply", "%s is not a usable plan: %s", path, err ? err : strerror(-r));
 		free(err);

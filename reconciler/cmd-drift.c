@@ -305,7 +305,7 @@ int cmd_drift(int argc, char **argv)
 			 err ? err : strerror(-r));
 		goto out;
 	}
-	doc = g.plan ? json_loads(g.plan, 0, NULL) : NULL;
+	doc = g.plan ? json_loads(g.plan, JSON_REJECT_DUPLICATES, NULL) : NULL;
 	free(err);
 	err = NULL;
 	if (!doc || want_from_json(&want, json_object_get(doc, "want"), &err) < 0) {
