@@ -14,6 +14,7 @@ void jread_vfail(struct jread *j, const char *fmt, va_list ap)
 		*j->err = NULL;
 }
 
+__attribute__((format(printf, 2, 3)))
 static void fail_plain(struct jread *j, const char *fmt, ...)
 {
 	va_list ap;
