@@ -28,7 +28,7 @@ struct jread {
 #define JREAD_U32      0, UINT32_MAX
 #define JREAD_S64      0, INT64_MAX           /* u64 fields written as JSON's signed integers */
 #define JREAD_IFINDEX  0, INT32_MAX           /* an ifindex reference, 0 = none */
-#define JREAD_MTU      0, INT32_MAX           /* dev_set_mtu() takes an int */
+#define JREAD_MTU      0, UINT32_MAX          /* IFLA_MTU is a u32 */
 #define JREAD_VLAN     0, 4094
 
 enum jread_flags {

@@ -140,6 +140,10 @@ static int64_t rd_int(struct rd *r, int64_t min, int64_t max)
 #define rd_u8(r)   ((uint8_t)rd_int((r), 0, UINT8_MAX))
 #define rd_s32(r)  ((int)rd_int((r), INT32_MIN, INT32_MAX))
 #define rd_bool(r) (rd_int((r), 0, 1) != 0)
+/* Kernel types narrower than their width, as jread.h checks them in JSON:
+ * an ifindex is a non-negative int (0 = none), a VLAN id is 0..4094. */
+#define rd_ifindex(r) ((int)rd_int((r), 0, INT32_MAX))
+#define rd_vlan(r)    ((uint16_t)rd_int((r), 0, 4094))
 
 /* Into a char array; "" for a bad value. */
 static void rd_str(struct rd *r, char *dst, size_t size)
@@ -259,7 +263,7 @@ static int get_link(struct rd *r, struct kobj_set *set)
 	struct kobj_link l = { 0 };
 	bool has_fdb;
 
-	l.ifindex = rd_s32(r);
+	l.ifindex = rd_ifindex(r);
 	rd_str(r, l.name, sizeof(l.name));
 	l.kind = rd_kind(r);
 	rd_str(r, l.kind_name, sizeof(l.kind_name));
@@ -267,16 +271,16 @@ static int get_link(struct rd *r, struct kobj_set *set)
 	rd_mac(r, &l.mac, &l.has_mac);
 	l.admin_up = rd_bool(r);
 	l.operstate = rd_u8(r);
-	l.master = rd_s32(r);
-	l.link = rd_s32(r);
+	l.master = rd_ifindex(r);
+	l.link = rd_ifindex(r);
 	l.group = rd_u32(r);
 	rd_str(r, l.alias, sizeof(l.alias));
-	l.vlan_id = rd_u16(r);
+	l.vlan_id = rd_vlan(r);
 	l.vrf_table = rd_u32(r);
 	l.macvlan_mode = rd_u32(r);
 	l.owned = rd_bool(r);
 	l.bond_mode = rd_u8(r);
-	l.bond_primary = rd_s32(r);
+	l.bond_primary = rd_ifindex(r);
 	rd_str(r, l.qdisc, sizeof(l.qdisc));
 	l.qdisc_handle = rd_u32(r);
 	l.shaping.rate = rd_u64(r);
@@ -315,7 +319,7 @@ static int get_addr(struct rd *r, struct kobj_set *set)
 {
 	struct kobj_addr a = { 0 };
 
-	a.ifindex = rd_s32(r);
+	a.ifindex = rd_ifindex(r);
 	rd_addr(r, &a.addr);
 	a.scope = rd_u8(r);
 	a.flags = rd_u32(r);
@@ -350,7 +354,7 @@ static int get_route(struct rd *r, struct kobj_set *set)
 	rd_addr(r, &rt.dst);
 	rd_addr(r, &rt.gateway);
 	rd_addr(r, &rt.prefsrc);
-	rt.oif = rd_s32(r);
+	rt.oif = rd_ifindex(r);
 	rt.metric = rd_u32(r);
 	rt.protocol = rd_u8(r);
 	rt.scope = rd_u8(r);

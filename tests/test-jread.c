@@ -126,10 +126,10 @@ static const struct hostile ifindex_own[] = {
 	END,
 };
 static const struct hostile kobj_mtu[] = {
-	/* -1 must not show as 4294967295. */
-	{ "-1", "-1 is out of range (0..2147483647)" },
-	{ "2147483648", "2147483648 is out of range (0..2147483647)" },
-	{ "4294976296", "4294976296 is out of range (0..2147483647)" },
+	/* -1 must not show as 4294967295, nor 2^32 + 9000 as 9000. */
+	{ "-1", "-1 is out of range (0..4294967295)" },
+	{ "4294967296", "4294967296 is out of range (0..4294967295)" },
+	{ "4294976296", "4294976296 is out of range (0..4294967295)" },
 	END,
 };
 static const struct hostile want_mtu[] = {

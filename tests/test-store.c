@@ -900,6 +900,45 @@ static void test_snapshot_load_reports_missing_and_tampered_rows(void **state)
 	kobj_set_clear(&set);
 }
 
+/* Rows are checked against the kernel's type, not only the column's
+ * width: a VLAN id of 4095 or a negative ifindex is damage. */
+static void test_snapshot_rows_are_checked_for_their_kernel_types(void **state)
+{
+	static const struct {
+		const char *sql, *msg;
+	} cases[] = {
+		{ "UPDATE snapshot_links SET vlan_id = 4095 WHERE seq = 1", "link 1 has a bad vlan_id" },
+		{ "UPDATE snapshot_links SET ifindex = -3 WHERE seq = 0", "link 0 has a bad ifindex" },
+		{ "UPDATE snapshot_links SET master = -1 WHERE seq = 0", "link 0 has a bad master" },
+		{ "UPDATE snapshot_addrs SET ifindex = -1 WHERE seq = 0", "address 0 has a bad ifindex" },
+		{ "UPDATE snapshot_routes SET oif = -7 WHERE seq = 0", "route 0 has a bad oif" },
+	};
+	struct fixture *f = *state;
+	struct kobj_set set = { 0 };
+	int64_t id;
+	int r;
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+		struct store *st = open_ok(f->path, STORE_WRITE);
+		struct kobj_set got = { 0 };
+		char *err = NULL;
+
+		build_set(&set);
+		id = save_ok(st, "esx01", &set);
+		kobj_set_clear(&set);
+		store_close(st);
+		sql_exec(f->path, cases[i].sql);
+		st = open_ok(f->path, STORE_READONLY);
+		r = store_snapshot_load(&got, NULL, st, id, &err);
+		kobj_set_clear(&got);
+		if (r != -EUCLEAN || !err || !strstr(err, cases[i].msg))
+			fail_msg("%s: got %d '%s', want '%s'", cases[i].sql, r, err ? err : "(none)",
+				 cases[i].msg);
+		free(err);
+		store_close(st);
+	}
+}
+
 static void test_snapshot_latest_is_per_host(void **state)
 {
 	struct fixture *f = *state;
@@ -1358,6 +1397,7 @@ int main(void)
 		T(test_snapshot_save_refuses_adapter_settings_that_would_not_load_back),
 		T(test_snapshot_of_schema_2_loads_with_adapter_settings_absent),
 		T(test_snapshot_load_reports_missing_and_tampered_rows),
+		T(test_snapshot_rows_are_checked_for_their_kernel_types),
 		T(test_snapshot_latest_is_per_host),
 		T(test_prune_keeps_newest_and_the_rollback_base),
 		T(test_generation_lifecycle),
