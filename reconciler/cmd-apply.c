@@ -157,7 +157,7 @@ static int load_saved_plan(struct apply_cmd *a, const char *path)
 		json_decref(j);
 		return -EINVAL;
 	}
-	r = want_from_json(&a->d.want, json_object_get(j, "want"), &err);
+	r = want_plan_doc_read(&a->d.want, j, &err);
 	if (r < 0) {
 		cmd_fail("apply", "%s is not a usable plan: %s; nothing was changed", path,
 			 err ? err : strerror(-r));

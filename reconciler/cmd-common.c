@@ -164,7 +164,7 @@ out:
 
 int cmd_generation_want(const char *cmd, const struct store_generation *g, struct want *out)
 {
-	json_t *doc = g->plan ? json_loads(g->plan, 0, NULL) : NULL;
+	json_t *doc = g->plan ? json_loads(g->plan, JSON_REJECT_DUPLICATES, NULL) : NULL;
 	char *err = NULL;
 	int r = doc ? want_from_json(out, json_object_get(doc, "want"), &err) : -EINVAL;
 

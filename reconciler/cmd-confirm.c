@@ -33,7 +33,7 @@ int cmd_roll_back_generation(struct store *st, struct hnl *nl, int64_t id, const
 
 	if (r < 0)
 		goto out;
-	doc = g.plan ? json_loads(g.plan, 0, NULL) : NULL;
+	doc = g.plan ? json_loads(g.plan, JSON_REJECT_DUPLICATES, NULL) : NULL;
 	if (!doc || !g.snapshot_before) {
 		r = -EINVAL;
 		goto out;

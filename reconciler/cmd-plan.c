@@ -13,6 +13,7 @@
 #include "plan.h"
 #include "want-json.h"
 #include "kobj-json.h"
+#include "jread.h"
 
 enum plan_format { PLAN_FORMAT_TEXT, PLAN_FORMAT_JSON, PLAN_FORMAT_MARKDOWN, PLAN_FORMAT__MAX };
 
@@ -81,20 +82,20 @@ out:
 static int load_snapshot(const char *path, const struct want *w, struct kobj_set *out)
 {
 	struct diag_list diags = { 0 };
-	json_error_t e;
-	json_t *doc = json_load_file(path, 0, &e);
+	json_t *doc = NULL;
 	char *err = NULL;
 	int r;
 
-	if (!doc || !json_object_get(doc, "hostnet_snapshot")) {
-		cmd_fail("plan", "%s: not a snapshot from 'hostnet observe --export'%s%s", path,
-			 doc ? "" : ": ", doc ? "" : e.text);
-		json_decref(doc);
-		return -EINVAL;
-	}
-	r = kobj_set_from_json(out, json_object_get(doc, "state"), &err);
+	r = jread_load_file(&doc, path, &err);
 	if (r < 0)
+		cmd_fail("plan", "%s (not a snapshot from 'hostnet observe --export')",
+			 err ? err : strerror(-r));
+	else if (!json_object_get(doc, "hostnet_snapshot"))
+		cmd_fail("plan", "%s: not a snapshot from 'hostnet observe --export'", path);
+	else if ((r = kobj_snapshot_doc_read(out, doc, &err)) < 0)
 		cmd_fail("plan", "%s: %s", path, err ? err : strerror(-r));
+	if (r == 0 && !json_object_get(doc, "hostnet_snapshot"))
+		r = -EINVAL;
 	free(err);
 	json_decref(doc);
 	if (r == 0 && out->caps) {

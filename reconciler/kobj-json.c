@@ -1,5 +1,6 @@
 #include "kobj-json.h"
 #include "jread.h"
+#include "addr.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -117,313 +118,399 @@ oom:
 
 /* --- reading ------------------------------------------------------------ */
 
-struct kj {
-	struct jread j;
+/* Every key a writer above emits; the settings of #7 (bond_mode onwards)
+ * may be missing, since exports written before them must still import. */
+static const char *const link_keys[] = {
+	"ifindex", "name", "kind", "kind_name", "mtu", "mac", "up", "operstate", "master", "link",
+	"group", "alias", "vlan_id", "vrf_table", "macvlan_mode", "owned", "bond_mode",
+	"bond_primary", "qdisc", "qdisc_handle", "shaping", "is_brport", "brport", "n_fdb", "fdb",
+	"has_ra", "accept_ra", "autoconf", "accept_ra_defrtr", NULL,
 };
+static const char *const addr_keys[] = {
+	"ifindex", "address", "scope", "flags", "proto", "owned", NULL,
+};
+static const char *const route_keys[] = {
+	"family", "table", "dst", "gateway", "prefsrc", "oif", "metric", "protocol", "scope", "type",
+	"owned", NULL,
+};
+static const char *const rule_keys[] = {
+	"family", "priority", "src", "dst", "iif", "oif", "table", "action", "protocol", "fwmark",
+	"fwmask", "owned", NULL,
+};
+static const char *const shaping_keys[] = { "rate", "peak", "burst", NULL };
 
-__attribute__((format(printf, 2, 3)))
-static void kj_fail(struct kj *c, const char *fmt, ...)
+#define OPT JREAD_OPTIONAL
+
+static void rd_addr(struct jread *j, struct hn_addr *a, const json_t *o, const char *key,
+		    unsigned flags)
 {
-	va_list ap;
+	const char *s = jread_str(j, o, key, ADDR_STRLEN, flags | JREAD_NULLABLE);
 
-	va_start(ap, fmt);
-	jread_vfail(&c->j, fmt, ap);
-	va_end(ap);
-}
-
-static void rd_addr(struct kj *c, struct hn_addr *a, const json_t *v, const char *what, size_t i)
-{
-	if (!v || json_is_null(v))
-		return;
-	if (!json_is_string(v) || addr_parse_cidr(a, json_string_value(v)) < 0)
-		kj_fail(c, "%s %zu: not an address with a prefix length", what, i);
-}
-
-static void rd_name(struct kj *c, char dst[KOBJ_IFNAMSIZ], const char *s, const char *what, size_t i)
-{
-	if (strlen(s) >= KOBJ_IFNAMSIZ) {
-		kj_fail(c, "%s %zu: interface name too long", what, i);
+	if (!s) {
+		if (!j->r && !(flags & JREAD_NULLABLE) && json_is_null(json_object_get(o, key)))
+			jread_fail(j, key, "must not be null");
 		return;
 	}
-	strcpy(dst, s);
+	if (addr_parse_cidr(a, s) < 0)
+		jread_fail(j, key, "'%s' is not an address with a prefix length", s);
 }
 
-/* An integer of a field added after the first export format: the key is
- * optional (older files lack it), its range is checked. */
-static json_int_t rd_range(struct kj *c, json_int_t v, json_int_t max, const char *key, size_t i)
+static void rd_mac(struct jread *j, struct hn_mac *m, bool *has, const json_t *o, const char *key)
 {
-	if (v < 0 || v > max) {
-		kj_fail(c, "link %zu: %s %lld is out of range (0-%lld)", i, key, (long long)v,
-			(long long)max);
-		return 0;
-	}
-	return v;
+	const char *s = jread_str(j, o, key, ADDR_MAC_STRLEN, JREAD_NULLABLE | OPT);
+
+	if (!s)
+		return;
+	if (addr_parse_mac(m, s) < 0)
+		jread_fail(j, key, "'%s' is not a MAC address", s);
+	else if (has)
+		*has = true;
 }
 
-static void rd_shaping(struct kj *c, struct kobj_link *l, const json_t *v, size_t i)
+/* An interface name: 1..15 bytes. */
+static void rd_ifname(struct jread *j, char dst[KOBJ_IFNAMSIZ], const json_t *o, const char *key,
+		      bool may_be_empty)
 {
-	json_int_t rate = 0, peak = 0, burst = 0;
-	json_error_t e;
+	jread_strcpy(j, o, key, dst, KOBJ_IFNAMSIZ, JREAD_REQUIRED);
+	if (!j->r && !may_be_empty && !dst[0])
+		jread_fail(j, key, "is empty");
+}
+
+static void rd_shaping(struct jread *j, struct kobj_link *l, const json_t *o)
+{
+	const json_t *v = jread_any(j, o, "shaping", OPT);
+	char at[sizeof(j->at)];
 
 	if (!v)
 		return;
-	if (json_unpack_ex((json_t *)v, &e, JSON_STRICT, "{s:I,s:I,s:I}", "rate", &rate,
-			   "peak", &peak, "burst", &burst) < 0) {
-		kj_fail(c, "link %zu: shaping: %s", i, e.text);
-		return;
+	memcpy(at, j->at, sizeof(at));
+	snprintf(j->at, sizeof(j->at), "%.80s.shaping", at);
+	if (jread_object(j, v, shaping_keys)) {
+		/* Rates are u64 in the kernel; JSON's integers stop at 2^63. */
+		l->shaping.rate = (uint64_t)jread_int(j, v, "rate", JREAD_S64, 0);
+		l->shaping.peak = (uint64_t)jread_int(j, v, "peak", JREAD_S64, 0);
+		l->shaping.burst = (uint32_t)jread_int(j, v, "burst", JREAD_U32, 0);
 	}
-	l->shaping.rate = (uint64_t)rd_range(c, rate, INT64_MAX, "shaping rate", i);
-	l->shaping.peak = (uint64_t)rd_range(c, peak, INT64_MAX, "shaping peak", i);
-	l->shaping.burst = (uint32_t)rd_range(c, burst, UINT32_MAX, "shaping burst", i);
+	memcpy(j->at, at, sizeof(at));
 }
 
-static void rd_brport(struct kj *c, struct kobj_link *l, const json_t *v, size_t i)
+static void rd_brport(struct jread *j, struct kobj_link *l, const json_t *o)
 {
+	const json_t *v = jread_any(j, o, "brport", OPT);
 	size_t k;
 	json_t *f;
 
 	if (!v)
 		return;
 	if (!json_is_array(v)) {
-		kj_fail(c, "link %zu: brport is not a list", i);
+		jread_fail(j, "brport", "expected a list of bridge port flags");
 		return;
 	}
 	json_array_foreach(v, k, f) {
-		int bit = kobj_brport_flag_from_name(json_string_value(f));
+		int bit = json_is_string(f) ? kobj_brport_flag_from_name(json_string_value(f)) : -1;
 
 		if (bit < 0) {
-			kj_fail(c, "link %zu: brport %zu is not a bridge port flag", i, k);
+			jread_fail(j, "brport", "item %zu is not a bridge port flag", k);
 			return;
 		}
 		l->brport |= (uint8_t)(1u << bit);
 	}
 }
 
-/* The fields of #7 (bonds, shaping, bridge ports, RA), as unpacked: each
- * key is optional, since exports written before them must still import;
- * the defaults are what a link without the setting has. */
-struct link_settings_in {
-	json_int_t bond_mode, handle, n_fdb, accept_ra, autoconf, defrtr;
-	int primary, is_brport, has_ra;
-	const char *qdisc;
-	json_t *shaping, *brport, *fdb;
-};
-
-static void rd_link_settings(struct kj *c, struct kobj_link *l, const struct link_settings_in *in,
-			     size_t i)
+static void rd_link_settings(struct jread *j, struct kobj_link *l, const json_t *o)
 {
-	l->bond_mode = (uint8_t)rd_range(c, in->bond_mode, UINT8_MAX, "bond_mode", i);
-	l->bond_primary = in->primary;
-	if (strlen(in->qdisc) >= sizeof(l->qdisc))
-		kj_fail(c, "link %zu: qdisc kind too long", i);
-	else
-		strcpy(l->qdisc, in->qdisc);
-	l->qdisc_handle = (uint32_t)rd_range(c, in->handle, UINT32_MAX, "qdisc_handle", i);
-	rd_shaping(c, l, in->shaping, i);
-	l->is_brport = in->is_brport;
-	rd_brport(c, l, in->brport, i);
-	l->n_fdb = (uint8_t)rd_range(c, in->n_fdb, UINT8_MAX, "n_fdb", i);
+	bool has_fdb = false;
+
+	l->bond_mode = (uint8_t)jread_int(j, o, "bond_mode", JREAD_U8, OPT);
+	l->bond_primary = (int)jread_int(j, o, "bond_primary", JREAD_IFINDEX, OPT);
+	jread_strcpy(j, o, "qdisc", l->qdisc, sizeof(l->qdisc), OPT);
+	l->qdisc_handle = (uint32_t)jread_int(j, o, "qdisc_handle", JREAD_U32, OPT);
+	rd_shaping(j, l, o);
+	l->is_brport = jread_bool(j, o, "is_brport", OPT);
+	rd_brport(j, l, o);
+	l->n_fdb = (uint8_t)jread_int(j, o, "n_fdb", JREAD_U8, OPT);
 	/* The MAC is there exactly when the port has an entry (as observed). */
-	if (!json_is_null(in->fdb) &&
-	    (!json_is_string(in->fdb) || addr_parse_mac(&l->fdb, json_string_value(in->fdb)) < 0))
-		kj_fail(c, "link %zu: bad fdb", i);
-	else if (!json_is_null(in->fdb) != (l->n_fdb > 0))
-		kj_fail(c, "link %zu: fdb must be a MAC exactly when n_fdb is not 0", i);
-	l->has_ra = in->has_ra;
-	l->accept_ra = (uint8_t)rd_range(c, in->accept_ra, UINT8_MAX, "accept_ra", i);
-	l->autoconf = (uint8_t)rd_range(c, in->autoconf, UINT8_MAX, "autoconf", i);
-	l->accept_ra_defrtr = (uint8_t)rd_range(c, in->defrtr, UINT8_MAX, "accept_ra_defrtr", i);
+	rd_mac(j, &l->fdb, &has_fdb, o, "fdb");
+	if (!j->r && has_fdb != (l->n_fdb > 0))
+		jread_fail(j, "fdb", "must be a MAC exactly when n_fdb is not 0");
+	l->has_ra = jread_bool(j, o, "has_ra", OPT);
+	l->accept_ra = (uint8_t)jread_int(j, o, "accept_ra", JREAD_U8, OPT);
+	l->autoconf = (uint8_t)jread_int(j, o, "autoconf", JREAD_U8, OPT);
+	l->accept_ra_defrtr = (uint8_t)jread_int(j, o, "accept_ra_defrtr", JREAD_U8, OPT);
 }
 
-static void rd_link(struct kj *c, struct kobj_set *s, const json_t *o, size_t i)
+static void rd_link(struct jread *j, struct kobj_set *s, const json_t *o)
 {
 	struct kobj_link l = { 0 };
-	struct link_settings_in in = { .qdisc = "", .fdb = json_null() };
-	const char *name, *kind, *kind_name, *alias;
-	json_int_t mtu, group, vrf, mode;
-	int ifindex, up, oper, master, link, vlan, owned;
-	json_t *mac;
-	json_error_t e;
+	const char *kind;
 
-	/* Strict: a key this build does not know is refused, so a typo cannot
-	 * pass for an absent setting. */
-	if (json_unpack_ex((json_t *)o, &e, JSON_STRICT,
-			   "{s:i,s:s,s:s,s:s,s:I,s:o,s:b,s:i,s:i,s:i,s:I,s:s,s:i,s:I,s:I,s:b,"
-			   "s?I,s?i,s?s,s?I,s?o,s?b,s?o,s?I,s?o,s?b,s?I,s?I,s?I}",
-			   "ifindex", &ifindex, "name", &name, "kind", &kind, "kind_name", &kind_name,
-			   "mtu", &mtu, "mac", &mac, "up", &up, "operstate", &oper, "master", &master,
-			   "link", &link, "group", &group, "alias", &alias, "vlan_id", &vlan,
-			   "vrf_table", &vrf, "macvlan_mode", &mode, "owned", &owned,
-			   "bond_mode", &in.bond_mode, "bond_primary", &in.primary, "qdisc", &in.qdisc,
-			   "qdisc_handle", &in.handle, "shaping", &in.shaping, "is_brport", &in.is_brport,
-			   "brport", &in.brport, "n_fdb", &in.n_fdb, "fdb", &in.fdb, "has_ra", &in.has_ra,
-			   "accept_ra", &in.accept_ra, "autoconf", &in.autoconf,
-			   "accept_ra_defrtr", &in.defrtr) < 0) {
-		kj_fail(c, "link %zu: %s", i, e.text);
+	if (!jread_object(j, o, link_keys))
 		return;
-	}
-	rd_link_settings(c, &l, &in, i);
-	l.ifindex = ifindex;
-	rd_name(c, l.name, name, "link", i);
-	l.kind = strcmp(kind, "device") == 0 ? KOBJ_LINK_KIND_DEVICE
-		 : (enum kobj_link_kind)kobj_link_kind_from_name(kind);
-	rd_name(c, l.kind_name, kind_name, "link", i);
-	l.mtu = (unsigned)mtu;
-	if (json_is_string(mac)) {
-		if (addr_parse_mac(&l.mac, json_string_value(mac)) < 0)
-			kj_fail(c, "link %zu: bad mac", i);
-		l.has_mac = true;
-	}
-	l.admin_up = up;
-	l.operstate = (uint8_t)oper;
-	l.master = master;
-	l.link = link;
-	l.group = (uint32_t)group;
-	if (strlen(alias) >= sizeof(l.alias))
-		kj_fail(c, "link %zu: alias too long", i);
-	else
-		strcpy(l.alias, alias);
-	l.vlan_id = (uint16_t)vlan;
-	l.vrf_table = (uint32_t)vrf;
-	l.macvlan_mode = (uint32_t)mode;
-	l.owned = owned;
-	if (!c->j.r && kobj_set_add_link(s, &l) < 0)
-		c->j.r = -ENOMEM;
+	l.ifindex = (int)jread_int(j, o, "ifindex", 1, INT32_MAX, 0);
+	rd_ifname(j, l.name, o, "name", false);
+	kind = jread_str(j, o, "kind", KOBJ_IFNAMSIZ - 1, 0);
+	if (kind)
+		l.kind = strcmp(kind, "device") == 0 ? KOBJ_LINK_KIND_DEVICE
+			 : (enum kobj_link_kind)kobj_link_kind_from_name(kind);
+	jread_strcpy(j, o, "kind_name", l.kind_name, sizeof(l.kind_name), 0);
+	l.mtu = (unsigned)jread_int(j, o, "mtu", JREAD_MTU, 0);
+	(void)jread_any(j, o, "mac", JREAD_NULLABLE);
+	rd_mac(j, &l.mac, &l.has_mac, o, "mac");
+	l.admin_up = jread_bool(j, o, "up", 0);
+	l.operstate = (uint8_t)jread_int(j, o, "operstate", JREAD_U8, 0);
+	l.master = (int)jread_int(j, o, "master", JREAD_IFINDEX, 0);
+	l.link = (int)jread_int(j, o, "link", JREAD_IFINDEX, 0);
+	l.group = (uint32_t)jread_int(j, o, "group", JREAD_U32, 0);
+	jread_strcpy(j, o, "alias", l.alias, sizeof(l.alias), 0);
+	l.vlan_id = (uint16_t)jread_int(j, o, "vlan_id", JREAD_VLAN, 0);
+	l.vrf_table = (uint32_t)jread_int(j, o, "vrf_table", JREAD_U32, 0);
+	l.macvlan_mode = (uint32_t)jread_int(j, o, "macvlan_mode", JREAD_U32, 0);
+	l.owned = jread_bool(j, o, "owned", 0);
+	rd_link_settings(j, &l, o);
+	if (!j->r && kobj_set_add_link(s, &l) < 0)
+		j->r = -ENOMEM;
 }
 
-static void rd_addr_entry(struct kj *c, struct kobj_set *s, const json_t *o, size_t i)
+static void rd_addr_entry(struct jread *j, struct kobj_set *s, const json_t *o)
 {
 	struct kobj_addr a = { 0 };
-	int ifindex, scope, proto, owned;
-	json_int_t flags;
-	json_t *addr;
-	json_error_t e;
 
-	if (json_unpack_ex((json_t *)o, &e, JSON_STRICT, "{s:i,s:o,s:i,s:I,s:i,s:b}", "ifindex", &ifindex,
-			   "address", &addr, "scope", &scope, "flags", &flags, "proto", &proto,
-			   "owned", &owned) < 0) {
-		kj_fail(c, "address %zu: %s", i, e.text);
+	if (!jread_object(j, o, addr_keys))
 		return;
-	}
-	a.ifindex = ifindex;
-	rd_addr(c, &a.addr, addr, "address", i);
-	a.scope = (uint8_t)scope;
-	a.flags = (uint32_t)flags;
-	a.proto = (uint8_t)proto;
-	a.owned = owned;
-	if (!c->j.r && kobj_set_add_addr(s, &a) < 0)
-		c->j.r = -ENOMEM;
+	a.ifindex = (int)jread_int(j, o, "ifindex", 1, INT32_MAX, 0);
+	rd_addr(j, &a.addr, o, "address", 0);
+	a.scope = (uint8_t)jread_int(j, o, "scope", JREAD_U8, 0);
+	a.flags = (uint32_t)jread_int(j, o, "flags", JREAD_U32, 0);
+	a.proto = (uint8_t)jread_int(j, o, "proto", JREAD_U8, 0);
+	a.owned = jread_bool(j, o, "owned", 0);
+	if (!j->r && kobj_set_add_addr(s, &a) < 0)
+		j->r = -ENOMEM;
 }
 
-static void rd_route(struct kj *c, struct kobj_set *s, const json_t *o, size_t i)
+/* IPv4 or IPv6, as observe-route.c and observe-rule.c keep them. */
+static uint8_t rd_family(struct jread *j, const json_t *o)
+{
+	json_int_t f = jread_int(j, o, "family", 0, UINT8_MAX, 0);
+
+	if (!j->r && f != AF_INET && f != AF_INET6)
+		jread_fail(j, "family", "%lld is neither IPv4 (%d) nor IPv6 (%d)", (long long)f,
+			   AF_INET, AF_INET6);
+	return (uint8_t)f;
+}
+
+static void same_family(struct jread *j, const struct hn_addr *a, uint8_t family, const char *key)
+{
+	if (!j->r && a->family && a->family != family)
+		jread_fail(j, key, "is not in the %s family", family == AF_INET ? "IPv4" : "IPv6");
+}
+
+static void rd_route(struct jread *j, struct kobj_set *s, const json_t *o)
 {
 	struct kobj_route r = { 0 };
-	int family, oif, proto, scope, type, owned;
-	json_int_t table, metric;
-	json_t *dst, *gw, *src;
-	json_error_t e;
 
-	if (json_unpack_ex((json_t *)o, &e, JSON_STRICT, "{s:i,s:I,s:o,s:o,s:o,s:i,s:I,s:i,s:i,s:i,s:b}",
-			   "family", &family, "table", &table, "dst", &dst, "gateway", &gw,
-			   "prefsrc", &src, "oif", &oif, "metric", &metric, "protocol", &proto,
-			   "scope", &scope, "type", &type, "owned", &owned) < 0) {
-		kj_fail(c, "route %zu: %s", i, e.text);
+	if (!jread_object(j, o, route_keys))
 		return;
-	}
-	/* As observe-route.c keeps them: IPv4 or IPv6, the destination in the
-	 * route's family (null is the default route), which is how
-	 * kobj_set_to_json writes it back. */
-	if (family != AF_INET && family != AF_INET6)
-		kj_fail(c, "route %zu: family %d is neither IPv4 (%d) nor IPv6 (%d)", i, family,
-			AF_INET, AF_INET6);
-	r.family = (uint8_t)family;
-	r.table = (uint32_t)table;
-	rd_addr(c, &r.dst, dst, "route", i);
+	r.family = rd_family(j, o);
+	r.table = (uint32_t)jread_int(j, o, "table", JREAD_U32, 0);
+	/* null is the default route, which is how kobj_set_to_json writes it. */
+	rd_addr(j, &r.dst, o, "dst", JREAD_NULLABLE);
+	same_family(j, &r.dst, r.family, "dst");
 	if (!r.dst.family)
 		r.dst = (struct hn_addr){ .family = r.family };
-	else if (r.dst.family != r.family)
-		kj_fail(c, "route %zu: dst is not in the route's family", i);
-	rd_addr(c, &r.gateway, gw, "route", i);
-	rd_addr(c, &r.prefsrc, src, "route", i);
-	r.oif = oif;
-	r.metric = (uint32_t)metric;
-	r.protocol = (uint8_t)proto;
-	r.scope = (uint8_t)scope;
-	r.type = (uint8_t)type;
-	r.owned = owned;
-	if (!c->j.r && kobj_set_add_route(s, &r) < 0)
-		c->j.r = -ENOMEM;
+	rd_addr(j, &r.gateway, o, "gateway", JREAD_NULLABLE);
+	rd_addr(j, &r.prefsrc, o, "prefsrc", JREAD_NULLABLE);
+	same_family(j, &r.prefsrc, r.family, "prefsrc");
+	r.oif = (int)jread_int(j, o, "oif", JREAD_IFINDEX, 0);
+	r.metric = (uint32_t)jread_int(j, o, "metric", JREAD_U32, 0);
+	r.protocol = (uint8_t)jread_int(j, o, "protocol", JREAD_U8, 0);
+	r.scope = (uint8_t)jread_int(j, o, "scope", JREAD_U8, 0);
+	r.type = (uint8_t)jread_int(j, o, "type", JREAD_U8, 0);
+	r.owned = jread_bool(j, o, "owned", 0);
+	if (!j->r && kobj_set_add_route(s, &r) < 0)
+		j->r = -ENOMEM;
 }
 
-static void rd_rule(struct kj *c, struct kobj_set *s, const json_t *o, size_t i)
+static void rd_rule(struct jread *j, struct kobj_set *s, const json_t *o)
 {
 	struct kobj_rule r = { 0 };
-	int family, action, proto, owned;
-	json_int_t prio, table, mark, mask;
-	const char *iif, *oif;
-	json_t *src, *dst;
-	json_error_t e;
 
-	if (json_unpack_ex((json_t *)o, &e, JSON_STRICT, "{s:i,s:I,s:o,s:o,s:s,s:s,s:I,s:i,s:i,s:I,s:I,s:b}",
-			   "family", &family, "priority", &prio, "src", &src, "dst", &dst, "iif", &iif,
-			   "oif", &oif, "table", &table, "action", &action, "protocol", &proto,
-			   "fwmark", &mark, "fwmask", &mask, "owned", &owned) < 0) {
-		kj_fail(c, "rule %zu: %s", i, e.text);
+	if (!jread_object(j, o, rule_keys))
 		return;
-	}
-	r.family = (uint8_t)family;
-	r.priority = (uint32_t)prio;
-	rd_addr(c, &r.src, src, "rule", i);
-	rd_addr(c, &r.dst, dst, "rule", i);
-	rd_name(c, r.iif, iif, "rule", i);
-	rd_name(c, r.oif, oif, "rule", i);
-	r.table = (uint32_t)table;
-	r.action = (uint8_t)action;
-	r.protocol = (uint8_t)proto;
-	r.fwmark = (uint32_t)mark;
-	r.fwmask = (uint32_t)mask;
-	r.owned = owned;
-	if (!c->j.r && kobj_set_add_rule(s, &r) < 0)
-		c->j.r = -ENOMEM;
+	r.family = rd_family(j, o);
+	r.priority = (uint32_t)jread_int(j, o, "priority", JREAD_U32, 0);
+	rd_addr(j, &r.src, o, "src", JREAD_NULLABLE);
+	same_family(j, &r.src, r.family, "src");
+	rd_addr(j, &r.dst, o, "dst", JREAD_NULLABLE);
+	same_family(j, &r.dst, r.family, "dst");
+	rd_ifname(j, r.iif, o, "iif", true);
+	rd_ifname(j, r.oif, o, "oif", true);
+	r.table = (uint32_t)jread_int(j, o, "table", JREAD_U32, 0);
+	r.action = (uint8_t)jread_int(j, o, "action", JREAD_U8, 0);
+	r.protocol = (uint8_t)jread_int(j, o, "protocol", JREAD_U8, 0);
+	r.fwmark = (uint32_t)jread_int(j, o, "fwmark", JREAD_U32, 0);
+	r.fwmask = (uint32_t)jread_int(j, o, "fwmask", JREAD_U32, 0);
+	r.owned = jread_bool(j, o, "owned", 0);
+	if (!j->r && kobj_set_add_rule(s, &r) < 0)
+		j->r = -ENOMEM;
 }
 
-int kobj_set_from_json(struct kobj_set *out, const json_t *j, char **err)
+/* --- duplicates: what the kernel cannot hold twice ----------------------- */
+
+static int cmp_link_name(const void *a, const void *b)
+{
+	return strcmp(((const struct kobj_link *)a)->name, ((const struct kobj_link *)b)->name);
+}
+
+static int cmp_link_ifindex(const void *a, const void *b)
+{
+	int x = ((const struct kobj_link *)a)->ifindex, y = ((const struct kobj_link *)b)->ifindex;
+
+	return (x > y) - (x < y);
+}
+
+static int cmp_addr(const void *pa, const void *pb)
+{
+	const struct kobj_addr *a = pa, *b = pb;
+
+	if (a->ifindex != b->ifindex)
+		return a->ifindex < b->ifindex ? -1 : 1;
+	return addr_cmp(&a->addr, &b->addr);
+}
+
+/* Every field: the kernel keeps several routes of one prefix and metric
+ * (ip route append, IPv6 multipath legs), never two identical ones. */
+static int cmp_route(const void *pa, const void *pb)
+{
+	const struct kobj_route *a = pa, *b = pb;
+	int c;
+
+	if (a->family != b->family || a->table != b->table || a->metric != b->metric ||
+	    a->oif != b->oif)
+		return a->family != b->family ? (a->family < b->family ? -1 : 1)
+		       : a->table != b->table ? (a->table < b->table ? -1 : 1)
+		       : a->metric != b->metric ? (a->metric < b->metric ? -1 : 1)
+		       : (a->oif < b->oif ? -1 : 1);
+	if ((c = addr_cmp(&a->dst, &b->dst)) || (c = addr_cmp(&a->gateway, &b->gateway)) ||
+	    (c = addr_cmp(&a->prefsrc, &b->prefsrc)))
+		return c;
+	return a->type != b->type ? (a->type < b->type ? -1 : 1)
+	       : a->protocol != b->protocol ? (a->protocol < b->protocol ? -1 : 1)
+	       : (a->scope > b->scope) - (a->scope < b->scope);
+}
+
+static int cmp_rule(const void *pa, const void *pb)
+{
+	const struct kobj_rule *a = pa, *b = pb;
+	int c;
+
+	if (a->family != b->family)
+		return a->family < b->family ? -1 : 1;
+	if (a->priority != b->priority)
+		return a->priority < b->priority ? -1 : 1;
+	if ((c = addr_cmp(&a->src, &b->src)) || (c = addr_cmp(&a->dst, &b->dst)) ||
+	    (c = strcmp(a->iif, b->iif)) || (c = strcmp(a->oif, b->oif)))
+		return c;
+	if (a->table != b->table)
+		return a->table < b->table ? -1 : 1;
+	if (a->fwmark != b->fwmark || a->fwmask != b->fwmask)
+		return a->fwmark != b->fwmark ? (a->fwmark < b->fwmark ? -1 : 1)
+		       : (a->fwmask < b->fwmask ? -1 : 1);
+	return a->action != b->action ? (a->action < b->action ? -1 : 1)
+	       : (a->protocol > b->protocol) - (a->protocol < b->protocol);
+}
+
+static void check_unique(struct jread *j, const struct kobj_set *s)
+{
+	jread_unique(j, "links", s->links, s->n_links, sizeof(*s->links), cmp_link_name,
+		     "the same name");
+	jread_unique(j, "links", s->links, s->n_links, sizeof(*s->links), cmp_link_ifindex,
+		     "the same ifindex");
+	jread_unique(j, "addresses", s->addrs, s->n_addrs, sizeof(*s->addrs), cmp_addr,
+		     "the same address on the same link");
+	jread_unique(j, "routes", s->routes, s->n_routes, sizeof(*s->routes), cmp_route,
+		     "the same route");
+	jread_unique(j, "rules", s->rules, s->n_rules, sizeof(*s->rules), cmp_rule,
+		     "the same rule");
+}
+
+static int set_read(struct kobj_set *out, const json_t *jv, const char *root, char **err)
 {
 	static const struct {
 		const char *key;
-		void (*fn)(struct kj *, struct kobj_set *, const json_t *, size_t);
+		void (*fn)(struct jread *, struct kobj_set *, const json_t *);
 	} lists[] = {
 		{ "links", rd_link }, { "addresses", rd_addr_entry }, { "routes", rd_route },
 		{ "rules", rd_rule },
 	};
+	static const char *const top_keys[] = { "caps", "links", "addresses", "routes", "rules", NULL };
 	struct kobj_set s = { 0 };
-	struct kj c = { .j = { .err = err } };
+	struct jread j = { .err = err, .root = root };
+	const json_t *caps;
 	size_t i;
 	json_t *v;
 
 	if (err)
 		*err = NULL;
-	if (!json_is_object(j))
-		kj_fail(&c, "not a JSON object");
-	for (size_t k = 0; !c.j.r && k < sizeof(lists) / sizeof(*lists); k++) {
-		const json_t *arr = json_object_get(j, lists[k].key);
+	jread_at(&j, NULL, 0);
+	if (!jread_object(&j, jv, top_keys))
+		goto out;
+	for (size_t k = 0; !j.r && k < sizeof(lists) / sizeof(*lists); k++) {
+		const json_t *arr = json_object_get(jv, lists[k].key);
 
 		if (!json_is_array(arr)) {
-			kj_fail(&c, "'%s' is not a list", lists[k].key);
+			jread_fail(&j, lists[k].key, "expected a list");
 			break;
 		}
-		json_array_foreach(arr, i, v)
-			if (!c.j.r)
-				lists[k].fn(&c, &s, v, i);
+		json_array_foreach(arr, i, v) {
+			if (j.r)
+				break;
+			jread_at(&j, lists[k].key, i);
+			lists[k].fn(&j, &s, v);
+		}
 	}
-	json_array_foreach(json_object_get(j, "caps"), i, v)
-		for (int k = 0; json_is_string(v) && k < KOBJ_CAP__MAX; k++)
+	jread_at(&j, NULL, 0);
+	caps = jread_any(&j, jv, "caps", OPT);
+	if (caps && !json_is_array(caps))
+		jread_fail(&j, "caps", "expected a list of capability names");
+	json_array_foreach(caps, i, v) {
+		if (!json_is_string(v)) {
+			jread_at(&j, "caps", i);
+			jread_fail(&j, NULL, "expected a capability name");
+			break;
+		}
+		/* A name this build does not know (an export from a newer
+		 * hostnet) is no capability any want of this build needs. */
+		for (int k = 0; k < KOBJ_CAP__MAX; k++)
 			if (strcmp(json_string_value(v), kobj_cap_name((enum kobj_cap)k)) == 0)
 				s.caps |= 1u << k;
-	if (c.j.r) {
+	}
+	check_unique(&j, &s);
+out:
+	if (j.r) {
 		kobj_set_clear(&s);
-		return c.j.r;
+		return j.r;
 	}
 	*out = s;
 	return 0;
+}
+
+int kobj_set_from_json(struct kobj_set *out, const json_t *j, char **err)
+{
+	return set_read(out, j, NULL, err);
+}
+
+int kobj_snapshot_doc_read(struct kobj_set *out, const json_t *doc, char **err)
+{
+	static const char *const keys[] = { "hostnet_snapshot", "host", "taken_at", "state", NULL };
+	struct jread j = { .err = err };
+	int r = jread_version(doc, "hostnet_snapshot", 1, err);
+
+	if (r < 0)
+		return r;
+	if (jread_object(&j, doc, keys)) {
+		jread_str(&j, doc, "host", 253, 0);
+		jread_int(&j, doc, "taken_at", 0, INT64_MAX, 0);
+		jread_any(&j, doc, "state", 0);
+	}
+	return j.r ? j.r : set_read(out, json_object_get(doc, "state"), "state", err);
 }

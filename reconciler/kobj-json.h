@@ -11,6 +11,10 @@
 json_t *kobj_set_to_json(const struct kobj_set *s);
 /* -EINVAL with a message in *err (malloc'd) for anything malformed. */
 int kobj_set_from_json(struct kobj_set *out, const json_t *j, char **err);
+/* A whole `hostnet observe --export` file: {"hostnet_snapshot": 1, "host",
+ * "taken_at", "state"}; another format version, an unknown key or a bad
+ * value is -EINVAL with its JSON path ("state.links[3].mtu: ..."). */
+int kobj_snapshot_doc_read(struct kobj_set *out, const json_t *doc, char **err);
 /* Bridge port flags (bits of enum kobj_brport_flag) as a list of their
  * names, in enum order; NULL when out of memory.  Shared by every JSON
  * writer of links. */

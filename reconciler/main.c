@@ -5,6 +5,7 @@
 
 #include "cmd.h"
 #include "dhcp.h"
+#include "store.h"
 
 static const struct cmd cmd_table[] = {
 	{ "validate", cmd_validate, "[--repo PATH [--ref REF] [--host H]...] [FILE...]",
@@ -59,9 +60,21 @@ int main(int argc, char **argv)
 		printf("hostnet %s\n", PACKAGE_VERSION);
 		return CMD_EXIT_OK;
 	}
-	for (unsigned i = 0; i < cmd_table_len; i++)
-		if (strcmp(argv[1], cmd_table[i].name) == 0)
-			return cmd_table[i].run(argc - 1, argv + 1);
+	for (unsigned i = 0; i < cmd_table_len; i++) {
+		int rc;
+
+		if (strcmp(argv[1], cmd_table[i].name) != 0)
+			continue;
+		rc = cmd_table[i].run(argc - 1, argv + 1);
+		/* A damaged state database ends every command in failure, even
+		 * one that carried on past a store call whose error it ignored;
+		 * a command that failed has printed the message already. */
+		if (store_damage_seen() && rc != CMD_EXIT_ERROR) {
+			fprintf(stderr, "hostnet %s: %s\n", argv[1], store_damage_seen());
+			rc = CMD_EXIT_ERROR;
+		}
+		return rc;
+	}
 	fprintf(stderr, "hostnet: unknown command '%s'\n", argv[1]);
 	usage(stderr);
 	return CMD_EXIT_ERROR;

@@ -40,7 +40,7 @@ int store_generation_awaiting(int64_t *out_id, int64_t *deadline_ms, struct stor
 		return r;
 	rc = host ? store_bind_text(s, 1, host) : sqlite3_bind_null(s, 1);
 	if (rc == SQLITE_OK)
-		rc = sqlite3_step(s);
+		rc = store_step(st, s);
 	if (rc == SQLITE_ROW) {
 		*out_id = sqlite3_column_int64(s, 0);
 		*deadline_ms = sqlite3_column_int64(s, 1);

@@ -127,7 +127,7 @@ int store_generation_begin(int64_t *out_id, struct store *st,
 		rc = g->confirm_by_ms ? sqlite3_bind_int64(s, 7, g->confirm_by_ms)
 				      : sqlite3_bind_null(s, 7);
 	if (rc == SQLITE_OK)
-		rc = sqlite3_step(s);
+		rc = store_step(st, s);
 	if (rc != SQLITE_DONE) {
 		r = store_fail_sql(st, errmsg, rc, "recording a generation");
 		goto out;
@@ -143,7 +143,7 @@ int store_generation_begin(int64_t *out_id, struct store *st,
 		if (rc == SQLITE_OK)
 			rc = store_bind_text(s, 2, g->plan);
 		if (rc == SQLITE_OK)
-			rc = sqlite3_step(s);
+			rc = store_step(st, s);
 		if (rc != SQLITE_DONE) {
 			r = store_fail_sql(st, errmsg, rc, "recording a generation's plan");
 			goto out;
@@ -173,7 +173,7 @@ int store_generation_attach_after(struct store *st, int64_t id, int64_t snapshot
 	if (rc == SQLITE_OK)
 		rc = sqlite3_bind_int64(s, 2, id);
 	if (rc == SQLITE_OK)
-		rc = sqlite3_step(s);
+		rc = store_step(st, s);
 	if (rc != SQLITE_DONE)
 		r = store_fail_sql(st, errmsg, rc, "recording the snapshot after a generation");
 	sqlite3_finalize(s);
@@ -245,7 +245,7 @@ int store_generation_reap_interrupted(struct store *st, char **errmsg)
 		return r;
 	rc = sqlite3_bind_int64(s, 1, store_now_ms());
 	if (rc == SQLITE_OK)
-		rc = sqlite3_step(s);
+		rc = store_step(st, s);
 	if (rc != SQLITE_DONE)
 		r = store_fail_sql(st, errmsg, rc, "closing interrupted generations");
 	else
@@ -266,7 +266,7 @@ static int get_one(struct store_generation *out, struct store *st, const char *s
 		return r;
 	rc = text ? store_bind_text(s, 1, text) : sqlite3_bind_int64(s, 1, id);
 	if (rc == SQLITE_OK)
-		rc = sqlite3_step(s);
+		rc = store_step(st, s);
 	if (rc == SQLITE_DONE) {
 		r = -ENOENT;
 		goto out;
@@ -277,8 +277,8 @@ static int get_one(struct store_generation *out, struct store *st, const char *s
 	}
 	r = store_generation_from_row(out, s);
 	if (r == -EUCLEAN)
-		r = store_fail(errmsg, r, "state database %s is damaged: generation %lld has result '%s'",
-			       st->path, (long long)sqlite3_column_int64(s, 0),
+		r = store_fail_corrupt(st, errmsg, "generation %lld has result '%s'",
+				       (long long)sqlite3_column_int64(s, 0),
 			       (const char *)sqlite3_column_text(s, 8));
 out:
 	sqlite3_finalize(s);
@@ -322,7 +322,7 @@ int store_generation_hosts(char ***out, size_t *n, struct store *st, char **errm
 			  " ORDER BY host", errmsg);
 	if (r < 0)
 		return r;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+	while ((rc = store_step(st, s)) == SQLITE_ROW) {
 		const char *h = (const char *)sqlite3_column_text(s, 0);
 
 		if (len == cap) {

@@ -68,7 +68,7 @@ int store_drift_add(int64_t *out_id, struct store *st, const char *host,
 	if (rc == SQLITE_OK)
 		rc = store_bind_text(s, 6, report);
 	if (rc == SQLITE_OK)
-		rc = sqlite3_step(s);
+		rc = store_step(st, s);
 	if (rc != SQLITE_DONE) {
 		r = store_fail_sql(st, errmsg, rc, "recording a drift report");
 		goto out;
@@ -90,7 +90,7 @@ int store_drift_get(struct store_drift *out, struct store *st, int64_t id, char 
 		return r;
 	rc = sqlite3_bind_int64(s, 1, id);
 	if (rc == SQLITE_OK)
-		rc = sqlite3_step(s);
+		rc = store_step(st, s);
 	if (rc == SQLITE_DONE)
 		r = store_fail(errmsg, -ENOENT, "no drift report %lld in %s", (long long)id, st->path);
 	else if (rc != SQLITE_ROW)
@@ -215,7 +215,7 @@ static int collect(struct entries *l, struct store *st, enum store_entry_kind ki
 	rc = host ? store_bind_text(s, 1, host) : SQLITE_OK;
 	if (rc == SQLITE_OK)
 		rc = sqlite3_bind_int64(s, 2, limit);
-	while (rc == SQLITE_OK && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+	while (rc == SQLITE_OK && (rc = store_step(st, s)) == SQLITE_ROW) {
 		struct store_entry e;
 
 		r = entry_from_row(&e, kind, s);
@@ -225,8 +225,8 @@ static int collect(struct entries *l, struct store *st, enum store_entry_kind ki
 				entry_clear(&e);
 		}
 		if (r == -EUCLEAN)
-			r = store_fail(errmsg, r, "state database %s is damaged: %s %lld has a bad row",
-				       st->path, store_entry_kind_name(kind),
+			r = store_fail_corrupt(st, errmsg, "%s %lld has a bad row",
+					       store_entry_kind_name(kind),
 				       (long long)sqlite3_column_int64(s, 0));
 		if (r < 0)
 			goto out;
@@ -265,12 +265,12 @@ int store_history(struct store_entry **out, size_t *n_out, struct store *st,
 	struct entries l = { 0 };
 	/* SQLite reads a negative LIMIT as "no limit". */
 	int64_t lim = limit == 0 || limit > INT64_MAX ? -1 : (int64_t)limit;
-	int rc, r;
+	int r;
 
 	/* One read transaction, so the three kinds come from one state. */
-	rc = sqlite3_exec(st->db, "BEGIN", NULL, NULL, NULL);
-	if (rc != SQLITE_OK)
-		return store_fail_sql(st, errmsg, rc, "starting a transaction");
+	r = store_exec(st, "BEGIN", "starting a transaction", errmsg);
+	if (r < 0)
+		return r;
 	for (int k = 0; k < STORE_ENTRY__MAX; k++) {
 		r = collect(&l, st, (enum store_entry_kind)k, host, lim, errmsg);
 		if (r < 0)

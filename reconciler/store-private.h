@@ -26,6 +26,7 @@ struct store {
 	unsigned version;          /* user_version now */
 	unsigned version_found;    /* user_version at open */
 	size_t reserve_bytes;      /* store_open_opts.reserve_bytes */
+	char *damage;              /* the damaged-database message, once seen */
 };
 
 /* Set *errmsg (when errmsg and *errmsg is NULL) from the format; returns r. */
@@ -37,6 +38,30 @@ int store_fail(char **errmsg, int r, const char *fmt, ...);
  * Call it right after the failing call, before anything else touches the
  * connection, so sqlite3_errmsg() is still the failing call's. */
 int store_fail_sql(struct store *st, char **errmsg, int rc, const char *what);
+
+/* Damage (SQLITE_CORRUPT and its extended codes, SQLITE_NOTADB) is sticky:
+ * the first statement that meets it marks the store, and from then on every
+ * statement is refused (-EUCLEAN) with the same message before it runs, so
+ * nothing is written into a damaged file even by a caller that ignored the
+ * first error.  Every statement goes through store_prepare() or store_exec()
+ * and is stepped with store_step(). */
+int store_fail_damaged(struct store *st, char **errmsg);
+/* Damage SQLite cannot see (a row out of range, a count that does not
+ * match), described by the format: marks the store like SQLITE_CORRUPT. */
+__attribute__((format(printf, 3, 4)))
+int store_fail_corrupt(struct store *st, char **errmsg, const char *fmt, ...);
+/* sqlite3_step(), noting damage. */
+int store_step(struct store *st, sqlite3_stmt *s);
+/* sqlite3_exec() of `sql`, translating failures as doing `what`. */
+int store_exec(struct store *st, const char *sql, const char *what, char **errmsg);
+
+/* Ownership and modes (store-perm.c): 0, or -EPERM/-ELOOP with a message
+ * saying how to fix it.  The directory holding db_path; an opened file or
+ * directory; the -wal, -shm and -journal files beside db_path when present.
+ * A missing directory is -ENOENT without a message. */
+int store_perm_check_dir(const char *db_path, char **errmsg);
+int store_perm_check_fd(int fd, const char *what, const char *path, bool dir, char **errmsg);
+int store_perm_check_companions(const char *db_path, char **errmsg);
 
 /* -EROFS with a message unless the store was opened with STORE_WRITE. */
 int store_need_write(struct store *st, char **errmsg);

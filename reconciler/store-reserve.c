@@ -71,13 +71,13 @@ bool store_reserve_release(struct store *st)
 
 int store_step_reserved(struct store *st, sqlite3_stmt *s)
 {
-	int rc = sqlite3_step(s);
+	int rc = store_step(st, s);
 
 	/* Autocommit: a statement that failed with SQLITE_FULL was rolled
 	 * back whole, so it can simply run again. */
 	if (rc == SQLITE_FULL && store_reserve_release(st)) {
 		sqlite3_reset(s);
-		rc = sqlite3_step(s);
+		rc = store_step(st, s);
 	}
 	return rc;
 }

@@ -140,6 +140,10 @@ static int64_t rd_int(struct rd *r, int64_t min, int64_t max)
 #define rd_u8(r)   ((uint8_t)rd_int((r), 0, UINT8_MAX))
 #define rd_s32(r)  ((int)rd_int((r), INT32_MIN, INT32_MAX))
 #define rd_bool(r) (rd_int((r), 0, 1) != 0)
+/* Kernel types narrower than their width, as jread.h checks them in JSON:
+ * an ifindex is a non-negative int (0 = none), a VLAN id is 0..4094. */
+#define rd_ifindex(r) ((int)rd_int((r), 0, INT32_MAX))
+#define rd_vlan(r)    ((uint16_t)rd_int((r), 0, 4094))
 
 /* Into a char array; "" for a bad value. */
 static void rd_str(struct rd *r, char *dst, size_t size)
@@ -259,7 +263,7 @@ static int get_link(struct rd *r, struct kobj_set *set)
 	struct kobj_link l = { 0 };
 	bool has_fdb;
 
-	l.ifindex = rd_s32(r);
+	l.ifindex = rd_ifindex(r);
 	rd_str(r, l.name, sizeof(l.name));
 	l.kind = rd_kind(r);
 	rd_str(r, l.kind_name, sizeof(l.kind_name));
@@ -267,16 +271,16 @@ static int get_link(struct rd *r, struct kobj_set *set)
 	rd_mac(r, &l.mac, &l.has_mac);
 	l.admin_up = rd_bool(r);
 	l.operstate = rd_u8(r);
-	l.master = rd_s32(r);
-	l.link = rd_s32(r);
+	l.master = rd_ifindex(r);
+	l.link = rd_ifindex(r);
 	l.group = rd_u32(r);
 	rd_str(r, l.alias, sizeof(l.alias));
-	l.vlan_id = rd_u16(r);
+	l.vlan_id = rd_vlan(r);
 	l.vrf_table = rd_u32(r);
 	l.macvlan_mode = rd_u32(r);
 	l.owned = rd_bool(r);
 	l.bond_mode = rd_u8(r);
-	l.bond_primary = rd_s32(r);
+	l.bond_primary = rd_ifindex(r);
 	rd_str(r, l.qdisc, sizeof(l.qdisc));
 	l.qdisc_handle = rd_u32(r);
 	l.shaping.rate = rd_u64(r);
@@ -315,7 +319,7 @@ static int get_addr(struct rd *r, struct kobj_set *set)
 {
 	struct kobj_addr a = { 0 };
 
-	a.ifindex = rd_s32(r);
+	a.ifindex = rd_ifindex(r);
 	rd_addr(r, &a.addr);
 	a.scope = rd_u8(r);
 	a.flags = rd_u32(r);
@@ -350,7 +354,7 @@ static int get_route(struct rd *r, struct kobj_set *set)
 	rd_addr(r, &rt.dst);
 	rd_addr(r, &rt.gateway);
 	rd_addr(r, &rt.prefsrc);
-	rt.oif = rd_s32(r);
+	rt.oif = rd_ifindex(r);
 	rt.metric = rd_u32(r);
 	rt.protocol = rd_u8(r);
 	rt.scope = rd_u8(r);
@@ -460,7 +464,7 @@ static int save_rows(struct store *st, const struct table *t, int64_t snap_id,
 				       t->what, w.col, sqlite3_bind_parameter_count(s));
 			goto out;
 		}
-		rc = w.rc == SQLITE_OK ? sqlite3_step(s) : w.rc;
+		rc = w.rc == SQLITE_OK ? store_step(st, s) : w.rc;
 		if (rc != SQLITE_DONE) {
 			r = store_fail_sql(st, errmsg, rc, "recording a snapshot");
 			goto out;
@@ -497,7 +501,7 @@ int store_snapshot_insert(int64_t *out_id, struct store *st, const char *host,
 	for (size_t i = 0; i < N_TABLES && rc == SQLITE_OK; i++)
 		rc = sqlite3_bind_int64(s, 5 + (int)i, (int64_t)tables[i].count(set));
 	if (rc == SQLITE_OK)
-		rc = sqlite3_step(s);
+		rc = store_step(st, s);
 	if (rc != SQLITE_DONE) {
 		r = store_fail_sql(st, errmsg, rc, "recording a snapshot");
 		goto out;
@@ -580,7 +584,7 @@ static int load_rows(struct store *st, const struct table *t, int64_t snap_id,
 	if (r < 0)
 		return r;
 	rc = sqlite3_bind_int64(s, 1, snap_id);
-	while (rc == SQLITE_OK && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+	while (rc == SQLITE_OK && (rc = store_step(st, s)) == SQLITE_ROW) {
 		struct rd rd = { .s = s };
 
 		r = t->get(&rd, set);
@@ -588,9 +592,8 @@ static int load_rows(struct store *st, const struct table *t, int64_t snap_id,
 			r = store_fail(errmsg, -EINVAL, "internal error: a %s row reads %d of %d columns",
 				       t->what, rd.col, sqlite3_column_count(s));
 		if (r == -EUCLEAN)
-			r = store_fail(errmsg, r,
-				       "state database %s is damaged: snapshot %lld: %s %zu has a bad %s",
-				       st->path, (long long)snap_id, t->what, n, rd.bad);
+			r = store_fail_corrupt(st, errmsg, "snapshot %lld: %s %zu has a bad %s",
+					       (long long)snap_id, t->what, n, rd.bad);
 		if (r < 0)
 			goto out;
 		n++;
@@ -601,9 +604,8 @@ static int load_rows(struct store *st, const struct table *t, int64_t snap_id,
 		goto out;
 	}
 	if (n != expect)
-		r = store_fail(errmsg, -EUCLEAN,
-			       "state database %s is damaged: snapshot %lld should hold %zu %ss, it holds %zu",
-			       st->path, (long long)snap_id, expect, t->what, n);
+		r = store_fail_corrupt(st, errmsg, "snapshot %lld should hold %zu %ss, it holds %zu",
+				       (long long)snap_id, expect, t->what, n);
 out:
 	sqlite3_finalize(s);
 	return r;
@@ -619,16 +621,16 @@ int store_snapshot_load(struct kobj_set *out, struct store_snapshot_info *info,
 	int rc, r;
 
 	/* One read transaction: the header and the rows from the same state. */
-	rc = sqlite3_exec(st->db, "BEGIN", NULL, NULL, NULL);
-	if (rc != SQLITE_OK)
-		return store_fail_sql(st, errmsg, rc, "starting a transaction");
+	r = store_exec(st, "BEGIN", "starting a transaction", errmsg);
+	if (r < 0)
+		return r;
 	r = store_prepare(st, &s, "SELECT " STORE_SNAPSHOT_INFO_COLS " FROM snapshots WHERE id = ?",
 			  errmsg);
 	if (r < 0)
 		goto out;
 	rc = sqlite3_bind_int64(s, 1, id);
 	if (rc == SQLITE_OK)
-		rc = sqlite3_step(s);
+		rc = store_step(st, s);
 	if (rc == SQLITE_DONE) {
 		r = store_fail(errmsg, -ENOENT, "no snapshot %lld in %s", (long long)id, st->path);
 		goto out;
@@ -677,7 +679,7 @@ int store_snapshot_latest(int64_t *out_id, struct store *st, const char *host, c
 		return r;
 	rc = store_bind_text(s, 1, host);
 	if (rc == SQLITE_OK)
-		rc = sqlite3_step(s);
+		rc = store_step(st, s);
 	if (rc != SQLITE_ROW) {
 		r = store_fail_sql(st, errmsg, rc, "finding the latest snapshot");
 		goto out;
@@ -719,7 +721,7 @@ int store_snapshot_prune(struct store *st, const char *host, size_t keep, char *
 	if (rc == SQLITE_OK)
 		rc = sqlite3_bind_int64(s, 2, keep > INT64_MAX ? INT64_MAX : (int64_t)keep);
 	if (rc == SQLITE_OK)
-		rc = sqlite3_step(s);
+		rc = store_step(st, s);
 	if (rc != SQLITE_DONE)
 		r = store_fail_sql(st, errmsg, rc, "pruning snapshots");
 	else

@@ -18,7 +18,15 @@
  *   -EPROTO  the database has a newer schema than this hostnet,
  *   -EROFS   writing through a read-only store, or migrations pending,
  *   -EINVAL  bad argument, or a file that is not a hostnet database,
- *   -EUCLEAN the database is damaged (integrity or content checks failed).
+ *   -EUCLEAN the database is damaged (integrity or content checks failed),
+ *   -EPERM   the database, a file beside it or its directory is owned by
+ *            another user or writable by others (store-perm.c),
+ *   -ELOOP   the database (or its -wal, -shm, -journal) is a symbolic link.
+ *
+ * Damage is sticky: once any statement meets SQLITE_CORRUPT or SQLITE_NOTADB,
+ * every later call on the store fails with -EUCLEAN and the same message, and
+ * nothing more is written to the file.  store_open() runs SQLite's quick
+ * check first, so a damaged file is refused before anything is written.
  *
  * No function prints.  Strings returned inside structs are malloc'd and owned
  * by the struct; free them with the matching _clear() function.
@@ -65,6 +73,13 @@ int store_open(struct store **out, const char *path, unsigned flags,
 
 /* Closes the database and releases the lock.  Accepts NULL.  Returns NULL. */
 struct store *store_close(struct store *st);
+
+/* Whether this store met damage (see above). */
+bool store_damaged(const struct store *st);
+/* The damaged-database message of the first damage any store of this
+ * process met, NULL if none: a command that ignored a failed call must
+ * still not exit 0 on a damaged database. */
+const char *store_damage_seen(void);
 
 /* The path given to store_open() (owned by the store). */
 const char *store_path(const struct store *st);

@@ -198,48 +198,61 @@ oom:
 
 /* --- reading ------------------------------------------------------------ */
 
+/* Every key want_json_link() writes; the settings of #7 (primary to
+ * accept_ra_defrtr) may be missing: plans saved before them must still
+ * apply. */
+static const char *const link_keys[] = {
+	"name", "kind", "mtu", "mac", "up", "master", "peer", "parent", "alias", "group", "owned",
+	"foreign", "manage", "pvid", "vrf_table", "macvlan_mode", "vlan_filtering", "primary",
+	"dhcp4", "bond_mode", "qdisc", "qdisc_handle", "shaping", "is_brport", "brport", "n_fdb",
+	"fdb", "has_ra", "accept_ra", "autoconf", "accept_ra_defrtr", "at", NULL,
+};
+static const char *const addr_keys[] = { "dev", "address", "at", NULL };
+static const char *const route_keys[] = {
+	"table", "family", "to", "via", "dev", "metric", "scope", "type", "protocol", "source", "at",
+	NULL,
+};
+static const char *const rule_keys[] = {
+	"family", "priority", "from", "to", "iif", "oif", "table", "action", "protocol", "fwmark",
+	"fwmask", "at", NULL,
+};
+static const char *const shaping_keys[] = { "rate", "peak", "burst", NULL };
+static const char *const need_keys[] = { "capability", "at", NULL };
+static const char *const top_keys[] = {
+	"links", "addresses", "routes", "rules", "tables", "needs", NULL,
+};
+
+#define OPT JREAD_OPTIONAL
+#define NUL JREAD_NULLABLE
+/* A profile's MTU (0 = not set); validation allows 68..65535. */
+#define WANT_MTU 0, 65535
+
 struct wj {
 	struct want *w;
 	struct jread j;
 };
 
-__attribute__((format(printf, 2, 3)))
-static void wj_fail(struct wj *c, const char *fmt, ...)
+/* An interface name or null (""): at most 15 bytes. */
+static void rd_name(struct wj *c, char dst[KOBJ_IFNAMSIZ], const json_t *o, const char *key,
+		    unsigned flags)
 {
-	va_list ap;
-
-	va_start(ap, fmt);
-	jread_vfail(&c->j, fmt, ap);
-	va_end(ap);
+	jread_strcpy(&c->j, o, key, dst, KOBJ_IFNAMSIZ, flags);
 }
 
-static void rd_name(struct wj *c, char dst[KOBJ_IFNAMSIZ], const json_t *v, const char *what)
+static void rd_addr(struct wj *c, struct hn_addr *dst, const json_t *o, const char *key,
+		    unsigned flags)
 {
-	if (json_is_null(v) || !v)
-		return;
-	if (!json_is_string(v) || json_string_length(v) >= KOBJ_IFNAMSIZ) {
-		wj_fail(c, "%s: not an interface name", what);
-		return;
-	}
-	strcpy(dst, json_string_value(v));
+	const char *s = jread_str(&c->j, o, key, ADDR_STRLEN, flags);
+
+	if (s && addr_parse_prefix_or_ip(dst, s) < 0)
+		jread_fail(&c->j, key, "'%s' is not an address", s);
 }
 
-static void rd_addr(struct wj *c, struct hn_addr *dst, const json_t *v, const char *what)
+static void rd_loc(struct wj *c, struct hn_loc *loc, const json_t *o)
 {
-	if (!v || json_is_null(v))
-		return;
-	if (!json_is_string(v) || addr_parse_prefix_or_ip(dst, json_string_value(v)) < 0)
-		wj_fail(c, "%s: not an address", what);
-}
-
-static void rd_loc(struct wj *c, struct hn_loc *loc, const json_t *v)
-{
-	const char *s, *colon2, *colon1;
+	const char *s = jread_str(&c->j, o, "at", 4096, NUL), *colon2, *colon1;
 	unsigned line, col;
 
-	if (!v || json_is_null(v))
-		return;
-	s = json_string_value(v);
 	colon2 = s ? strrchr(s, ':') : NULL;
 	if (!colon2)
 		return;
@@ -256,212 +269,199 @@ static void rd_loc(struct wj *c, struct hn_loc *loc, const json_t *v)
 	loc->col = col;
 }
 
-/* A field added after the first plan format: optional (plans saved before
- * it must still apply), its range checked. */
-static json_int_t rd_range(struct wj *c, json_int_t v, json_int_t max, const char *name,
-			   const char *key)
+static void rd_shaping(struct wj *c, struct want_link *l, const json_t *o)
 {
-	if (v < 0 || v > max) {
-		wj_fail(c, "link %s: %s %lld is out of range (0-%lld)", name, key, (long long)v,
-			(long long)max);
-		return 0;
+	const json_t *v = jread_any(&c->j, o, "shaping", OPT);
+	char at[sizeof(c->j.at)];
+
+	if (!v)
+		return;
+	memcpy(at, c->j.at, sizeof(at));
+	snprintf(c->j.at, sizeof(c->j.at), "%.80s.shaping", at);
+	if (jread_object(&c->j, v, shaping_keys)) {
+		l->l.shaping.rate = (uint64_t)jread_int(&c->j, v, "rate", JREAD_S64, 0);
+		l->l.shaping.peak = (uint64_t)jread_int(&c->j, v, "peak", JREAD_S64, 0);
+		l->l.shaping.burst = (uint32_t)jread_int(&c->j, v, "burst", JREAD_U32, 0);
 	}
-	return v;
+	memcpy(c->j.at, at, sizeof(at));
 }
 
-/* The settings of #7 as unpacked; each key may be missing. */
-struct link_settings_in {
-	json_int_t bond_mode, handle, n_fdb, accept_ra, autoconf, defrtr;
-	int dhcp4, is_brport, has_ra;
-	json_t *primary, *qdisc, *shaping, *brport, *fdb;
-};
-
-static void rd_link_settings(struct wj *c, struct want_link *l, const char *name,
-			     const struct link_settings_in *in)
+/* A list of names from `names` (a bit each); NULL entries are skipped. */
+static uint32_t rd_bits(struct wj *c, const json_t *o, const char *key, unsigned flags,
+			const char *what, const char *(*name)(int), int n)
 {
-	json_int_t rate = 0, peak = 0, burst = 0;
-	json_error_t e;
+	const json_t *v = jread_any(&c->j, o, key, flags);
+	uint32_t bits = 0;
 	size_t i;
-	json_t *f;
+	json_t *e;
 
-	rd_name(c, l->primary, in->primary, "bond primary");
-	l->dhcp4 = in->dhcp4;
-	l->l.bond_mode = (uint8_t)rd_range(c, in->bond_mode, UINT8_MAX, name, "bond_mode");
-	rd_name(c, l->l.qdisc, in->qdisc, "qdisc");
-	l->l.qdisc_handle = (uint32_t)rd_range(c, in->handle, UINT32_MAX, name, "qdisc_handle");
-	if (in->shaping && json_unpack_ex(in->shaping, &e, JSON_STRICT, "{s:I,s:I,s:I}", "rate", &rate,
-					  "peak", &peak, "burst", &burst) < 0)
-		wj_fail(c, "link %s: shaping: %s", name, e.text);
-	l->l.shaping.rate = (uint64_t)rd_range(c, rate, INT64_MAX, name, "shaping rate");
-	l->l.shaping.peak = (uint64_t)rd_range(c, peak, INT64_MAX, name, "shaping peak");
-	l->l.shaping.burst = (uint32_t)rd_range(c, burst, UINT32_MAX, name, "shaping burst");
-	l->l.is_brport = in->is_brport;
-	if (in->brport && !json_is_array(in->brport))
-		wj_fail(c, "link %s: brport is not a list", name);
-	json_array_foreach(in->brport, i, f) {
-		int bit = kobj_brport_flag_from_name(json_string_value(f));
-
-		if (bit < 0)
-			wj_fail(c, "link %s: brport %zu is not a bridge port flag", name, i);
-		else
-			l->l.brport |= (uint8_t)(1u << bit);
+	if (v && !json_is_array(v)) {
+		jread_fail(&c->j, key, "expected a list of %ss", what);
+		return 0;
 	}
-	l->l.n_fdb = (uint8_t)rd_range(c, in->n_fdb, UINT8_MAX, name, "n_fdb");
-	if (in->fdb && !json_is_null(in->fdb) &&
-	    (!json_is_string(in->fdb) || addr_parse_mac(&l->l.fdb, json_string_value(in->fdb)) < 0 ||
-	     addr_mac_is_zero(&l->l.fdb)))
-		wj_fail(c, "link %s: bad fdb", name);
-	l->l.has_ra = in->has_ra;
-	l->l.accept_ra = (uint8_t)rd_range(c, in->accept_ra, UINT8_MAX, name, "accept_ra");
-	l->l.autoconf = (uint8_t)rd_range(c, in->autoconf, UINT8_MAX, name, "autoconf");
-	l->l.accept_ra_defrtr = (uint8_t)rd_range(c, in->defrtr, UINT8_MAX, name, "accept_ra_defrtr");
+	json_array_foreach(v, i, e) {
+		int k;
+
+		for (k = 0; json_is_string(e) && k < n; k++)
+			if (name(k) && strcmp(name(k), json_string_value(e)) == 0)
+				break;
+		if (!json_is_string(e) || k == n) {
+			jread_fail(&c->j, key, "item %zu is not a %s", i, what);
+			return 0;
+		}
+		bits |= 1u << k;
+	}
+	return bits;
+}
+
+static const char *attr_name(int a)
+{
+	return attr_names[a];
+}
+
+static const char *brport_name(int f)
+{
+	return kobj_brport_flag_name((enum kobj_brport_flag)f);
+}
+
+static void rd_link_settings(struct wj *c, struct want_link *l, const json_t *o)
+{
+	struct jread *j = &c->j;
+
+	rd_name(c, l->primary, o, "primary", OPT | NUL);
+	l->dhcp4 = jread_bool(j, o, "dhcp4", OPT);
+	l->l.bond_mode = (uint8_t)jread_int(j, o, "bond_mode", JREAD_U8, OPT);
+	rd_name(c, l->l.qdisc, o, "qdisc", OPT | NUL);
+	l->l.qdisc_handle = (uint32_t)jread_int(j, o, "qdisc_handle", JREAD_U32, OPT);
+	rd_shaping(c, l, o);
+	l->l.is_brport = jread_bool(j, o, "is_brport", OPT);
+	l->l.brport = (uint8_t)rd_bits(c, o, "brport", OPT, "bridge port flag", brport_name,
+				       KOBJ_BRPORT__MAX);
+	l->l.n_fdb = (uint8_t)jread_int(j, o, "n_fdb", JREAD_U8, OPT);
+	{
+		const char *fdb = jread_str(j, o, "fdb", ADDR_MAC_STRLEN, OPT | NUL);
+
+		if (fdb && (addr_parse_mac(&l->l.fdb, fdb) < 0 || addr_mac_is_zero(&l->l.fdb)))
+			jread_fail(j, "fdb", "'%s' is not a MAC address", fdb);
+	}
+	l->l.has_ra = jread_bool(j, o, "has_ra", OPT);
+	l->l.accept_ra = (uint8_t)jread_int(j, o, "accept_ra", JREAD_U8, OPT);
+	l->l.autoconf = (uint8_t)jread_int(j, o, "autoconf", JREAD_U8, OPT);
+	l->l.accept_ra_defrtr = (uint8_t)jread_int(j, o, "accept_ra_defrtr", JREAD_U8, OPT);
 }
 
 static void rd_link(struct wj *c, struct want_link *l, const json_t *o)
 {
-	json_t *mac = NULL, *master = NULL, *peer = NULL, *parent = NULL, *alias = NULL;
-	json_t *manage = NULL, *at = NULL;
-	struct link_settings_in in = { 0 };
-	const char *name, *kind;
-	json_int_t mtu, group, pvid, vrf, mode;
-	int up, owned, foreign, vf;
-	json_error_t e;
-	size_t i;
-	json_t *m;
+	struct jread *j = &c->j;
+	const char *kind, *mac;
 
-	/* Strict: an unknown key is refused, so a typo cannot pass for an
-	 * absent setting. */
-	if (json_unpack_ex((json_t *)o, &e, JSON_STRICT,
-			   "{s:s,s:s,s:I,s:o,s:b,s:o,s:o,s:o,s:o,s:I,s:b,s:b,s:o,s:I,s:I,s:I,s:b,"
-			   "s?o,s?b,s?I,s?o,s?I,s?o,s?b,s?o,s?I,s?o,s?b,s?I,s?I,s?I,s:o}",
-			   "name", &name, "kind", &kind, "mtu", &mtu, "mac", &mac, "up", &up,
-			   "master", &master, "peer", &peer, "parent", &parent, "alias", &alias,
-			   "group", &group, "owned", &owned, "foreign", &foreign, "manage", &manage,
-			   "pvid", &pvid, "vrf_table", &vrf, "macvlan_mode", &mode,
-			   "vlan_filtering", &vf,
-			   "primary", &in.primary, "dhcp4", &in.dhcp4, "bond_mode", &in.bond_mode,
-			   "qdisc", &in.qdisc, "qdisc_handle", &in.handle, "shaping", &in.shaping,
-			   "is_brport", &in.is_brport, "brport", &in.brport, "n_fdb", &in.n_fdb,
-			   "fdb", &in.fdb, "has_ra", &in.has_ra, "accept_ra", &in.accept_ra,
-			   "autoconf", &in.autoconf, "accept_ra_defrtr", &in.defrtr, "at", &at) < 0) {
-		wj_fail(c, "link: %s", e.text);
+	if (!jread_object(j, o, link_keys))
 		return;
+	rd_name(c, l->l.name, o, "name", 0);
+	if (!j->r && !l->l.name[0])
+		jread_fail(j, "name", "is empty");
+	kind = jread_str(j, o, "kind", KOBJ_IFNAMSIZ - 1, 0);
+	l->foreign = jread_bool(j, o, "foreign", 0);
+	if (kind) {
+		l->l.kind = l->foreign || strcmp(kind, "device") == 0
+			    ? KOBJ_LINK_KIND_DEVICE : (enum kobj_link_kind)kobj_link_kind_from_name(kind);
+		if (l->l.kind != KOBJ_LINK_KIND_DEVICE)
+			snprintf(l->l.kind_name, sizeof(l->l.kind_name), "%s", kind);
 	}
-	rd_link_settings(c, l, name, &in);
-	rd_name(c, l->l.name, json_object_get(o, "name"), "link name");
-	l->foreign = foreign;
-	l->l.kind = foreign ? KOBJ_LINK_KIND_DEVICE : (enum kobj_link_kind)kobj_link_kind_from_name(kind);
-	if (!foreign && strcmp(kind, "device") == 0)
-		l->l.kind = KOBJ_LINK_KIND_DEVICE;
-	if (l->l.kind != KOBJ_LINK_KIND_DEVICE)
-		snprintf(l->l.kind_name, sizeof(l->l.kind_name), "%s", kind);
-	l->l.mtu = (unsigned)mtu;
-	if (!json_is_null(mac)) {
-		if (!json_is_string(mac) || addr_parse_mac(&l->l.mac, json_string_value(mac)) < 0)
-			wj_fail(c, "link %s: bad mac", name);
+	l->l.mtu = (unsigned)jread_int(j, o, "mtu", WANT_MTU, 0);
+	mac = jread_str(j, o, "mac", ADDR_MAC_STRLEN, NUL);
+	if (mac) {
+		if (addr_parse_mac(&l->l.mac, mac) < 0)
+			jread_fail(j, "mac", "'%s' is not a MAC address", mac);
 		l->l.has_mac = true;
 	}
-	l->l.admin_up = up;
-	rd_name(c, l->master, master, "master");
-	rd_name(c, l->peer, peer, "peer");
-	rd_name(c, l->parent, parent, "parent");
-	if (json_is_string(alias))
-		snprintf(l->l.alias, sizeof(l->l.alias), "%s", json_string_value(alias));
-	l->l.group = (uint32_t)group;
-	l->l.owned = owned;
-	l->pvid = (uint16_t)pvid;
-	l->l.vrf_table = (uint32_t)vrf;
-	l->l.macvlan_mode = (uint32_t)mode;
-	l->vlan_filtering = vf;
-	json_array_foreach(manage, i, m) {
-		for (int a = 0; a < WANT_ATTR__MAX; a++)
-			if (json_is_string(m) && attr_names[a] &&
-			    strcmp(json_string_value(m), attr_names[a]) == 0)
-				l->manage |= 1u << a;
-	}
-	rd_loc(c, &l->loc, at);
+	l->l.admin_up = jread_bool(j, o, "up", 0);
+	rd_name(c, l->master, o, "master", NUL);
+	rd_name(c, l->peer, o, "peer", NUL);
+	rd_name(c, l->parent, o, "parent", NUL);
+	jread_strcpy(j, o, "alias", l->l.alias, sizeof(l->l.alias), NUL);
+	l->l.group = (uint32_t)jread_int(j, o, "group", JREAD_U32, 0);
+	l->l.owned = jread_bool(j, o, "owned", 0);
+	l->manage = rd_bits(c, o, "manage", NUL, "managed attribute", attr_name, WANT_ATTR__MAX);
+	l->pvid = (uint16_t)jread_int(j, o, "pvid", JREAD_VLAN, 0);
+	l->l.vrf_table = (uint32_t)jread_int(j, o, "vrf_table", JREAD_U32, 0);
+	l->l.macvlan_mode = (uint32_t)jread_int(j, o, "macvlan_mode", JREAD_U32, 0);
+	l->vlan_filtering = jread_bool(j, o, "vlan_filtering", 0);
+	rd_link_settings(c, l, o);
+	rd_loc(c, &l->loc, o);
 }
 
-static uint8_t rd_family(const char *s)
+static uint8_t rd_family(struct wj *c, const json_t *o)
 {
-	return strcmp(s, "ipv6") == 0 ? AF_INET6 : AF_INET;
+	const char *f = jread_str(&c->j, o, "family", 4, 0);
+
+	if (f && strcmp(f, "ipv4") && strcmp(f, "ipv6"))
+		jread_fail(&c->j, "family", "'%s' is neither ipv4 nor ipv6", f);
+	return f && strcmp(f, "ipv6") == 0 ? AF_INET6 : AF_INET;
+}
+
+static void same_family(struct wj *c, const struct hn_addr *a, uint8_t family, const char *key)
+{
+	if (!c->j.r && a->family && a->family != family)
+		jread_fail(&c->j, key, "is not in the %s family", family == AF_INET ? "IPv4" : "IPv6");
 }
 
 static void rd_route(struct wj *c, struct want_route *r, const json_t *o)
 {
-	json_t *to, *via, *dev, *src, *at;
-	const char *family;
-	json_int_t table, metric;
-	int scope, type, proto;
-	json_error_t e;
+	struct jread *j = &c->j;
 
-	if (json_unpack_ex((json_t *)o, &e, JSON_STRICT, "{s:I,s:s,s:o,s:o,s:o,s:I,s:i,s:i,s:i,s:o,s:o}",
-			   "table", &table, "family", &family, "to", &to, "via", &via, "dev", &dev,
-			   "metric", &metric, "scope", &scope, "type", &type, "protocol", &proto,
-			   "source", &src, "at", &at) < 0) {
-		wj_fail(c, "route: %s", e.text);
+	if (!jread_object(j, o, route_keys))
 		return;
-	}
-	r->r.table = (uint32_t)table;
-	r->r.family = rd_family(family);
-	rd_addr(c, &r->r.dst, to, "route to");
-	rd_addr(c, &r->r.gateway, via, "route via");
-	rd_name(c, r->dev, dev, "route dev");
-	r->r.metric = (uint32_t)metric;
-	r->r.scope = (uint8_t)scope;
-	r->r.type = (uint8_t)type;
-	r->r.protocol = (uint8_t)proto;
-	r->r.owned = proto == KOBJ_RTPROT_HOSTNET;
-	rd_addr(c, &r->r.prefsrc, src, "route source");
-	rd_loc(c, &r->loc, at);
+	r->r.table = (uint32_t)jread_int(j, o, "table", JREAD_U32, 0);
+	r->r.family = rd_family(c, o);
+	rd_addr(c, &r->r.dst, o, "to", 0);
+	same_family(c, &r->r.dst, r->r.family, "to");
+	rd_addr(c, &r->r.gateway, o, "via", NUL);
+	rd_name(c, r->dev, o, "dev", NUL);
+	r->r.metric = (uint32_t)jread_int(j, o, "metric", JREAD_U32, 0);
+	r->r.scope = (uint8_t)jread_int(j, o, "scope", JREAD_U8, 0);
+	r->r.type = (uint8_t)jread_int(j, o, "type", JREAD_U8, 0);
+	r->r.protocol = (uint8_t)jread_int(j, o, "protocol", JREAD_U8, 0);
+	r->r.owned = r->r.protocol == KOBJ_RTPROT_HOSTNET;
+	rd_addr(c, &r->r.prefsrc, o, "source", NUL);
+	same_family(c, &r->r.prefsrc, r->r.family, "source");
+	rd_loc(c, &r->loc, o);
 }
 
 static void rd_rule(struct wj *c, struct want_rule *r, const json_t *o)
 {
-	json_t *from, *to, *iif, *oif, *at;
-	const char *family;
-	json_int_t prio, table, mark, mask;
-	int action, proto;
-	json_error_t e;
+	struct jread *j = &c->j;
 
-	if (json_unpack_ex((json_t *)o, &e, JSON_STRICT, "{s:s,s:I,s:o,s:o,s:o,s:o,s:I,s:i,s:i,s:I,s:I,s:o}",
-			   "family", &family, "priority", &prio, "from", &from, "to", &to,
-			   "iif", &iif, "oif", &oif, "table", &table, "action", &action,
-			   "protocol", &proto, "fwmark", &mark, "fwmask", &mask, "at", &at) < 0) {
-		wj_fail(c, "rule: %s", e.text);
+	if (!jread_object(j, o, rule_keys))
 		return;
-	}
-	r->r.family = rd_family(family);
-	r->r.priority = (uint32_t)prio;
-	rd_addr(c, &r->r.src, from, "rule from");
-	rd_addr(c, &r->r.dst, to, "rule to");
-	rd_name(c, r->r.iif, iif, "rule iif");
-	rd_name(c, r->r.oif, oif, "rule oif");
-	r->r.table = (uint32_t)table;
-	r->r.action = (uint8_t)action;
-	r->r.protocol = (uint8_t)proto;
-	r->r.owned = proto == KOBJ_RTPROT_HOSTNET;
-	r->r.fwmark = (uint32_t)mark;
-	r->r.fwmask = (uint32_t)mask;
-	rd_loc(c, &r->loc, at);
+	r->r.family = rd_family(c, o);
+	r->r.priority = (uint32_t)jread_int(j, o, "priority", JREAD_U32, 0);
+	rd_addr(c, &r->r.src, o, "from", NUL);
+	same_family(c, &r->r.src, r->r.family, "from");
+	rd_addr(c, &r->r.dst, o, "to", NUL);
+	same_family(c, &r->r.dst, r->r.family, "to");
+	rd_name(c, r->r.iif, o, "iif", NUL);
+	rd_name(c, r->r.oif, o, "oif", NUL);
+	r->r.table = (uint32_t)jread_int(j, o, "table", JREAD_U32, 0);
+	r->r.action = (uint8_t)jread_int(j, o, "action", JREAD_U8, 0);
+	r->r.protocol = (uint8_t)jread_int(j, o, "protocol", JREAD_U8, 0);
+	r->r.owned = r->r.protocol == KOBJ_RTPROT_HOSTNET;
+	r->r.fwmark = (uint32_t)jread_int(j, o, "fwmark", JREAD_U32, 0);
+	r->r.fwmask = (uint32_t)jread_int(j, o, "fwmask", JREAD_U32, 0);
+	rd_loc(c, &r->loc, o);
 }
 
 static void rd_addr_entry(struct wj *c, struct want_addr *a, const json_t *o)
 {
-	json_t *addr, *at;
-	const char *dev;
-	json_error_t e;
-
-	if (json_unpack_ex((json_t *)o, &e, JSON_STRICT, "{s:s,s:o,s:o}", "dev", &dev, "address",
-			   &addr, "at", &at) < 0) {
-		wj_fail(c, "address: %s", e.text);
+	if (!jread_object(&c->j, o, addr_keys))
 		return;
-	}
-	rd_name(c, a->dev, json_object_get(o, "dev"), "address dev");
-	rd_addr(c, &a->a.addr, addr, "address");
+	rd_name(c, a->dev, o, "dev", 0);
+	if (!c->j.r && !a->dev[0])
+		jread_fail(&c->j, "dev", "is empty");
+	rd_addr(c, &a->a.addr, o, "address", 0);
 	a->a.proto = KOBJ_RTPROT_HOSTNET;
 	a->a.owned = true;
-	rd_loc(c, &a->loc, at);
+	rd_loc(c, &a->loc, o);
 }
 
 #define WJ_READ(c, j, key, arr, n, fn)						\
@@ -469,8 +469,10 @@ static void rd_addr_entry(struct wj *c, struct want_addr *a, const json_t *o)
 		const json_t *l_ = json_object_get((j), (key));			\
 		size_t i_;							\
 		json_t *e_;							\
+		if ((c)->j.r)							\
+			break;							\
 		if (!json_is_array(l_)) {					\
-			wj_fail((c), "'%s' is not a list", (key));		\
+			jread_fail(&(c)->j, (key), "expected a list");		\
 			break;							\
 		}								\
 		(arr) = calloc(json_array_size(l_) + 1, sizeof(*(arr)));	\
@@ -478,8 +480,12 @@ static void rd_addr_entry(struct wj *c, struct want_addr *a, const json_t *o)
 			(c)->j.r = -ENOMEM;					\
 			break;							\
 		}								\
-		json_array_foreach(l_, i_, e_)					\
+		json_array_foreach(l_, i_, e_) {				\
+			if ((c)->j.r)						\
+				break;						\
+			jread_at(&(c)->j, (key), i_);				\
 			fn((c), &(arr)[(n)++], e_);				\
+		}								\
 	} while (0)
 
 static int cmp_link(const void *a, const void *b)
@@ -487,40 +493,126 @@ static int cmp_link(const void *a, const void *b)
 	return strcmp(((const struct want_link *)a)->l.name, ((const struct want_link *)b)->l.name);
 }
 
-int want_from_json(struct want *out, const json_t *j, char **err)
+static int cmp_addr(const void *a, const void *b)
 {
-	struct want w = { 0 };
-	struct wj c = { .w = &w, .j = { .err = err } };
-	const json_t *t = json_object_get(j, "tables"), *needs = json_object_get(j, "needs");
+	return want_cmp_addr(a, b);
+}
+
+static int cmp_route(const void *a, const void *b)
+{
+	return want_cmp_route(a, b);
+}
+
+static int cmp_rule(const void *a, const void *b)
+{
+	return want_cmp_rule(a, b);
+}
+
+static int cmp_table(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+static const char *cap_name(int k)
+{
+	return kobj_cap_name((enum kobj_cap)k);
+}
+
+static void rd_needs(struct wj *c, const json_t *doc)
+{
+	const json_t *needs = jread_any(&c->j, doc, "needs", OPT);
 	size_t i;
 	json_t *v;
 
+	if (needs && !json_is_array(needs))
+		jread_fail(&c->j, "needs", "expected a list");
+	json_array_foreach(needs, i, v) {
+		const char *cap;
+		int k = 0;
+
+		jread_at(&c->j, "needs", i);
+		if (!jread_object(&c->j, v, need_keys))
+			return;
+		cap = jread_str(&c->j, v, "capability", 64, 0);
+		while (cap && k < KOBJ_CAP__MAX && strcmp(cap, cap_name(k)) != 0)
+			k++;
+		/* A capability this build does not know cannot be checked. */
+		if (cap && k == KOBJ_CAP__MAX)
+			jread_fail(&c->j, "capability", "'%s' is not a capability this hostnet knows", cap);
+		else if (cap && c->w->needs & (1u << k))
+			jread_fail(&c->j, "capability", "'%s' is listed twice", cap);
+		if (c->j.r)
+			return;
+		c->w->needs |= 1u << k;
+		rd_loc(c, &c->w->needs_loc[k], v);
+	}
+}
+
+static void rd_tables(struct wj *c, const json_t *doc)
+{
+	struct want *w = c->w;
+	const json_t *t = jread_any(&c->j, doc, "tables", OPT);
+	size_t i;
+	json_t *v;
+
+	if (!t)
+		return;
+	if (!json_is_array(t) || json_array_size(t) > UINT32_MAX - 1) {
+		jread_fail(&c->j, "tables", "expected a list of table ids");
+		return;
+	}
+	w->tables = calloc(json_array_size(t) + 1, sizeof(*w->tables));
+	if (!w->tables) {
+		c->j.r = -ENOMEM;
+		return;
+	}
+	json_array_foreach(t, i, v) {
+		json_int_t id = json_integer_value(v);
+
+		/* The kernel's u32; 0 (unspec) is no table. */
+		if (!json_is_integer(v) || id < 1 || id > UINT32_MAX) {
+			jread_at(&c->j, "tables", i);
+			jread_fail(&c->j, NULL, "expected a table id (1..4294967295)");
+			return;
+		}
+		w->tables[w->tables_n++] = (uint32_t)id;
+	}
+	hn_qsort(w->tables, w->tables_n, sizeof(*w->tables), cmp_table);
+	for (uint32_t k = 1; k < w->tables_n; k++)
+		if (w->tables[k] == w->tables[k - 1]) {
+			jread_fail(&c->j, "tables", "table %u is listed twice", w->tables[k]);
+			return;
+		}
+}
+
+static int want_read(struct want *out, const json_t *j, const char *root, char **err)
+{
+	struct want w = { 0 };
+	struct wj c = { .w = &w, .j = { .err = err, .root = root } };
+
 	if (err)
 		*err = NULL;
-	if (!json_is_object(j)) {
-		wj_fail(&c, "not a JSON object");
+	jread_at(&c.j, NULL, 0);
+	if (!jread_object(&c.j, j, top_keys))
 		goto out;
-	}
 	WJ_READ(&c, j, "links", w.links, w.n_links, rd_link);
 	WJ_READ(&c, j, "addresses", w.addrs, w.n_addrs, rd_addr_entry);
 	WJ_READ(&c, j, "routes", w.routes, w.n_routes, rd_route);
 	WJ_READ(&c, j, "rules", w.rules, w.n_rules, rd_rule);
-	w.tables = calloc(json_array_size(t) + 1, sizeof(*w.tables));
-	if (!w.tables) {
-		c.j.r = -ENOMEM;
-		goto out;
-	}
-	json_array_foreach(t, i, v)
-		w.tables[w.tables_n++] = (uint32_t)json_integer_value(v);
-	json_array_foreach(needs, i, v) {
-		const char *cap = json_string_value(json_object_get(v, "capability"));
-
-		for (int k = 0; cap && k < KOBJ_CAP__MAX; k++)
-			if (strcmp(cap, kobj_cap_name((enum kobj_cap)k)) == 0) {
-				w.needs |= 1u << k;
-				rd_loc(&c, &w.needs_loc[k], json_object_get(v, "at"));
-			}
-	}
+	jread_at(&c.j, NULL, 0);
+	rd_tables(&c, j);
+	jread_at(&c.j, NULL, 0);
+	rd_needs(&c, j);
+	/* What the profile could not have said twice (validation refuses
+	 * duplicate names, addresses and routes). */
+	jread_unique(&c.j, "links", w.links, w.n_links, sizeof(*w.links), cmp_link, "the same name");
+	jread_unique(&c.j, "addresses", w.addrs, w.n_addrs, sizeof(*w.addrs), cmp_addr,
+		     "the same address on the same link");
+	jread_unique(&c.j, "routes", w.routes, w.n_routes, sizeof(*w.routes), cmp_route,
+		     "the same route key: table, destination, metric");
+	jread_unique(&c.j, "rules", w.rules, w.n_rules, sizeof(*w.rules), cmp_rule, "the same rule");
 	hn_qsort(w.links, w.n_links, sizeof(*w.links), cmp_link);
 out:
 	if (c.j.r < 0) {
@@ -529,6 +621,35 @@ out:
 	}
 	*out = w;
 	return 0;
+}
+
+int want_from_json(struct want *out, const json_t *j, char **err)
+{
+	return want_read(out, j, NULL, err);
+}
+
+int want_plan_doc_read(struct want *out, const json_t *doc, char **err)
+{
+	static const char *const keys[] = {
+		"hostnet_plan", "host", "source", "commit", "profile_hash", "state_hash", "want",
+		"plan", NULL,
+	};
+	struct jread j = { .err = err };
+	int r = jread_version(doc, "hostnet_plan", 1, err);
+
+	if (r < 0)
+		return r;
+	if (jread_object(&j, doc, keys)) {
+		jread_str(&j, doc, "host", 253, NUL);
+		jread_str(&j, doc, "source", 4096, NUL);
+		jread_str(&j, doc, "commit", 64, NUL);
+		/* SHA-1 hex digests. */
+		jread_str(&j, doc, "profile_hash", 40, 0);
+		jread_str(&j, doc, "state_hash", 40, 0);
+		jread_any(&j, doc, "plan", 0);
+		jread_any(&j, doc, "want", 0);
+	}
+	return j.r ? j.r : want_read(out, json_object_get(doc, "want"), "want", err);
 }
 
 static void strip_at(json_t *arr)

@@ -19,6 +19,12 @@ json_t *want_to_json_bare(const struct want *w);
  * anything malformed, -ENOMEM.  *out is the caller's: want_clear(). */
 int want_from_json(struct want *out, const json_t *j, char **err);
 
+/* A whole `hostnet plan --out` file: {"hostnet_plan": 1, "host", "source",
+ * "commit", "profile_hash", "state_hash", "want", "plan"}; another format
+ * version, an unknown key or a bad value is -EINVAL with its JSON path
+ * ("want.links[3].mtu: ..."). */
+int want_plan_doc_read(struct want *out, const json_t *doc, char **err);
+
 /* The want as canonical text without source positions, one object a line,
  * for content hashes (what the profile means, whatever its YAML looked
  * like).  0 or -EIO. */

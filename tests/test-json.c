@@ -229,21 +229,21 @@ static void check_refused(const char *key, const char *value, const char *want)
 
 static void export_import_checks_present_settings_strictly(void **state)
 {
-	check_refused("shaping", "\"fast\"", "link 1: shaping: Expected object");
-	check_refused("shaping", "{\"rate\": 1, \"peak\": 0}", "link 1: shaping:");
+	check_refused("shaping", "\"fast\"", "links[1].shaping: expected an object, got a string");
+	check_refused("shaping", "{\"rate\": 1, \"peak\": 0}", "links[1].shaping.burst: missing");
 	check_refused("shaping", "{\"rate\": -1, \"peak\": 0, \"burst\": 1}",
-		      "link 1: shaping rate -1 is out of range");
-	check_refused("accept_ra", "256", "link 1: accept_ra 256 is out of range (0-255)");
-	check_refused("accept_ra", "true", "link 1:");
-	check_refused("has_ra", "1", "link 1:");
-	check_refused("brport", "[\"learning\", \"bogus\"]", "link 1: brport 1 is not a bridge port flag");
-	check_refused("brport", "\"learning\"", "link 1: brport is not a list");
-	check_refused("qdisc", "\"a-qdisc-kind-too-long\"", "link 1: qdisc kind too long");
-	check_refused("fdb", "\"02:00:5e:zz:00:01\"", "link 1: bad fdb");
-	check_refused("fdb", "null", "link 1: fdb must be a MAC exactly when n_fdb is not 0");
-	check_refused("n_fdb", "0", "link 1: fdb must be a MAC exactly when n_fdb is not 0");
+		      "links[1].shaping.rate: -1 is out of range (0..9223372036854775807)");
+	check_refused("accept_ra", "256", "links[1].accept_ra: 256 is out of range (0..255)");
+	check_refused("accept_ra", "true", "links[1].accept_ra: expected an integer, got true");
+	check_refused("has_ra", "1", "links[1].has_ra: expected true or false, got an integer");
+	check_refused("brport", "[\"learning\", \"bogus\"]", "links[1].brport: item 1 is not a bridge port flag");
+	check_refused("brport", "\"learning\"", "links[1].brport: expected a list of bridge port flags");
+	check_refused("qdisc", "\"a-qdisc-kind-too-long\"", "links[1].qdisc: 'a-qdisc-kind-too-long' is 21 bytes long, more than 15");
+	check_refused("fdb", "\"02:00:5e:zz:00:01\"", "links[1].fdb: '02:00:5e:zz:00:01' is not a MAC address");
+	check_refused("fdb", "null", "links[1].fdb: must be a MAC exactly when n_fdb is not 0");
+	check_refused("n_fdb", "0", "links[1].fdb: must be a MAC exactly when n_fdb is not 0");
 	/* A misspelt key is not an absent setting. */
-	check_refused("acept_ra", "0", "link 1:");
+	check_refused("acept_ra", "0", "links[1]: unknown key 'acept_ra'");
 }
 
 /* --- wants (want-json.c) ----------------------------------------------- */
@@ -332,13 +332,13 @@ static void want_read_checks_present_settings_strictly(void **state)
 	static const struct {
 		const char *key, *value, *msg;
 	} bad[] = {
-		{ "dhcp4", "1", "link:" },
-		{ "shaping", "{\"rate\": 1}", "link vmk1: shaping:" },
-		{ "accept_ra", "300", "link vmk1: accept_ra 300 is out of range (0-255)" },
-		{ "brport", "[\"flood\", 3]", "link vmk1: brport 1 is not a bridge port flag" },
-		{ "fdb", "\"00:00:00:00:00:00\"", "link vmk1: bad fdb" },
-		{ "primary", "\"an-interface-name-too-long\"", "bond primary: not an interface name" },
-		{ "dhcp", "true", "link:" },
+		{ "dhcp4", "1", "links[1].dhcp4: expected true or false, got an integer" },
+		{ "shaping", "{\"rate\": 1}", "links[1].shaping.peak: missing" },
+		{ "accept_ra", "300", "links[1].accept_ra: 300 is out of range (0..255)" },
+		{ "brport", "[\"flood\", 3]", "links[1].brport: item 1 is not a bridge port flag" },
+		{ "fdb", "\"00:00:00:00:00:00\"", "links[1].fdb: '00:00:00:00:00:00' is not a MAC address" },
+		{ "primary", "\"an-interface-name-too-long\"", "links[1].primary: 'an-interface-name-too-long' is 26 bytes long, more than 15" },
+		{ "dhcp", "true", "links[1]: unknown key 'dhcp'" },
 	};
 
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {

@@ -745,12 +745,12 @@ static void want_from_json_rejects_malformed_input_with_a_message(void **state)
 		void (*edit)(json_t *);
 		const char *msg;
 	} cases[] = {
-		{ drop_link_mtu, "link: Object item not found: mtu" },
-		{ bad_address, "address: not an address" },
-		{ bad_route_via, "route via: not an address" },
-		{ links_not_a_list, "'links' is not a list" },
-		{ extra_rule_key, "rule: 1 object item(s) left unpacked: goto" },
-		{ long_link_name, "link name: not an interface name" },
+		{ drop_link_mtu, "links[0].mtu: missing" },
+		{ bad_address, "addresses[0].address: '192.0.2.300/24' is not an address" },
+		{ bad_route_via, "routes[0].via: 'gateway' is not an address" },
+		{ links_not_a_list, "links: expected a list" },
+		{ extra_rule_key, "rules[0]: unknown key 'goto'" },
+		{ long_link_name, "links[0].name: 'a-name-of-20-chars-' is 19 bytes long, more than 15" },
 	};
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
@@ -772,11 +772,11 @@ static void want_from_json_refuses_a_non_object(void **state)
 	char *err = NULL;
 
 	assert_int_equal(want_from_json(&w, j, &err), -EINVAL);
-	assert_string_equal(err, "not a JSON object");
+	assert_string_equal(err, "expected an object, got a list");
 	free(err);
 	json_decref(j);
 	assert_int_equal(want_from_json(&w, NULL, &err), -EINVAL);
-	assert_string_equal(err, "not a JSON object");
+	assert_string_equal(err, "expected an object, got nothing");
 	free(err);
 }
 

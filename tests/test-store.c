@@ -437,20 +437,25 @@ static void test_open_refuses_a_file_that_is_not_a_database(void **state)
 	static const char text[] =
 		"hosts:\n  esx01: {}\nthis is YAML, not SQLite, and long enough to have a header.\n";
 	struct store *st = NULL;
-	char *err = NULL, want[800], *after;
+	char *err = NULL, want[2048], *after;
 	size_t len;
 
 	make_parent(f);
 	write_file(f->path, text);
-	snprintf(want, sizeof(want), "%s is not a hostnet state database (file is not a database)",
-		 f->path);
-	assert_int_equal(store_open(&st, f->path, STORE_WRITE, NULL, &err), -EINVAL);
+	/* SQLITE_NOTADB is damage like any other: the one message. */
+	snprintf(want, sizeof(want),
+		 "state database %s is damaged (file is not a database), so hostnet stops and writes nothing more to it. "
+		 "To recover, move it aside with its -wal and -shm files (mv %s %s.damaged), see what is wrong with "
+		 "'hostnet state check --state %s.damaged', and run again",
+		 f->path, f->path, f->path, f->path);
+	assert_int_equal(store_open(&st, f->path, STORE_WRITE, NULL, &err), -EUCLEAN);
 	assert_null(st);
-	assert_string_equal(err, want);
+	assert_non_null(err);
+	assert_memory_equal(err, want, strlen(want));
 	free(err);
 	err = NULL;
-	assert_int_equal(store_open(&st, f->path, STORE_READONLY, NULL, &err), -EINVAL);
-	assert_string_equal(err, want);
+	assert_int_equal(store_open(&st, f->path, STORE_READONLY, NULL, &err), -EUCLEAN);
+	assert_memory_equal(err, want, strlen(want));
 	free(err);
 	/* Not ours, so not touched. */
 	after = read_file(f->path, &len);
@@ -868,9 +873,9 @@ static void test_snapshot_load_reports_missing_and_tampered_rows(void **state)
 	err = NULL;
 	assert_int_equal(store_snapshot_load(&got, NULL, st, id, &err), -EUCLEAN);
 	snprintf(want, sizeof(want),
-		 "state database %s is damaged: snapshot %lld: route 2 has a bad rt_table",
+		 "state database %s is damaged (content check: snapshot %lld: route 2 has a bad rt_table), so hostnet stops",
 		 f->path, (long long)id);
-	assert_string_equal(err, want);
+	assert_memory_equal(err, want, strlen(want));
 	free(err);
 	assert_null(got.links);
 	store_close(st);
@@ -893,6 +898,45 @@ static void test_snapshot_load_reports_missing_and_tampered_rows(void **state)
 	free(err);
 	store_close(st);
 	kobj_set_clear(&set);
+}
+
+/* Rows are checked against the kernel's type, not only the column's
+ * width: a VLAN id of 4095 or a negative ifindex is damage. */
+static void test_snapshot_rows_are_checked_for_their_kernel_types(void **state)
+{
+	static const struct {
+		const char *sql, *msg;
+	} cases[] = {
+		{ "UPDATE snapshot_links SET vlan_id = 4095 WHERE seq = 1", "link 1 has a bad vlan_id" },
+		{ "UPDATE snapshot_links SET ifindex = -3 WHERE seq = 0", "link 0 has a bad ifindex" },
+		{ "UPDATE snapshot_links SET master = -1 WHERE seq = 0", "link 0 has a bad master" },
+		{ "UPDATE snapshot_addrs SET ifindex = -1 WHERE seq = 0", "address 0 has a bad ifindex" },
+		{ "UPDATE snapshot_routes SET oif = -7 WHERE seq = 0", "route 0 has a bad oif" },
+	};
+	struct fixture *f = *state;
+	struct kobj_set set = { 0 };
+	int64_t id;
+	int r;
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+		struct store *st = open_ok(f->path, STORE_WRITE);
+		struct kobj_set got = { 0 };
+		char *err = NULL;
+
+		build_set(&set);
+		id = save_ok(st, "esx01", &set);
+		kobj_set_clear(&set);
+		store_close(st);
+		sql_exec(f->path, cases[i].sql);
+		st = open_ok(f->path, STORE_READONLY);
+		r = store_snapshot_load(&got, NULL, st, id, &err);
+		kobj_set_clear(&got);
+		if (r != -EUCLEAN || !err || !strstr(err, cases[i].msg))
+			fail_msg("%s: got %d '%s', want '%s'", cases[i].sql, r, err ? err : "(none)",
+				 cases[i].msg);
+		free(err);
+		store_close(st);
+	}
 }
 
 static void test_snapshot_latest_is_per_host(void **state)
@@ -1296,23 +1340,73 @@ static void damage_middle_page(const struct fixture *f, size_t offset, size_t le
 	close(fd);
 }
 
-static void test_check_lists_damaged_cell_pointers(void **state)
+/* Damage met by one call (here a row out of range) refuses every later
+ * call with the same message, so a caller that ignored the first error still
+ * writes nothing into the file. */
+static void test_damage_is_sticky_and_nothing_more_is_written(void **state)
 {
 	struct fixture *f = *state;
-	struct store *st;
+	struct store_generation_start g = { .host = "esx01" };
+	struct kobj_set set = { 0 }, got = { 0 };
+	struct store *st = open_ok(f->path, STORE_WRITE);
+	char *err = NULL, *first, *before, *after;
+	size_t len_before, len_after;
+	int64_t id;
+
+	build_set(&set);
+	id = save_ok(st, "esx01", &set);
+	store_close(st);
+	sql_exec(f->path, "UPDATE snapshot_routes SET rt_table = -1 WHERE seq = 2");
+	before = read_file(f->path, &len_before);
+	st = open_ok(f->path, STORE_WRITE);
+	assert_false(store_damaged(st));
+	assert_int_equal(store_snapshot_load(&got, NULL, st, id, &err), -EUCLEAN);
+	assert_true(store_damaged(st));
+	first = err;
+	assert_non_null(strstr(first, "is damaged (content check: snapshot"));
+	/* (The process-wide first damage may be an earlier test's.) */
+	assert_non_null(store_damage_seen());
+
+	/* Ignoring the error does not help: the next calls are refused. */
+	assert_int_equal(store_snapshot_save(&id, st, "esx01", NULL, &set, NULL), -EUCLEAN);
+	err = NULL;
+	assert_int_equal(store_generation_begin(&id, st, &g, &err), -EUCLEAN);
+	assert_string_equal(err, first);
+	free(err);
+	err = NULL;
+	assert_int_equal(store_drift_add(&id, st, "esx01", 0, 0, 0, "{}", &err), -EUCLEAN);
+	assert_string_equal(err, first);
+	free(err);
+	store_close(st);
+	after = read_file(f->path, &len_after);
+	assert_int_equal(len_after, len_before);
+	assert_memory_equal(after, before, len_before);
+	free(first);
+	free(before);
+	free(after);
+	kobj_set_clear(&set);
+}
+
+static void test_open_lists_damaged_cell_pointers(void **state)
+{
+	struct fixture *f = *state;
+	struct store *st = NULL;
 	char *err = NULL, want[400];
 
 	/* Bytes 8.. of a b-tree leaf are its cell pointers: the page still
-	 * parses, and integrity_check reports rows instead of failing. */
+	 * parses, and only an integrity check finds the bad rows.  The quick
+	 * check at open does, so neither a writer nor a reader uses the file. */
 	damage_middle_page(f, 8, 8, true);
-	st = open_ok(f->path, STORE_WRITE);
-	assert_int_equal(store_check(st, &err), -EUCLEAN);
-	snprintf(want, sizeof(want), "state database %s is damaged: On tree page ", f->path);
-	assert_non_null(err);
-	assert_memory_equal(err, want, strlen(want));
-	assert_non_null(strstr(err, "out of range"));
-	free(err);
-	store_close(st);
+	snprintf(want, sizeof(want), "state database %s is damaged (quick check: On tree page ", f->path);
+	for (unsigned flags = STORE_READONLY; flags <= STORE_WRITE; flags <<= 1) {
+		assert_int_equal(store_open(&st, f->path, flags, NULL, &err), -EUCLEAN);
+		assert_null(st);
+		assert_non_null(err);
+		assert_memory_equal(err, want, strlen(want));
+		assert_non_null(strstr(err, "out of range"));
+		free(err);
+		err = NULL;
+	}
 }
 
 static void test_check_or_open_fails_on_overwritten_pages(void **state)
@@ -1408,6 +1502,7 @@ int main(void)
 		T(test_snapshot_save_refuses_adapter_settings_that_would_not_load_back),
 		T(test_snapshot_of_schema_2_loads_with_adapter_settings_absent),
 		T(test_snapshot_load_reports_missing_and_tampered_rows),
+		T(test_snapshot_rows_are_checked_for_their_kernel_types),
 		T(test_snapshot_latest_is_per_host),
 		T(test_prune_keeps_newest_and_the_rollback_base),
 		T(test_generation_lifecycle),
@@ -1417,7 +1512,8 @@ int main(void)
 		T(test_pending_generations_of_a_dead_process_are_reaped),
 		T(test_history_lists_all_kinds_newest_first_with_a_limit),
 		T(test_check_passes_on_a_sound_database),
-		T(test_check_lists_damaged_cell_pointers),
+		T(test_damage_is_sticky_and_nothing_more_is_written),
+		T(test_open_lists_damaged_cell_pointers),
 		T(test_check_or_open_fails_on_overwritten_pages),
 		T(test_100k_routes_save_and_load_quickly),
 	};

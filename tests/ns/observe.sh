@@ -185,7 +185,7 @@ echo "not a database at all, just text" >"$T/junk.db"
 cp "$T/junk.db" "$T/junk.orig"
 out=$("$HOSTNET" observe --state "$T/junk.db" 2>&1)
 rc=$?
-[ $rc = 1 ] && [ "$out" = "hostnet observe: $T/junk.db is not a hostnet state database (file is not a database)" ] &&
+[ $rc = 1 ] && [[ "$out" = "hostnet observe: state database $T/junk.db is damaged (file is not a database), so hostnet stops"* ]] &&
 	cmp -s "$T/junk.db" "$T/junk.orig" &&
 	ok "a file that is not a database is refused untouched" ||
 	not_ok "a file that is not a database is refused untouched" "rc=$rc" "$out"

@@ -230,9 +230,9 @@ snap=$("$HOSTNET" plan --format json --against-snapshot "$T/snap.json" "$P/esx01
 	not_ok "plan --against-snapshot gives the plan the host had when it was exported" "$(diff <(echo "$live") <(echo "$snap") | head)"
 ip link set vmk1 mtu 8000
 sed -i 's/^    mtu: 7000                       # vMotion/    mtu: 8000                       # vMotion/' "$P/esx01.yaml"
-echo '{"hostnet_snapshot": 1, "state": {"links": "x"}}' >"$T/bad.json"
+echo '{"hostnet_snapshot": 1, "host": "esx01", "taken_at": 0, "state": {"links": "x"}}' >"$T/bad.json"
 out=$("$HOSTNET" plan --against-snapshot "$T/bad.json" "$P/esx01.yaml" 2>&1)
-[ $? = 1 ] && grep -q "bad.json: 'links' is not a list" <<<"$out" && ok "a malformed snapshot is one clear error" ||
+[ $? = 1 ] && grep -q "bad.json: state.links: expected a list" <<<"$out" && ok "a malformed snapshot is one clear error" ||
 	not_ok "a malformed snapshot is one clear error" "$out"
 
 # --- what hostnet will not take over ----------------------------------------
