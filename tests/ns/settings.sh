@@ -181,6 +181,9 @@ H apply --auto-approve "$profile" >/dev/null 2>&1
 # --- a client that dies is started again ------------------------------------------
 alive() { [ -n "$1" ] && ps -o stat= -p "$1" 2>/dev/null | grep -qv Z; }
 kill -KILL "$pid"   # no release: the lease stays until it expires
+# kill(2) only queues the signal: the client is dead once it is a zombie
+# or gone, and only then is this the case of a client that died.
+for _ in $(seq 50); do alive "$pid" || break; sleep 0.1; done
 H apply --auto-approve "$profile" >/dev/null 2>&1
 new=$(cat "$T/state/dhcp/vmk0.pid" 2>/dev/null)
 [ -n "$new" ] && [ "$new" != "$pid" ] && alive "$new" &&
@@ -194,6 +197,7 @@ out=$(agent 2>&1)
 	not_ok "agent: nothing to do" "$out"
 pid=$(cat "$T/state/dhcp/vmk0.pid")
 kill -KILL "$pid"
+for _ in $(seq 50); do alive "$pid" || break; sleep 0.1; done
 out=$(agent 2>&1)
 rc=$?
 new=$(cat "$T/state/dhcp/vmk0.pid" 2>/dev/null)
