@@ -55,13 +55,13 @@ static int own_put(struct diff *d, enum diff_obj obj, const void *p, uint32_t *r
 	return 0;
 }
 
-/* A reference to `p`: into d->want when `p` is one of its objects, else to
- * a copy in the own store.  Addresses compared as integers, since `p` may
- * point into another array. */
-static int diff_ref(struct diff *d, enum diff_obj obj, const void *p, uint32_t *ref)
+/* A reference to `p`: into d->want when `refer` and `p` is one of its
+ * objects, else to a copy in the own store.  Addresses compared as
+ * integers, since `p` may point into another array. */
+static int diff_ref(struct diff *d, enum diff_obj obj, const void *p, bool refer, uint32_t *ref)
 {
-	size_t n;
-	const void *base = want_array(d->want, obj, &n);
+	size_t n = 0;
+	const void *base = refer ? want_array(d->want, obj, &n) : NULL;
 	uintptr_t x = (uintptr_t)p, b = (uintptr_t)base;
 
 	*ref = 0;
@@ -75,14 +75,14 @@ static int diff_ref(struct diff *d, enum diff_obj obj, const void *p, uint32_t *
 	return own_put(d, obj, p, ref);
 }
 
-struct diff_action *diff_push(struct diff *d, enum diff_op op, enum diff_obj obj, unsigned step,
-			      const void *to, const void *from)
+static struct diff_action *push(struct diff *d, enum diff_op op, enum diff_obj obj, unsigned step,
+				const void *to, const void *from, bool refer)
 {
 	struct diff_action *a;
 	uint32_t to_ref, from_ref;
 
-	if (obj >= DIFF_OBJ__MAX || diff_ref(d, obj, to, &to_ref) < 0 ||
-	    diff_ref(d, obj, from, &from_ref) < 0)
+	if (obj >= DIFF_OBJ__MAX || diff_ref(d, obj, to, refer, &to_ref) < 0 ||
+	    diff_ref(d, obj, from, false, &from_ref) < 0)
 		return NULL;
 	if (d->n == d->cap) {
 		size_t cap = d->cap ? d->cap * 2 : 64;
@@ -99,10 +99,16 @@ struct diff_action *diff_push(struct diff *d, enum diff_op op, enum diff_obj obj
 	return a;
 }
 
+struct diff_action *diff_push(struct diff *d, enum diff_op op, enum diff_obj obj, unsigned step,
+			      const void *to, const void *from)
+{
+	return push(d, op, obj, step, to, from, true);
+}
+
 struct diff_action *diff_append(struct diff *d, enum diff_op op, enum diff_obj obj,
 				const void *to, const void *from)
 {
-	struct diff_action *a = diff_push(d, op, obj, 0, to, from);
+	struct diff_action *a = push(d, op, obj, 0, to, from, false);
 
 	if (!a)
 		return NULL;
