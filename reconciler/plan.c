@@ -75,22 +75,41 @@ static void describe_rule(const struct want_rule *r, char *buf, size_t size)
 void plan_describe(const struct diff *d, const struct diff_action *a, char *buf, size_t size)
 {
 	char addr[ADDR_STRLEN];
-	const struct want_link *l = diff_action_link(d, a);
-	const struct want_addr *x = diff_action_addr(d, a);
-	const struct want_route *r = diff_action_route(d, a);
-	const struct want_rule *u = diff_action_rule(d, a);
+	const struct want_link *l;
+	const struct want_addr *x;
+	const struct want_route *r;
+	const struct want_rule *u;
 
-	if (l)
-		snprintf(buf, size, "link %s (%s)", l->l.name, link_kind(l));
-	else if (x)
-		snprintf(buf, size, "address %s on %s", addr_format(&x->a.addr, true, addr, sizeof(addr)),
-			 x->dev);
-	else if (r)
-		describe_route(r, buf, size);
-	else if (u)
-		describe_rule(u, buf, size);
-	else
-		snprintf(buf, size, "?");
+	switch (a->obj) {
+	case DIFF_OBJ_LINK:
+		if ((l = diff_action_link(d, a))) {
+			snprintf(buf, size, "link %s (%s)", l->l.name, link_kind(l));
+			return;
+		}
+		break;
+	case DIFF_OBJ_ADDR:
+		if ((x = diff_action_addr(d, a))) {
+			snprintf(buf, size, "address %s on %s",
+				 addr_format(&x->a.addr, true, addr, sizeof(addr)), x->dev);
+			return;
+		}
+		break;
+	case DIFF_OBJ_ROUTE:
+		if ((r = diff_action_route(d, a))) {
+			describe_route(r, buf, size);
+			return;
+		}
+		break;
+	case DIFF_OBJ_RULE:
+		if ((u = diff_action_rule(d, a))) {
+			describe_rule(u, buf, size);
+			return;
+		}
+		break;
+	case DIFF_OBJ__MAX:
+		break;
+	}
+	snprintf(buf, size, "?");
 }
 
 static void where(const struct diff *d, const struct diff_action *a, char *buf, size_t size)
