@@ -29,7 +29,7 @@ static int fail(struct ax *x, size_t i, int err, const char *kernel)
 {
 	char desc[400];
 
-	plan_describe(&x->d->v[i], desc, sizeof(desc));
+	plan_describe(x->d, &x->d->v[i], desc, sizeof(desc));
 	x->res->failed = i + 1;
 	x->res->error = err;
 	snprintf(x->res->msg, sizeof(x->res->msg), "%s %s: %s%s%s%s", diff_op_name(x->d->v[i].op),
@@ -103,11 +103,10 @@ static int link_settings(struct ax *x, size_t i, int idx, const struct want_link
 static bool is_bond(const struct ax *x, const char *name)
 {
 	for (size_t k = 0; k < x->d->n; k++) {
-		const struct diff_action *a = &x->d->v[k];
+		const struct want_link *l = diff_action_to_link(x->d, &x->d->v[k]);
 
-		if (a->obj == DIFF_OBJ_LINK && a->op != DIFF_OP_DELETE &&
-		    strcmp(a->to.link.l.name, name) == 0)
-			return a->to.link.l.kind == KOBJ_LINK_KIND_BOND;
+		if (l && strcmp(l->l.name, name) == 0)
+			return l->l.kind == KOBJ_LINK_KIND_BOND;
 	}
 	return false;
 }
@@ -156,9 +155,12 @@ static int link_state(struct ax *x, size_t i, const struct want_link *l)
 
 static int link_create(struct ax *x, size_t i)
 {
-	const struct want_link *l = &x->d->v[i].to.link;
+	const struct want_link *l = diff_action_to_link(x->d, &x->d->v[i]);
 	struct nl_msg *m;
 	int r;
+
+	if (!l)
+		return fail(x, i, -EINVAL, NULL);
 
 	/* The second end of a veth pair was made with the first. */
 	if (!ifindex_of(l->l.name)) {
@@ -179,11 +181,15 @@ static int link_create(struct ax *x, size_t i)
 static int link_modify(struct ax *x, size_t i)
 {
 	const struct diff_action *a = &x->d->v[i];
-	int r = link_attrs(x, i, &a->to.link, a->changed, &a->from.link);
+	const struct want_link *to = diff_action_to_link(x->d, a);
+	int r;
 
+	if (!to)
+		return fail(x, i, -EINVAL, NULL);
+	r = link_attrs(x, i, to, a->changed, diff_action_from_link(x->d, a));
 	if (r < 0 || !(a->changed & 1u << WANT_ATTR_STATE))
 		return r;
-	return link_state(x, i, &a->to.link);
+	return link_state(x, i, to);
 }
 
 /* Moves each link of the run [i, j) to the doomed group, then deletes the
@@ -195,7 +201,8 @@ static int link_delete_run(struct ax *x, size_t i, size_t j)
 	int r;
 
 	for (size_t k = i; k < j; k++) {
-		int idx = ifindex_of(x->d->v[k].from.link.l.name);
+		const struct want_link *l = diff_action_from_link(x->d, &x->d->v[k]);
+		int idx = l ? ifindex_of(l->l.name) : 0;
 
 		if (!idx)
 			continue;  /* went with its veth peer */
@@ -235,23 +242,30 @@ static int build_net(struct ax *x, size_t i, struct nl_msg **m)
 
 	switch (a->obj) {
 	case DIFF_OBJ_ADDR: {
-		const struct want_addr *w = add ? &a->to.addr : &a->from.addr;
-		int idx = net_ifindex(x, w->dev);
+		const struct want_addr *w = diff_action_addr(x->d, a);
+		int idx = w ? net_ifindex(x, w->dev) : 0;
 
+		if (!w)
+			return -EINVAL;
 		if (!idx)
 			return add ? -ENODEV : -ENOENT;
 		return nlmsg_addr(m, add, w, idx);
 	}
 	case DIFF_OBJ_ROUTE: {
-		const struct want_route *w = add ? &a->to.route : &a->from.route;
-		int idx = net_ifindex(x, w->dev);
+		const struct want_route *w = diff_action_route(x->d, a);
+		int idx = w ? net_ifindex(x, w->dev) : 0;
 
+		if (!w)
+			return -EINVAL;
 		if (w->dev[0] && !idx)
 			return add ? -ENODEV : -ENOENT;
 		return nlmsg_route(m, add, a->op == DIFF_OP_MODIFY, w, idx);
 	}
-	case DIFF_OBJ_RULE:
-		return nlmsg_rule(m, add, add ? &a->to.rule : &a->from.rule);
+	case DIFF_OBJ_RULE: {
+		const struct want_rule *w = diff_action_rule(x->d, a);
+
+		return w ? nlmsg_rule(m, add, w) : -EINVAL;
+	}
 	case DIFF_OBJ_LINK:
 	case DIFF_OBJ__MAX:
 		break;

@@ -282,7 +282,7 @@ int cmd_roll_back(struct hnl *nl, const struct kobj_set *before, const struct wa
 	if (left > 0) {
 		char desc[512];
 
-		plan_describe(&df.v[0], desc, sizeof(desc));
+		plan_describe(&df, &df.v[0], desc, sizeof(desc));
 		esc_line(stderr, "hostnet: rollback left %ld difference%s, first: %s %s", left,
 			left == 1 ? "" : "s", diff_op_name(df.v[0].op), desc);
 		r = -EIO;
@@ -638,7 +638,7 @@ int cmd_apply(int argc, char **argv)
 			esc_line(stderr, "hostnet apply: verification found %ld difference%s after applying%s",
 				left, left == 1 ? "" : "s", left > 0 ? ":" : "");
 			for (long k = 0; k < left && k < 10; k++) {
-				plan_describe(&check.v[k], desc, sizeof(desc));
+				plan_describe(&check, &check.v[k], desc, sizeof(desc));
 				esc_line(stderr, "  %s %s", diff_op_name(check.v[k].op), desc);
 			}
 			snprintf(res.msg, sizeof(res.msg), "verification found %ld differences", left);

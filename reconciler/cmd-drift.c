@@ -87,7 +87,7 @@ static void find_since(struct store *st, const struct store_generation *g, const
 
 			if (!open[i])
 				continue;
-			plan_describe(&df->v[i], desc, sizeof(desc));
+			plan_describe(df, &df->v[i], desc, sizeof(desc));
 			json_array_foreach(items, k, it)
 				seen |= same_item(it, drift_kind(&df->v[i]), desc);
 			if (seen)
@@ -116,7 +116,7 @@ static json_t *report_json(const struct diff *df, const struct store_generation 
 		json_t *act = json_array_get(json_object_get(plan, "actions"), i);
 		char desc[512], when[32];
 
-		plan_describe(a, desc, sizeof(desc));
+		plan_describe(df, a, desc, sizeof(desc));
 		json_array_append_new(items, json_pack("{s:s,s:s,s:s,s:O*,s:O*,s:s}", "drift", drift_kind(a),
 						       "object", diff_obj_name(a->obj), "description", desc,
 						       "at", json_object_get(act, "at"), "changes",
@@ -151,7 +151,7 @@ static void print_text(const struct diff *df, const struct store_generation *g, 
 		size_t k;
 		json_t *c;
 
-		plan_describe(&df->v[i], desc, sizeof(desc));
+		plan_describe(df, &df->v[i], desc, sizeof(desc));
 		esc_line(stdout, "  %-10s %s%s%s", drift_kind(&df->v[i]), desc, at && *at ? "  # " : "",
 		       at ? at : "");
 		printf("             since %s\n", iso_time(since[i], when, sizeof(when)));
@@ -171,7 +171,7 @@ static void print_markdown(const struct diff *df, const struct store_generation 
 		return;
 	printf("| drift | object |\n|---|---|\n");
 	for (size_t i = 0; i < df->n; i++) {
-		plan_describe(&df->v[i], desc, sizeof(desc));
+		plan_describe(df, &df->v[i], desc, sizeof(desc));
 		esc_line(stdout, "| %s | `%s` |", drift_kind(&df->v[i]), desc);
 	}
 	printf("\n");

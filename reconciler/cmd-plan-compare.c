@@ -23,6 +23,7 @@ struct side {
 
 struct host_result {
 	char *host;
+	struct want want;         /* head's desired state: df refers to it */
 	struct diff df;
 	struct diag_list diags;   /* head's problems */
 	bool invalid, deleted, added;
@@ -84,7 +85,7 @@ static int compare_host(struct side *base, struct side *head, const char *host,
 			struct host_result *hr, bool *changed)
 {
 	struct diag_list ignore = { 0 };
-	struct want wb = { 0 }, wh = { 0 };
+	struct want wb = { 0 }, *wh = &hr->want;
 	struct kobj_set have = { 0 };
 	char hb[41] = "", hh[41] = "";
 	bool in_base, in_head;
@@ -94,7 +95,7 @@ static int compare_host(struct side *base, struct side *head, const char *host,
 	hr->host = strdup(host);
 	if (!hr->host)
 		return -ENOMEM;
-	r = want_at(head, host, &wh, &in_head, &hr->diags);
+	r = want_at(head, host, wh, &in_head, &hr->diags);
 	if (r == -EINVAL) {
 		hr->invalid = *changed = true;
 		r = 0;
@@ -106,7 +107,7 @@ static int compare_host(struct side *base, struct side *head, const char *host,
 	 * everything head would create. */
 	if (want_at(base, host, &wb, &in_base, &ignore) < 0)
 		want_clear(&wb);
-	if ((r = cmd_want_hash(hh, &wh)) < 0 || (r = cmd_want_hash(hb, &wb)) < 0)
+	if ((r = cmd_want_hash(hh, wh)) < 0 || (r = cmd_want_hash(hb, &wb)) < 0)
 		goto out;
 	hr->added = in_head && !in_base;
 	hr->deleted = in_base && !in_head;
@@ -115,7 +116,7 @@ static int compare_host(struct side *base, struct side *head, const char *host,
 	*changed = true;
 	r = diff_observed_from_want(&have, &wb);
 	if (r == 0) {
-		r = diff_compute(&hr->df, &wh, &have, &hr->diags);
+		r = diff_compute(&hr->df, wh, &have, &hr->diags);
 		if (r < 0 && r != -ENOMEM) {
 			hr->invalid = true;
 			r = 0;
@@ -124,7 +125,6 @@ static int compare_host(struct side *base, struct side *head, const char *host,
 out:
 	kobj_set_clear(&have);
 	want_clear(&wb);
-	want_clear(&wh);
 	diag_list_clear(&ignore);
 	return r;
 }
@@ -259,6 +259,7 @@ int cmd_plan_compare(const char *repo, const char *base_ref, const char *head_re
 		if (!changed) {
 			free(v[n].host);
 			diff_clear(&v[n].df);
+			want_clear(&v[n].want);
 			diag_list_clear(&v[n].diags);
 			v[n] = (struct host_result){ 0 };
 			unchanged++;
@@ -276,9 +277,11 @@ int cmd_plan_compare(const char *repo, const char *base_ref, const char *head_re
 oom:
 	cmd_fail("plan", "out of memory");
 out:
-	for (size_t i = 0; v && i < n; i++) {
+	/* v[n] is the host being compared when it ran out of memory (or zeroes). */
+	for (size_t i = 0; v && i <= n; i++) {
 		free(v[i].host);
 		diff_clear(&v[i].df);
+		want_clear(&v[i].want);
 		diag_list_clear(&v[i].diags);
 	}
 	free(v);

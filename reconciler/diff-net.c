@@ -62,18 +62,14 @@ void diff_addrs(struct dctx *c, const struct want *w, const struct dobs *o)
 	}
 	while (i < w->n_addrs || j < o->n_addrs) {
 		int cmp = i == w->n_addrs ? 1 : j == o->n_addrs ? -1 : want_cmp_addr(v[i], &o->addrs[j]);
-		struct diff_action *a;
 
 		if (cmp < 0) {
-			a = dctx_add(c, DIFF_OP_CREATE, DIFF_OBJ_ADDR, DIFF_STEP_NEW_ADDR, 0, &v[i]->loc);
-			if (a)
-				a->to.addr = *v[i];
+			dctx_add(c, DIFF_OP_CREATE, DIFF_OBJ_ADDR, DIFF_STEP_NEW_ADDR, 0, v[i], NULL);
 			i++;
 		} else if (cmp > 0) {
 			if (o->addrs[j].a.owned && !leased(w, &o->addrs[j])) {
-				a = dctx_add(c, DIFF_OP_DELETE, DIFF_OBJ_ADDR, DIFF_STEP_DEL_ADDR, 0, NULL);
-				if (a)
-					a->from.addr = o->addrs[j];
+				dctx_add(c, DIFF_OP_DELETE, DIFF_OBJ_ADDR, DIFF_STEP_DEL_ADDR, 0, NULL,
+					 &o->addrs[j]);
 			}
 			j++;
 		} else {
@@ -100,16 +96,9 @@ static void route_action(struct dctx *c, enum diff_op op, const struct want_rout
 	/* Connected routes first: a gateway must be reachable in its table. */
 	const struct want_route *r = to ? to : from;
 	int order = r->r.scope == RT_SCOPE_LINK ? 0 : 1;
-	struct diff_action *a = dctx_add(c, op, DIFF_OBJ_ROUTE,
-					 op == DIFF_OP_DELETE ? DIFF_STEP_DEL_ROUTE : DIFF_STEP_NEW_ROUTE,
-					 order, to ? &to->loc : NULL);
 
-	if (!a)
-		return;
-	if (to)
-		a->to.route = *to;
-	if (from)
-		a->from.route = *from;
+	dctx_add(c, op, DIFF_OBJ_ROUTE, op == DIFF_OP_DELETE ? DIFF_STEP_DEL_ROUTE : DIFF_STEP_NEW_ROUTE,
+		 order, to, from);
 }
 
 void diff_routes(struct dctx *c, const struct want *w, const struct dobs *o)
@@ -168,20 +157,16 @@ void diff_rules(struct dctx *c, const struct want *w, const struct dobs *o)
 	}
 	while (i < w->n_rules || j < o->n_rules) {
 		int cmp = i == w->n_rules ? 1 : j == o->n_rules ? -1 : want_cmp_rule(v[i], &o->rules[j]);
-		struct diff_action *a;
 
 		if (cmp < 0) {
-			a = dctx_add(c, DIFF_OP_CREATE, DIFF_OBJ_RULE, DIFF_STEP_NEW_RULE, 0, &v[i]->loc);
-			if (a)
-				a->to.rule = *v[i];
+			dctx_add(c, DIFF_OP_CREATE, DIFF_OBJ_RULE, DIFF_STEP_NEW_RULE, 0, v[i], NULL);
 			i++;
 		} else if (cmp > 0) {
 			/* Not wanted (a second copy of a wanted rule sorts here
 			 * too, after its twin was matched). */
 			if (o->rules[j].r.owned) {
-				a = dctx_add(c, DIFF_OP_DELETE, DIFF_OBJ_RULE, DIFF_STEP_DEL_RULE, 0, NULL);
-				if (a)
-					a->from.rule = o->rules[j];
+				dctx_add(c, DIFF_OP_DELETE, DIFF_OBJ_RULE, DIFF_STEP_DEL_RULE, 0, NULL,
+					 &o->rules[j]);
 			}
 			j++;
 		} else {

@@ -39,7 +39,7 @@ struct dorder {
 struct dctx {
 	struct diff *d;
 	struct dorder *orders;       /* parallel to d->v */
-	size_t cap;
+	size_t cap;                  /* of orders */
 	size_t seq;
 	struct diag_list *diags;
 	char (*replaced)[KOBJ_IFNAMSIZ];  /* links deleted and created again */
@@ -51,9 +51,16 @@ struct dctx {
 int dobs_build(struct dobs *out, const struct kobj_set *have);
 void dobs_clear(struct dobs *o);
 
-/* Appends an action; `order` sorts within its step. */
+/* Appends an action about `to` (an object of d->want, referred to; any
+ * other object is copied) and `from` (copied), either NULL; NULL when out
+ * of memory.  Counts are left to the caller. */
+struct diff_action *diff_push(struct diff *d, enum diff_op op, enum diff_obj obj, unsigned step,
+			      const void *to, const void *from);
+
+/* Appends an action of the differ; `order` sorts within its step.  Out of
+ * memory sets c->oom and returns NULL. */
 struct diff_action *dctx_add(struct dctx *c, enum diff_op op, enum diff_obj obj,
-			     enum diff_step step, int order, const struct hn_loc *loc);
+			     enum diff_step step, int order, const void *to, const void *from);
 
 
 void diff_addrs(struct dctx *c, const struct want *w, const struct dobs *o);

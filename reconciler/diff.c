@@ -33,36 +33,27 @@ const char *diff_obj_name(enum diff_obj obj)
 }
 
 struct diff_action *dctx_add(struct dctx *c, enum diff_op op, enum diff_obj obj,
-			     enum diff_step step, int order, const struct hn_loc *loc)
+			     enum diff_step step, int order, const void *to, const void *from)
 {
-	struct diff *d = c->d;
 	struct diff_action *a;
 
-	if (d->n == c->cap) {
+	if (c->d->n == c->cap) {
 		size_t cap = c->cap ? c->cap * 2 : 64;
-		struct diff_action *v = realloc(d->v, cap * sizeof(*v));
 		struct dorder *o = realloc(c->orders, cap * sizeof(*o));
 
-		if (o)
-			c->orders = o;
-		if (!v || !o) {
-			if (v)
-				d->v = v;
+		if (!o) {
 			c->oom = true;
 			return NULL;
 		}
-		d->v = v;
+		c->orders = o;
 		c->cap = cap;
 	}
-	a = &d->v[d->n];
-	memset(a, 0, sizeof(*a));
-	a->op = op;
-	a->obj = obj;
-	a->step = step;
-	if (loc)
-		a->loc = *loc;
-	c->orders[d->n] = (struct dorder){ order, c->seq++ };
-	d->n++;
+	a = diff_push(c->d, op, obj, step, to, from);
+	if (!a) {
+		c->oom = true;
+		return NULL;
+	}
+	c->orders[c->d->n - 1] = (struct dorder){ order, c->seq++ };
 	return a;
 }
 
@@ -156,11 +147,9 @@ static bool needs_replace(const struct want_link *w, const struct want_link *o)
 static void link_delete(struct dctx *c, const struct want_link *o)
 {
 	int lay = layer(o);
-	struct diff_action *a = dctx_add(c, DIFF_OP_DELETE, DIFF_OBJ_LINK,
-					 lay == 1 ? DIFF_STEP_DEL_BRIDGE : DIFF_STEP_DEL_ADAPTER, 0, NULL);
 
-	if (a)
-		a->from.link = *o;
+	dctx_add(c, DIFF_OP_DELETE, DIFF_OBJ_LINK, lay == 1 ? DIFF_STEP_DEL_BRIDGE : DIFF_STEP_DEL_ADAPTER,
+		 0, NULL, o);
 }
 
 static void link_create(struct dctx *c, const struct want_link *w, bool replace)
@@ -168,12 +157,10 @@ static void link_create(struct dctx *c, const struct want_link *w, bool replace)
 	int lay = layer(w);
 	struct diff_action *a = dctx_add(c, DIFF_OP_CREATE, DIFF_OBJ_LINK,
 					 lay == 1 ? DIFF_STEP_NEW_BRIDGE : DIFF_STEP_NEW_ADAPTER,
-					 lay, &w->loc);
+					 lay, w, NULL);
 
-	if (a) {
-		a->to.link = *w;
+	if (a)
 		a->replace = replace;
-	}
 }
 
 static void link_modify(struct dctx *c, const struct want_link *w, const struct want_link *o,
@@ -183,13 +170,10 @@ static void link_modify(struct dctx *c, const struct want_link *w, const struct 
 	int lay = layer(w);
 	struct diff_action *a = dctx_add(c, DIFF_OP_MODIFY, DIFF_OBJ_LINK,
 					 shrink ? DIFF_STEP_MOD_LINK_SHRINK : DIFF_STEP_MOD_LINK,
-					 shrink ? -lay : lay, &w->loc);
+					 shrink ? -lay : lay, w, o);
 
-	if (a) {
-		a->to.link = *w;
-		a->from.link = *o;
+	if (a)
 		a->changed = changed;
-	}
 }
 
 __attribute__((format(printf, 4, 5)))
@@ -249,7 +233,7 @@ static void forget_replaced(struct dctx *c, const struct want *w, struct dobs *o
 			continue;
 		for (size_t j = 0; j < c->d->n && !a; j++)
 			if (c->d->v[j].obj == DIFF_OBJ_LINK && c->d->v[j].op != DIFF_OP_DELETE &&
-			    strcmp(c->d->v[j].to.link.l.name, wl->l.name) == 0)
+			    strcmp(diff_action_to_link(c->d, &c->d->v[j])->l.name, wl->l.name) == 0)
 				a = &c->d->v[j];
 		if (a) {
 			a->changed |= 1u << WANT_ATTR_MASTER;
@@ -347,6 +331,7 @@ static int sort_actions(struct diff *d, const struct dorder *orders)
 		v[i] = d->v[s[i].pos];
 	free(d->v);
 	d->v = v;
+	d->cap = d->n + 1;
 	free(s);
 	return 0;
 }
@@ -358,7 +343,7 @@ int diff_compute(struct diff *out, const struct want *want, const struct kobj_se
 	struct dobs o;
 	int r;
 
-	*out = (struct diff){ 0 };
+	*out = (struct diff){ .want = want };
 	r = dobs_build(&o, have);
 	if (r < 0)
 		return r;
@@ -390,12 +375,4 @@ int diff_compute(struct diff *out, const struct want *want, const struct kobj_se
 			out->n_delete++;
 	}
 	return 0;
-}
-
-void diff_clear(struct diff *d)
-{
-	if (!d)
-		return;
-	free(d->v);
-	*d = (struct diff){ 0 };
 }

@@ -44,35 +44,79 @@ enum diff_obj {
 const char *diff_op_name(enum diff_op op);     /* "create", "modify", "delete" */
 const char *diff_obj_name(enum diff_obj obj);  /* "link", "address", "route", "rule" */
 
+/* One action: about 30 bytes.  It names its objects instead of holding
+ * them; read them with the diff_action_* accessors below, never through the
+ * private fields (their layout may change). */
 struct diff_action {
 	enum diff_op op;
 	enum diff_obj obj;
 	unsigned step;              /* position in the order above */
-	/* The object as it should be (create, modify) and as it is (modify,
-	 * delete), in name form: links by name, never by ifindex. */
-	union {
-		struct want_link link;
-		struct want_addr addr;
-		struct want_route route;
-		struct want_rule rule;
-	} to, from;
 	uint32_t changed;           /* links: bits of enum want_attr that differ */
 	bool replace;               /* delete + create of the same object (kind changed) */
-	struct hn_loc loc;          /* the profile line behind it (none for a prune) */
+	/* private: where the object as it should be (to) and as it is (from)
+	 * lives: 0 = none, else 1 + an index into the want's array of this
+	 * obj or, with the high bit set, into the diff's own store. */
+	uint32_t to_ref, from_ref;
 };
 
+/* Ownership and lifetimes:
+ *  - v and the own store are the diff's; diff_clear() frees them.
+ *  - An action's "to" is, as the differ makes it, the object in the want
+ *    given to diff_compute(), referred to, not copied: that want must stay
+ *    alive and unchanged until diff_clear().
+ *  - Its "from" (an observed object in name form, or one the differ put
+ *    together, such as a port whose bridge is replaced) is a copy in the
+ *    diff's own store: the kobj_set observed may be freed as soon as
+ *    diff_compute() returns.
+ *  - Copying a struct diff copies references: the copy is valid while the
+ *    original is, and only one of them may be cleared. */
 struct diff {
 	struct diff_action *v;
 	size_t n;
 	size_t n_create, n_modify, n_delete;
+	/* private */
+	const struct want *want;             /* what "to" refers to */
+	void *own[DIFF_OBJ__MAX];            /* want_link, _addr, _route, _rule arrays */
+	size_t n_own[DIFF_OBJ__MAX], cap_own[DIFF_OBJ__MAX];
+	size_t cap;
 };
 
 /* Computes the actions that make `have` match `want`.  Conflicts (a missing
  * uplink, a foreign link in the way) are errors in `diags` and make it
- * return -EEXIST / -ENODEV without actions; -ENOMEM. */
+ * return -EEXIST / -ENODEV without actions; -ENOMEM.  `want` must outlive
+ * the diff (see above); `have` need not. */
 int diff_compute(struct diff *out, const struct want *want, const struct kobj_set *have,
 		 struct diag_list *diags);
+/* Frees what the diff owns (not the want) and zeroes it.  NULL ok. */
 void diff_clear(struct diff *d);
+
+/* Appends an action made by hand (a test, a plan read back), with step 0:
+ * `to` and `from` (a struct want_link, want_addr, want_route or want_rule as
+ * `obj` says; NULL for none) are copied into the diff's own store.  The
+ * diff's counts follow.  Returns the action (valid until the next append)
+ * or NULL when out of memory. */
+struct diff_action *diff_append(struct diff *d, enum diff_op op, enum diff_obj obj,
+				const void *to, const void *from);
+
+/* The objects of an action: the one it makes or keeps (to: create, modify)
+ * and the one it finds (from: modify, delete).  NULL when the action has
+ * none, or is about another kind of object.  Valid until diff_clear(). */
+const struct want_link *diff_action_to_link(const struct diff *d, const struct diff_action *a);
+const struct want_link *diff_action_from_link(const struct diff *d, const struct diff_action *a);
+const struct want_addr *diff_action_to_addr(const struct diff *d, const struct diff_action *a);
+const struct want_addr *diff_action_from_addr(const struct diff *d, const struct diff_action *a);
+const struct want_route *diff_action_to_route(const struct diff *d, const struct diff_action *a);
+const struct want_route *diff_action_from_route(const struct diff *d, const struct diff_action *a);
+const struct want_rule *diff_action_to_rule(const struct diff *d, const struct diff_action *a);
+const struct want_rule *diff_action_from_rule(const struct diff *d, const struct diff_action *a);
+/* The object an action is about: "to", or "from" for a deletion. */
+const struct want_link *diff_action_link(const struct diff *d, const struct diff_action *a);
+const struct want_addr *diff_action_addr(const struct diff *d, const struct diff_action *a);
+const struct want_route *diff_action_route(const struct diff *d, const struct diff_action *a);
+const struct want_rule *diff_action_rule(const struct diff *d, const struct diff_action *a);
+/* The profile line behind an action (its "to"'s), NULL for none (a prune,
+ * a rollback's restoration). */
+const struct hn_loc *diff_action_loc(const struct diff *d, const struct diff_action *a);
 
 /* The observed owned objects as a want: what a rollback restores (plus the
  * managed attributes of the foreign links named in `like`). */

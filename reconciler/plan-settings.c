@@ -109,16 +109,19 @@ static const struct setting {
 	{ WANT_ATTR_BOND, "bond", bond_text, NULL },
 };
 
-void plan_settings_details(const struct diff_action *a, void (*emit)(void *, const char *),
-			   void *arg)
+void plan_settings_details(const struct diff *d, const struct diff_action *a,
+			   void (*emit)(void *, const char *), void *arg)
 {
-	const struct want_link *to = &a->to.link, *from = &a->from.link;
+	static const struct want_link none;
+	const struct want_link *to = diff_action_to_link(d, a), *from = diff_action_from_link(d, a);
 	char line[700], x[256], y[256];
 	bool create = a->op == DIFF_OP_CREATE;
 	uint32_t show;
 
-	if (a->op == DIFF_OP_DELETE)
+	if (a->op == DIFF_OP_DELETE || !to)
 		return;
+	if (!from)
+		from = &none;
 	/* A new link shows the settings it gets; a changed one, what changes. */
 	show = create ? to->manage : a->changed;
 	for (size_t i = 0; i < sizeof(settings) / sizeof(settings[0]); i++) {

@@ -32,11 +32,6 @@ static const char *op_color(const struct diff_action *a)
 	return "";
 }
 
-static const struct want_link *act_link(const struct diff_action *a)
-{
-	return a->op == DIFF_OP_DELETE ? &a->from.link : &a->to.link;
-}
-
 static const char *link_kind(const struct want_link *l)
 {
 	return l->foreign ? "uplink" : kobj_link_kind_name(l->l.kind);
@@ -78,37 +73,52 @@ static void describe_rule(const struct want_rule *r, char *buf, size_t size)
 		 r->r.priority, r->r.family == AF_INET6 ? " (ipv6)" : "");
 }
 
-void plan_describe(const struct diff_action *a, char *buf, size_t size)
+void plan_describe(const struct diff *d, const struct diff_action *a, char *buf, size_t size)
 {
 	char addr[ADDR_STRLEN];
+	const struct want_link *l;
+	const struct want_addr *x;
+	const struct want_route *r;
+	const struct want_rule *u;
 
 	switch (a->obj) {
 	case DIFF_OBJ_LINK:
-		snprintf(buf, size, "link %s (%s)", act_link(a)->l.name, link_kind(act_link(a)));
-		return;
-	case DIFF_OBJ_ADDR: {
-		const struct want_addr *x = a->op == DIFF_OP_DELETE ? &a->from.addr : &a->to.addr;
-
-		snprintf(buf, size, "address %s on %s", addr_format(&x->a.addr, true, addr, sizeof(addr)),
-			 x->dev);
-		return;
-	}
+		if ((l = diff_action_link(d, a))) {
+			snprintf(buf, size, "link %s (%s)", l->l.name, link_kind(l));
+			return;
+		}
+		break;
+	case DIFF_OBJ_ADDR:
+		if ((x = diff_action_addr(d, a))) {
+			snprintf(buf, size, "address %s on %s",
+				 addr_format(&x->a.addr, true, addr, sizeof(addr)), x->dev);
+			return;
+		}
+		break;
 	case DIFF_OBJ_ROUTE:
-		describe_route(a->op == DIFF_OP_DELETE ? &a->from.route : &a->to.route, buf, size);
-		return;
+		if ((r = diff_action_route(d, a))) {
+			describe_route(r, buf, size);
+			return;
+		}
+		break;
 	case DIFF_OBJ_RULE:
-		describe_rule(a->op == DIFF_OP_DELETE ? &a->from.rule : &a->to.rule, buf, size);
-		return;
+		if ((u = diff_action_rule(d, a))) {
+			describe_rule(u, buf, size);
+			return;
+		}
+		break;
 	case DIFF_OBJ__MAX:
 		break;
 	}
 	snprintf(buf, size, "?");
 }
 
-static void where(const struct diff_action *a, char *buf, size_t size)
+static void where(const struct diff *d, const struct diff_action *a, char *buf, size_t size)
 {
-	if (a->loc.file)
-		snprintf(buf, size, "%s:%u:%u", a->loc.file, a->loc.line, a->loc.col);
+	const struct hn_loc *loc = diff_action_loc(d, a);
+
+	if (loc)
+		snprintf(buf, size, "%s:%u:%u", loc->file, loc->line, loc->col);
 	else if (a->op == DIFF_OP_DELETE)
 		snprintf(buf, size, "no longer in the profile");
 	else
@@ -117,10 +127,14 @@ static void where(const struct diff_action *a, char *buf, size_t size)
 
 /* The attribute lines under an action: "mtu: 1500 -> 9000" for changes,
  * "mtu: 9000" for creations.  `emit` receives each line. */
-static void link_details(const struct diff_action *a, void (*emit)(void *, const char *), void *arg)
+static void link_details(const struct diff *d, const struct diff_action *a,
+			 void (*emit)(void *, const char *), void *arg)
 {
-	const struct want_link *to = &a->to.link, *from = &a->from.link;
+	const struct want_link *to = diff_action_to_link(d, a), *from = diff_action_from_link(d, a);
 	char line[600], m1[ADDR_MAC_STRLEN], m2[ADDR_MAC_STRLEN];
+
+	if (!to)
+		return;
 
 	if (a->op == DIFF_OP_CREATE) {
 		if (to->peer[0]) {
@@ -155,7 +169,7 @@ static void link_details(const struct diff_action *a, void (*emit)(void *, const
 		}
 		return;
 	}
-	if (a->op != DIFF_OP_MODIFY)
+	if (a->op != DIFF_OP_MODIFY || !from)
 		return;
 	if (a->changed & 1u << WANT_ATTR_MTU) {
 		snprintf(line, sizeof(line), "mtu: %u -> %u", from->l.mtu, to->l.mtu);
@@ -184,12 +198,13 @@ static void link_details(const struct diff_action *a, void (*emit)(void *, const
 	}
 }
 
-static void route_details(const struct diff_action *a, void (*emit)(void *, const char *), void *arg)
+static void route_details(const struct diff *d, const struct diff_action *a,
+			  void (*emit)(void *, const char *), void *arg)
 {
 	char line[512], x[ADDR_STRLEN], y[ADDR_STRLEN], p1[KOBJ_FMT_LEN], p2[KOBJ_FMT_LEN];
-	const struct want_route *to = &a->to.route, *from = &a->from.route;
+	const struct want_route *to = diff_action_to_route(d, a), *from = diff_action_from_route(d, a);
 
-	if (a->op != DIFF_OP_MODIFY)
+	if (a->op != DIFF_OP_MODIFY || !to || !from)
 		return;
 	if (addr_cmp(&to->r.gateway, &from->r.gateway)) {
 		snprintf(line, sizeof(line), "via: %s -> %s",
@@ -208,14 +223,15 @@ static void route_details(const struct diff_action *a, void (*emit)(void *, cons
 	}
 }
 
-static void details(const struct diff_action *a, void (*emit)(void *, const char *), void *arg)
+static void details(const struct diff *d, const struct diff_action *a,
+		    void (*emit)(void *, const char *), void *arg)
 {
 	if (a->obj == DIFF_OBJ_LINK) {
-		link_details(a, emit, arg);
-		plan_settings_details(a, emit, arg);
+		link_details(d, a, emit, arg);
+		plan_settings_details(d, a, emit, arg);
 	}
 	else if (a->obj == DIFF_OBJ_ROUTE)
-		route_details(a, emit, arg);
+		route_details(d, a, emit, arg);
 }
 
 void plan_summary(const struct diff *d, char *buf, size_t size)
@@ -260,8 +276,8 @@ void plan_print_text(FILE *f, const struct diff *d, const struct plan_meta *m, b
 	for (size_t i = 0; i < d->n; i++) {
 		const struct diff_action *a = &d->v[i];
 
-		plan_describe(a, desc, sizeof(desc));
-		where(a, at, sizeof(at));
+		plan_describe(d, a, desc, sizeof(desc));
+		where(d, a, at, sizeof(at));
 		fprintf(f, "  %s%s ", color ? op_color(a) : "", op_sign(a));
 		esc_fputs(desc, f);
 		fputs(color ? "\033[0m" : "", f);
@@ -270,7 +286,7 @@ void plan_print_text(FILE *f, const struct diff *d, const struct plan_meta *m, b
 			esc_fputs(at, f);
 		}
 		fputc('\n', f);
-		details(a, emit_text, &t);
+		details(d, a, emit_text, &t);
 	}
 	plan_summary(d, sum, sizeof(sum));
 	fprintf(f, "%s%s%s%s\n", d->n ? "\n" : "", color ? "\033[1m" : "", sum, color ? "\033[0m" : "");
@@ -279,6 +295,27 @@ void plan_print_text(FILE *f, const struct diff *d, const struct plan_meta *m, b
 static void emit_json(void *arg, const char *line)
 {
 	json_array_append_new(arg, json_string(line));
+}
+
+/* An action's object as JSON, NULL (no member) when it has none. */
+static json_t *json_of_link(const struct want_link *l)
+{
+	return l ? want_json_link(l) : NULL;
+}
+
+static json_t *json_of_addr(const struct want_addr *x)
+{
+	return x ? want_json_addr(x) : NULL;
+}
+
+static json_t *json_of_route(const struct want_route *r)
+{
+	return r ? want_json_route(r) : NULL;
+}
+
+static json_t *json_of_rule(const struct want_rule *r)
+{
+	return r ? want_json_rule(r) : NULL;
 }
 
 json_t *plan_to_json(const struct diff *d, const struct plan_meta *m)
@@ -294,25 +331,25 @@ json_t *plan_to_json(const struct diff *d, const struct plan_meta *m)
 		char desc[512], at[1100];
 		json_t *e, *changes = json_array(), *to = NULL, *from = NULL;
 
-		plan_describe(a, desc, sizeof(desc));
-		where(a, at, sizeof(at));
-		details(a, emit_json, changes);
+		plan_describe(d, a, desc, sizeof(desc));
+		where(d, a, at, sizeof(at));
+		details(d, a, emit_json, changes);
 		switch (a->obj) {
 		case DIFF_OBJ_LINK:
-			to = a->op != DIFF_OP_DELETE ? want_json_link(&a->to.link) : NULL;
-			from = a->op != DIFF_OP_CREATE ? want_json_link(&a->from.link) : NULL;
+			to = json_of_link(a->op != DIFF_OP_DELETE ? diff_action_to_link(d, a) : NULL);
+			from = json_of_link(a->op != DIFF_OP_CREATE ? diff_action_from_link(d, a) : NULL);
 			break;
 		case DIFF_OBJ_ADDR:
-			to = a->op != DIFF_OP_DELETE ? want_json_addr(&a->to.addr) : NULL;
-			from = a->op != DIFF_OP_CREATE ? want_json_addr(&a->from.addr) : NULL;
+			to = json_of_addr(a->op != DIFF_OP_DELETE ? diff_action_to_addr(d, a) : NULL);
+			from = json_of_addr(a->op != DIFF_OP_CREATE ? diff_action_from_addr(d, a) : NULL);
 			break;
 		case DIFF_OBJ_ROUTE:
-			to = a->op != DIFF_OP_DELETE ? want_json_route(&a->to.route) : NULL;
-			from = a->op != DIFF_OP_CREATE ? want_json_route(&a->from.route) : NULL;
+			to = json_of_route(a->op != DIFF_OP_DELETE ? diff_action_to_route(d, a) : NULL);
+			from = json_of_route(a->op != DIFF_OP_CREATE ? diff_action_from_route(d, a) : NULL);
 			break;
 		case DIFF_OBJ_RULE:
-			to = a->op != DIFF_OP_DELETE ? want_json_rule(&a->to.rule) : NULL;
-			from = a->op != DIFF_OP_CREATE ? want_json_rule(&a->from.rule) : NULL;
+			to = json_of_rule(a->op != DIFF_OP_DELETE ? diff_action_to_rule(d, a) : NULL);
+			from = json_of_rule(a->op != DIFF_OP_CREATE ? diff_action_from_rule(d, a) : NULL);
 			break;
 		case DIFF_OBJ__MAX:
 			break;
@@ -356,10 +393,10 @@ void plan_print_markdown(FILE *f, const struct diff *d, const struct plan_meta *
 	}
 	fprintf(f, "</summary>\n\n```diff\n");
 	for (size_t i = 0; i < d->n; i++) {
-		plan_describe(&d->v[i], desc, sizeof(desc));
-		where(&d->v[i], at, sizeof(at));
+		plan_describe(d, &d->v[i], desc, sizeof(desc));
+		where(d, &d->v[i], at, sizeof(at));
 		esc_line(f, "%s %s%s%s", op_sign(&d->v[i]), desc, at[0] ? "  # " : "", at);
-		details(&d->v[i], emit_md, &o);
+		details(d, &d->v[i], emit_md, &o);
 	}
 	fprintf(f, "```\n\n</details>\n\n");
 }

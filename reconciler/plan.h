@@ -17,8 +17,9 @@ struct plan_meta {
 
 /* One line describing the object of an action: "link vs0 (bridge)",
  * "address 192.0.2.10/24 on vmk0", "route default via 192.0.2.1 dev vmk0
- * table main", "rule from 198.51.100.10/32 lookup 100 priority 10000". */
-void plan_describe(const struct diff_action *a, char *buf, size_t size);
+ * table main", "rule from 198.51.100.10/32 lookup 100 priority 10000".
+ * `a` is one of d's actions. */
+void plan_describe(const struct diff *d, const struct diff_action *a, char *buf, size_t size);
 
 /* Terraform-style text; colour only when asked (a terminal, no NO_COLOR). */
 void plan_print_text(FILE *f, const struct diff *d, const struct plan_meta *m, bool color);

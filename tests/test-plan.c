@@ -123,30 +123,21 @@ static const struct want_route *route_of(const struct want *w, uint32_t table, c
 	return NULL;
 }
 
-static const char *describe(const struct diff_action *a)
+/* The description of one action made by hand. */
+static const char *describe(enum diff_op op, enum diff_obj obj, const void *to, const void *from)
 {
 	static char buf[512];
+	struct diff d = { 0 };
 
-	plan_describe(a, buf, sizeof(buf));
+	assert_non_null(diff_append(&d, op, obj, to, from));
+	plan_describe(&d, &d.v[0], buf, sizeof(buf));
+	diff_clear(&d);
 	return buf;
 }
 
-static struct diff_action create_of_link(const struct want_link *l)
+static const char *describe_create(enum diff_obj obj, const void *to)
 {
-	return (struct diff_action){ .op = DIFF_OP_CREATE, .obj = DIFF_OBJ_LINK, .to.link = *l,
-				     .loc = l->loc };
-}
-
-static struct diff_action create_of_route(const struct want_route *r)
-{
-	return (struct diff_action){ .op = DIFF_OP_CREATE, .obj = DIFF_OBJ_ROUTE, .to.route = *r,
-				     .loc = r->loc };
-}
-
-static struct diff_action create_of_rule(const struct want_rule *r)
-{
-	return (struct diff_action){ .op = DIFF_OP_CREATE, .obj = DIFF_OBJ_RULE, .to.rule = *r,
-				     .loc = r->loc };
+	return describe(DIFF_OP_CREATE, obj, to, NULL);
 }
 
 /* What a function printing to a FILE wrote, as a string to free. */
@@ -174,7 +165,6 @@ static char *capture_end(struct capture *c)
 struct small {
 	struct fx f;
 	struct diff d;
-	struct diff_action v[3];
 };
 
 static void small_diff(struct small *s)
@@ -184,20 +174,29 @@ static void small_diff(struct small *s)
 					 .alias = "hostnet:adapter services=nfs", .owned = true },
 				  .peer = "vmk9p" };
 	const struct want_link *vmk1;
+	struct want_link vmk1_was;
+	struct diff_action *a;
 
 	memset(s, 0, sizeof(*s));
 	fx_realize(&s->f, TU_VALID_PROFILE);
 	vmk1 = link_of(&s->f.w, "vmk1");
-	s->v[0] = (struct diff_action){ .op = DIFF_OP_DELETE, .obj = DIFF_OBJ_LINK,
-					.from.link = vmk9 };
-	s->v[1] = (struct diff_action){ .op = DIFF_OP_MODIFY, .obj = DIFF_OBJ_LINK,
-					.to.link = *vmk1, .from.link = *vmk1,
-					.changed = BIT(WANT_ATTR_MTU), .loc = vmk1->loc };
-	s->v[1].from.link.l.mtu = 1500;
+	vmk1_was = *vmk1;
+	vmk1_was.l.mtu = 1500;
+	assert_non_null(diff_append(&s->d, DIFF_OP_DELETE, DIFF_OBJ_LINK, NULL, &vmk9));
+	a = diff_append(&s->d, DIFF_OP_MODIFY, DIFF_OBJ_LINK, vmk1, &vmk1_was);
+	assert_non_null(a);
+	a->changed = BIT(WANT_ATTR_MTU);
 	assert_string_equal(s->f.w.addrs[2].dev, "vmk1");
-	s->v[2] = (struct diff_action){ .op = DIFF_OP_CREATE, .obj = DIFF_OBJ_ADDR,
-					.to.addr = s->f.w.addrs[2], .loc = s->f.w.addrs[2].loc };
-	s->d = (struct diff){ .v = s->v, .n = 3, .n_create = 1, .n_modify = 1, .n_delete = 1 };
+	assert_non_null(diff_append(&s->d, DIFF_OP_CREATE, DIFF_OBJ_ADDR, &s->f.w.addrs[2], NULL));
+	assert_int_equal(s->d.n_create, 1);
+	assert_int_equal(s->d.n_modify, 1);
+	assert_int_equal(s->d.n_delete, 1);
+}
+
+static void small_end(struct small *s)
+{
+	diff_clear(&s->d);
+	fx_end(&s->f);
 }
 
 /* --- descriptions ---------------------------------------------------------- */
@@ -205,95 +204,78 @@ static void small_diff(struct small *s)
 static void links_are_described_by_name_and_kind(void **state)
 {
 	struct fx f = { 0 };
-	struct diff_action a;
 
 	fx_realize(&f, FULL_PROFILE);
-	a = create_of_link(link_of(&f.w, "vs0"));
-	assert_string_equal(describe(&a), "link vs0 (bridge)");
-	a = create_of_link(link_of(&f.w, "vmk0p"));
-	assert_string_equal(describe(&a), "link vmk0p (veth)");
-	a = create_of_link(link_of(&f.w, "vmk4"));
-	assert_string_equal(describe(&a), "link vmk4 (macvlan)");
-	a = create_of_link(link_of(&f.w, "storage"));
-	assert_string_equal(describe(&a), "link storage (vrf)");
+	assert_string_equal(describe_create(DIFF_OBJ_LINK, link_of(&f.w, "vs0")), "link vs0 (bridge)");
+	assert_string_equal(describe_create(DIFF_OBJ_LINK, link_of(&f.w, "vmk0p")), "link vmk0p (veth)");
+	assert_string_equal(describe_create(DIFF_OBJ_LINK, link_of(&f.w, "vmk4")),
+			    "link vmk4 (macvlan)");
+	assert_string_equal(describe_create(DIFF_OBJ_LINK, link_of(&f.w, "storage")),
+			    "link storage (vrf)");
 	/* The host's NICs are uplinks, whatever the kernel calls them. */
-	a = (struct diff_action){ .op = DIFF_OP_MODIFY, .obj = DIFF_OBJ_LINK,
-				  .to.link = *link_of(&f.w, "eth1"),
-				  .from.link = *link_of(&f.w, "eth1") };
-	assert_string_equal(describe(&a), "link eth1 (uplink)");
+	assert_string_equal(describe(DIFF_OP_MODIFY, DIFF_OBJ_LINK, link_of(&f.w, "eth1"),
+				     link_of(&f.w, "eth1")), "link eth1 (uplink)");
 	/* A deletion describes what is there. */
-	a = (struct diff_action){ .op = DIFF_OP_DELETE, .obj = DIFF_OBJ_LINK,
-				  .from.link = *link_of(&f.w, "vmk1") };
-	assert_string_equal(describe(&a), "link vmk1 (veth)");
+	assert_string_equal(describe(DIFF_OP_DELETE, DIFF_OBJ_LINK, NULL, link_of(&f.w, "vmk1")),
+			    "link vmk1 (veth)");
 	fx_end(&f);
 }
 
 static void addresses_are_described_with_their_device(void **state)
 {
 	struct fx f = { 0 };
-	struct diff_action a = { .op = DIFF_OP_CREATE, .obj = DIFF_OBJ_ADDR };
 
 	fx_realize(&f, FULL_PROFILE);
-	a.to.addr = f.w.addrs[0];
-	assert_string_equal(describe(&a), "address 192.0.2.10/24 on vmk0");
-	a.to.addr = f.w.addrs[1];
-	assert_string_equal(describe(&a), "address 2001:db8::10/64 on vmk0");
-	a = (struct diff_action){ .op = DIFF_OP_DELETE, .obj = DIFF_OBJ_ADDR, .from.addr = f.w.addrs[1] };
-	assert_string_equal(describe(&a), "address 2001:db8::10/64 on vmk0");
+	assert_string_equal(describe_create(DIFF_OBJ_ADDR, &f.w.addrs[0]),
+			    "address 192.0.2.10/24 on vmk0");
+	assert_string_equal(describe_create(DIFF_OBJ_ADDR, &f.w.addrs[1]),
+			    "address 2001:db8::10/64 on vmk0");
+	assert_string_equal(describe(DIFF_OP_DELETE, DIFF_OBJ_ADDR, NULL, &f.w.addrs[1]),
+			    "address 2001:db8::10/64 on vmk0");
 	fx_end(&f);
 }
 
 static void routes_are_described_like_ip_route(void **state)
 {
 	struct fx f = { 0 };
-	struct diff_action a;
 
 	fx_realize(&f, FULL_PROFILE);
-	a = create_of_route(route_of(&f.w, 254, "0.0.0.0/0", 0));
-	assert_string_equal(describe(&a), "route default via 192.0.2.1 dev vmk0 table main");
-	a = create_of_route(route_of(&f.w, 254, "::/0", 1024));
-	assert_string_equal(describe(&a),
+	assert_string_equal(describe_create(DIFF_OBJ_ROUTE, route_of(&f.w, 254, "0.0.0.0/0", 0)), "route default via 192.0.2.1 dev vmk0 table main");
+	assert_string_equal(describe_create(DIFF_OBJ_ROUTE, route_of(&f.w, 254, "::/0", 1024)),
 			    "route default (ipv6) via 2001:db8::1 dev vmk0 table main metric 1024");
-	a = create_of_route(route_of(&f.w, 254, "203.0.113.0/24", 100));
-	assert_string_equal(describe(&a),
+	assert_string_equal(describe_create(DIFF_OBJ_ROUTE, route_of(&f.w, 254, "203.0.113.0/24", 100)),
 			    "route 203.0.113.0/24 via 192.0.2.254 dev vmk0 table main metric 100");
-	a = create_of_route(route_of(&f.w, 4000000, "198.51.100.0/24", 0));
-	assert_string_equal(describe(&a), "route 198.51.100.0/24 dev vmk1 table 4000000");
-	a = create_of_route(route_of(&f.w, 4000000, "0.0.0.0/0", UINT32_MAX));
-	assert_string_equal(describe(&a),
+	assert_string_equal(describe_create(DIFF_OBJ_ROUTE, route_of(&f.w, 4000000, "198.51.100.0/24", 0)), "route 198.51.100.0/24 dev vmk1 table 4000000");
+	assert_string_equal(describe_create(DIFF_OBJ_ROUTE, route_of(&f.w, 4000000, "0.0.0.0/0", UINT32_MAX)),
 			    "route unreachable default table 4000000 metric 4294967295");
-	a = create_of_route(route_of(&f.w, 4000000, "::/0", UINT32_MAX));
-	assert_string_equal(describe(&a),
+	assert_string_equal(describe_create(DIFF_OBJ_ROUTE, route_of(&f.w, 4000000, "::/0", UINT32_MAX)),
 			    "route unreachable default (ipv6) dev lo table 4000000 metric 4294967295");
-	a = create_of_route(route_of(&f.w, 200, "2001:db8:23::/64", 1024));
-	assert_string_equal(describe(&a), "route 2001:db8:23::/64 via 2001:db8:21::1 dev vmk2 "
+	assert_string_equal(describe_create(DIFF_OBJ_ROUTE, route_of(&f.w, 200, "2001:db8:23::/64", 1024)), "route 2001:db8:23::/64 via 2001:db8:21::1 dev vmk2 "
 			    "table 200 metric 1024");
-	a = (struct diff_action){ .op = DIFF_OP_DELETE, .obj = DIFF_OBJ_ROUTE,
-				  .from.route = *route_of(&f.w, 254, "203.0.113.128/26", 0) };
-	assert_string_equal(describe(&a), "route 203.0.113.128/26 via 203.0.113.65 dev vmk4 table main");
+	assert_string_equal(describe(DIFF_OP_DELETE, DIFF_OBJ_ROUTE, NULL,
+				     route_of(&f.w, 254, "203.0.113.128/26", 0)),
+			    "route 203.0.113.128/26 via 203.0.113.65 dev vmk4 table main");
 	fx_end(&f);
 }
 
 static void rules_are_described_like_ip_rule(void **state)
 {
 	struct fx f = { 0 };
-	struct diff_action a;
+	struct want_rule r;
 
 	fx_realize(&f, FULL_PROFILE);
 	/* ipv4 from, ipv4 oif, ipv6 from, ipv6 oif. */
 	assert_int_equal(f.w.n_rules, 4);
-	a = create_of_rule(&f.w.rules[0]);
-	assert_string_equal(describe(&a), "rule from 198.51.100.10/32 lookup 4000000 priority 10000");
-	a = create_of_rule(&f.w.rules[1]);
-	assert_string_equal(describe(&a), "rule oif vmk1 lookup 4000000 priority 10001");
-	a = create_of_rule(&f.w.rules[2]);
-	assert_string_equal(describe(&a),
+	assert_string_equal(describe_create(DIFF_OBJ_RULE, &f.w.rules[0]), "rule from 198.51.100.10/32 lookup 4000000 priority 10000");
+	assert_string_equal(describe_create(DIFF_OBJ_RULE, &f.w.rules[1]), "rule oif vmk1 lookup 4000000 priority 10001");
+	assert_string_equal(describe_create(DIFF_OBJ_RULE, &f.w.rules[2]),
 			    "rule from 2001:db8:100::10/128 lookup 4000000 priority 10000 (ipv6)");
-	a = (struct diff_action){ .op = DIFF_OP_DELETE, .obj = DIFF_OBJ_RULE, .from.rule = f.w.rules[3] };
-	assert_string_equal(describe(&a), "rule oif vmk1 lookup 4000000 priority 10001 (ipv6)");
-	a.from.rule.r.table = 254;
-	a.from.rule.r.src = f.w.rules[2].r.src;
-	assert_string_equal(describe(&a),
+	r = f.w.rules[3];
+	assert_string_equal(describe(DIFF_OP_DELETE, DIFF_OBJ_RULE, NULL, &r),
+			    "rule oif vmk1 lookup 4000000 priority 10001 (ipv6)");
+	r.r.table = 254;
+	r.r.src = f.w.rules[2].r.src;
+	assert_string_equal(describe(DIFF_OP_DELETE, DIFF_OBJ_RULE, NULL, &r),
 			    "rule from 2001:db8:100::10/128 oif vmk1 lookup main priority 10001 (ipv6)");
 	fx_end(&f);
 }
@@ -382,7 +364,7 @@ static void text_plan_is_exact(void **state)
 			    "\n"
 			    "Plan: 1 to add, 1 to change, 1 to destroy.\n");
 	free(out);
-	fx_end(&s.f);
+	small_end(&s);
 }
 
 static void text_plan_has_colour_only_when_asked(void **state)
@@ -405,7 +387,7 @@ static void text_plan_has_colour_only_when_asked(void **state)
 			    "\n"
 			    "\033[1mPlan: 1 to add, 1 to change, 1 to destroy.\033[0m\n");
 	free(out);
-	fx_end(&s.f);
+	small_end(&s);
 }
 
 static void text_plan_without_changes_is_one_line(void **state)
@@ -423,19 +405,18 @@ static void text_plan_without_changes_is_one_line(void **state)
 static void route_takeover_says_so(void **state)
 {
 	struct fx f = { 0 };
-	struct diff_action a;
-	struct diff d = { .v = &a, .n = 1, .n_modify = 1 };
+	struct diff d = { 0 };
+	struct want_route from;
 	struct capture c;
 	char *out;
 
 	fx_realize(&f, TU_VALID_PROFILE);
-	a = (struct diff_action){ .op = DIFF_OP_MODIFY, .obj = DIFF_OBJ_ROUTE,
-				  .to.route = *route_of(&f.w, 254, "0.0.0.0/0", 0) };
-	a.loc = a.to.route.loc;
-	a.from.route = a.to.route;
-	a.from.route.r.protocol = RTPROT_BOOT;
-	assert_int_equal(addr_parse_ip(&a.from.route.r.gateway, "192.0.2.2"), 0);
-	snprintf(a.from.route.dev, sizeof(a.from.route.dev), "eth9");
+	from = *route_of(&f.w, 254, "0.0.0.0/0", 0);
+	from.r.protocol = RTPROT_BOOT;
+	assert_int_equal(addr_parse_ip(&from.r.gateway, "192.0.2.2"), 0);
+	snprintf(from.dev, sizeof(from.dev), "eth9");
+	assert_non_null(diff_append(&d, DIFF_OP_MODIFY, DIFF_OBJ_ROUTE,
+				    route_of(&f.w, 254, "0.0.0.0/0", 0), &from));
 	plan_print_text(capture_start(&c), &d, &META, false);
 	out = capture_end(&c);
 	assert_non_null(strstr(out, "  ~ route default via 192.0.2.1 dev vmk0 table main  # t.yaml:14:21\n"
@@ -443,6 +424,7 @@ static void route_takeover_says_so(void **state)
 			       "      dev: eth9 -> vmk0\n"
 			       "      protocol: boot -> hostnet (hostnet takes the route over)\n"));
 	free(out);
+	diff_clear(&d);
 	fx_end(&f);
 }
 
@@ -473,7 +455,7 @@ static void markdown_is_a_section_with_a_diff_block(void **state)
 			    "</details>\n"
 			    "\n");
 	free(out);
-	fx_end(&s.f);
+	small_end(&s);
 }
 
 static void markdown_without_changes_is_the_heading_only(void **state)
@@ -536,7 +518,7 @@ static void plan_json_has_the_summary_and_each_action(void **state)
 			    "198.51.100.10/24");
 	assert_null(json_object_get(a, "from"));
 	json_decref(j);
-	fx_end(&s.f);
+	small_end(&s);
 }
 
 static void plan_json_of_no_changes_is_zero_counts(void **state)

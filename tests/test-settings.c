@@ -140,7 +140,7 @@ static void print_actions(const struct diff *d)
 	char buf[512];
 
 	for (size_t i = 0; i < d->n; i++) {
-		plan_describe(&d->v[i], buf, sizeof(buf));
+		plan_describe(d, &d->v[i], buf, sizeof(buf));
 		fprintf(stderr, "#   [%zu] %s %s: %s (changed 0x%x)\n", i, diff_op_name(d->v[i].op),
 			diff_obj_name(d->v[i].obj), buf, d->v[i].changed);
 	}
@@ -154,7 +154,7 @@ static void assert_one_modify(const struct diff *d, const char *name, uint32_t b
 	assert_int_equal(d->n, 1);
 	assert_int_equal(d->v[0].op, DIFF_OP_MODIFY);
 	assert_int_equal(d->v[0].obj, DIFF_OBJ_LINK);
-	assert_string_equal(d->v[0].to.link.l.name, name);
+	assert_string_equal(diff_action_to_link(d, &d->v[0])->l.name, name);
 	assert_int_equal(d->v[0].changed, bits);
 }
 
@@ -163,7 +163,7 @@ static const struct diff_action *link_action(const struct diff *d, enum diff_op 
 {
 	for (size_t i = 0; i < d->n; i++) {
 		const struct diff_action *a = &d->v[i];
-		const struct want_link *l = op == DIFF_OP_DELETE ? &a->from.link : &a->to.link;
+		const struct want_link *l = diff_action_link(d, a);
 
 		if (a->obj == DIFF_OBJ_LINK && a->op == op && strcmp(l->l.name, name) == 0)
 			return a;
@@ -186,10 +186,11 @@ static void emit_line(void *arg, const char *line)
 	snprintf(l->buf + n, sizeof(l->buf) - n, "%s\n", line);
 }
 
-static const char *settings_lines(const struct diff_action *a, struct lines *l)
+static const char *settings_lines(const struct diff *d, const struct diff_action *a,
+				  struct lines *l)
 {
 	l->buf[0] = '\0';
-	plan_settings_details(a, emit_line, l);
+	plan_settings_details(d, a, emit_line, l);
 	return l->buf;
 }
 
@@ -992,8 +993,8 @@ static void a_changed_team_policy_replaces_the_bond_and_rejoins_its_uplinks(void
 	link_action(&f.d, DIFF_OP_DELETE, "vs0b");
 	a = link_action(&f.d, DIFF_OP_CREATE, "vs0b");
 	assert_true(a->replace);
-	assert_int_equal(a->to.link.l.bond_mode, KOBJ_BOND_ACTIVE_BACKUP);
-	assert_string_equal(a->to.link.primary, "eth2");
+	assert_int_equal(diff_action_to_link(&f.d, a)->l.bond_mode, KOBJ_BOND_ACTIVE_BACKUP);
+	assert_string_equal(diff_action_to_link(&f.d, a)->primary, "eth2");
 	assert_true(link_action(&f.d, DIFF_OP_MODIFY, "eth1")->changed & BIT(WANT_ATTR_MASTER));
 	assert_true(link_action(&f.d, DIFF_OP_MODIFY, "eth2")->changed & BIT(WANT_ATTR_MASTER));
 	assert_int_equal(f.d.n, 4);
@@ -1088,14 +1089,14 @@ static void a_lease_on_an_adapter_no_longer_on_dhcp_is_deleted(void **state)
 	if (!a)
 		print_actions(&f.d);
 	assert_non_null(a);
-	assert_string_equal(a->from.addr.dev, "vmk1");
+	assert_string_equal(diff_action_from_addr(&f.d, a)->dev, "vmk1");
 	{
 		char b[ADDR_STRLEN];
 
-		assert_string_equal(addr_format(&a->from.addr.a.addr, true, b, sizeof(b)),
+		assert_string_equal(addr_format(&diff_action_from_addr(&f.d, a)->a.addr, true, b, sizeof(b)),
 				    "198.51.100.77/24");
 	}
-	assert_int_equal(a->from.addr.a.proto, KOBJ_PROTO_DHCP);
+	assert_int_equal(diff_action_from_addr(&f.d, a)->a.proto, KOBJ_PROTO_DHCP);
 	/* No DHCP drift on a link that no longer wants a lease. */
 	for (size_t i = 0; i < f.d.n; i++)
 		assert_false(f.d.v[i].obj == DIFF_OBJ_LINK && (f.d.v[i].changed & BIT(WANT_ATTR_DHCP)));
@@ -1136,18 +1137,18 @@ static void plan_shows_the_settings_of_new_links(void **state)
 	add_nic(&f.have, "eth1", 2);
 	add_nic(&f.have, "eth2", 3);
 	assert_int_equal(compute(&f), 0);
-	assert_string_equal(settings_lines(link_action(&f.d, DIFF_OP_CREATE, "vmk0"), &l),
+	assert_string_equal(settings_lines(&f.d, link_action(&f.d, DIFF_OP_CREATE, "vmk0"), &l),
 			    "shaping: average 100mbit, peak 200mbit, burst 100kb\n"
 			    "ipv6 ra: accept_ra 2, autoconf 1, accept_ra_defrtr 1\n");
-	assert_string_equal(settings_lines(link_action(&f.d, DIFF_OP_CREATE, "vmk1"), &l),
+	assert_string_equal(settings_lines(&f.d, link_action(&f.d, DIFF_OP_CREATE, "vmk1"), &l),
 			    "ipv6 ra: accept_ra 2, autoconf 1, accept_ra_defrtr 0\n"
 			    "ipv4: dhcp (a client is started and its lease awaited)\n");
 	snprintf(want_fdb, sizeof(want_fdb), "port: learning off, unicast flood off, locked\n"
 		 "static fdb: %s\n", addr_format_mac(&link_of(&f.w, "vmk1")->l.mac, m, sizeof(m)));
-	assert_string_equal(settings_lines(link_action(&f.d, DIFF_OP_CREATE, "vmk1p"), &l), want_fdb);
+	assert_string_equal(settings_lines(&f.d, link_action(&f.d, DIFF_OP_CREATE, "vmk1p"), &l), want_fdb);
 	/* A port with Linux's defaults says nothing. */
-	assert_string_equal(settings_lines(link_action(&f.d, DIFF_OP_CREATE, "vmk0p"), &l), "");
-	assert_string_equal(settings_lines(link_action(&f.d, DIFF_OP_CREATE, "vs0b"), &l),
+	assert_string_equal(settings_lines(&f.d, link_action(&f.d, DIFF_OP_CREATE, "vmk0p"), &l), "");
+	assert_string_equal(settings_lines(&f.d, link_action(&f.d, DIFF_OP_CREATE, "vs0b"), &l),
 			    "bond: active-backup, primary eth2\n");
 	fx_end(&f);
 }
@@ -1174,12 +1175,12 @@ static void plan_shows_each_changed_setting_from_and_to(void **state)
 	mut_primary(&f.have, have_link(&f.have, "vs0b"));
 	f.have.n_addrs--;   /* the lease, added last */
 	assert_int_equal(compute(&f), 0);
-	assert_string_equal(settings_lines(link_action(&f.d, DIFF_OP_MODIFY, "vmk0"), &l),
+	assert_string_equal(settings_lines(&f.d, link_action(&f.d, DIFF_OP_MODIFY, "vmk0"), &l),
 			    "shaping: average 10mbit, peak 200mbit, burst 100kb -> average 100mbit, "
 			    "peak 200mbit, burst 100kb\n"
 			    "ipv6 ra: accept_ra 0, autoconf 0, accept_ra_defrtr 0 -> accept_ra 2, "
 			    "autoconf 1, accept_ra_defrtr 1\n");
-	assert_string_equal(settings_lines(link_action(&f.d, DIFF_OP_MODIFY, "vmk1"), &l),
+	assert_string_equal(settings_lines(&f.d, link_action(&f.d, DIFF_OP_MODIFY, "vmk1"), &l),
 			    "shaping: fq_codel qdisc 1: (not hostnet's) -> none (the device's default "
 			    "qdisc)\n"
 			    "dhcp: no lease -> lease (the client is started or asked to renew)\n");
@@ -1189,9 +1190,9 @@ static void plan_shows_each_changed_setting_from_and_to(void **state)
 		snprintf(e, sizeof(e), "port: learning on, unicast flood off, unlocked -> learning off, "
 			 "unicast flood off, locked\nstatic fdb: none -> %s\n",
 			 addr_format_mac(&link_of(&f.w, "vmk1")->l.mac, m, sizeof(m)));
-		assert_string_equal(settings_lines(link_action(&f.d, DIFF_OP_MODIFY, "vmk1p"), &l), e);
+		assert_string_equal(settings_lines(&f.d, link_action(&f.d, DIFF_OP_MODIFY, "vmk1p"), &l), e);
 	}
-	assert_string_equal(settings_lines(link_action(&f.d, DIFF_OP_MODIFY, "vs0b"), &l),
+	assert_string_equal(settings_lines(&f.d, link_action(&f.d, DIFF_OP_MODIFY, "vs0b"), &l),
 			    "bond: active-backup, primary eth1 -> active-backup, primary eth2\n");
 	fx_end(&f);
 }
