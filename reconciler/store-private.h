@@ -104,7 +104,17 @@ int store_generation_from_row(struct store_generation *out, sqlite3_stmt *s);
 	"id, taken_at, host, generation_id, snapshot_id, count, " report_
 int store_drift_from_row(struct store_drift *out, sqlite3_stmt *s);
 
-/* store_snapshot_save() inside the caller's transaction. */
+/* How a snapshot's objects are stored (snapshots.format, 0005-snapshot-blobs.sql). */
+enum store_snapshot_format {
+	STORE_SNAPSHOT_ROWS = 1,   /* the snapshot_* tables, as before schema 5 */
+	STORE_SNAPSHOT_BLOB = 2,   /* one snapshot_blobs row (snapblob.h) */
+};
+/* store_snapshot_insert() in the given format: the rows one is for tests
+ * that build the databases older hostnets left. */
+int store_snapshot_insert_format(int64_t *out_id, struct store *st, const char *host,
+				 const char *kernel_release, const struct kobj_set *set,
+				 enum store_snapshot_format format, char **errmsg);
+/* store_snapshot_save() inside the caller's transaction, as a blob. */
 int store_snapshot_insert(int64_t *out_id, struct store *st, const char *host,
 			  const char *kernel_release, const struct kobj_set *set, char **errmsg);
 

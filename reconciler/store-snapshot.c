@@ -1,11 +1,17 @@
 /* store-snapshot: kobj_sets in and out of the snapshot tables.
  *
+ * A snapshot is saved as one blob (snapblob.h, format 2, 0005-snapshot-
+ * blobs.sql); the row format below (format 1) is what hostnet wrote before,
+ * still read for the snapshots it left, and written only by
+ * store_snapshot_insert_format() for tests that make such databases.
+ *
  * A save is one transaction with one prepared INSERT per table, rebound for
  * every row: 100k routes cost one fsync, not 100k.  Each table's column list
  * is written once and used by both the INSERT and the SELECT, and the number
  * of values bound or read is checked against the statement, so the code and
  * the column lists cannot drift apart silently. */
 #include "store-private.h"
+#include "snapblob.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -476,8 +482,41 @@ out:
 	return r;
 }
 
-int store_snapshot_insert(int64_t *out_id, struct store *st, const char *host,
-			  const char *kernel_release, const struct kobj_set *set, char **errmsg)
+/* The objects as one blob (snapblob.h), written once. */
+static int save_blob(struct store *st, int64_t snap_id, const struct kobj_set *set, char **errmsg)
+{
+	struct snapblob_err e;
+	sqlite3_stmt *s = NULL;
+	uint8_t *blob = NULL;
+	size_t len = 0;
+	int rc, r;
+
+	r = snapblob_encode(&blob, &len, set, &e);
+	if (r == -EINVAL)
+		return store_fail(errmsg, r, "cannot record a snapshot: %s %zu has a malformed %s",
+				  e.what, e.index, e.field);
+	if (r < 0)
+		return store_fail(errmsg, r, "cannot record a snapshot: out of memory");
+	r = store_prepare(st, &s, "INSERT INTO snapshot_blobs (snapshot_id, objects) VALUES (?, ?)",
+			  errmsg);
+	if (r < 0)
+		goto out;
+	rc = sqlite3_bind_int64(s, 1, snap_id);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_bind_blob64(s, 2, blob, len, SQLITE_STATIC);
+	if (rc == SQLITE_OK)
+		rc = store_step(st, s);
+	if (rc != SQLITE_DONE)
+		r = store_fail_sql(st, errmsg, rc, "recording a snapshot");
+out:
+	sqlite3_finalize(s);
+	free(blob);
+	return r;
+}
+
+int store_snapshot_insert_format(int64_t *out_id, struct store *st, const char *host,
+				 const char *kernel_release, const struct kobj_set *set,
+				 enum store_snapshot_format format, char **errmsg)
 {
 	sqlite3_stmt *s = NULL;
 	int64_t id;
@@ -487,7 +526,7 @@ int store_snapshot_insert(int64_t *out_id, struct store *st, const char *host,
 		return store_fail(errmsg, -EINVAL, "cannot record a snapshot without a host name");
 	r = store_prepare(st, &s,
 			  "INSERT INTO snapshots (taken_at, host, caps, kernel_release,"
-			  " n_links, n_addrs, n_routes, n_rules) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+			  " n_links, n_addrs, n_routes, n_rules, format) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
 			  errmsg);
 	if (r < 0)
 		return r;
@@ -501,19 +540,35 @@ int store_snapshot_insert(int64_t *out_id, struct store *st, const char *host,
 	for (size_t i = 0; i < N_TABLES && rc == SQLITE_OK; i++)
 		rc = sqlite3_bind_int64(s, 5 + (int)i, (int64_t)tables[i].count(set));
 	if (rc == SQLITE_OK)
+		rc = sqlite3_bind_int(s, 9, (int)format);
+	if (rc == SQLITE_OK)
 		rc = store_step(st, s);
 	if (rc != SQLITE_DONE) {
 		r = store_fail_sql(st, errmsg, rc, "recording a snapshot");
 		goto out;
 	}
 	id = sqlite3_last_insert_rowid(st->db);
-	for (size_t i = 0; i < N_TABLES && r >= 0; i++)
-		r = save_rows(st, &tables[i], id, set, errmsg);
+	switch (format) {
+	case STORE_SNAPSHOT_ROWS:
+		for (size_t i = 0; i < N_TABLES && r >= 0; i++)
+			r = save_rows(st, &tables[i], id, set, errmsg);
+		break;
+	case STORE_SNAPSHOT_BLOB:
+		r = save_blob(st, id, set, errmsg);
+		break;
+	}
 	if (r >= 0)
 		*out_id = id;
 out:
 	sqlite3_finalize(s);
 	return r;
+}
+
+int store_snapshot_insert(int64_t *out_id, struct store *st, const char *host,
+			  const char *kernel_release, const struct kobj_set *set, char **errmsg)
+{
+	return store_snapshot_insert_format(out_id, st, host, kernel_release, set,
+					    STORE_SNAPSHOT_BLOB, errmsg);
 }
 
 int store_snapshot_save(int64_t *out_id, struct store *st, const char *host,
@@ -611,6 +666,62 @@ out:
 	return r;
 }
 
+/* The blob of snapshot `snap_id`, decoded into *set; its object counts must
+ * be the row's. */
+static int load_blob(struct store *st, int64_t snap_id, const size_t counts[N_TABLES],
+		     struct kobj_set *set, char **errmsg)
+{
+	struct snapblob_err e;
+	sqlite3_stmt *s = NULL;
+	size_t have[N_TABLES];
+	int rc, r;
+
+	r = store_prepare(st, &s, "SELECT objects FROM snapshot_blobs WHERE snapshot_id = ?", errmsg);
+	if (r < 0)
+		return r;
+	rc = sqlite3_bind_int64(s, 1, snap_id);
+	if (rc == SQLITE_OK)
+		rc = store_step(st, s);
+	if (rc == SQLITE_DONE) {
+		r = store_fail_corrupt(st, errmsg, "snapshot %lld has no objects", (long long)snap_id);
+		goto out;
+	}
+	if (rc != SQLITE_ROW) {
+		r = store_fail_sql(st, errmsg, rc, "loading a snapshot");
+		goto out;
+	}
+	if (sqlite3_column_type(s, 0) != SQLITE_BLOB) {
+		r = store_fail_corrupt(st, errmsg, "snapshot %lld: its objects are not a blob",
+				       (long long)snap_id);
+		goto out;
+	}
+	r = snapblob_decode(set, sqlite3_column_blob(s, 0), (size_t)sqlite3_column_bytes(s, 0), &e);
+	if (r == -EUCLEAN) {
+		if (strcmp(e.what, "blob") == 0)
+			r = store_fail_corrupt(st, errmsg, "snapshot %lld: its blob has a bad %s at byte %zu",
+					       (long long)snap_id, e.field, e.index);
+		else
+			r = store_fail_corrupt(st, errmsg, "snapshot %lld: %s %zu has a bad %s",
+					       (long long)snap_id, e.what, e.index, e.field);
+		goto out;
+	}
+	if (r < 0) {
+		r = store_fail(errmsg, r, "loading snapshot %lld: out of memory", (long long)snap_id);
+		goto out;
+	}
+	have[0] = set->n_links;
+	have[1] = set->n_addrs;
+	have[2] = set->n_routes;
+	have[3] = set->n_rules;
+	for (size_t i = 0; i < N_TABLES && r >= 0; i++)
+		if (have[i] != counts[i])
+			r = store_fail_corrupt(st, errmsg, "snapshot %lld should hold %zu %ss, it holds %zu",
+					       (long long)snap_id, counts[i], tables[i].what, have[i]);
+out:
+	sqlite3_finalize(s);
+	return r;
+}
+
 int store_snapshot_load(struct kobj_set *out, struct store_snapshot_info *info,
 			struct store *st, int64_t id, char **errmsg)
 {
@@ -618,13 +729,15 @@ int store_snapshot_load(struct kobj_set *out, struct store_snapshot_info *info,
 	struct kobj_set set = { 0 };
 	sqlite3_stmt *s = NULL;
 	size_t counts[N_TABLES];
+	int64_t format;
 	int rc, r;
 
 	/* One read transaction: the header and the rows from the same state. */
 	r = store_exec(st, "BEGIN", "starting a transaction", errmsg);
 	if (r < 0)
 		return r;
-	r = store_prepare(st, &s, "SELECT " STORE_SNAPSHOT_INFO_COLS " FROM snapshots WHERE id = ?",
+	r = store_prepare(st, &s,
+			  "SELECT " STORE_SNAPSHOT_INFO_COLS ", format FROM snapshots WHERE id = ?",
 			  errmsg);
 	if (r < 0)
 		goto out;
@@ -647,11 +760,19 @@ int store_snapshot_load(struct kobj_set *out, struct store_snapshot_info *info,
 	counts[1] = hdr.n_addrs;
 	counts[2] = hdr.n_routes;
 	counts[3] = hdr.n_rules;
-	for (size_t i = 0; i < N_TABLES; i++) {
-		r = load_rows(st, &tables[i], id, counts[i], &set, errmsg);
-		if (r < 0)
-			goto out;
+	format = sqlite3_column_int64(s, 9);
+	if (format == STORE_SNAPSHOT_BLOB) {
+		r = load_blob(st, id, counts, &set, errmsg);
+	} else if (format == STORE_SNAPSHOT_ROWS) {
+		for (size_t i = 0; i < N_TABLES && r >= 0; i++)
+			r = load_rows(st, &tables[i], id, counts[i], &set, errmsg);
+	} else {
+		r = store_fail_corrupt(st, errmsg, "snapshot %lld has format %lld, not 1 or 2",
+				       (long long)id, (long long)format);
 	}
+	if (r < 0)
+		goto out;
+	set.caps = hdr.caps;
 	*out = set;
 	set = (struct kobj_set){ 0 };
 	if (info) {

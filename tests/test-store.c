@@ -24,6 +24,8 @@
 
 #include "addr.h"
 #include "kobj.h"
+#include "snapblob.h"
+#include "store-private.h"
 #include "store.h"
 
 struct fixture {
@@ -346,6 +348,21 @@ static int64_t save_ok(struct store *st, const char *host, const struct kobj_set
 
 	if (r < 0)
 		fail_msg("store_snapshot_save: %d %s", r, err ? err : "");
+	assert_true(id > 0);
+	return id;
+}
+
+/* A snapshot in the row format (format 1) that hostnet wrote before schema
+ * 5: the database an older hostnet left, which must still read. */
+static int64_t save_rows_ok(struct store *st, const char *host, const struct kobj_set *set)
+{
+	int64_t id = 0;
+	char *err = NULL;
+	int r = store_snapshot_insert_format(&id, st, host, "6.1.0-test", set,
+					     STORE_SNAPSHOT_ROWS, &err);
+
+	if (r < 0)
+		fail_msg("store_snapshot_insert_format: %d %s", r, err ? err : "");
 	assert_true(id > 0);
 	return id;
 }
@@ -750,12 +767,17 @@ static void test_snapshot_save_refuses_adapter_settings_that_would_not_load_back
 	char *err = NULL;
 
 	build_set(&set);
-	/* SQLite's INTEGER is signed: this rate would load back negative. */
+	/* The rows stored SQLite's signed INTEGER: this rate would have
+	 * loaded back negative from them. */
 	set.links[3].shaping.rate = (uint64_t)INT64_MAX + 1;
-	assert_int_equal(store_snapshot_save(&id, st, "esx01", NULL, &set, &err), -EINVAL);
+	assert_int_equal(store_snapshot_insert_format(&id, st, "esx01", NULL, &set,
+						      STORE_SNAPSHOT_ROWS, &err), -EINVAL);
 	assert_string_equal(err, "cannot record a snapshot: link 3 has a malformed shaping rate");
 	free(err);
 	set.links[3].shaping.rate = 1;
+	store_close(st);
+	sql_exec(f->path, "DELETE FROM snapshots");
+	st = open_ok(f->path, STORE_WRITE);
 
 	/* FDB bytes without an entry are not a value the load could return. */
 	set.links[4].n_fdb = 0;
@@ -860,7 +882,7 @@ static void test_snapshot_load_reports_missing_and_tampered_rows(void **state)
 	int64_t id;
 
 	build_set(&set);
-	id = save_ok(st, "esx01", &set);
+	id = save_rows_ok(st, "esx01", &set);
 
 	assert_int_equal(store_snapshot_load(&got, NULL, st, id + 1, &err), -ENOENT);
 	snprintf(want, sizeof(want), "no snapshot %lld in %s", (long long)id + 1, f->path);
@@ -924,7 +946,7 @@ static void test_snapshot_rows_are_checked_for_their_kernel_types(void **state)
 		char *err = NULL;
 
 		build_set(&set);
-		id = save_ok(st, "esx01", &set);
+		id = save_rows_ok(st, "esx01", &set);
 		kobj_set_clear(&set);
 		store_close(st);
 		sql_exec(f->path, cases[i].sql);
@@ -934,6 +956,104 @@ static void test_snapshot_rows_are_checked_for_their_kernel_types(void **state)
 		if (r != -EUCLEAN || !err || !strstr(err, cases[i].msg))
 			fail_msg("%s: got %d '%s', want '%s'", cases[i].sql, r, err ? err : "(none)",
 				 cases[i].msg);
+		free(err);
+		store_close(st);
+	}
+}
+
+/* A database holding a row-format snapshot (as hostnet wrote before schema
+ * 5) and a blob one: both load, every field. */
+static void test_snapshot_rows_and_blobs_both_load(void **state)
+{
+	struct fixture *f = *state;
+	struct kobj_set set, got = { 0 };
+	struct store *st = open_ok(f->path, STORE_WRITE);
+	int64_t old, new;
+
+	build_set(&set);
+	old = save_rows_ok(st, "esx01", &set);
+	new = save_ok(st, "esx01", &set);
+	store_close(st);
+	assert_int_equal(sql_int(f->path, "SELECT count(*) FROM snapshot_routes"), 3);
+	assert_int_equal(sql_int(f->path, "SELECT count(*) FROM snapshot_blobs"), 1);
+	st = open_ok(f->path, STORE_READONLY);
+	assert_int_equal(store_snapshot_load(&got, NULL, st, old, NULL), 0);
+	assert_set_equal(&set, &got);
+	kobj_set_clear(&got);
+	assert_int_equal(store_snapshot_load(&got, NULL, st, new, NULL), 0);
+	assert_set_equal(&set, &got);
+	kobj_set_clear(&got);
+	kobj_set_clear(&set);
+	store_close(st);
+}
+
+/* The blob codec alone: every field, canonical bytes (decode then encode
+ * gives the same bytes), and each cut-short prefix of the blob refused. */
+static void test_snapblob_round_trips_and_refuses_every_truncation(void **state)
+{
+	struct kobj_set set, got = { 0 }, cut = { 0 };
+	struct snapblob_err e;
+	uint8_t *blob = NULL, *again = NULL;
+	size_t len = 0, len2 = 0;
+
+	(void)state;
+	build_set(&set);
+	set.links[3].shaping.rate = UINT64_MAX;   /* the blob holds all 64 bits */
+	assert_int_equal(snapblob_encode(&blob, &len, &set, &e), 0);
+	assert_int_equal(snapblob_decode(&got, blob, len, &e), 0);
+	got.caps = set.caps;
+	assert_set_equal(&set, &got);
+	assert_int_equal(snapblob_encode(&again, &len2, &got, &e), 0);
+	assert_int_equal(len2, len);
+	assert_memory_equal(again, blob, len);
+	for (size_t n = 0; n < len; n++) {
+		assert_int_equal(snapblob_decode(&cut, blob, n, &e), -EUCLEAN);
+		assert_null(cut.links);
+	}
+	free(again);
+	free(blob);
+	kobj_set_clear(&got);
+	kobj_set_clear(&set);
+}
+
+/* A tampered blob is a damaged database, said with what is wrong. */
+static void test_snapshot_blob_damage_is_reported(void **state)
+{
+	static const struct {
+		const char *sql, *msg;
+	} cases[] = {
+		{ "UPDATE snapshot_blobs SET objects = substr(objects, 1, length(objects) - 1)",
+		  "rule 1 has a bad owned" },
+		{ "UPDATE snapshot_blobs SET objects = CAST(objects || x'00' AS BLOB)", "its blob has a bad end at byte" },
+		{ "UPDATE snapshot_blobs SET objects = x'484e534202'", "its blob has a bad version" },
+		{ "UPDATE snapshot_blobs SET objects = 'text'", "its objects are not a blob" },
+		{ "DELETE FROM snapshot_blobs", "has no objects" },
+		{ "UPDATE snapshots SET n_routes = 4", "should hold 4 routes, it holds 3" },
+		{ "UPDATE snapshots SET format = 1", "should hold 5 links, it holds 0" },
+	};
+	struct fixture *f = *state;
+	struct kobj_set set = { 0 };
+	int64_t id;
+	int r;
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+		struct store *st = open_ok(f->path, STORE_WRITE);
+		struct kobj_set got = { 0 };
+		char *err = NULL;
+
+		build_set(&set);
+		id = save_ok(st, "esx01", &set);
+		kobj_set_clear(&set);
+		store_close(st);
+		sql_exec(f->path, cases[i].sql);
+		st = open_ok(f->path, STORE_READONLY);
+		r = store_snapshot_load(&got, NULL, st, id, &err);
+		kobj_set_clear(&got);
+		if (r != -EUCLEAN || !err || !strstr(err, cases[i].msg) ||
+		    !strstr(err, "is damaged (content check: snapshot"))
+			fail_msg("%s: got %d '%s', want '%s'", cases[i].sql, r, err ? err : "(none)",
+				 cases[i].msg);
+		assert_true(store_damaged(st));
 		free(err);
 		store_close(st);
 	}
@@ -986,9 +1106,8 @@ static void test_prune_keeps_newest_and_the_rollback_base(void **state)
 	assert_int_equal(store_snapshot_load(&got, NULL, st, ids[2], NULL), -ENOENT);
 	assert_int_equal(store_snapshot_prune(st, "esx01", 2, NULL), 0);
 	store_close(st);
-	/* Cascade: only the rows of the five kept snapshots remain. */
-	assert_int_equal(sql_int(f->path, "SELECT count(*) FROM snapshot_routes"), 5 * 3);
-	assert_int_equal(sql_int(f->path, "SELECT count(DISTINCT snapshot_id) FROM snapshot_links"), 5);
+	/* Cascade: only the blobs of the five kept snapshots remain. */
+	assert_int_equal(sql_int(f->path, "SELECT count(*) FROM snapshot_blobs"), 5);
 
 	/* Pruning past the rollback base sets the generation's reference to NULL. */
 	st = open_ok(f->path, STORE_WRITE);
@@ -1073,6 +1192,7 @@ static void test_migration_4_moves_plans_out_of_generations(void **state)
 		.host = "esx01" }, NULL), 0);
 	store_close(st);
 	sql_exec(f->path, "DROP TABLE generation_plans; UPDATE generations SET plan = 'old plan';"
+			  " DROP TABLE snapshot_blobs; ALTER TABLE snapshots DROP COLUMN format;"
 			  " PRAGMA user_version = 3");
 	st = open_ok(f->path, STORE_WRITE);
 	assert_int_equal(store_schema_version_found(st), 3);
@@ -1354,7 +1474,7 @@ static void test_damage_is_sticky_and_nothing_more_is_written(void **state)
 	int64_t id;
 
 	build_set(&set);
-	id = save_ok(st, "esx01", &set);
+	id = save_rows_ok(st, "esx01", &set);
 	store_close(st);
 	sql_exec(f->path, "UPDATE snapshot_routes SET rt_table = -1 WHERE seq = 2");
 	before = read_file(f->path, &len_before);
@@ -1503,6 +1623,9 @@ int main(void)
 		T(test_snapshot_of_schema_2_loads_with_adapter_settings_absent),
 		T(test_snapshot_load_reports_missing_and_tampered_rows),
 		T(test_snapshot_rows_are_checked_for_their_kernel_types),
+		T(test_snapshot_rows_and_blobs_both_load),
+		T(test_snapblob_round_trips_and_refuses_every_truncation),
+		T(test_snapshot_blob_damage_is_reported),
 		T(test_snapshot_latest_is_per_host),
 		T(test_prune_keeps_newest_and_the_rollback_base),
 		T(test_generation_lifecycle),

@@ -14,6 +14,7 @@
 #include "kobj.h"
 #include "profile.h"
 #include "realize.h"
+#include "snapblob.h"
 #include "validate.h"
 #include "want-json.h"
 #include "ydoc.h"
@@ -293,5 +294,30 @@ const char *fuzz_snapshot_one(const uint8_t *data, size_t size)
 	if (!bad && json_object_get(doc, "want"))
 		bad = want_json_round_trip(json_object_get(doc, "want"));
 	json_decref(doc);
+	return bad;
+}
+
+const char *fuzz_snapblob_one(const uint8_t *data, size_t size)
+{
+	struct kobj_set set = { 0 };
+	struct snapblob_err e;
+	uint8_t *again = NULL;
+	size_t len = 0;
+	const char *bad = NULL;
+	int r = snapblob_decode(&set, data, size, &e);
+
+	if (r == -EUCLEAN)
+		return NULL;
+	if (r < 0)
+		return NULL;  /* ENOMEM */
+	r = snapblob_encode(&again, &len, &set, &e);
+	if (r == -EINVAL)
+		bad = fuzz_broke("snapblob_encode refused what snapblob_decode accepted: %s %zu %s",
+				 e.what, e.index, e.field);
+	else if (r == 0 && (len != size || memcmp(again, data, size) != 0))
+		bad = fuzz_broke("snapblob_encode(snapblob_decode(x)) != x (%zu bytes, %zu back)",
+				 size, len);
+	free(again);
+	kobj_set_clear(&set);
 	return bad;
 }

@@ -21,3 +21,7 @@ const char *fuzz_profile_one(const uint8_t *data, size_t size);
  * the first field by field; and the same bytes as a want (the document and
  * its "want", as a saved plan is read), whose JSON must survive a round trip. */
 const char *fuzz_snapshot_one(const uint8_t *data, size_t size);
+
+/* Bytes -> snapblob_decode (a snapshot blob of the state database); an
+ * accepted blob must encode back to the same bytes. */
+const char *fuzz_snapblob_one(const uint8_t *data, size_t size);

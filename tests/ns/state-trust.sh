@@ -107,7 +107,7 @@ damage() {
 }
 msg="state database $D/state.db is damaged (.*), so hostnet stops and writes nothing more to it. To recover, move it aside"
 for target in "the header:1" "the generations table:$(page generations)" "an index:$(page generations_host)" \
-	"the snapshot rows:$(page snapshot_routes)" "the snapshots table:$(page snapshots)" \
+	"the snapshot blobs:$(page snapshot_blobs)" "the snapshots table:$(page snapshots)" \
 	"the drift reports:$(page drift_reports)" "the schema:$(page sqlite_schema)"; do
 	damage "${target#*:}"
 	refused "damage to ${target%%:*} stops every command with the one message, the file untouched" "$msg"
@@ -115,11 +115,13 @@ done
 # Damage quick_check cannot see (a row's bytes changed within a valid page)
 # is found by the content checks when the row is read.
 fresh
-sqlite3 "$D/state.db" "UPDATE snapshot_links SET mtu = -5 WHERE snapshot_id = 1 AND seq = 0"
+sqlite3 "$D/state.db" "UPDATE snapshot_blobs SET objects = CAST(objects || x'00' AS BLOB) WHERE snapshot_id = 1"
 cp "$D/state.db" "$T/before"
 out=$("$HOSTNET" show interfaces --snapshot 1 --state "$D/state.db" 2>&1)
-[ $? = 1 ] && grep -q "damaged" <<<"$out" && cmp -s "$T/before" "$D/state.db" &&
-	ok "a snapshot row out of range is reported as damage" || not_ok "a snapshot row out of range is reported as damage" "$out"
+[ $? = 1 ] && grep -q "damaged (content check: snapshot 1: its blob has a bad end" <<<"$out" &&
+	cmp -s "$T/before" "$D/state.db" &&
+	ok "a snapshot blob with trailing bytes is reported as damage" ||
+	not_ok "a snapshot blob with trailing bytes is reported as damage" "$out"
 # plan never opens the state database.
 damage "$(page generations)"
 cp "$D/state.db" "$T/before"
