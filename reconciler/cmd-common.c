@@ -101,18 +101,24 @@ int cmd_parse_seconds(const char *s, unsigned *ms)
 	return 0;
 }
 
+void cmd_store_opts(const struct cmd_state_opts *o, struct store_open_opts *out)
+{
+	*out = (struct store_open_opts)STORE_OPEN_OPTS_INIT;
+	out->lock_timeout_ms = o->lock_timeout_ms;
+	/* Test hook (tests/ns/full-disk.sh): no reserve, so that a full disk
+	 * makes the writes after a kernel change fail. */
+	if (getenv("HOSTNET_TEST_NO_RESERVE"))
+		out->reserve_bytes = 0;
+}
+
 struct store *cmd_open_state(const char *cmd, const struct cmd_state_opts *o, unsigned flags)
 {
-	struct store_open_opts so = STORE_OPEN_OPTS_INIT;
+	struct store_open_opts so;
 	struct store *st = NULL;
 	char *err = NULL;
 	int r;
 
-	so.lock_timeout_ms = o->lock_timeout_ms;
-	/* Test hook (tests/ns/full-disk.sh): no reserve, so that a full disk
-	 * makes the writes after a kernel change fail. */
-	if (getenv("HOSTNET_TEST_NO_RESERVE"))
-		so.reserve_bytes = 0;
+	cmd_store_opts(o, &so);
 	r = store_open(&st, cmd_state_path(o), flags, &so, &err);
 	if (r < 0)
 		cmd_fail(cmd, "%s", err ? err : strerror(-r));

@@ -1,87 +1,14 @@
-/* hostnet confirm: keep a change applied with --confirm-timeout; and the
- * rollback of changes nobody confirmed in time (like `netplan try`). */
+/* hostnet confirm: keep a change applied with --confirm-timeout, or roll
+ * back the changes nobody confirmed in time (like `netplan try`).  The
+ * decisions are the engine's (engine-confirm.c). */
 #include <errno.h>
 #include <getopt.h>
-#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "cmd.h"
-#include "esc.h"
-#include "nl.h"
-#include "store.h"
-#include "want-json.h"
-
-static int64_t now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-int cmd_roll_back_generation(struct store *st, struct hnl *nl, int64_t id, const char *why)
-{
-	struct store_generation g = { 0 };
-	struct kobj_set before = { 0 };
-	struct want want = { 0 };
-	json_t *doc = NULL;
-	char *err = NULL;
-	int r = store_generation_get(&g, st, id, &err);
-
-	if (r < 0)
-		goto out;
-	doc = g.plan ? json_loads(g.plan, JSON_REJECT_DUPLICATES, NULL) : NULL;
-	if (!doc || !g.snapshot_before) {
-		r = -EINVAL;
-		goto out;
-	}
-	r = want_from_json(&want, json_object_get(doc, "want"), &err);
-	if (r == 0)
-		r = store_snapshot_load(&before, NULL, st, g.snapshot_before, &err);
-	if (r == 0)
-		r = cmd_roll_back(nl, &before, &want);
-	struct store_generation_end end = {
-		.result = r == 0 ? STORE_RESULT_ROLLED_BACK : STORE_RESULT_FAILED,
-		.error = why,
-	};
-	esc_line(stderr, "hostnet: generation %lld of %s %s: %s", (long long)id, g.host,
-		r == 0 ? "rolled back" : "COULD NOT BE ROLLED BACK", why);
-	/* Unrecorded, the generation would stay pending: say so, so that the
-	 * caller does not count it as done. */
-	free(err);
-	err = NULL;
-	if (store_generation_finish(st, id, &end, &err) < 0 && r == 0)
-		r = -EIO;
-out:
-	if (r < 0 && err)
-		esc_line(stderr, "hostnet: rolling back generation %lld: %s", (long long)id, err);
-	free(err);
-	json_decref(doc);
-	want_clear(&want);
-	kobj_set_clear(&before);
-	store_generation_clear(&g);
-	return r;
-}
-
-int cmd_expire_confirmations(struct store *st, struct hnl *nl)
-{
-	int64_t id, deadline, last = 0;
-	int n = 0;
-
-	/* Each rollback finishes its generation; a generation seen twice
-	 * means the database would not record that, so stop. */
-	while (store_generation_awaiting(&id, &deadline, st, NULL, NULL) == 0 &&
-	       deadline <= now_ms() && id != last) {
-		if (cmd_roll_back_generation(st, nl, id, "not confirmed in time") < 0)
-			return -EIO;
-		last = id;
-		n++;
-	}
-	return n;
-}
+#include "engine.h"
 
 static void usage(FILE *f)
 {
@@ -106,10 +33,9 @@ int cmd_confirm(int argc, char **argv)
 	struct cmd_parser p = CMD_PARSER_INIT("confirm", usage, &so, CMD_OPT_STATE | CMD_OPT_LOCK);
 	const char *host = NULL;
 	bool expire = false;
-	struct store *st = NULL;
-	struct hnl *nl = NULL;
-	int64_t id, deadline;
-	char *err = NULL;
+	struct engine_opts eo;
+	struct engine *e = NULL;
+	int64_t id;
 	int c, r, rc = CMD_EXIT_ERROR;
 
 	while ((c = cmd_getopt(&p, argc, argv, "", longopts)) != -1) {
@@ -123,16 +49,11 @@ int cmd_confirm(int argc, char **argv)
 		usage(stderr);
 		return CMD_EXIT_ERROR;
 	}
-	st = cmd_open_state("confirm", &so, STORE_WRITE);
-	if (!st)
+	cmd_engine_opts(&eo, "confirm", &so);
+	if (engine_open(&e, &eo) < 0)
 		goto out;
-	r = hnl_open(&nl);
-	if (r < 0) {
-		cmd_fail("confirm", "cannot open a netlink socket: %s", strerror(-r));
-		goto out;
-	}
 	if (expire) {
-		r = cmd_expire_confirmations(st, nl);
+		r = engine_expire(e);
 		if (r < 0) {
 			cmd_fail("confirm", "a change whose time ran out could not be rolled back "
 				 "and recorded (see above); it stays pending for the next run");
@@ -142,32 +63,21 @@ int cmd_confirm(int argc, char **argv)
 		rc = CMD_EXIT_OK;
 		goto out;
 	}
-	r = store_generation_awaiting(&id, &deadline, st, host, &err);
+	r = engine_confirm(e, host, &id);
 	if (r == -ENOENT) {
 		cmd_fail("confirm", "no change is waiting for confirmation");
 		goto out;
 	}
-	if (r < 0) {
-		cmd_fail("confirm", "%s", err ? err : strerror(-r));
-		goto out;
-	}
-	if (deadline <= now_ms()) {
-		cmd_roll_back_generation(st, nl, id, "not confirmed in time");
+	if (r == -ETIMEDOUT) {
 		cmd_fail("confirm", "too late: generation %lld was not confirmed in time and has been "
 			 "rolled back", (long long)id);
 		goto out;
 	}
-	struct store_generation_end end = { .result = STORE_RESULT_APPLIED };
-	r = store_generation_finish(st, id, &end, &err);
-	if (r < 0) {
-		cmd_fail("confirm", "%s", err ? err : strerror(-r));
+	if (r < 0)
 		goto out;
-	}
 	printf("confirmed generation %lld: the change stays\n", (long long)id);
 	rc = CMD_EXIT_OK;
 out:
-	free(err);
-	hnl_close(nl);
-	store_close(st);
+	engine_close(e);
 	return rc;
 }

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "cmd.h"
+#include "engine.h"
 #include "esc.h"
 #include "diff.h"
 #include "nl.h"
@@ -291,8 +292,10 @@ int cmd_drift(int argc, char **argv)
 	{
 		struct hnl *nl = NULL;
 
+		struct engine_report er = { cmd_engine_report, (void *)"drift" };
+
 		if (hnl_open(&nl) == 0)
-			cmd_expire_confirmations(st, nl);
+			engine_expire_with(st, nl, &er);
 		hnl_close(nl);
 	}
 	r = store_generation_last_applied(&g, st, host, &err);

@@ -22,7 +22,6 @@ struct agent {
 	const char *remote, *branch, *host, *mirror;
 	struct cmd_state_opts so;
 	bool connectivity;
-	char lock_timeout[32];
 };
 
 static volatile sig_atomic_t stop;
@@ -87,29 +86,23 @@ static int up_to_date(const struct agent *a, const char *commit)
 	return r;
 }
 
+/* Applies `commit` as 'hostnet apply --auto-approve' would: the same
+ * engine, the same messages. */
 static int apply_commit(const struct agent *a, const char *commit)
 {
-	char *argv[16];
-	int argc = 0;
+	struct cmd_desired_opts o = { .repo = a->mirror, .ref = commit, .host = a->host };
+	struct cmd_transact t = {
+		.cmd = "apply", .so = &a->so, .auto_approve = true, .connectivity = a->connectivity,
+		.dhcp_ms = CMD_TRANSACT_DHCP_TIMEOUT_MS,
+		.color = isatty(STDOUT_FILENO) && !getenv("NO_COLOR"),
+	};
+	struct cmd_desired d;
+	int rc = CMD_EXIT_ERROR;
 
-	argv[argc++] = (char *)"apply";
-	argv[argc++] = (char *)"--repo";
-	argv[argc++] = (char *)a->mirror;
-	argv[argc++] = (char *)"--ref";
-	argv[argc++] = (char *)commit;
-	argv[argc++] = (char *)"--host";
-	argv[argc++] = (char *)a->host;
-	argv[argc++] = (char *)"--auto-approve";
-	argv[argc++] = (char *)"--lock-timeout";
-	argv[argc++] = (char *)a->lock_timeout;
-	if (a->connectivity)
-		argv[argc++] = (char *)"--connectivity-check";
-	if (a->so.path) {
-		argv[argc++] = (char *)"--state";
-		argv[argc++] = (char *)a->so.path;
-	}
-	argv[argc] = NULL;
-	return cmd_apply(argc, argv);
+	if (cmd_desired_load("apply", &o, &d) == 0)
+		rc = cmd_transact(&t, &d);
+	cmd_desired_clear(&d);
+	return rc;
 }
 
 static int run_once(const struct agent *a)
@@ -213,8 +206,6 @@ int cmd_reconcile(int argc, char **argv)
 		default: return p.exit;
 		}
 	}
-	/* Each apply it runs waits as long for the lock. */
-	snprintf(a.lock_timeout, sizeof(a.lock_timeout), "%.3f", a.so.lock_timeout_ms / 1000.0);
 	if (optind != argc || !a.remote) {
 		usage(stderr);
 		return CMD_EXIT_ERROR;

@@ -157,16 +157,36 @@ int cmd_check_kernel(const char *cmd, const struct cmd_state_opts *so, const str
  * database of `so` (NULL: the default one). */
 int cmd_kernel_caps(const struct cmd_state_opts *so, uint32_t *caps);
 
-struct hnl;
-/* Makes what hostnet manages as it was in `before` (owned objects, and the
- * managed attributes of the foreign links `applied` names), verifies, and
- * returns 0, or a negative errno after printing what is left. */
-int cmd_roll_back(struct hnl *nl, const struct kobj_set *before, const struct want *applied);
-/* Rolls back every generation whose confirmation deadline has passed
- * (its apply was killed, or nobody confirmed).  Returns how many. */
-int cmd_expire_confirmations(struct store *st, struct hnl *nl);
-/* Rolls generation `id` back to its snapshot_before and records it. */
-int cmd_roll_back_generation(struct store *st, struct hnl *nl, int64_t id, const char *why);
+struct diff;
+struct engine_event;
+struct engine_opts;
+struct store_open_opts;
+/* The store options of --state / --lock-timeout (and the test hooks). */
+void cmd_store_opts(const struct cmd_state_opts *o, struct store_open_opts *out);
+/* Prints an engine event (engine.h); ctx is the command's name ("apply"):
+ * failures as "hostnet apply: ...", a rollback's news as "hostnet: ...". */
+void cmd_engine_report(void *ctx, const struct engine_event *ev);
+/* The engine options every command starts from: the state database, its
+ * lock and the report that prints as `cmd` (a string that must outlive
+ * them). */
+void cmd_engine_opts(struct engine_opts *o, const char *cmd, const struct cmd_state_opts *so);
+
+/* Applying a desired state through the engine, and printing it: what apply
+ * and reconcile share (cmd-transact.c). */
+struct cmd_transact {
+	const char *cmd;                /* names the messages: "apply" */
+	const struct cmd_state_opts *so;
+	bool auto_approve, color, connectivity;
+	unsigned confirm_ms, dhcp_ms;
+	/* apply PLANFILE: refuses (prints, <0) a host that changed since the
+	 * plan was made; NULL for none. */
+	int (*check)(void *ctx, const struct kobj_set *before, const struct diff *df);
+	void *ctx;
+};
+#define CMD_TRANSACT_DHCP_TIMEOUT_MS 30000u
+/* Plans, asks (unless auto_approve), applies, and prints the outcome; the
+ * exit status. */
+int cmd_transact(const struct cmd_transact *t, struct cmd_desired *d);
 
 int cmd_confirm(int argc, char **argv);
 int cmd_reconcile(int argc, char **argv);

@@ -5,7 +5,6 @@
 #include <string.h>
 
 #include "diff-private.h"
-#include "observe.h"
 #include "mark.h"
 #include "sort.h"
 
@@ -78,7 +77,7 @@ static bool same_qdisc(const struct kobj_link *w, const struct kobj_link *o)
 	if (strcmp(w->qdisc, o->qdisc) != 0)
 		return false;
 	return !w->qdisc[0] ||
-	       (w->qdisc_handle == o->qdisc_handle && observe_shaping_equal(&w->shaping, &o->shaping));
+	       (w->qdisc_handle == o->qdisc_handle && kobj_shaping_equal(&w->shaping, &o->shaping));
 }
 
 /* The adapter settings of issue #7: shaping, port security, RAs, bonds and

@@ -71,6 +71,26 @@ struct kobj_shaping {
 	uint32_t burst;                  /* bytes */
 };
 
+/* tbf keeps a bucket of bytes at rate (bytes/s) as 64 ns psched ticks:
+ * kobj_shaping_ticks() is what nlmsg_qdisc_shaping() sends for it (rounded
+ * up; -EINVAL for rate 0 or bytes > 2^32-1, -ERANGE for more than the
+ * 2^32 ns the kernel takes as ticks, when TCA_TBF_BURST carries bytes),
+ * kobj_shaping_bytes() the bytes that a bucket of ticks holds (rounded
+ * down), as `tc` and libnl read TCA_TBF_PARMS.buffer back. */
+int kobj_shaping_ticks(uint32_t *out, uint64_t rate, uint64_t bytes);
+uint64_t kobj_shaping_bytes(uint64_t rate, uint32_t ticks);
+/* Whether two shapings are the same kernel state.  tbf keeps its bucket as
+ * 64 ns ticks rounded up (kobj_shaping_ticks()), and the observed burst is
+ * the bytes those ticks hold at the rate, rounded down: exact up to
+ * 15.6 MB/s (125 Mbit/s), and beyond it a burst that is a whole number of
+ * ticks' worth (100 MB at 1gbit) comes back exact, while others come back
+ * up to one tick's worth larger (rate * 64 ns: 8 bytes at 1gbit, 800 at
+ * 100gbit).  So rates and peaks must be equal and the bursts must round to
+ * the same tick count at the rate; a bucket longer than 2^32 ns (sent as
+ * TCA_TBF_BURST bytes, see nlmsg-qdisc.c) may differ by the kernel's
+ * rounding, under rate * 65 ns + 3 bytes (see kobj-shaping.c). */
+bool kobj_shaping_equal(const struct kobj_shaping *a, const struct kobj_shaping *b);
+
 /* A new bridge port's flags, as Linux sets them: learning and flooding on,
  * unlocked.  hostnet keeps a port without a security policy at these. */
 #define KOBJ_BRPORT_DEFAULTS (1u << KOBJ_BRPORT_LEARNING | 1u << KOBJ_BRPORT_FLOOD)

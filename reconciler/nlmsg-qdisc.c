@@ -13,7 +13,7 @@
  * than the kernel takes there (2^32 ns, e.g. ESXi's default 100 MB at
  * 100 Mbit/s) is sent in bytes as TCA_TBF_BURST, which the kernel turns into
  * time with its fixed-point rate (psched_l2t_ns()): slightly less exact,
- * see observe_shaping_equal(). */
+ * see kobj_shaping_equal(). */
 #include "nlmsg.h"
 
 #include <errno.h>
@@ -40,35 +40,6 @@
  * few microseconds at 100gbit or seconds at 10 Mbit/s. */
 #define QDISC_LATENCY_NS 50000000ull
 #define QDISC_ETH_HLEN   14u
-
-int nlmsg_qdisc_ticks(uint32_t *out, uint64_t rate, uint64_t bytes)
-{
-	uint64_t ns, ticks;
-
-	/* bytes * 1e9 must not wrap: a u32 burst times 1e9 is below 2^62. */
-	if (rate == 0 || bytes > UINT32_MAX)
-		return -EINVAL;
-	/* Round up, twice (ceil(ceil(x) / 64) == ceil(x / 64)): the bucket
-	 * holds at least `bytes`, so a peak bucket of MTU + 14 bytes passes a
-	 * full frame where rounding down would drop it. */
-	ns = bytes * QDISC_NS_PER_SEC / rate + (bytes * QDISC_NS_PER_SEC % rate != 0);
-	ticks = (ns + QDISC_TICK_NS - 1) / QDISC_TICK_NS;
-	if (ticks * QDISC_TICK_NS > QDISC_MAX_NS)
-		return -ERANGE;
-	*out = (uint32_t)ticks;
-	return 0;
-}
-
-uint64_t nlmsg_qdisc_bytes(uint64_t rate, uint32_t ticks)
-{
-	uint64_t ns = (uint64_t)ticks * QDISC_TICK_NS;
-	uint64_t q = ns / QDISC_NS_PER_SEC, r = ns % QDISC_NS_PER_SEC;
-	uint64_t rh = rate / QDISC_NS_PER_SEC, rl = rate % QDISC_NS_PER_SEC;
-
-	/* floor(ns * rate / 1e9) without a 128-bit product: r and rl are
-	 * below 1e9, so r * rl stays below 2^60. */
-	return q * rate + r * rh + r * rl / QDISC_NS_PER_SEC;
-}
 
 static int clamp_int(uint64_t v)
 {
@@ -153,14 +124,14 @@ int nlmsg_qdisc_shaping(struct nl_msg **out, int ifindex, const struct kobj_shap
 	if (ifindex <= 0 || s->rate == 0 || s->burst == 0 ||
 	    (s->peak && (s->peak <= s->rate || mtu == 0)))
 		return -EINVAL;
-	r = nlmsg_qdisc_ticks(&buffer, s->rate, s->burst);
+	r = kobj_shaping_ticks(&buffer, s->rate, s->burst);
 	if (r == -ERANGE) {
 		long_bucket = true;
 		buffer = QDISC_MAX_NS / QDISC_TICK_NS;
 	} else if (r < 0) {
 		return -EINVAL;
 	}
-	if (s->peak && nlmsg_qdisc_ticks(&pbuffer, s->peak, (uint64_t)mtu + QDISC_ETH_HLEN) < 0)
+	if (s->peak && kobj_shaping_ticks(&pbuffer, s->peak, (uint64_t)mtu + QDISC_ETH_HLEN) < 0)
 		return -EINVAL;
 	/* Like tc: the time's worth at each rate plus that rate's bucket, and
 	 * the smaller of the two when there is a peak. */

@@ -55,14 +55,7 @@ int nlmsg_qdisc_shaping(struct nl_msg **out, int ifindex, const struct kobj_shap
 /* RTM_DELQDISC of ifindex's root qdisc if its handle is `handle`: the device
  * gets its default qdisc back. */
 int nlmsg_qdisc_delete_root(struct nl_msg **out, int ifindex, uint32_t handle);
-/* tbf keeps a bucket of bytes at rate (bytes/s) as 64 ns psched ticks:
- * nlmsg_qdisc_ticks() is what nlmsg_qdisc_shaping() sends for it (rounded
- * up; -EINVAL for rate 0 or bytes > 2^32-1, -ERANGE for more than the
- * 2^32 ns the kernel takes as ticks, when TCA_TBF_BURST carries bytes),
- * nlmsg_qdisc_bytes() the bytes that a bucket of ticks holds (rounded
- * down), as `tc` and libnl read TCA_TBF_PARMS.buffer back. */
-int nlmsg_qdisc_ticks(uint32_t *out, uint64_t rate, uint64_t bytes);
-uint64_t nlmsg_qdisc_bytes(uint64_t rate, uint32_t ticks);
+/* The bucket's ticks: kobj_shaping_ticks() (kobj.h). */
 
 /* --- bridge ports, FDB and bonds (nlmsg-port.c) ---------------------------
  *

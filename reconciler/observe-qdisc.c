@@ -35,7 +35,7 @@ static int qdisc_parse_tbf(struct kobj_shaping *s, struct nlattr *opts)
 	memcpy(&q, nla_data(tb[TCA_TBF_PARMS]), sizeof(q));
 	s->rate = tb[TCA_TBF_RATE64] ? nla_get_u64(tb[TCA_TBF_RATE64]) : q.rate.rate;
 	s->peak = tb[TCA_TBF_PRATE64] ? nla_get_u64(tb[TCA_TBF_PRATE64]) : q.peakrate.rate;
-	burst = nlmsg_qdisc_bytes(s->rate, q.buffer);
+	burst = kobj_shaping_bytes(s->rate, q.buffer);
 	s->burst = burst > UINT32_MAX ? UINT32_MAX : (uint32_t)burst;
 	return 0;
 }
@@ -73,33 +73,6 @@ int observe_parse_qdisc(struct kobj_link *out, struct nlmsghdr *h)
 	}
 	*out = l;
 	return 0;
-}
-
-bool observe_shaping_equal(const struct kobj_shaping *a, const struct kobj_shaping *b)
-{
-	uint32_t ta, tb;
-	uint64_t diff, tol;
-	int ra, rb;
-
-	if (a->rate != b->rate || a->peak != b->peak)
-		return false;
-	if (a->burst == b->burst)
-		return true;
-	ra = nlmsg_qdisc_ticks(&ta, a->rate, a->burst);
-	rb = nlmsg_qdisc_ticks(&tb, b->rate, b->burst);
-	/* Sent as exact ticks: the same bucket iff the same tick count. */
-	if (ra == 0 && rb == 0)
-		return ta == tb;
-	if ((ra < 0 && ra != -ERANGE) || (rb < 0 && rb != -ERANGE))
-		return false;
-	/* A long bucket went as TCA_TBF_BURST bytes: the kernel's time for
-	 * it is short of exact by under 2^-31 of itself (its rate's 32-bit
-	 * fixed point, under 2 bytes for a u32 burst) plus 1 ns, the dump
-	 * truncates it to ticks (under one tick, T = rate * 64 ns bytes) and
-	 * the bytes are rounded down (under 1): under T * 65/64 + 3 bytes. */
-	diff = a->burst > b->burst ? a->burst - b->burst : b->burst - a->burst;
-	tol = (a->rate * 65 + 999999999u) / 1000000000u + 3;
-	return diff <= tol;
 }
 
 /* Where each link sits in set->links, sorted by ifindex: a qdisc finds its

@@ -85,14 +85,3 @@ int observe_fdb(struct kobj_set *set, struct hnl *nl);
  * Returns 0 or a negative errno (hnl_errmsg(nl)). */
 int observe_parse_qdisc(struct kobj_link *out, struct nlmsghdr *h);
 int observe_qdisc(struct kobj_set *set, struct hnl *nl);
-/* Whether two shapings are the same kernel state.  tbf keeps its bucket as
- * 64 ns ticks rounded up (nlmsg_qdisc_ticks()), and the observed burst is
- * the bytes those ticks hold at the rate, rounded down: exact up to
- * 15.6 MB/s (125 Mbit/s), and beyond it a burst that is a whole number of
- * ticks' worth (100 MB at 1gbit) comes back exact, while others come back
- * up to one tick's worth larger (rate * 64 ns: 8 bytes at 1gbit, 800 at
- * 100gbit).  So rates and peaks must be equal and the bursts must round to
- * the same tick count at the rate; a bucket longer than 2^32 ns (sent as
- * TCA_TBF_BURST bytes, see nlmsg-qdisc.c) may differ by the kernel's
- * rounding, under rate * 65 ns + 3 bytes (see observe-qdisc.c). */
-bool observe_shaping_equal(const struct kobj_shaping *a, const struct kobj_shaping *b);

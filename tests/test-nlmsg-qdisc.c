@@ -151,7 +151,7 @@ static void test_shaping_rates_10_to_100gbit_use_64bit_attributes_above_4gbps(vo
 			assert_int_equal(r.prate64, cases[i].peak);
 		assert_int_equal(r.q.peakrate.rate,
 				 cases[i].prate64 ? UINT32_MAX : cases[i].peak);
-		assert_int_equal(nlmsg_qdisc_ticks(&ticks, cases[i].rate, s.burst), 0);
+		assert_int_equal(kobj_shaping_ticks(&ticks, cases[i].rate, s.burst), 0);
 		assert_int_equal(r.q.buffer, ticks);
 		nlmsg_free(m);
 	}
@@ -166,7 +166,7 @@ static void test_shaping_long_bucket_goes_as_burst_bytes(void **state)
 	struct nl_msg *m;
 	struct tbf_req r;
 
-	assert_int_equal(nlmsg_qdisc_ticks(&ticks, s.rate, s.burst), -ERANGE);
+	assert_int_equal(kobj_shaping_ticks(&ticks, s.rate, s.burst), -ERANGE);
 	assert_int_equal(nlmsg_qdisc_shaping(&m, 3, &s, 1500), 0);
 	r = parse_tbf_req(m);
 	assert_true(r.has_burst);
@@ -215,24 +215,24 @@ static void test_ticks_round_up_and_bytes_round_down(void **state)
 
 	/* Below 15.6 MB/s a tick is under a byte: every burst comes back. */
 	for (uint32_t b = 1500; b < 1600; b++) {
-		assert_int_equal(nlmsg_qdisc_ticks(&t, 1250000, b), 0);
-		assert_int_equal(nlmsg_qdisc_bytes(1250000, t), b);
+		assert_int_equal(kobj_shaping_ticks(&t, 1250000, b), 0);
+		assert_int_equal(kobj_shaping_bytes(1250000, t), b);
 	}
 	/* At 1gbit a tick is 8 bytes: multiples of 8 come back exact, others
 	 * as the tick's whole worth. */
-	assert_int_equal(nlmsg_qdisc_ticks(&t, GBIT(1), 100000000), 0);
+	assert_int_equal(kobj_shaping_ticks(&t, GBIT(1), 100000000), 0);
 	assert_int_equal(t, 12500000u);
-	assert_int_equal(nlmsg_qdisc_bytes(GBIT(1), t), 100000000u);
-	assert_int_equal(nlmsg_qdisc_ticks(&t, GBIT(1), 100000001), 0);
+	assert_int_equal(kobj_shaping_bytes(GBIT(1), t), 100000000u);
+	assert_int_equal(kobj_shaping_ticks(&t, GBIT(1), 100000001), 0);
 	assert_int_equal(t, 12500001u);
-	assert_int_equal(nlmsg_qdisc_bytes(GBIT(1), t), 100000008u);
+	assert_int_equal(kobj_shaping_bytes(GBIT(1), t), 100000008u);
 	/* 100gbit without overflow: 800 bytes a tick. */
-	assert_int_equal(nlmsg_qdisc_ticks(&t, GBIT(100), 100000000), 0);
+	assert_int_equal(kobj_shaping_ticks(&t, GBIT(100), 100000000), 0);
 	assert_int_equal(t, 125000u);
-	assert_int_equal(nlmsg_qdisc_bytes(GBIT(100), t), 100000000u);
-	assert_int_equal(nlmsg_qdisc_bytes(GBIT(800), UINT32_MAX / 64), 429496723200ull);
-	assert_int_equal(nlmsg_qdisc_ticks(&t, 0, 1), -EINVAL);
-	assert_int_equal(nlmsg_qdisc_ticks(&t, 125000, 536871), -ERANGE);   /* > 2^32 ns */
+	assert_int_equal(kobj_shaping_bytes(GBIT(100), t), 100000000u);
+	assert_int_equal(kobj_shaping_bytes(GBIT(800), UINT32_MAX / 64), 429496723200ull);
+	assert_int_equal(kobj_shaping_ticks(&t, 0, 1), -EINVAL);
+	assert_int_equal(kobj_shaping_ticks(&t, 125000, 536871), -ERANGE);   /* > 2^32 ns */
 }
 
 static void test_shaping_equal_within_one_tick_only(void **state)
@@ -241,24 +241,24 @@ static void test_shaping_equal_within_one_tick_only(void **state)
 	struct kobj_shaping b = a;
 
 	b.burst = 100000008;   /* what the kernel gives back for a */
-	assert_true(observe_shaping_equal(&a, &b));
+	assert_true(kobj_shaping_equal(&a, &b));
 	b.burst = 100000009;   /* one more tick */
-	assert_false(observe_shaping_equal(&a, &b));
+	assert_false(kobj_shaping_equal(&a, &b));
 	b.burst = 100000000;   /* one tick less */
-	assert_false(observe_shaping_equal(&a, &b));
+	assert_false(kobj_shaping_equal(&a, &b));
 	b = a;
 	b.peak = 0;
-	assert_false(observe_shaping_equal(&a, &b));
+	assert_false(kobj_shaping_equal(&a, &b));
 	b = a;
 	b.rate++;
-	assert_false(observe_shaping_equal(&a, &b));
+	assert_false(kobj_shaping_equal(&a, &b));
 	/* Long buckets: a few bytes and one tick's worth of slack. */
 	a = (struct kobj_shaping){ .rate = 12500000, .burst = 104857600 };
 	b = a;
 	b.burst -= 3;
-	assert_true(observe_shaping_equal(&a, &b));
+	assert_true(kobj_shaping_equal(&a, &b));
 	b.burst -= 10;
-	assert_false(observe_shaping_equal(&a, &b));
+	assert_false(kobj_shaping_equal(&a, &b));
 }
 
 /* --- the parser, fed hand-built messages --------------------------------- */
@@ -449,7 +449,7 @@ static void test_ns_observe_returns_applied_shaping_exactly_for_typical_values(v
 		assert_int_equal(l.shaping.rate, cases[i].rate);
 		assert_int_equal(l.shaping.peak, cases[i].peak);
 		assert_int_equal(l.shaping.burst, cases[i].burst);
-		assert_true(observe_shaping_equal(&l.shaping, &cases[i]));
+		assert_true(kobj_shaping_equal(&l.shaping, &cases[i]));
 	}
 	sh("ip link del hq0");
 }
@@ -478,10 +478,10 @@ static void test_ns_odd_and_long_buckets_observe_equal_not_identical(void **stat
 		if (l.shaping.burst != cases[i].burst)
 			fprintf(stderr, "# rate %llu burst %u observed as %u\n",
 				(unsigned long long)cases[i].rate, cases[i].burst, l.shaping.burst);
-		assert_true(observe_shaping_equal(&l.shaping, &cases[i]));
+		assert_true(kobj_shaping_equal(&l.shaping, &cases[i]));
 		/* ...and not everything is equal: a burst 2 ticks off is not. */
 		other.burst += (uint32_t)(2 * (cases[i].rate * 64 / 1000000000) + 8);
-		assert_false(observe_shaping_equal(&l.shaping, &other));
+		assert_false(kobj_shaping_equal(&l.shaping, &other));
 	}
 	sh("ip link del hq0");
 }
@@ -513,7 +513,7 @@ static void test_ns_foreign_root_observed_replaced_and_delete_restores_default(v
 	l = observe_link("hq0");
 	assert_string_equal(l.qdisc, "tbf");
 	assert_int_equal(l.qdisc_handle, KOBJ_QDISC_HANDLE);
-	assert_true(observe_shaping_equal(&l.shaping, &s));
+	assert_true(kobj_shaping_equal(&l.shaping, &s));
 
 	assert_int_equal(nlmsg_qdisc_delete_root(&m, ifindex, KOBJ_QDISC_HANDLE), 0);
 	assert_int_equal(send_req(m), 0);

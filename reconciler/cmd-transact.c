@@ -1,0 +1,175 @@
+/* cmd-transact: the printing side of the engine, shared by apply and
+ * reconcile (commands never call each other): plan text, the question,
+ * the engine's events, and the outcome. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cmd.h"
+#include "dhcp.h"
+#include "engine.h"
+#include "esc.h"
+#include "plan.h"
+
+void cmd_engine_report(void *ctx, const struct engine_event *ev)
+{
+	const char *cmd = ctx;
+
+	switch (ev->kind) {
+	case ENGINE_EV_DIAGS:
+		cmd_print_diags(ev->diags);
+		break;
+	case ENGINE_EV_PROGRESS:
+		esc_line(stdout, "%s", ev->text);
+		break;
+	case ENGINE_EV_FAILURE:
+		cmd_fail(cmd, "%s", ev->text);
+		break;
+	case ENGINE_EV_DETAIL:
+		esc_line(stderr, "  %s", ev->text);
+		break;
+	case ENGINE_EV_ROLLBACK:
+		esc_line(stderr, "hostnet: %s", ev->text);
+		break;
+	}
+}
+
+void cmd_engine_opts(struct engine_opts *o, const char *cmd, const struct cmd_state_opts *so)
+{
+	*o = (struct engine_opts){ .state_path = cmd_state_path(so) };
+	cmd_store_opts(so, &o->store);
+	o->report = (struct engine_report){ cmd_engine_report, (void *)cmd };
+}
+
+static size_t env_index(const char *name)
+{
+	const char *v = getenv(name);
+
+	return v && *v ? strtoul(v, NULL, 10) : 0;
+}
+
+/* The failure a test injects: an errno name the kernel could answer with. */
+static int errno_of(const char *name)
+{
+	static const struct { const char *name; int e; } known[] = {
+		{ "EEXIST", EEXIST }, { "ENODEV", ENODEV }, { "EBUSY", EBUSY },
+		{ "ENOBUFS", ENOBUFS }, { "EINVAL", EINVAL }, { "EPERM", EPERM },
+	};
+
+	for (size_t i = 0; name && i < sizeof(known) / sizeof(*known); i++)
+		if (strcmp(name, known[i].name) == 0)
+			return known[i].e;
+	return 0;
+}
+
+static bool approved(const struct cmd_transact *t)
+{
+	char line[16];
+
+	if (t->auto_approve)
+		return true;
+	if (!isatty(STDIN_FILENO)) {
+		cmd_fail(t->cmd, "not a terminal: review with 'hostnet plan' and pass --auto-approve; "
+			 "nothing was changed");
+		return false;
+	}
+	printf("\nDo you want to perform these actions?  Only 'yes' will be accepted: ");
+	fflush(stdout);
+	if (!fgets(line, sizeof(line), stdin) || strcmp(line, "yes\n") != 0) {
+		printf("Apply cancelled; nothing was changed.\n");
+		return false;
+	}
+	return true;
+}
+
+/* Like `netplan try`: the change stays only if `hostnet confirm` comes in
+ * time; the engine waits, this says what happened. */
+static int await_confirm(const struct cmd_transact *t, struct engine *e, const struct diff *df,
+			 const struct engine_result *res)
+{
+	struct timespec now;
+	enum engine_confirm_end end = ENGINE_EXPIRED;
+	int64_t left;
+
+	clock_gettime(CLOCK_REALTIME, &now);
+	left = res->deadline_ms - ((int64_t)now.tv_sec * 1000 + now.tv_nsec / 1000000);
+	printf("\nApplied %zu actions and verified.  Run 'hostnet confirm' within %.1f s to keep "
+	       "them; otherwise they are rolled back.\n", df->n, left > 0 ? left / 1000.0 : 0.0);
+	fflush(stdout);
+	if (engine_await_confirm(e, &end) < 0)
+		return CMD_EXIT_ERROR;
+	switch (end) {
+	case ENGINE_CONFIRMED:
+		printf("Confirmed: the change stays.\n");
+		return CMD_EXIT_OK;
+	case ENGINE_UNDONE:
+		printf("The change was rolled back.\n");
+		return CMD_EXIT_ERROR;
+	case ENGINE_EXPIRED:
+		break;
+	}
+	printf("Not confirmed within %.0f s: rolled back.\n", t->confirm_ms / 1000.0);
+	return CMD_EXIT_ERROR;
+}
+
+int cmd_transact(const struct cmd_transact *t, struct cmd_desired *d)
+{
+	struct engine_opts o;
+	struct engine_desired ed = { &d->want, d->host, d->source, d->commit, d->hash };
+	struct engine_result res;
+	struct engine *e = NULL;
+	struct dhcp_ctx dc;
+	const struct diff *df = NULL;
+	struct plan_meta meta = { d->host, d->source, d->commit, d->hash };
+	char dhcp_dir[4096], self[4096], sum[128];
+	int rc = CMD_EXIT_ERROR;
+
+	if (cmd_check_kernel(t->cmd, t->so, &d->want, NULL) < 0)
+		return CMD_EXIT_ERROR;
+	cmd_engine_opts(&o, t->cmd, t->so);
+	cmd_dhcp_ctx(&dc, t->so, dhcp_dir, sizeof(dhcp_dir), self, sizeof(self));
+	o.dhcp = &dc;
+	o.dhcp_ms = t->dhcp_ms;
+	o.confirm_ms = t->confirm_ms;
+	o.connectivity = t->connectivity;
+	o.test.fail_before = env_index("HOSTNET_TEST_FAIL_BEFORE");
+	o.test.kill_before = env_index("HOSTNET_TEST_KILL_BEFORE");
+	o.test.fail_errno = errno_of(getenv("HOSTNET_TEST_FAIL_ERRNO"));
+	if (engine_check(&o, &d->want) < 0 || engine_open(&e, &o) < 0)
+		goto out;
+	if (engine_plan(e, &ed, &df) < 0)
+		goto out;
+	if (t->check && t->check(t->ctx, engine_before(e), df) < 0)
+		goto out;
+	if (df->n) {
+		plan_print_text(stdout, df, &meta, t->color);
+		if (!approved(t))
+			goto out;
+	}
+	if (engine_apply(e, &res) < 0)
+		goto out;
+	switch (res.outcome) {
+	case ENGINE_UNCHANGED:
+		printf("No changes. The host matches its profile.\n");
+		break;
+	case ENGINE_PENDING:
+		rc = await_confirm(t, e, df, &res);
+		goto out;
+	case ENGINE_APPLIED:
+		plan_summary(df, sum, sizeof(sum));
+		if (df->n)
+			printf("\nApply complete: %zu added, %zu changed, %zu destroyed in %.1f ms "
+			       "(%zu netlink requests); verified.\n", df->n_create, df->n_modify,
+			       df->n_delete, res.apply_ms, res.requests);
+		else
+			printf("%s\n", sum);
+		break;
+	}
+	rc = CMD_EXIT_OK;
+out:
+	engine_close(e);
+	return rc;
+}
