@@ -15,6 +15,11 @@ struct jstream {
 	unsigned depth;   /* of the open array: 0 at the top of the document */
 	size_t n;         /* elements written into it */
 	int r;            /* the first error, -ENOMEM or -EIO; then nothing is written */
+	/* One element's text, reused: jansson hands over a few bytes at a
+	 * time, and a write each would cost more than the formatting. */
+	char *buf;
+	size_t len, cap;
+	unsigned buf_depth;
 };
 
 /* Starts an array nested `depth` levels down (its "[" is written with its
@@ -22,7 +27,7 @@ struct jstream {
 void jstream_array_begin(struct jstream *s, FILE *f, unsigned depth);
 /* Writes one element and releases it (json_decref; NULL is -ENOMEM). */
 void jstream_array_add(struct jstream *s, json_t *v);
-/* Closes the array; 0 or the first error. */
+/* Closes the array and frees its buffer; 0 or the first error. */
 int jstream_array_end(struct jstream *s);
 /* Writes v as a value nested `depth` levels down (no line break before or
  * after it); 0, -ENOMEM or -EIO. */
