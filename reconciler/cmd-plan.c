@@ -277,8 +277,11 @@ int cmd_plan(int argc, char **argv)
 
 		r = um && !more ? -ENOMEM : plan_print_json(stdout, &df, &meta, more);
 		json_decref(more);
-		if (r < 0 || fputc('\n', stdout) == EOF) {
-			cmd_fail("plan", "%s", r == -ENOMEM ? "out of memory" : "cannot write the plan");
+		if (r < 0 || fputc('\n', stdout) == EOF || fflush(stdout) != 0) {
+			if (r == -ENOMEM)
+				cmd_fail("plan", "out of memory");
+			else
+				cmd_fail("plan", "cannot write the plan: %s", strerror(errno));
 			goto done;
 		}
 		break;

@@ -430,11 +430,12 @@ int cmd_show(int argc, char **argv)
 	if (o.j) {
 		/* Streamed: what was written stays, but the exit status tells. */
 		r = jstream_array_end(&o.js);
-		if (r == 0 && !o.failed && fputc('\n', stdout) != EOF && fflush(stdout) == 0) {
+		if (r == -ENOMEM || (r == 0 && o.failed))
+			goto oom;
+		if (r < 0 || fputc('\n', stdout) == EOF || fflush(stdout) != 0)
+			cmd_fail("show", "cannot write the output: %s", strerror(errno));
+		else
 			rc = CMD_EXIT_OK;
-		} else {
-			cmd_fail("show", "%s", r == -EIO ? "cannot write the output" : "out of memory");
-		}
 		goto out;
 	}
 	if (o.failed)
