@@ -57,6 +57,13 @@ got=$(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))))' "$T
 [ "$got" = "$want" ] && [ "$got" -gt "$N" ] && ok "every route is an element ($got)" ||
 	not_ok "every route is an element" "got $got, ip has $want"
 
+# Written while it is made: a write that fails is an error, not a success.
+out=$("$HOSTNET" show routes --json 2>&1 >/dev/full)
+rc=$?
+[ "$rc" = 1 ] && grep -q "cannot write the output: No space left on device" <<<"$out" &&
+	ok "show --json to a full device fails with its reason" ||
+	not_ok "show --json to a full device fails with its reason" "rc=$rc" "$out"
+
 # An empty view (no adapter has hostnet's marks yet) is still a document.
 "$HOSTNET" show adapters --json >"$T/empty.json"
 [ "$(cat "$T/empty.json")" = "[]" ] && ok "an empty view is []" ||
@@ -96,6 +103,12 @@ assert p["summary"]["add"] == len([a for a in p["actions"] if a["op"] == "create
 assert "eth1p" in p["unmanaged"]["links"], p["unmanaged"]
 EOP
 ); then ok "plan JSON has every action, the profile hash, and unmanaged last"; else not_ok "plan JSON has every action, the profile hash, and unmanaged last" "$out"; fi
+
+out=$("$HOSTNET" plan --format json "$T/big.yaml" 2>&1 >/dev/full)
+rc=$?
+[ "$rc" = 1 ] && grep -q "cannot write the plan: No space left on device" <<<"$out" &&
+	ok "plan --format json to a full device fails with its reason" ||
+	not_ok "plan --format json to a full device fails with its reason" "rc=$rc" "$out"
 
 # The saved plan holds the same plan, and a state hash apply accepts.
 "$HOSTNET" plan --format json --out "$T/saved.plan" "$T/big.yaml" >"$T/plan2.json" 2>"$T/plan2.err"
