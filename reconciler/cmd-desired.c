@@ -33,8 +33,13 @@ int cmd_want_hash(char out[41], const struct want *w)
 	return r;
 }
 
+int cmd_desired_hash(struct cmd_desired *d)
+{
+	return d->hash[0] ? 0 : cmd_want_hash(d->hash, &d->want);
+}
+
 static int load_profile(const char *cmd, struct cmd_desired *d, struct source *src,
-			const char *prefix, const char *path, const char *host)
+			const char *prefix, const char *path, const char *host, bool defer_hash)
 {
 	struct diag_list diags = { 0 };
 	struct loader *l = NULL;
@@ -69,8 +74,8 @@ static int load_profile(const char *cmd, struct cmd_desired *d, struct source *s
 		goto out;
 	}
 	r = realize_profile(&d->want, p);
-	if (r == 0)
-		r = cmd_want_hash(d->hash, &d->want);
+	if (r == 0 && !defer_hash)
+		r = cmd_desired_hash(d);
 out:
 	if (r == -ENOMEM)
 		cmd_fail(cmd, "out of memory");
@@ -102,7 +107,7 @@ int cmd_desired_load(const char *cmd, const struct cmd_desired_opts *o, struct c
 			cmd_fail(cmd, "out of memory");
 			goto out;
 		}
-		r = load_profile(cmd, d, d->src, NULL, path, host);
+		r = load_profile(cmd, d, d->src, NULL, path, host, o->defer_hash);
 	} else if (o->file) {
 		struct cmd_file_source fs;
 
@@ -114,7 +119,7 @@ int cmd_desired_load(const char *cmd, const struct cmd_desired_opts *o, struct c
 		d->src = fs.src;
 		fs.src = NULL;
 		d->source = strdup(o->file);
-		r = d->source ? load_profile(cmd, d, d->src, fs.prefix, fs.path, fs.host) : -ENOMEM;
+		r = d->source ? load_profile(cmd, d, d->src, fs.prefix, fs.path, fs.host, o->defer_hash) : -ENOMEM;
 		cmd_file_source_clear(&fs);
 	} else {
 		cmd_fail(cmd, "no profile: give --repo PATH (with --ref, --host) or a profile file");

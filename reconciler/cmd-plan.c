@@ -195,7 +195,7 @@ int cmd_plan(int argc, char **argv)
 	bool all = false;
 	bool detailed = false, unmanaged = false, color = isatty(STDOUT_FILENO) && !getenv("NO_COLOR");
 	char state_hash[41];
-	json_t *pj = NULL;
+	json_t *pj = NULL, *um = NULL;
 	int c, r, rc = CMD_EXIT_ERROR;
 
 	while ((c = cmd_getopt(&p, argc, argv, "", longopts)) != -1) {
@@ -239,6 +239,7 @@ int cmd_plan(int argc, char **argv)
 		return cmd_plan_compare(o.repo, base, head ? head : "HEAD", one, o.host && !all ? 1 : 0,
 					fmt == PLAN_FORMAT_MARKDOWN, detailed);
 	}
+	o.defer_hash = true;
 	if (cmd_desired_load("plan", &o, &d) < 0)
 		goto done;
 	if (snapshot ? load_snapshot(snapshot, &d.want, &have) < 0
@@ -253,46 +254,51 @@ int cmd_plan(int argc, char **argv)
 			cmd_fail("plan", "the host is in the way of its profile; nothing was changed");
 		goto done;
 	}
-	struct plan_meta meta = { d.host, d.source, d.commit, d.hash };
-	pj = plan_to_json(&df, &meta);
-	if (!pj || cmd_state_hash(state_hash, &have, &d.want) < 0) {
+	/* The hashes only where they are shown or saved: at 100,000 routes the
+	 * state hash alone was a quarter of a plan. */
+	if ((fmt == PLAN_FORMAT_JSON || out) && cmd_desired_hash(&d) < 0) {
 		cmd_fail("plan", "out of memory");
 		goto done;
 	}
-	if (unmanaged && fmt == PLAN_FORMAT_JSON) {
-		json_t *u = unmanaged_json(&have, &d.want);
-
-		if (!u || json_object_set_new(pj, "unmanaged", u) < 0) {
-			cmd_fail("plan", "out of memory");
-			goto done;
-		}
-		unmanaged = false;
+	struct plan_meta meta = { d.host, d.source, d.commit, d.hash[0] ? d.hash : NULL };
+	if (unmanaged && !(um = unmanaged_json(&have, &d.want))) {
+		cmd_fail("plan", "out of memory");
+		goto done;
 	}
 	switch (fmt) {
 	case PLAN_FORMAT_TEXT:
 		plan_print_text(stdout, &df, &meta, color);
+		if (um)
+			print_unmanaged(um);
 		break;
-	case PLAN_FORMAT_JSON:
-		json_dumpf(pj, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-		fputc('\n', stdout);
+	case PLAN_FORMAT_JSON: {
+		/* Written as it is made; the unmanaged objects after the actions. */
+		json_t *more = um ? json_pack("{s:O}", "unmanaged", um) : NULL;
+
+		r = um && !more ? -ENOMEM : plan_print_json(stdout, &df, &meta, more);
+		json_decref(more);
+		if (r < 0 || fputc('\n', stdout) == EOF || fflush(stdout) != 0) {
+			if (r == -ENOMEM)
+				cmd_fail("plan", "out of memory");
+			else
+				cmd_fail("plan", "cannot write the plan: %s", strerror(errno));
+			goto done;
+		}
 		break;
+	}
 	case PLAN_FORMAT_MARKDOWN:
 		plan_print_markdown(stdout, &df, &meta);
 		break;
 	case PLAN_FORMAT__MAX:
 		break;
 	}
-	if (unmanaged) {
-		json_t *u = unmanaged_json(&have, &d.want);
-
-		if (!u || json_object_set_new(pj, "unmanaged", u) < 0) {
+	if (out) {
+		pj = plan_to_json(&df, &meta);
+		if (!pj || (um && json_object_set(pj, "unmanaged", um) < 0) ||
+		    cmd_state_hash(state_hash, &have, &d.want) < 0) {
 			cmd_fail("plan", "out of memory");
 			goto done;
 		}
-		if (fmt == PLAN_FORMAT_TEXT)
-			print_unmanaged(u);
-	}
-	if (out) {
 		r = save_plan(out, &d, state_hash, pj);
 		if (r < 0) {
 			cmd_fail("plan", "cannot write %s: %s", out, strerror(-r));
@@ -303,6 +309,7 @@ int cmd_plan(int argc, char **argv)
 	}
 	rc = detailed && df.n ? CMD_EXIT_CHANGES : CMD_EXIT_OK;
 done:
+	json_decref(um);
 	json_decref(pj);
 	diff_clear(&df);
 	kobj_set_clear(&have);

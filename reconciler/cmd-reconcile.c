@@ -51,7 +51,8 @@ static void last_applied(const struct agent *a, char out[41])
 /* 1 when the host already matches `commit`, 0 when not, <0 on error. */
 static int up_to_date(const struct agent *a, const char *commit)
 {
-	struct cmd_desired_opts o = { .repo = a->mirror, .ref = commit, .host = a->host };
+	struct cmd_desired_opts o = { .repo = a->mirror, .ref = commit, .host = a->host,
+				       .defer_hash = true };
 	struct cmd_desired d;
 	struct kobj_set have = { 0 };
 	struct diag_list diags = { 0 };
@@ -107,7 +108,7 @@ static int apply_commit(const struct agent *a, const char *commit)
 
 static int run_once(const struct agent *a)
 {
-	struct cmd_desired_opts o = { .repo = a->mirror, .host = a->host };
+	struct cmd_desired_opts o = { .repo = a->mirror, .host = a->host, .defer_hash = true };
 	struct cmd_desired d;
 	char commit[41], last[41], *err = NULL;
 	const char *target;

@@ -11,6 +11,7 @@
 #include "cmd.h"
 #include "kobj-fmt.h"
 #include "kobj-json.h"
+#include "jstream.h"
 #include "kobj.h"
 #include "profile.h"
 #include "store.h"
@@ -20,7 +21,8 @@
 
 struct show_out {
 	struct table *t;   /* text */
-	json_t *j;         /* --json: an array of objects */
+	bool j;            /* --json: an array of objects, each written when made */
+	struct jstream js;
 	bool failed;
 };
 
@@ -57,8 +59,7 @@ static void emit(struct show_out *o, const char *const *keys, const char *const 
 		if (extra && obj && json_object_update(obj, extra) < 0)
 			o->failed = true;
 		json_decref(extra);
-		if (!obj || json_array_append_new(o->j, obj) < 0)
-			o->failed = true;
+		jstream_array_add(&o->js, obj);
 		return;
 	}
 	json_decref(extra);
@@ -394,7 +395,7 @@ int cmd_show(int argc, char **argv)
 	struct cmd_parser p = CMD_PARSER_INIT("show", usage, &so, CMD_OPT_STATE);
 	const char *snapshot = NULL;
 	bool json = false;
-	int c, which = -1, rc = CMD_EXIT_ERROR;
+	int c, r, which = -1, rc = CMD_EXIT_ERROR;
 
 	while ((c = cmd_getopt(&p, argc, argv, "", longopts)) != -1) {
 		switch (c) {
@@ -419,28 +420,32 @@ int cmd_show(int argc, char **argv)
 		goto out;
 	if (view_build(&v, &set) < 0)
 		goto oom;
-	if (json)
-		o.j = json_array();
-	else
-		o.t = table_new(views[which].headers);
-	if (!o.j && !o.t)
+	if (json) {
+		o.j = true;
+		jstream_array_begin(&o.js, stdout, 0);
+	} else if (!(o.t = table_new(views[which].headers))) {
 		goto oom;
+	}
 	views[which].fn(&o, &v);
+	if (o.j) {
+		/* Streamed: what was written stays, but the exit status tells. */
+		r = jstream_array_end(&o.js);
+		if (r == -ENOMEM || (r == 0 && o.failed))
+			goto oom;
+		if (r < 0 || fputc('\n', stdout) == EOF || fflush(stdout) != 0)
+			cmd_fail("show", "cannot write the output: %s", strerror(errno));
+		else
+			rc = CMD_EXIT_OK;
+		goto out;
+	}
 	if (o.failed)
 		goto oom;
-	if (o.j) {
-		if (json_dumpf(o.j, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER) < 0)
-			goto oom;
-		fputc('\n', stdout);
-	} else {
-		table_print(o.t, stdout);
-	}
+	table_print(o.t, stdout);
 	rc = CMD_EXIT_OK;
 	goto out;
 oom:
 	cmd_fail("show", "out of memory");
 out:
-	json_decref(o.j);
 	table_free(o.t);
 	view_clear(&v);
 	kobj_set_clear(&set);

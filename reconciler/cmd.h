@@ -126,6 +126,7 @@ int cmd_state(int argc, char **argv);
 struct cmd_desired_opts {
 	const char *repo, *ref, *host;
 	const char *file;
+	bool defer_hash;   /* no hash yet: cmd_desired_hash() when it is needed */
 };
 
 struct cmd_desired {
@@ -133,7 +134,8 @@ struct cmd_desired {
 	char *host;
 	char *source;       /* "main:hosts/esx01.yaml" or the file as given */
 	char *commit;       /* NULL for a file */
-	char hash[41];      /* of the realized want: what the profile means */
+	char hash[41];      /* of the realized want: what the profile means; "" until
+			     * cmd_desired_hash() when loaded with defer_hash */
 	struct loader *loader;
 	struct source *src;
 };
@@ -142,6 +144,8 @@ struct cmd_desired {
  * profile or source, reported), -ENOMEM. */
 int cmd_desired_load(const char *cmd, const struct cmd_desired_opts *o, struct cmd_desired *d);
 void cmd_desired_clear(struct cmd_desired *d);
+/* Fills d->hash if it is not yet: 0 or -ENOMEM. */
+int cmd_desired_hash(struct cmd_desired *d);
 /* The content hash of a want's canonical JSON. */
 int cmd_want_hash(char out[41], const struct want *w);
 

@@ -1,12 +1,15 @@
 #include "plan.h"
 #include "plan-private.h"
 
+#include <errno.h>
 #include <linux/rtnetlink.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 
 #include "esc.h"
+#include "jstream.h"
 #include "kobj-fmt.h"
 #include "want-json.h"
 
@@ -318,51 +321,98 @@ static json_t *json_of_rule(const struct want_rule *r)
 	return r ? want_json_rule(r) : NULL;
 }
 
+/* One action: what it does, where the profile asks for it, and its objects. */
+static json_t *action_json(const struct diff *d, const struct diff_action *a)
+{
+	char desc[512], at[1100];
+	json_t *changes = json_array(), *to = NULL, *from = NULL;
+
+	plan_describe(d, a, desc, sizeof(desc));
+	where(d, a, at, sizeof(at));
+	details(d, a, emit_json, changes);
+	switch (a->obj) {
+	case DIFF_OBJ_LINK:
+		to = json_of_link(a->op != DIFF_OP_DELETE ? diff_action_to_link(d, a) : NULL);
+		from = json_of_link(a->op != DIFF_OP_CREATE ? diff_action_from_link(d, a) : NULL);
+		break;
+	case DIFF_OBJ_ADDR:
+		to = json_of_addr(a->op != DIFF_OP_DELETE ? diff_action_to_addr(d, a) : NULL);
+		from = json_of_addr(a->op != DIFF_OP_CREATE ? diff_action_from_addr(d, a) : NULL);
+		break;
+	case DIFF_OBJ_ROUTE:
+		to = json_of_route(a->op != DIFF_OP_DELETE ? diff_action_to_route(d, a) : NULL);
+		from = json_of_route(a->op != DIFF_OP_CREATE ? diff_action_from_route(d, a) : NULL);
+		break;
+	case DIFF_OBJ_RULE:
+		to = json_of_rule(a->op != DIFF_OP_DELETE ? diff_action_to_rule(d, a) : NULL);
+		from = json_of_rule(a->op != DIFF_OP_CREATE ? diff_action_from_rule(d, a) : NULL);
+		break;
+	case DIFF_OBJ__MAX:
+		break;
+	}
+	return json_pack("{s:s,s:s,s:s,s:s,s:o,s:o*,s:o*}", "op", diff_op_name(a->op), "object",
+			 diff_obj_name(a->obj), "description", desc, "at", at, "changes", changes,
+			 "to", to, "from", from);
+}
+
+/* Everything before the actions. */
+static json_t *head_json(const struct diff *d, const struct plan_meta *m)
+{
+	return json_pack("{s:s?,s:s?,s:s?,s:s?,s:{s:I,s:I,s:I}}", "host", m->host, "source",
+			 m->source, "commit", m->commit, "profile_hash", m->profile_hash,
+			 "summary", "add", (json_int_t)d->n_create, "change",
+			 (json_int_t)d->n_modify, "destroy", (json_int_t)d->n_delete);
+}
+
 json_t *plan_to_json(const struct diff *d, const struct plan_meta *m)
 {
-	json_t *o = json_pack("{s:s?,s:s?,s:s?,s:s?,s:{s:I,s:I,s:I},s:[]}", "host", m->host, "source",
-			      m->source, "commit", m->commit, "profile_hash", m->profile_hash,
-			      "summary", "add", (json_int_t)d->n_create, "change",
-			      (json_int_t)d->n_modify, "destroy", (json_int_t)d->n_delete, "actions");
-	json_t *actions = json_object_get(o, "actions");
+	json_t *o = head_json(d, m), *actions = json_array();
 
-	for (size_t i = 0; o && i < d->n; i++) {
-		const struct diff_action *a = &d->v[i];
-		char desc[512], at[1100];
-		json_t *e, *changes = json_array(), *to = NULL, *from = NULL;
-
-		plan_describe(d, a, desc, sizeof(desc));
-		where(d, a, at, sizeof(at));
-		details(d, a, emit_json, changes);
-		switch (a->obj) {
-		case DIFF_OBJ_LINK:
-			to = json_of_link(a->op != DIFF_OP_DELETE ? diff_action_to_link(d, a) : NULL);
-			from = json_of_link(a->op != DIFF_OP_CREATE ? diff_action_from_link(d, a) : NULL);
-			break;
-		case DIFF_OBJ_ADDR:
-			to = json_of_addr(a->op != DIFF_OP_DELETE ? diff_action_to_addr(d, a) : NULL);
-			from = json_of_addr(a->op != DIFF_OP_CREATE ? diff_action_from_addr(d, a) : NULL);
-			break;
-		case DIFF_OBJ_ROUTE:
-			to = json_of_route(a->op != DIFF_OP_DELETE ? diff_action_to_route(d, a) : NULL);
-			from = json_of_route(a->op != DIFF_OP_CREATE ? diff_action_from_route(d, a) : NULL);
-			break;
-		case DIFF_OBJ_RULE:
-			to = json_of_rule(a->op != DIFF_OP_DELETE ? diff_action_to_rule(d, a) : NULL);
-			from = json_of_rule(a->op != DIFF_OP_CREATE ? diff_action_from_rule(d, a) : NULL);
-			break;
-		case DIFF_OBJ__MAX:
-			break;
-		}
-		e = json_pack("{s:s,s:s,s:s,s:s,s:o,s:o*,s:o*}", "op", diff_op_name(a->op), "object",
-			      diff_obj_name(a->obj), "description", desc, "at", at, "changes",
-			      changes, "to", to, "from", from);
-		if (!e || json_array_append_new(actions, e) < 0) {
-			json_decref(o);
-			return NULL;
-		}
-	}
+	if (!o || json_object_set_new(o, "actions", actions) < 0)
+		goto oom;
+	for (size_t i = 0; i < d->n; i++)
+		if (json_array_append_new(actions, action_json(d, &d->v[i])) < 0)
+			goto oom;
 	return o;
+oom:
+	json_decref(o);
+	return NULL;
+}
+
+int plan_print_json(FILE *f, const struct diff *d, const struct plan_meta *m, const json_t *more)
+{
+	json_t *head = head_json(d, m);
+	char *text = head ? json_dumps(head, JSON_INDENT(2) | JSON_PRESERVE_ORDER) : NULL;
+	size_t len = text ? strlen(text) : 0;
+	struct jstream js;
+	const char *key;
+	json_t *v;
+	int r = -ENOMEM;
+
+	/* The head without its closing "\n}": the document goes on. */
+	if (len < 2)
+		goto out;
+	r = -EIO;
+	if (fwrite(text, 1, len - 2, f) != len - 2 || fputs(",\n  \"actions\": ", f) == EOF)
+		goto out;
+	jstream_array_begin(&js, f, 1);
+	for (size_t i = 0; i < d->n; i++)
+		jstream_array_add(&js, action_json(d, &d->v[i]));
+	if ((r = jstream_array_end(&js)) < 0)
+		goto out;
+	json_object_foreach((json_t *)more, key, v) {
+		json_t *k = json_string(key);
+
+		r = fputs(",\n  ", f) == EOF ? -EIO : jstream_value(f, k, 1);
+		json_decref(k);
+		if (r < 0 || (r = fputs(": ", f) == EOF ? -EIO : jstream_value(f, v, 1)) < 0)
+			goto out;
+	}
+	r = fputs("\n}", f) == EOF ? -EIO : 0;
+out:
+	free(text);
+	json_decref(head);
+	return r;
 }
 
 struct md_out {

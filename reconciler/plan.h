@@ -27,5 +27,10 @@ void plan_print_text(FILE *f, const struct diff *d, const struct plan_meta *m, b
 void plan_summary(const struct diff *d, char *buf, size_t size);
 /* A JSON object (json_decref); NULL on ENOMEM. */
 json_t *plan_to_json(const struct diff *d, const struct plan_meta *m);
+/* The same document written as it is made, each action when formatted (a
+ * plan of 100,000 routes needs the memory of one action); `more` (NULL:
+ * none) adds its members after "actions".  No final newline.  0, -ENOMEM,
+ * -EIO; after an error the output is cut short. */
+int plan_print_json(FILE *f, const struct diff *d, const struct plan_meta *m, const json_t *more);
 /* One host's section of a Markdown comment. */
 void plan_print_markdown(FILE *f, const struct diff *d, const struct plan_meta *m);

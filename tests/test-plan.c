@@ -536,6 +536,47 @@ static void plan_json_of_no_changes_is_zero_counts(void **state)
 	json_decref(j);
 }
 
+/* plan --format json writes the document as it formats it: the bytes must
+ * be those of the whole document, "unmanaged" (more) after the actions. */
+static void expect_printed_json_is_the_document(const struct diff *d, const struct plan_meta *m,
+						json_t *more)
+{
+	struct capture c;
+	json_t *j = plan_to_json(d, m);
+	char *whole, *printed;
+
+	assert_non_null(j);
+	if (more)
+		assert_int_equal(json_object_update(j, more), 0);
+	whole = json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	assert_non_null(whole);
+	assert_int_equal(plan_print_json(capture_start(&c), d, m, more), 0);
+	printed = capture_end(&c);
+	assert_string_equal(printed, whole);
+	free(printed);
+	free(whole);
+	json_decref(j);
+}
+
+static void printed_plan_json_is_the_document_byte_for_byte(void **state)
+{
+	struct small s;
+	struct diff none = { 0 };
+	struct plan_meta anon = { 0 };
+	json_t *more = json_pack("{s:{s:[s,s],s:[]}}", "unmanaged", "links", "lo", "eth\n9",
+				 "routes");
+
+	(void)state;
+	assert_non_null(more);
+	small_diff(&s);
+	expect_printed_json_is_the_document(&s.d, &META, NULL);
+	expect_printed_json_is_the_document(&s.d, &META, more);
+	expect_printed_json_is_the_document(&none, &anon, NULL);
+	expect_printed_json_is_the_document(&none, &anon, more);
+	json_decref(more);
+	small_end(&s);
+}
+
 /* --- want JSON ------------------------------------------------------------- */
 
 static char *dump(const json_t *j)
@@ -779,6 +820,7 @@ int main(void)
 		cmocka_unit_test(markdown_without_changes_is_the_heading_only),
 		cmocka_unit_test(plan_json_has_the_summary_and_each_action),
 		cmocka_unit_test(plan_json_of_no_changes_is_zero_counts),
+		cmocka_unit_test(printed_plan_json_is_the_document_byte_for_byte),
 		cmocka_unit_test(want_json_round_trips_byte_identically),
 		cmocka_unit_test(want_json_has_fixed_keys_and_canonical_values),
 		cmocka_unit_test(want_from_json_rejects_malformed_input_with_a_message),
