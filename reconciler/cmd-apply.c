@@ -533,7 +533,14 @@ int cmd_apply(int argc, char **argv)
 		goto out;
 	}
 	if (df.n) {
-		plan_print_text(stdout, &df, &meta, a.color);
+		/* A saved plan was printed when it was made and is applied exactly
+		 * (check_saved_plan): as terraform, say which, not all of it again. */
+		if (a.saved) {
+			plan_summary(&df, sum, sizeof(sum));
+			printf("Applying the saved plan %s for %s.  %s\n", a.planfile, a.d.host, sum);
+		} else {
+			plan_print_text(stdout, &df, &meta, a.color);
+		}
 		if (!confirm(&a))
 			goto out;
 	}
