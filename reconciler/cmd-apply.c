@@ -231,6 +231,7 @@ int cmd_apply(int argc, char **argv)
 		a.planfile = o.file;
 		a.t.check = check_saved_plan;
 		a.t.ctx = &a;
+		a.t.planfile = o.file;
 	} else if (cmd_desired_load("apply", &o, &a.d) < 0) {
 		goto out;
 	}

@@ -145,7 +145,14 @@ int cmd_transact(const struct cmd_transact *t, struct cmd_desired *d)
 	if (t->check && t->check(t->ctx, engine_before(e), df) < 0)
 		goto out;
 	if (df->n) {
-		plan_print_text(stdout, df, &meta, t->color);
+		/* A saved plan was printed when it was made and is applied exactly
+		 * (t->check): as terraform, say which, not all of it again. */
+		if (t->planfile) {
+			plan_summary(df, sum, sizeof(sum));
+			esc_line(stdout, "Applying the saved plan %s for %s.  %s", t->planfile, d->host, sum);
+		} else {
+			plan_print_text(stdout, df, &meta, t->color);
+		}
 		if (!approved(t))
 			goto out;
 	}

@@ -186,6 +186,9 @@ struct cmd_transact {
 	 * plan was made; NULL for none. */
 	int (*check)(void *ctx, const struct kobj_set *before, const struct diff *df);
 	void *ctx;
+	/* apply PLANFILE: the file, so that the plan it holds (printed when it
+	 * was made) is named rather than printed again; NULL otherwise. */
+	const char *planfile;
 };
 #define CMD_TRANSACT_DHCP_TIMEOUT_MS 30000u
 /* Plans, asks (unless auto_approve), applies, and prints the outcome; the

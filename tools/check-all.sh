@@ -6,10 +6,20 @@
 #
 # Needs root (namespace tests create network namespaces) and the packages
 # from tools/install-deps.sh.  Builds in ./build-check/ (removed first).
+#
+# Works whatever state the source tree is in: configured and built in place
+# (as the README's first line leaves it) or not.  Every build here starts
+# from a pristine copy of the sources in build-check/src (the files git
+# tracks plus the untracked ones it does not ignore, as they are in the work
+# tree), so the user's in-tree build is neither reused nor destroyed, and
+# nothing generated in place (configure, Makefile, objects) leaks into what
+# is tested.
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top" || exit 1
 out=$top/build-check
+# A failed distcheck leaves read-only directories behind.
+[ -d "$out" ] && chmod -R u+w "$out" 2>/dev/null
 rm -rf "$out"
 mkdir -p "$out"
 jobs=$(nproc 2>/dev/null || echo 2)
@@ -17,6 +27,42 @@ passed=0
 failed=0
 
 note() { printf '\n=== %s\n' "$*"; }
+
+# The last lines of a build's configure.log and make.log: where a failed
+# build says why.
+show_tails() {  # show_tails DIR
+	local f
+	for f in "$1/configure.log" "$1/make.log"; do
+		[ -s "$f" ] || continue
+		echo "--- $f (last 30 lines)"
+		tail -n 30 -- "$f"
+	done
+}
+
+# The pristine copy.  Outside a git work tree (an unpacked release tarball)
+# everything but build-check/ is copied and a configuration made in place is
+# removed from the copy with `make distclean`.
+src=$out/src
+copy_sources() {
+	mkdir -p "$src" || return 1
+	if git -C "$top" rev-parse --is-inside-work-tree >/dev/null 2>&1; then
+		(
+			set -o pipefail
+			git -C "$top" ls-files -z --cached --others --exclude-standard |
+				while IFS= read -r -d '' f; do   # leave out tracked files deleted in the work tree
+					if [ -e "$f" ] || [ -L "$f" ]; then printf '%s\0' "$f"; fi
+				done | tar -C "$top" --null -T - -cf - | tar -C "$src" -xf -
+		)
+	else
+		tar -C "$top" --exclude=./build-check -cf - . | tar -C "$src" -xf - &&
+			{ [ ! -f "$src/config.status" ] || (cd "$src" && make distclean >/dev/null 2>&1); }
+	fi
+}
+if ! copy_sources || [ ! -f "$src/configure.ac" ]; then
+	echo "check-all: could not copy the sources to $src"
+	echo "0 passed, 1 failed"
+	exit 1
+fi
 
 # Adds a build's results to the totals, counted from the harness's per-case
 # lines (the summary is missing when the harness itself stops).  A build that
@@ -33,13 +79,19 @@ count() {  # count LOGFILE STATUS
 	fi
 }
 
-if [ ! -x configure ]; then
+if [ ! -x "$src/configure" ]; then
 	note "autogen"
-	./autogen.sh >"$out/autogen.log" 2>&1 || { cat "$out/autogen.log"; echo "0 passed, 1 failed"; exit 1; }
+	(cd "$src" && ./autogen.sh) >"$out/autogen.log" 2>&1 ||
+		{ tail -n 30 -- "$out/autogen.log"; echo "0 passed, 1 failed"; exit 1; }
 fi
-if [ -f tests/schema/package.json ] && [ ! -d tests/schema/node_modules ]; then
-	note "npm ci (JSON Schema checker)"
-	(cd tests/schema && npm ci --no-audit --no-fund --loglevel=error) || failed=$((failed + 1))
+# The JSON Schema checker's modules are installed once in the source tree
+# (git ignores them) and lent to the copy.
+if [ -f tests/schema/package.json ]; then
+	if [ ! -d tests/schema/node_modules ]; then
+		note "npm ci (JSON Schema checker)"
+		(cd tests/schema && npm ci --no-audit --no-fund --loglevel=error) || failed=$((failed + 1))
+	fi
+	[ -d tests/schema/node_modules ] && ln -sfn "$top/tests/schema/node_modules" "$src/tests/schema/node_modules"
 fi
 
 run_build() {  # run_build NAME CONFIGURE-ARGS...
@@ -49,12 +101,12 @@ run_build() {  # run_build NAME CONFIGURE-ARGS...
 	mkdir -p "$out/$name"
 	(
 		cd "$out/$name" &&
-		"$top/configure" -q "$@" >configure.log 2>&1 || { cat configure.log; exit 1; }
-		make -j"$jobs" >make.log 2>&1 || { cat make.log; exit 1; }
+		"$src/configure" -q "$@" >configure.log 2>&1 || { show_tails .; exit 1; }
+		make -j"$jobs" >make.log 2>&1 || { show_tails .; exit 1; }
 		HOSTNET_REQUIRE_ALL=1 make -j"$jobs" -k check >check.log 2>&1
 		status=$?
 		grep -E '^(FAIL|ERROR|XPASS)' check.log ||
-			{ [ $status = 0 ] || tail -25 check.log; }
+			{ [ $status = 0 ] || tail -n 25 -- check.log; }
 		for f in $(grep -lE '^(not ok|Bail out)' $(find tests -name '*.log') 2>/dev/null); do
 			echo "--- $f"; grep -B2 -A25 '^not ok' "$f" | head -80
 		done
@@ -91,13 +143,13 @@ fi
 # ran twice above.
 note "build: clang (compile only, -Werror)"
 mkdir -p "$out/clang"
-if (cd "$out/clang" && "$top/configure" -q CC=clang >configure.log 2>&1 &&
+if (cd "$out/clang" && "$src/configure" -q CC=clang >configure.log 2>&1 &&
 	make -j"$jobs" all check_PROGRAMS= >make.log 2>&1 &&
 	make -j"$jobs" $(cd "$out/normal" && make -s print-check-programs 2>/dev/null) >>make.log 2>&1); then
 	echo "clang: ok"
 	passed=$((passed + 1))
 else
-	tail -30 "$out/clang/make.log" "$out/clang/configure.log" 2>/dev/null
+	show_tails "$out/clang"
 	echo "clang: FAILED"
 	failed=$((failed + 1))
 fi
@@ -113,7 +165,7 @@ else
 	if grep -qE '^fuzz-[a-z]+: [0-9]+ s,' "$out/normal/fuzz.log"; then
 		sed -n '/^fuzz-[a-z]*: [0-9]* s,/,$p' "$out/normal/fuzz.log" | head -200
 	else
-		tail -30 "$out/normal/fuzz.log"
+		tail -n 30 -- "$out/normal/fuzz.log"
 	fi
 	echo "fuzz: FAILED"
 	failed=$((failed + 1))
@@ -137,7 +189,7 @@ if (cd "$out/normal" && env -u HOSTNET_REQUIRE_ALL make -j"$jobs" distcheck >dis
 	echo "distcheck: ok"
 	passed=$((passed + 1))
 else
-	tail -40 "$out/normal/distcheck.log"
+	tail -n 40 -- "$out/normal/distcheck.log"
 	echo "distcheck: FAILED"
 	failed=$((failed + 1))
 fi

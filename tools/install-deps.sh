@@ -18,6 +18,10 @@ apt-get install -y -qq --no-install-recommends groff-base >/dev/null  # tests/ma
 # test on a fresh root (tests/deb.sh).
 apt-get install -y -qq --no-install-recommends bash-completion >/dev/null
 apt-get install -y -qq --no-install-recommends debhelper dpkg-dev fakeroot lintian debootstrap >/dev/null
+# libclang-rt-14-dev: libFuzzer for `make fuzz` (clang only Recommends it);
+# python3: the tests' JSON checks and the benchmarks' generators; linux-perf:
+# tests/bench/phases.sh, smoke-run by tests/bench-smoke.sh.
+apt-get install -y -qq --no-install-recommends libclang-rt-14-dev python3 linux-perf >/dev/null
 # udhcpc is the DHCP client hostnet runs for `ipv4: dhcp` adapters; dnsmasq
 # (the binary only, no service) is the DHCP server and router advertiser of
 # tests/ns/settings.sh, inside its namespace.

@@ -14,7 +14,6 @@
  * is.  The wrapper itself is not a shell: nothing else runs in the timed
  * window but fork, exec and wait.
  */
-#define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>

@@ -78,30 +78,33 @@ apply)  # apply VARIANT WHO: from zero, hostnet or ip -batch
 	expect_host "apply.$v.$who" "$a" "$r"
 	;;
 
-prune)  # prune WHO: 1,000 adapters exist, the profile keeps only a0
-	who=$1
+prune)  # prune WHO VARIANT: VARIANT's adapters (A<n>R0) exist, the profile keeps only a0
+	who=$1 v=$2
+	a=${v#A}; a=${a%%R*}
 	uplinks
 	if [ "$who" = hostnet ]; then
 		fresh_state prune
-		"$HOSTNET" apply --auto-approve "$G/A1000R0/hosts/bench.yaml" >/dev/null
-		expect_host prune.setup.hostnet 1000 0
+		"$HOSTNET" apply --auto-approve "$G/$v/hosts/bench.yaml" >/dev/null
+		expect_host prune.setup.hostnet "$a" 0
 		tm prune.hostnet "$HOSTNET" apply --auto-approve "$G/A1R0/hosts/bench.yaml"
 	else
-		ip -batch "$G/A1000R0/ip.txt"
-		expect_host prune.setup.ip 1000 0
+		ip -batch "$G/$v/ip.txt"
+		expect_host prune.setup.ip "$a" 0
 		tm prune.ip ip -batch "$G/prune-del.txt"
 	fi
 	expect_host "prune.$who" 1 0
 	;;
 
-noop)  # noop: the 1,000-adapter + 10,000-route host, applied, then nothing to do
+noop)  # noop VARIANT: that host (1,000 adapters + 10,000 routes) applied, then nothing to do
+	v=$1
+	a=${v#A}; a=${a%%R*}; r=${v#*R}
 	uplinks
 	fresh_state noop
-	"$HOSTNET" apply --auto-approve "$G/A1000R10000/hosts/bench.yaml" >/dev/null
-	expect_host noop.setup 1000 10000
-	tm noop.plan "$HOSTNET" plan "$G/A1000R10000/hosts/bench.yaml"
+	"$HOSTNET" apply --auto-approve "$G/$v/hosts/bench.yaml" >/dev/null
+	expect_host noop.setup "$a" "$r"
+	tm noop.plan "$HOSTNET" plan "$G/$v/hosts/bench.yaml"
 	check noop.plan "No changes." "$(grep -o '^No changes\.' "$BENCH_OUT/log/noop.plan.out")"
-	tm noop.apply "$HOSTNET" apply --auto-approve "$G/A1000R10000/hosts/bench.yaml"
+	tm noop.apply "$HOSTNET" apply --auto-approve "$G/$v/hosts/bench.yaml"
 	check noop.apply "No changes." "$(grep -o '^No changes\.' "$BENCH_OUT/log/noop.apply.out")"
 	tm noop.drift "$HOSTNET" drift --host bench
 	tm noop.observe "$HOSTNET" observe -q --host bench
@@ -138,10 +141,10 @@ ifupdown2-peer)  # the same host by ifreload, adapters pre-created (peers/ifupdo
 	tm ifupdown2.peer.query ifquery --check -a -i "$F"
 	;;
 
-fleet)  # fleet: validate and plan against repositories of 10,000 and 10 hosts
+fleet)  # fleet N...: validate and plan against repositories of N hosts (10,000 and 10)
 	uplinks
 	fresh_state fleet
-	for n in 10000 10; do
+	for n in "$@"; do
 		R=$G/fleet-$n
 		one=h$((n / 2))
 		tm "fleet.$n.validate-all" "$HOSTNET" validate -q --repo "$R"
@@ -156,22 +159,22 @@ phases)  # phases SCENARIO: one hostnet run under perf with the hnbench uprobes 
 	mount -t tracefs nodev /sys/kernel/tracing   # hidden by this namespace's sysfs
 	uplinks
 	fresh_state "phases-$s"
-	rec() { perf record -q -e 'hnbench:*' -o "$BENCH_OUT/phases.$s.data" -- "$@" \
+	rec() { perf record -q -e "${BENCH_PROBES:-hnbench}:*" -o "$BENCH_OUT/phases.$s.data" -- "$@" \
 		>"$BENCH_OUT/log/phases.$s.out" 2>"$BENCH_OUT/log/phases.$s.err"; }
 	case $s in
-	apply-routes) rec "$HOSTNET" apply --auto-approve "$G/A1R100000/hosts/bench.yaml" ;;
-	apply-adapters) rec "$HOSTNET" apply --auto-approve "$G/A1000R0/hosts/bench.yaml" ;;
-	apply-full) rec "$HOSTNET" apply --auto-approve "$G/A1000R10000/hosts/bench.yaml" ;;
+	apply-routes) rec "$HOSTNET" apply --auto-approve "$G/$BENCH_V_ROUTES/hosts/bench.yaml" ;;
+	apply-adapters) rec "$HOSTNET" apply --auto-approve "$G/$BENCH_V_ADAPTERS/hosts/bench.yaml" ;;
+	apply-full) rec "$HOSTNET" apply --auto-approve "$G/$BENCH_V_FULL/hosts/bench.yaml" ;;
 	noop-plan | noop-apply)
-		"$HOSTNET" apply --auto-approve "$G/A1000R10000/hosts/bench.yaml" >/dev/null
+		"$HOSTNET" apply --auto-approve "$G/$BENCH_V_FULL/hosts/bench.yaml" >/dev/null
 		if [ "$s" = noop-plan ]; then
-			rec "$HOSTNET" plan "$G/A1000R10000/hosts/bench.yaml"
+			rec "$HOSTNET" plan "$G/$BENCH_V_FULL/hosts/bench.yaml"
 		else
-			rec "$HOSTNET" apply --auto-approve "$G/A1000R10000/hosts/bench.yaml"
+			rec "$HOSTNET" apply --auto-approve "$G/$BENCH_V_FULL/hosts/bench.yaml"
 		fi
 		;;
 	observe | show-routes)
-		ip -batch "$G/observe-500-100000.txt"
+		ip -batch "$G/$BENCH_V_OBSERVE.txt"
 		if [ "$s" = observe ]; then
 			rec "$HOSTNET" observe --host bench
 		else

@@ -9,8 +9,10 @@
 #   10,000 routes from zero), noop-plan, noop-apply (that host applied, then
 #   plan / apply again), observe (1,000 links + 100,000 routes), show-routes
 #   (hostnet show routes --json there).  Default: all.
-# The probes are defined in the group "hnbench" and deleted on exit.  Only
-# enabled while perf records, so nothing else is slowed down.
+# The probes are defined in a group of this run's own, "hnbench<pid>", and
+# deleted on exit.  Only enabled while perf records, so nothing else is
+# slowed down.  Sizes: BENCH_ADAPTERS (1000) and BENCH_ROUTES (100000), as in
+# run.sh (tests/bench-smoke.sh makes them tiny).
 set -euo pipefail
 D=$(cd "$(dirname "$0")" && pwd)
 : "${HOSTNET:=$D/../../hostnet}"
@@ -24,22 +26,27 @@ OUT=${BENCH_OUT:-$(mktemp -d /tmp/hostnet-phases.XXXXXX)}
 mkdir -p "$OUT/gen" "$OUT/raw" "$OUT/log"
 OUT=$(readlink -f "$OUT")
 G=$OUT/gen
-for v in A1R100000 A1000R0 A1000R10000; do
+NA=${BENCH_ADAPTERS:-1000} NR=${BENCH_ROUTES:-100000}
+export BENCH_V_ROUTES=A1R$NR BENCH_V_ADAPTERS=A${NA}R0 BENCH_V_FULL=A${NA}R$((NR / 10))
+export BENCH_V_OBSERVE=observe-$((NA / 2))-$NR
+for v in $BENCH_V_ROUTES $BENCH_V_ADAPTERS $BENCH_V_FULL; do
 	a=${v#A}; a=${a%%R*}; r=${v#*R}
 	mkdir -p "$G/$v/hosts"
 	[ -s "$G/$v/hosts/bench.yaml" ] || python3 "$D/gen.py" profile "$G/$v/hosts/bench.yaml" "$a" "$r"
 done
-[ -s "$G/observe-500-100000.txt" ] || python3 "$D/gen.py" observe-batch "$G/observe-500-100000.txt" 500 100000
+[ -s "$G/$BENCH_V_OBSERVE.txt" ] || python3 "$D/gen.py" observe-batch "$G/$BENCH_V_OBSERVE.txt" $((NA / 2)) "$NR"
 
 FUNCS="cmd_apply cmd_plan cmd_observe cmd_show generation_doc cmd_desired_load validate_profile realize_profile cmd_want_hash want_to_json cmd_check_kernel
 	observe_caps store_open observe_all diff_compute plan_to_json cmd_state_hash plan_print_text
 	store_snapshot_save store_generation_begin apply_diff store_generation_finish view_build"
-cleanup() { perf probe -q -d 'hnbench:*' >/dev/null 2>&1 || true; }
+# Concurrent runs (two builds' `make check`) each own their probes.
+export BENCH_PROBES=hnbench$$
+cleanup() { perf probe -q -d "$BENCH_PROBES:*" >/dev/null 2>&1 || true; }
 trap cleanup EXIT
 cleanup
 for f in $FUNCS; do
-	perf probe -q -x "$HOSTNET" -a "hnbench:$f=$f" >/dev/null 2>&1 &&
-		perf probe -q -x "$HOSTNET" -a "hnbench:$f=$f%return" >/dev/null 2>&1 ||
+	perf probe -q -x "$HOSTNET" -a "$BENCH_PROBES:$f=$f" >/dev/null 2>&1 &&
+		perf probe -q -x "$HOSTNET" -a "$BENCH_PROBES:$f=$f%return" >/dev/null 2>&1 ||
 		echo "phases: no probe on $f (inlined or absent)" >&2
 done
 

@@ -15,46 +15,58 @@ import sys
 
 # (case, hostnet label, what hostnet ran, peer label, what the peer ran, target)
 # target: ("ratio<=", x) | ("ratio<", x) | ("abs<", seconds) | None
+def n(x):
+    return f"{x:,}"
+
+
+# The sizes run.sh used (its defaults when not set).
+A = int(os.environ.get("BENCH_ADAPTERS", 1000))
+R = int(os.environ.get("BENCH_ROUTES", 100000))
+R10 = R // 10
+PAIRS = int(os.environ.get("BENCH_PAIRS", 500))
+HOSTS = int(os.environ.get("BENCH_HOSTS", 10000))
+IFU = int(os.environ.get("BENCH_IFUPDOWN", 100))
+
 ROWS = [
-    ("1 observe: 1,000 links, 100,000 routes", None, None, None, None, None),
+    (f"1 observe: {n(2 * PAIRS)} links, {n(R)} routes", None, None, None, None, None),
     ("", "observe.hostnet-observe", "hostnet observe (new state db)",
      "observe.ip", "ip -d link show + ip route show table all", ("ratio<=", 0.5)),
     ("", "observe.hostnet-show", "hostnet show interfaces --json + show routes --json",
      "observe.ip", "ip -d link show + ip route show table all", ("ratio<=", 0.5)),
     ("2 apply from zero (switch over 2 uplinks, MTU 9000)", None, None, None, None, None),
-    ("", "apply.A1000R0.hostnet", "hostnet apply: 1,000 adapters",
-     "apply.A1000R0.ip", "ip -batch, same objects", None),
-    ("", "apply.A1000R10000.hostnet", "hostnet apply: 1,000 adapters + 10,000 routes",
-     "apply.A1000R10000.ip", "ip -batch, same objects", None),
-    ("", "apply.A1000R100000.hostnet", "hostnet apply: 1,000 adapters + 100,000 routes",
-     "apply.A1000R100000.ip", "ip -batch, same objects", None),
-    ("", "apply.A1R10000.hostnet", "hostnet apply: 1 adapter + 10,000 routes",
-     "apply.A1R10000.ip", "ip -batch, same objects", ("ratio<=", 0.5)),
-    ("", "apply.A1R100000.hostnet", "hostnet apply: 1 adapter + 100,000 routes",
-     "apply.A1R100000.ip", "ip -batch, same objects", ("ratio<=", 0.5)),
-    ("3 prune 999 of 1,000 adapters", None, None, None, None, None),
+    ("", f"apply.A{A}R0.hostnet", f"hostnet apply: {n(A)} adapters",
+     f"apply.A{A}R0.ip", "ip -batch, same objects", None),
+    ("", f"apply.A{A}R{R10}.hostnet", f"hostnet apply: {n(A)} adapters + {n(R10)} routes",
+     f"apply.A{A}R{R10}.ip", "ip -batch, same objects", None),
+    ("", f"apply.A{A}R{R}.hostnet", f"hostnet apply: {n(A)} adapters + {n(R)} routes",
+     f"apply.A{A}R{R}.ip", "ip -batch, same objects", None),
+    ("", f"apply.A1R{R10}.hostnet", f"hostnet apply: 1 adapter + {n(R10)} routes",
+     f"apply.A1R{R10}.ip", "ip -batch, same objects", ("ratio<=", 0.5)),
+    ("", f"apply.A1R{R}.hostnet", f"hostnet apply: 1 adapter + {n(R)} routes",
+     f"apply.A1R{R}.ip", "ip -batch, same objects", ("ratio<=", 0.5)),
+    (f"3 prune {n(A - 1)} of {n(A)} adapters", None, None, None, None, None),
     ("", "prune.hostnet", "hostnet apply (profile keeps a0)",
      "prune.ip", "ip -batch link del aK, one by one", ("abs<", 1.0)),
-    ("4 no-op reconcile: 1,000 adapters + 10,000 routes applied", None, None, None, None, None),
+    (f"4 no-op reconcile: {n(A)} adapters + {n(R10)} routes applied", None, None, None, None, None),
     ("", "noop.plan", "hostnet plan (No changes)",
      "noop.observe", "hostnet observe", ("ratio<", 2.0)),
     ("", "noop.apply", "hostnet apply (No changes)",
      "noop.observe", "hostnet observe", ("ratio<", 2.0)),
     ("", "noop.drift", "hostnet drift",
      "noop.observe", "hostnet observe", None),
-    ("5 ifupdown2 3.0.0: 1 bridge, 100 adapters (address, MTU 9000, route)", None, None, None, None, None),
+    (f"5 ifupdown2 3.0.0: 1 bridge, {n(IFU)} adapters (address, MTU 9000, route)", None, None, None, None, None),
     ("", "ifupdown2.hostnet.scratch", "hostnet apply from zero (creates the veths)",
      "ifupdown2.peer.scratch", "ifreload -a (veths pre-created)", ("ratio<=", 0.1)),
     ("", "ifupdown2.hostnet.noop", "hostnet apply, no-op",
      "ifupdown2.peer.noop", "ifreload -a, no-op", ("ratio<=", 0.1)),
     ("", "ifupdown2.hostnet.drift", "hostnet drift",
      "ifupdown2.peer.query", "ifquery --check -a", ("ratio<=", 0.1)),
-    ("6 fleet: repository of 10,000 hosts vs 10 hosts (git, extends a site fragment)", None, None, None, None, None),
-    ("", "fleet.10000.validate-all", "validate --repo (10,000 hosts)",
+    (f"6 fleet: repository of {n(HOSTS)} hosts vs 10 hosts (git, extends a site fragment)", None, None, None, None, None),
+    ("", f"fleet.{HOSTS}.validate-all", f"validate --repo ({n(HOSTS)} hosts)",
      "fleet.10.validate-all", "validate --repo (10 hosts)", None),
-    ("", "fleet.10000.validate-one", "validate --repo --host h5000 (10,000 hosts)",
+    ("", f"fleet.{HOSTS}.validate-one", f"validate --repo --host h{HOSTS // 2} ({n(HOSTS)} hosts)",
      "fleet.10.validate-one", "validate --repo --host h5 (10 hosts)", ("ratio<=", 1.2)),
-    ("", "fleet.10000.plan-one", "plan --repo --host h5000 (10,000 hosts)",
+    ("", f"fleet.{HOSTS}.plan-one", f"plan --repo --host h{HOSTS // 2} ({n(HOSTS)} hosts)",
      "fleet.10.plan-one", "plan --repo --host h5 (10 hosts)", ("ratio<=", 1.2)),
 ]
 

@@ -17,8 +17,17 @@
 #   BENCH_OUT    work directory (default: a new /tmp/hostnet-bench.XXXXXX);
 #                results.md, raw/ timings, log/ outputs of the last run
 #   BENCH_KEEP=1 keep the work directory's generated repositories (large)
-# Needs: root, unshare, ip, python3, git, a C compiler; installs ifupdown2
-# with apt-get for the ifupdown2 case if it is missing.
+#   BENCH_EXEC   the benchexec program (`make tests/bench/benchexec`;
+#                default: benchexec beside this script)
+#   Sizes (defaults in brackets; tests/bench-smoke.sh makes them tiny):
+#   BENCH_ADAPTERS [1000] adapters of the apply/prune/noop cases,
+#   BENCH_ROUTES [100000] routes (the apply and noop cases also use a tenth),
+#   BENCH_PAIRS [500] veth pairs of the observe case, BENCH_HOSTS [10000]
+#   hosts of the big fleet repository, BENCH_IFUPDOWN [100] adapters of the
+#   ifupdown2 case.
+# Needs: root, unshare, ip, python3, git; installs ifupdown2 with apt-get for
+# the ifupdown2 case if it is missing.  Exits 1 when a timed command failed
+# or a check of the kernel state after it did not hold (see the table).
 set -euo pipefail
 
 # The whole script is one function, read before anything runs, and it uses
@@ -28,6 +37,10 @@ main() {
 	: "${HOSTNET:=$D/../../hostnet}"
 	HOSTNET=$(readlink -f "$HOSTNET")
 	RUNS=${BENCH_RUNS:-5}
+	export BENCH_ADAPTERS=${BENCH_ADAPTERS:-1000} BENCH_ROUTES=${BENCH_ROUTES:-100000} \
+		BENCH_PAIRS=${BENCH_PAIRS:-500} BENCH_HOSTS=${BENCH_HOSTS:-10000} \
+		BENCH_IFUPDOWN=${BENCH_IFUPDOWN:-100}
+	NA=$BENCH_ADAPTERS NR=$BENCH_ROUTES NR10=$((BENCH_ROUTES / 10))
 	ALL="observe apply prune noop ifupdown2 fleet"
 	CASES=${*:-$ALL}
 
@@ -37,7 +50,9 @@ main() {
 	for c in $CASES; do
 		case " $ALL " in *" $c "*) ;; *) die "unknown case '$c' (cases: $ALL)" ;; esac
 	done
-	for t in unshare ip python3 git "${CC:-cc}"; do
+	BENCH_EXEC=$(readlink -f "${BENCH_EXEC:-$D/benchexec}")
+	[ -x "$BENCH_EXEC" ] || die "no benchexec at $BENCH_EXEC (make tests/bench/benchexec, or set BENCH_EXEC)"
+	for t in unshare ip python3 git; do
 		command -v "$t" >/dev/null || die "$t not found"
 	done
 	case " $CASES " in *" ifupdown2 "*)
@@ -58,8 +73,6 @@ main() {
 	# The namespace this script runs in: ns.sh refuses to run in it (PID 1's is
 	# not always readable, see lib.sh).
 	BENCH_ROOTNS=$(readlink /proc/self/ns/net)
-	BENCH_EXEC=$OUT/benchexec
-	"${CC:-cc}" -std=c11 -O2 -Wall -Wextra -o "$BENCH_EXEC" "$D/benchexec.c"
 	B=$OUT/bin
 	mkdir -p "$B"
 	cp "$D/ns.sh" "$D/lib.sh" "$D/../ns/lib-ns.sh" "$D/gen.py" "$D/report.py" "$B/"
@@ -72,7 +85,7 @@ main() {
 
 	# --- inputs (generated once, outside the namespaces) ---------------------------
 	progress "generating profiles in $G"
-	APPLY_VARIANTS="A1000R0 A1000R10000 A1000R100000 A1R10000 A1R100000"
+	APPLY_VARIANTS="A${NA}R0 A${NA}R$NR10 A${NA}R$NR A1R$NR10 A1R$NR"
 	for v in $APPLY_VARIANTS A1R0; do
 		a=${v#A}; a=${a%%R*}; r=${v#*R}
 		mkdir -p "$G/$v/hosts"
@@ -81,13 +94,15 @@ main() {
 			gen ipbatch "$G/$v/ip.txt" "$a" "$r"
 		}
 	done
-	for ((k = 1; k < 1000; k++)); do echo "link del a$k"; done >"$G/prune-del.txt"
-	[ -s "$G/observe-500-100000.txt" ] || gen observe-batch "$G/observe-500-100000.txt" 500 100000
-	mkdir -p "$G/ifupdown2-100/hosts"
-	gen profile-ifupdown "$G/ifupdown2-100/hosts/bench.yaml" 100
-	gen interfaces "$G/ifupdown2-100/interfaces" 100
+	for ((k = 1; k < NA; k++)); do echo "link del a$k"; done >"$G/prune-del.txt"
+	OBS=$BENCH_PAIRS-$NR
+	[ -s "$G/observe-$OBS.txt" ] || gen observe-batch "$G/observe-$OBS.txt" "$BENCH_PAIRS" "$NR"
+	IFU=$BENCH_IFUPDOWN
+	mkdir -p "$G/ifupdown2-$IFU/hosts"
+	gen profile-ifupdown "$G/ifupdown2-$IFU/hosts/bench.yaml" "$IFU"
+	gen interfaces "$G/ifupdown2-$IFU/interfaces" "$IFU"
 	case " $CASES " in *" fleet "*)
-		for n in 10000 10; do
+		for n in $BENCH_HOSTS 10; do
 			R=$G/fleet-$n
 			if [ ! -d "$R/.git" ]; then
 				progress "generating a git repository of $n hosts"
@@ -105,7 +120,9 @@ main() {
 	# bar for "quiet" before each timed command (see quiesce in lib.sh).
 	. "$B/lib.sh"
 	BENCH_BASE_BUSY=$(for i in 1 2 3 4 5 6 7 8 9 10; do cpu_busy; done | sort -n | sed -n 5p)
-	BENCH_QUIET=$((BENCH_BASE_BUSY + 10 > 15 ? BENCH_BASE_BUSY + 10 : 15))
+	# (A BENCH_QUIET given in the environment wins: the smoke test, which
+	# times nothing, gives 101 so that nothing waits.)
+	BENCH_QUIET=${BENCH_QUIET:-$((BENCH_BASE_BUSY + 10 > 15 ? BENCH_BASE_BUSY + 10 : 15))}
 	export BENCH_QUIET BENCH_BASE_BUSY
 	progress "CPU busy before starting: $BENCH_BASE_BUSY % (quiet means < $BENCH_QUIET %)"
 
@@ -114,7 +131,7 @@ main() {
 		for ((r = 1; r <= RUNS; r++)); do
 			progress "$c: run $r/$RUNS"
 			case $c in
-			observe) ns observe 500 100000 ;;
+			observe) ns observe "$BENCH_PAIRS" "$NR" ;;
 			apply)
 				for v in $APPLY_VARIANTS; do
 					ns apply "$v" hostnet
@@ -122,15 +139,15 @@ main() {
 				done
 				;;
 			prune)
-				ns prune hostnet
-				ns prune ip
+				ns prune hostnet "A${NA}R0"
+				ns prune ip "A${NA}R0"
 				;;
-			noop) ns noop ;;
+			noop) ns noop "A${NA}R$NR10" ;;
 			ifupdown2)
-				ns ifupdown2-hostnet 100
-				ns ifupdown2-peer 100
+				ns ifupdown2-hostnet "$IFU"
+				ns ifupdown2-peer "$IFU"
 				;;
-			fleet) ns fleet ;;
+			fleet) ns fleet "$BENCH_HOSTS" 10 ;;
 			esac
 		done
 	done
@@ -155,8 +172,17 @@ main() {
 		python3 "$B/report.py" "$OUT"
 	} >"$OUT/results.md"
 	cat "$OUT/results.md"
-	[ "${BENCH_KEEP:-0}" = 1 ] || rm -rf "$G/fleet-10000" "$OUT/state"
+	[ "${BENCH_KEEP:-0}" = 1 ] || rm -rf "$G/fleet-$BENCH_HOSTS" "$OUT/state"
 	progress "raw timings and logs: $OUT"
+	# A benchmark that measured a failure measured nothing: say so in the
+	# exit status too (the table already shows which).
+	bad=$(find "$OUT/raw" -type f -name '*.check' -exec cat {} + | grep -vcx ok || true)
+	st=$(find "$OUT/raw" -type f ! -name '*.check' ! -name '*.busy' -exec cat {} + |
+		awk 'NF >= 3 && $3 != 0' | wc -l)
+	if [ "$bad" != 0 ] || [ "$st" != 0 ]; then
+		progress "FAILED: $bad checks did not hold, $st timed commands exited non-zero"
+		exit 1
+	fi
 }
 main "$@"
 exit
