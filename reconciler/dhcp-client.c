@@ -162,24 +162,54 @@ static int set_env_u32(const char *name, uint32_t v)
 	return setenv(name, buf, 1);
 }
 
+/* The pid file, written by the client's own process before it becomes
+ * udhcpc (which rewrites it with the same pid): the file names the client
+ * from the moment client_start() returns, so a second apply or the agent
+ * right after never starts a second client. */
+static void write_pid_file(const char *path)
+{
+	char tmp[4200], buf[32];
+	int fd, n;
+
+	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return;
+	n = snprintf(buf, sizeof(buf), "%ld\n", (long)getpid());
+	if (write(fd, buf, (size_t)n) == n && close(fd) == 0)
+		rename(tmp, path);
+	else
+		unlink(tmp);
+}
+
 /* Double fork: the client belongs to no hostnet process, so it outlives
- * this one (the agent, a timer's apply) and is never its zombie. */
+ * this one (the agent, a timer's apply) and is never its zombie.  A
+ * close-on-exec pipe tells when the client has written its pid file and
+ * exec'd (or failed to). */
 static int client_start(const struct dhcp_ctx *c, const struct want *w, const struct want_link *l)
 {
 	struct dhcp_route_opts o;
-	char pidf[4096], logf[4096];
+	char pidf[4096], logf[4096], byte;
+	int sync[2], st;
 	pid_t pid;
-	int st;
 
 	route_opts(w, l, &o);
 	pid_path(c, l->l.name, pidf, sizeof(pidf));
 	snprintf(logf, sizeof(logf), "%s/%s.log", c->run_dir, l->l.name);
-	pid = fork();
-	if (pid < 0)
+	if (pipe2(sync, O_CLOEXEC) < 0)
 		return -errno;
+	pid = fork();
+	if (pid < 0) {
+		int e = errno;
+
+		close(sync[0]);
+		close(sync[1]);
+		return -e;
+	}
 	if (pid == 0) {
 		int fd;
 
+		close(sync[0]);
 		if (setsid() < 0 || fork() != 0)
 			_exit(0);
 		fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
@@ -194,14 +224,25 @@ static int client_start(const struct dhcp_ctx *c, const struct want *w, const st
 		    setenv("HOSTNET_DHCP_RULES", o.rules ? "1" : "0", 1) < 0 ||
 		    setenv("HOSTNET_DHCP_GATEWAY", o.gateway ? "1" : "0", 1) < 0)
 			_exit(127);
+		write_pid_file(pidf);
 		/* -f foreground (this is its daemon), -R release the lease when
 		 * stopped, -t/-T/-A: 3 discovers 2 s apart, then 5 s of rest. */
 		execl(c->udhcpc, "udhcpc", "-f", "-R", "-i", l->l.name, "-s", c->self, "-p", pidf,
 		      "-t", "3", "-T", "2", "-A", "5", (char *)NULL);
+		unlink(pidf);
 		_exit(127);
 	}
-	if (waitpid(pid, &st, 0) < 0)
-		return -errno;
+	close(sync[1]);
+	if (waitpid(pid, &st, 0) < 0) {
+		int e = errno;
+
+		close(sync[0]);
+		return -e;
+	}
+	/* EOF once the client has exec'd or exited. */
+	while (read(sync[0], &byte, 1) < 0 && errno == EINTR)
+		;
+	close(sync[0]);
 	return 0;
 }
 
