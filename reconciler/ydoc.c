@@ -3,6 +3,7 @@
 #include "esc.h"
 
 #include <errno.h>
+#include <stdalign.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -39,9 +40,23 @@ struct anchors {
 	size_t n, cap;            /* cap is 0 or a power of two */
 };
 
+/* Nodes, child arrays and strings are carved from arena blocks here rather
+ * than by arena_alloc(), which aligns every piece to max_align_t: a route is
+ * five nodes, four short strings and two small arrays, and that padding
+ * alone was a third of the tree.  Blocks grow so a small file stays small. */
+struct pool {
+	unsigned char *next;
+	size_t left;
+	size_t block;             /* size of the next block */
+};
+
+#define POOL_FIRST_BLOCK (4u << 10)
+#define POOL_MAX_BLOCK   (256u << 10)
+
 struct builder {
 	struct ydoc *doc;
 	struct arena *arena;
+	struct pool pool;
 	struct diag_list *diags;
 	const char *text;         /* the input after any UTF-8 byte order mark */
 	size_t text_len;
@@ -54,6 +69,49 @@ struct builder {
 	unsigned docs;
 	struct anchors anchors;
 };
+
+/* `align` is 1 for strings, alignof(void *) for nodes and arrays; every
+ * piece is zeroed (arena memory is). */
+static void *pool_alloc(struct builder *b, size_t size, size_t align)
+{
+	struct pool *p = &b->pool;
+	size_t pad = (size_t)(-(uintptr_t)p->next & (align - 1));
+	void *v;
+
+	if (size > POOL_MAX_BLOCK / 4)
+		return arena_alloc(b->arena, size);
+	if (!p->next || p->left < pad + size) {
+		if (p->block < POOL_FIRST_BLOCK)
+			p->block = POOL_FIRST_BLOCK;
+		p->next = arena_alloc(b->arena, p->block);
+		if (!p->next)
+			return NULL;
+		p->left = p->block;
+		if (p->block < POOL_MAX_BLOCK)
+			p->block *= 2;
+		pad = 0;
+	}
+	v = p->next + pad;
+	p->next += pad + size;
+	p->left -= pad + size;
+	return v;
+}
+
+static void *pool_array(struct builder *b, size_t n)
+{
+	if (n > SIZE_MAX / sizeof(struct ydoc_node *))
+		return NULL;
+	return pool_alloc(b, n * sizeof(struct ydoc_node *), alignof(struct ydoc_node *));
+}
+
+static char *pool_strndup(struct builder *b, const char *s, size_t len)
+{
+	char *d = pool_alloc(b, len + 1, 1);
+
+	if (d)
+		memcpy(d, s, len);
+	return d;
+}
 
 static const char *const kind_names[YDOC_KIND__MAX] = {
 	[YDOC_KIND_SCALAR] = "scalar",
@@ -325,7 +383,7 @@ static int node_new(struct builder *b, struct ydoc_node **out, enum ydoc_kind ki
 	if (for_alias && b->alias_nodes >= b->lim.max_alias_nodes)
 		return fail(b, at, "aliases expand to too many nodes; the limit is %zu",
 			    b->lim.max_alias_nodes);
-	*out = arena_alloc(b->arena, sizeof(**out));
+	*out = pool_alloc(b, sizeof(**out), alignof(struct ydoc_node));
 	if (!*out)
 		return -ENOMEM;
 	b->nodes++;
@@ -378,7 +436,7 @@ static int copy_array(struct builder *b, struct ydoc_node ***out, struct ydoc_no
 
 	if (n == 0)
 		return 0;
-	v = arena_calloc(b->arena, n, sizeof(*v));
+	v = pool_array(b, n);
 	if (!v)
 		return -ENOMEM;
 	for (size_t i = 0; i < n; i++) {
@@ -490,9 +548,9 @@ static int finish_collection(struct builder *b, struct frame *f)
 			n++;
 	if (n == 0)
 		return 0;
-	node->items = arena_calloc(b->arena, n, sizeof(*node->items));
+	node->items = pool_array(b, n);
 	if (map)
-		node->keys = arena_calloc(b->arena, n, sizeof(*node->keys));
+		node->keys = pool_array(b, n);
 	if (!node->items || (map && !node->keys))
 		return -ENOMEM;
 	for (size_t i = 0; i + step <= f->n; i += step) {
@@ -572,10 +630,10 @@ static int on_scalar(struct builder *b, const yaml_event_t *ev)
 	if (r < 0)
 		return r;
 	n->loc = loc;
-	n->str = arena_strndup(b->arena, value, len);
+	n->str = pool_strndup(b, value, len);
 	if (!n->str)
 		return -ENOMEM;
-	n->len = len;
+	n->len = (uint32_t)len;  /* len <= max_bytes, checked against UINT32_MAX */
 	n->plain = ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE && !is_str;
 	if (ev->data.scalar.anchor) {
 		r = anchor_set(b, (const char *)ev->data.scalar.anchor, n, false, NULL);
@@ -744,7 +802,7 @@ int ydoc_parse_limits(struct ydoc **out, const char *file, const char *buf, size
 	if (r < 0)
 		return r;
 	b.arena = b.doc->arena;
-	if (len > b.lim.max_bytes) {
+	if (len > b.lim.max_bytes || len > UINT32_MAX) {
 		struct hn_loc loc = { .file = b.doc->file };
 
 		r = fail(&b, &loc, "file is %zu bytes; the limit is %zu", len, b.lim.max_bytes);

@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "diag.h"
 
@@ -38,17 +39,20 @@ enum ydoc_kind {
 	YDOC_KIND__MAX,
 };
 
+/* 56 bytes: a profile of 100,000 routes is about a million nodes, so every
+ * field is as narrow as the limits allow (a scalar is at most max_scalar
+ * bytes, a collection at most max_nodes items). */
 struct ydoc_node {
-	enum ydoc_kind kind;
 	struct hn_loc loc;        /* start of the node (libyaml's start_mark + 1) */
 	/* scalars */
 	const char *str;          /* NUL-terminated; NUL bytes inside are rejected */
-	size_t len;
-	bool plain;               /* unquoted plain scalar: may be null/bool/int */
 	/* collections */
 	struct ydoc_node **keys;  /* maps only: each a scalar node */
 	struct ydoc_node **items;
-	size_t n;
+	uint32_t len;             /* scalars: bytes in str */
+	uint32_t n;               /* collections: entries */
+	enum ydoc_kind kind;
+	bool plain;               /* unquoted plain scalar: may be null/bool/int */
 };
 
 /* A parsed file.  Owns every node and string in it, and the file name that
