@@ -289,6 +289,44 @@ static void test_scalar_root_and_nested_sequences(void **state)
 	result_clear(&res);
 }
 
+/* The compact layout: a collection's children are one array (a map's keys
+ * and values alternating), so a route costs its nodes and strings only. */
+static void test_children_of_a_collection_are_one_array(void **state)
+{
+	struct result res;
+	struct ydoc_node *root = parse_ok(&res, "a: [x, y, z]\nb: 1\n");
+	struct ydoc_node *seq = ydoc_map_get(root, "a");
+
+	if (sizeof(void *) == 8)
+		assert_int_equal(sizeof(struct ydoc_node), 32);
+	assert_ptr_equal(ydoc_item(seq, 1), ydoc_item(seq, 0) + 1);
+	assert_ptr_equal(ydoc_item(seq, 2), ydoc_item(seq, 0) + 2);
+	assert_ptr_equal(ydoc_item(root, 0), ydoc_key(root, 0) + 1);
+	assert_ptr_equal(ydoc_key(root, 1), ydoc_item(root, 0) + 1);
+	assert_scalar(ydoc_key(root, 1), "b", true);
+	result_clear(&res);
+}
+
+/* Children arrays come from blocks that start small: a long list early in
+ * a file needs a block of its own size, not the next one in line. */
+static void test_long_list_at_the_start_fits_its_block(void **state)
+{
+	struct buf b = { 0 };
+	struct result res;
+	struct ydoc_node *root;
+
+	buf_add(&b, "[");
+	for (int i = 0; i < 2000; i++)
+		buf_add(&b, "%sv%d", i ? ", " : "", i);
+	buf_add(&b, "]\n");
+	root = parse_ok(&res, b.s);
+	assert_int_equal(ydoc_count(root), 2000);
+	assert_scalar(ydoc_item(root, 1999), "v1999", true);
+	assert_loc(ydoc_item(root, 0), 1, 2);
+	result_clear(&res);
+	free(b.s);
+}
+
 static void test_plain_is_true_only_for_unquoted_scalars(void **state)
 {
 	struct result res;
@@ -935,6 +973,8 @@ int main(void)
 		cmocka_unit_test(test_crlf_line_endings_count_as_one_line),
 		cmocka_unit_test(test_utf8_byte_order_mark_is_skipped),
 		cmocka_unit_test(test_scalar_root_and_nested_sequences),
+		cmocka_unit_test(test_children_of_a_collection_are_one_array),
+		cmocka_unit_test(test_long_list_at_the_start_fits_its_block),
 		cmocka_unit_test(test_plain_is_true_only_for_unquoted_scalars),
 		cmocka_unit_test(test_str_tag_makes_scalar_non_plain),
 		cmocka_unit_test(test_is_null_accepts_only_plain_null_spellings),
