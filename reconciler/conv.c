@@ -126,11 +126,11 @@ enum conv_plain_type conv_plain_type(const struct ydoc_node *n)
 	if (ydoc_is_null(n))
 		return CONV_PLAIN_TYPE_NULL;
 	for (size_t i = 0; i < sizeof(bools) / sizeof(*bools); i++)
-		if (strcmp(n->str, bools[i]) == 0)
+		if (strcmp(ydoc_str(n), bools[i]) == 0)
 			return CONV_PLAIN_TYPE_BOOL;
-	if (is_yaml11_int(n->str))
+	if (is_yaml11_int(ydoc_str(n)))
 		return CONV_PLAIN_TYPE_INT;
-	if (is_yaml11_float(n->str))
+	if (is_yaml11_float(ydoc_str(n)))
 		return CONV_PLAIN_TYPE_FLOAT;
 	return CONV_PLAIN_TYPE_STR;
 }
@@ -139,7 +139,7 @@ const char *conv_describe(const struct ydoc_node *n)
 {
 	if (!n)
 		return "nothing";
-	switch (n->kind) {
+	switch ((enum ydoc_kind)n->kind) {
 	case YDOC_KIND_MAP:
 		return "a mapping";
 	case YDOC_KIND_SEQ:
@@ -189,8 +189,8 @@ void conv_check_keys(struct conv *c, const struct ydoc_node *map, const char *co
 
 	while (allowed[n_allowed])
 		n_allowed++;
-	for (size_t i = 0; i < map->n; i++) {
-		const char *k = map->keys[i]->str, *hint;
+	for (size_t i = 0; i < ydoc_count(map); i++) {
+		const char *k = ydoc_str(ydoc_key(map, i)), *hint;
 		bool known = false;
 
 		for (size_t j = 0; j < n_allowed && !known; j++)
@@ -201,10 +201,10 @@ void conv_check_keys(struct conv *c, const struct ydoc_node *map, const char *co
 		 * error gets a hint: 30,000 unknown keys cost 1,000 hints. */
 		hint = diag_will_record(c->diags) ? suggest_closest(k, allowed, n_allowed) : NULL;
 		if (hint)
-			conv_error(c, map->keys[i], "unknown key '%s' in %s (did you mean '%s'?)", k,
-				   what, hint);
+			conv_error(c, ydoc_key(map, i), "unknown key '%s' in %s (did you mean '%s'?)",
+				   k, what, hint);
 		else
-			conv_error(c, map->keys[i], "unknown key '%s' in %s", k, what);
+			conv_error(c, ydoc_key(map, i), "unknown key '%s' in %s", k, what);
 	}
 }
 
@@ -231,10 +231,10 @@ bool conv_str(struct conv *c, const struct ydoc_node *n, const char *key, const 
 			conv_error(c, n, "%s: expected a string, got null", key);
 		else
 			conv_error(c, n, "%s: expected a string, got %s ('%s'); quote it if it is text",
-				   key, conv_describe(n), n->str);
+				   key, conv_describe(n), ydoc_str(n));
 		return false;
 	}
-	*out = arena_strndup(c->arena, n->str, n->len);
+	*out = arena_strndup(c->arena, ydoc_str(n), ydoc_len(n));
 	if (!*out) {
 		c->oom = true;
 		return false;
@@ -245,27 +245,29 @@ bool conv_str(struct conv *c, const struct ydoc_node *n, const char *key, const 
 bool conv_uint(struct conv *c, const struct ydoc_node *n, const char *key, uint64_t min,
 	       uint64_t max, uint64_t *out)
 {
+	const char *s;
 	uint64_t v = 0;
 
 	if (!n || n->kind != YDOC_KIND_SCALAR || conv_plain_type(n) != CONV_PLAIN_TYPE_INT) {
 		if (n && n->kind == YDOC_KIND_SCALAR && !n->plain)
 			conv_error(c, n, "%s: expected an integer, got a quoted string (\"%s\")", key,
-				   n->str);
+				   ydoc_str(n));
 		else
 			conv_error(c, n, "%s: expected an integer, got %s", key, conv_describe(n));
 		return false;
 	}
 	/* YAML 1.1 also reads 0x10, 010 (octal) and 1_000 as numbers; a
 	 * profile wants the plain decimal a reader cannot misread. */
-	if (!all_digits(n->str, "") || (n->str[0] == '0' && n->str[1]) || n->len > 19) {
-		if (n->str[0] == '-')
-			conv_error(c, n, "%s: %s is out of range (%llu..%llu)", key, n->str,
+	s = ydoc_str(n);
+	if (!all_digits(s, "") || (s[0] == '0' && s[1]) || ydoc_len(n) > 19) {
+		if (s[0] == '-')
+			conv_error(c, n, "%s: %s is out of range (%llu..%llu)", key, s,
 				   (unsigned long long)min, (unsigned long long)max);
 		else
-			conv_error(c, n, "%s: '%s' is not a plain decimal integer", key, n->str);
+			conv_error(c, n, "%s: '%s' is not a plain decimal integer", key, s);
 		return false;
 	}
-	for (const char *p = n->str; *p; p++)
+	for (const char *p = s; *p; p++)
 		v = v * 10 + (uint64_t)(*p - '0');
 	if (v < min || v > max) {
 		conv_error(c, n, "%s: %llu is out of range (%llu..%llu)", key, (unsigned long long)v,
@@ -286,7 +288,7 @@ bool conv_enum(struct conv *c, const struct ydoc_node *n, const char *key,
 		conv_error(c, n, "%s: expected a string, got %s", key, conv_describe(n));
 		return false;
 	}
-	s = n->str;
+	s = ydoc_str(n);
 	for (int i = 0; i < count; i++) {
 		if (names[i] && strcmp(s, names[i]) == 0) {
 			*out = i;
@@ -356,7 +358,7 @@ static bool check_family(struct conv *c, const struct ydoc_node *n, const char *
 {
 	if (!family || a->family == family)
 		return true;
-	conv_error(c, n, "%s: '%s' is an %s address, expected %s", key, n->str,
+	conv_error(c, n, "%s: '%s' is an %s address, expected %s", key, ydoc_str(n),
 		   family_word(a->family), family_word(family));
 	/* Leave nothing behind for validate.c to trip over a second time. */
 	*a = (struct hn_addr){ 0 };

@@ -122,10 +122,10 @@ static void set_file(struct ydoc_node *n, const char *file)
 	if (!n)
 		return;
 	n->loc.file = file;
-	for (size_t i = 0; i < n->n; i++) {
-		if (n->keys)
-			set_file(n->keys[i], file);
-		set_file(n->items[i], file);
+	for (size_t i = 0; i < ydoc_count(n); i++) {
+		if (n->kind == YDOC_KIND_MAP)
+			set_file(ydoc_key(n, i), file);
+		set_file(ydoc_item(n, i), file);
 	}
 }
 
@@ -237,7 +237,7 @@ static const struct hn_loc *node_loc(const struct ydoc_node *n)
 /* Extends paths are repository-relative and may not leave the repository. */
 static bool check_extends_path(struct load_run *run, const struct ydoc_node *n)
 {
-	const char *s = n->str;
+	const char *s = ydoc_str(n);
 	uint32_t bad;
 
 	if (!*s) {
@@ -315,21 +315,22 @@ static void check_fragment_header(struct load_run *run, const struct ydoc_node *
 
 	if (!v)
 		diag_error(run->diags, node_loc(root), "profile: missing required key 'apiVersion'");
-	else if (v->kind != YDOC_KIND_SCALAR || strcmp(v->str, PROFILE_API_VERSION) != 0)
+	else if (v->kind != YDOC_KIND_SCALAR || strcmp(ydoc_str(v), PROFILE_API_VERSION) != 0)
 		diag_error(run->diags, node_loc(v), "apiVersion: this hostnet reads '%s'",
 			   PROFILE_API_VERSION);
 	if (!k)
 		diag_error(run->diags, node_loc(root), "profile: missing required key 'kind'");
-	else if (k->kind != YDOC_KIND_SCALAR || strcmp(k->str, PROFILE_KIND_FRAGMENT) != 0)
+	else if (k->kind != YDOC_KIND_SCALAR || strcmp(ydoc_str(k), PROFILE_KIND_FRAGMENT) != 0)
 		diag_error(run->diags, node_loc(k), "kind: a file named in extends must be kind "
 			   "'%s'", PROFILE_KIND_FRAGMENT);
 	/* A host file named in extends gets the kind error alone: its `host`
 	 * is right for what it is. */
-	if (h && k && k->kind == YDOC_KIND_SCALAR && strcmp(k->str, PROFILE_KIND_FRAGMENT) == 0)
+	if (h && k && ydoc_str(k) && strcmp(ydoc_str(k), PROFILE_KIND_FRAGMENT) == 0)
 		diag_error(run->diags, node_loc(h), "host: a %s is shared by hosts and names "
 			   "none; remove 'host'", PROFILE_KIND_FRAGMENT);
 	if (!v || !k || h || v->kind != YDOC_KIND_SCALAR || k->kind != YDOC_KIND_SCALAR ||
-	    strcmp(v->str, PROFILE_API_VERSION) != 0 || strcmp(k->str, PROFILE_KIND_FRAGMENT) != 0)
+	    strcmp(ydoc_str(v), PROFILE_API_VERSION) != 0 ||
+	    strcmp(ydoc_str(k), PROFILE_KIND_FRAGMENT) != 0)
 		run->failed = true;
 }
 
@@ -338,25 +339,19 @@ static void check_fragment_header(struct load_run *run, const struct ydoc_node *
 static struct ydoc_node *strip_header(struct load_run *run, struct ydoc_node *root)
 {
 	static const char *const header[] = { "apiVersion", "kind", "host", "extends" };
-	struct ydoc_node *r = arena_alloc(run->arena, sizeof(*r));
+	struct ydoc_node *r = ydoc_collection_new(run->arena, root->kind, &root->loc,
+						  ydoc_count(root));
 
 	if (!r)
 		goto oom;
-	*r = *root;
-	r->n = 0;
-	r->keys = arena_calloc(run->arena, root->n + 1, sizeof(*r->keys));
-	r->items = arena_calloc(run->arena, root->n + 1, sizeof(*r->items));
-	if (!r->keys || !r->items)
-		goto oom;
-	for (size_t i = 0; i < root->n; i++) {
+	for (size_t i = 0; i < ydoc_count(root); i++) {
 		bool skip = false;
 
 		for (size_t j = 0; j < sizeof(header) / sizeof(*header); j++)
-			skip |= strcmp(root->keys[i]->str, header[j]) == 0;
+			skip |= strcmp(ydoc_str(ydoc_key(root, i)), header[j]) == 0;
 		if (skip)
 			continue;
-		r->keys[r->n] = root->keys[i];
-		r->items[r->n++] = root->items[i];
+		ydoc_append(r, ydoc_key(root, i), ydoc_item(root, i));
 	}
 	return r;
 oom:
@@ -371,18 +366,15 @@ static struct ydoc_node *resolve(struct load_run *run, const char *path, struct 
 static struct ydoc_node *resolve_extends(struct load_run *run, const struct ydoc_node *ext)
 {
 	struct ydoc_node *acc = NULL;
-	const struct ydoc_node *one[1] = { ext };
-	const struct ydoc_node *const *items = one;
 	size_t n = 1;
 
 	if (ext->kind == YDOC_KIND_SEQ) {
-		items = (const struct ydoc_node *const *)ext->items;
-		n = ext->n;
+		n = ydoc_count(ext);
 	} else if (ext->kind != YDOC_KIND_SCALAR || ydoc_is_null(ext)) {
 		return NULL;  /* profile.c reports the type */
 	}
 	for (size_t i = 0; i < n && !run->oom; i++) {
-		const struct ydoc_node *e = items[i];
+		const struct ydoc_node *e = ext->kind == YDOC_KIND_SEQ ? ydoc_item(ext, i) : ext;
 		struct load_doc *d;
 		struct ydoc_node *sub;
 
@@ -391,23 +383,23 @@ static struct ydoc_node *resolve_extends(struct load_run *run, const struct ydoc
 			continue;
 		}
 		for (size_t k = 0; k < run->depth; k++) {
-			if (strcmp(run->stack[k], e->str) != 0)
+			if (strcmp(run->stack[k], ydoc_str(e)) != 0)
 				continue;
 			char chain[1024] = "";
 			for (size_t m = k; m < run->depth; m++) {
 				strncat(chain, run->stack[m], sizeof(chain) - strlen(chain) - 1);
 				strncat(chain, " -> ", sizeof(chain) - strlen(chain) - 1);
 			}
-			strncat(chain, e->str, sizeof(chain) - strlen(chain) - 1);
+			strncat(chain, ydoc_str(e), sizeof(chain) - strlen(chain) - 1);
 			diag_error(run->diags, node_loc(e), "extends: cycle: %s", chain);
 			run->failed = true;
 			goto next;
 		}
 		/* Merging a fragment twice would repeat its routes (lists of
 		 * unnamed objects are concatenated): include each one once. */
-		if (already_used(run, e->str)) {
+		if (already_used(run, ydoc_str(e))) {
 			diag_error(run->diags, node_loc(e), "extends: '%s' is already merged into "
-				   "this profile; include each fragment once", e->str);
+				   "this profile; include each fragment once", ydoc_str(e));
 			run->failed = true;
 			continue;
 		}
@@ -424,7 +416,7 @@ static struct ydoc_node *resolve_extends(struct load_run *run, const struct ydoc
 			run->failed = true;
 			continue;
 		}
-		d = cached_fragment(run, e->str, node_loc(e));
+		d = cached_fragment(run, ydoc_str(e), node_loc(e));
 		if (!d || !d->doc)
 			continue;
 		note_used(run, d->path);

@@ -28,7 +28,7 @@ static const char *item_name(const struct ydoc_node *n)
 {
 	const struct ydoc_node *v = ydoc_map_get(n, "name");
 
-	return v && v->kind == YDOC_KIND_SCALAR ? v->str : NULL;
+	return v && v->kind == YDOC_KIND_SCALAR ? ydoc_str(v) : NULL;
 }
 
 /* Sorted (name, position) pairs; NULL with *n = 0 for an empty input. */
@@ -65,18 +65,7 @@ static size_t index_find(const struct merge_pair *v, size_t n, const char *name)
 
 static struct ydoc_node *new_node(struct arena *a, const struct ydoc_node *like, size_t cap)
 {
-	struct ydoc_node *n = arena_alloc(a, sizeof(*n));
-
-	if (!n)
-		return NULL;
-	n->kind = like->kind;
-	n->loc = like->loc;
-	n->items = arena_calloc(a, cap ? cap : 1, sizeof(*n->items));
-	if (like->kind == YDOC_KIND_MAP)
-		n->keys = arena_calloc(a, cap ? cap : 1, sizeof(*n->keys));
-	if (!n->items || (like->kind == YDOC_KIND_MAP && !n->keys))
-		return NULL;
-	return n;
+	return ydoc_collection_new(a, like->kind, &like->loc, cap);
 }
 
 /* Shared by maps (names = keys) and named lists (names = item names):
@@ -86,57 +75,53 @@ static struct ydoc_node *merge_by_name(struct arena *a, struct ydoc_node *base,
 				       struct ydoc_node *over, const char **bnames,
 				       const char **onames)
 {
-	struct ydoc_node *r = new_node(a, over, base->n + over->n);
-	struct merge_pair *oidx = index_names(a, onames, over->n);
-	bool *merged = arena_calloc(a, over->n + 1, sizeof(*merged));
+	struct ydoc_node *r = new_node(a, over, ydoc_count(base) + ydoc_count(over));
+	struct merge_pair *oidx = index_names(a, onames, ydoc_count(over));
+	bool *merged = arena_calloc(a, ydoc_count(over) + 1, sizeof(*merged));
 	bool is_map = base->kind == YDOC_KIND_MAP;
 
-	if (!r || !merged || (over->n && !oidx))
+	if (!r || !merged || (ydoc_count(over) && !oidx))
 		return NULL;
 	/* Each name of `over` merges once, into the first base item of that
 	 * name; a name repeated on either side stays repeated, so validation
 	 * still sees (and reports) the duplicate. */
-	for (size_t i = 0; i < base->n; i++) {
-		size_t j = index_find(oidx, over->n, bnames[i]);
-		struct ydoc_node *v = base->items[i];
+	for (size_t i = 0; i < ydoc_count(base); i++) {
+		size_t j = index_find(oidx, ydoc_count(over), bnames[i]);
+		struct ydoc_node *v = ydoc_item(base, i);
 
 		if (j != (size_t)-1 && !merged[j]) {
 			merged[j] = true;
-			v = merge_trees(a, v, over->items[j]);
+			v = merge_trees(a, v, ydoc_item(over, j));
 			if (!v)
 				return NULL;
 		}
-		if (is_map)
-			r->keys[r->n] = base->keys[i];
-		r->items[r->n++] = v;
+		ydoc_append(r, is_map ? ydoc_key(base, i) : NULL, v);
 	}
-	for (size_t j = 0; j < over->n; j++) {
+	for (size_t j = 0; j < ydoc_count(over); j++) {
 		if (merged[j])
 			continue;
-		if (is_map)
-			r->keys[r->n] = over->keys[j];
-		r->items[r->n++] = over->items[j];
+		ydoc_append(r, is_map ? ydoc_key(over, j) : NULL, ydoc_item(over, j));
 	}
 	return r;
 }
 
 static const char **names_of(struct arena *a, const struct ydoc_node *n, bool keys)
 {
-	const char **v = arena_calloc(a, n->n ? n->n : 1, sizeof(*v));
+	const char **v = arena_calloc(a, ydoc_count(n) ? ydoc_count(n) : 1, sizeof(*v));
 
 	if (!v)
 		return NULL;
-	for (size_t i = 0; i < n->n; i++)
-		v[i] = keys ? n->keys[i]->str : item_name(n->items[i]);
+	for (size_t i = 0; i < ydoc_count(n); i++)
+		v[i] = keys ? ydoc_str(ydoc_key(n, i)) : item_name(ydoc_item(n, i));
 	return v;
 }
 
 static bool all_maps(const struct ydoc_node *seq, bool named)
 {
-	for (size_t i = 0; i < seq->n; i++) {
-		if (seq->items[i]->kind != YDOC_KIND_MAP)
+	for (size_t i = 0; i < ydoc_count(seq); i++) {
+		if (ydoc_item(seq, i)->kind != YDOC_KIND_MAP)
 			return false;
-		if (named && !item_name(seq->items[i]))
+		if (named && !item_name(ydoc_item(seq, i)))
 			return false;
 	}
 	return true;
@@ -144,14 +129,14 @@ static bool all_maps(const struct ydoc_node *seq, bool named)
 
 static struct ydoc_node *concat(struct arena *a, struct ydoc_node *base, struct ydoc_node *over)
 {
-	struct ydoc_node *r = new_node(a, over, base->n + over->n);
+	struct ydoc_node *r = new_node(a, over, ydoc_count(base) + ydoc_count(over));
 
 	if (!r)
 		return NULL;
-	for (size_t i = 0; i < base->n; i++)
-		r->items[r->n++] = base->items[i];
-	for (size_t i = 0; i < over->n; i++)
-		r->items[r->n++] = over->items[i];
+	for (size_t i = 0; i < ydoc_count(base); i++)
+		ydoc_append(r, NULL, ydoc_item(base, i));
+	for (size_t i = 0; i < ydoc_count(over); i++)
+		ydoc_append(r, NULL, ydoc_item(over, i));
 	return r;
 }
 

@@ -35,14 +35,14 @@ static void *list_items(struct conv *c, const struct ydoc_node *n, const char *k
 	void *v;
 
 	*n_out = 0;
-	if (!n || ydoc_is_null(n) || !conv_seq(c, n, key) || n->n == 0)
+	if (!n || ydoc_is_null(n) || !conv_seq(c, n, key) || ydoc_count(n) == 0)
 		return NULL;
-	v = arena_calloc(c->arena, n->n, size);
+	v = arena_calloc(c->arena, ydoc_count(n), size);
 	if (!v) {
 		c->oom = true;
 		return NULL;
 	}
-	*n_out = n->n;
+	*n_out = ydoc_count(n);
 	return v;
 }
 
@@ -87,11 +87,11 @@ static void get_strv(struct conv *c, const struct ydoc_node *n, const char *key,
 	}
 	for (size_t i = 0; i < count; i++) {
 		const char *s;
-		bool ok = ifname_max ? conv_ifname(c, n->items[i], key, ifname_max, &s)
-				     : conv_str(c, n->items[i], key, &s);
+		bool ok = ifname_max ? conv_ifname(c, ydoc_item(n, i), key, ifname_max, &s)
+				     : conv_str(c, ydoc_item(n, i), key, &s);
 		if (!ok)
 			continue;
-		out->loc[out->n] = n->items[i]->loc;
+		out->loc[out->n] = ydoc_item(n, i)->loc;
 		out->v[out->n++] = s;
 	}
 }
@@ -104,7 +104,7 @@ static bool host_addr(struct conv *c, const struct ydoc_node *n, const char *key
 
 	if (!why)
 		return true;
-	conv_error(c, n, "%s: '%s' is %s, not an address for an interface", key, n->str, why);
+	conv_error(c, n, "%s: '%s' is %s, not an address for an interface", key, ydoc_str(n), why);
 	*a = (struct hn_addr){ 0 };
 	return false;
 }
@@ -117,7 +117,7 @@ static bool next_hop(struct conv *c, const struct ydoc_node *n, const char *key,
 
 	if (!why)
 		return true;
-	conv_error(c, n, "%s: '%s' is %s, not a next hop", key, n->str, why);
+	conv_error(c, n, "%s: '%s' is %s, not a next hop", key, ydoc_str(n), why);
 	*a = (struct hn_addr){ 0 };
 	return false;
 }
@@ -136,10 +136,10 @@ static void get_addrv(struct conv *c, const struct ydoc_node *n, const char *key
 		return;
 	}
 	for (size_t i = 0; i < count; i++) {
-		if (!conv_cidr(c, n->items[i], key, family, &out->v[out->n]) ||
-		    !host_addr(c, n->items[i], key, &out->v[out->n]))
+		if (!conv_cidr(c, ydoc_item(n, i), key, family, &out->v[out->n]) ||
+		    !host_addr(c, ydoc_item(n, i), key, &out->v[out->n]))
 			continue;
-		out->loc[out->n++] = n->items[i]->loc;
+		out->loc[out->n++] = ydoc_item(n, i)->loc;
 	}
 }
 
@@ -379,17 +379,18 @@ static void conv_services(struct conv *c, const struct ydoc_node *n, struct prof
 	if (ydoc_is_null(n) || !conv_seq(c, n, "services"))
 		return;
 	a->services_loc = n->loc;
-	for (size_t i = 0; i < n->n; i++) {
+	for (size_t i = 0; i < ydoc_count(n); i++) {
 		int s;
 
-		if (!conv_enum(c, n->items[i], "services", names, PROFILE_SERVICE__MAX, &s))
+		if (!conv_enum(c, ydoc_item(n, i), "services", names, PROFILE_SERVICE__MAX, &s))
 			continue;
 		if (a->services & (1u << s)) {
-			conv_error(c, n->items[i], "services: '%s' is listed twice", n->items[i]->str);
+			conv_error(c, ydoc_item(n, i), "services: '%s' is listed twice",
+				   ydoc_str(ydoc_item(n, i)));
 			continue;
 		}
 		a->services |= 1u << s;
-		a->service_loc[s] = n->items[i]->loc;
+		a->service_loc[s] = ydoc_item(n, i)->loc;
 	}
 }
 
@@ -426,7 +427,7 @@ static bool get_unit(struct conv *c, const struct ydoc_node *m, const char *key,
 	if (!n)
 		return false;
 	if (n->kind == YDOC_KIND_SCALAR && conv_plain_type(n) == CONV_PLAIN_TYPE_INT) {
-		conv_error(c, n, "%s: '%s' needs a unit, like %s", key, n->str,
+		conv_error(c, n, "%s: '%s' needs a unit, like %s", key, ydoc_str(n),
 			   rate ? "1gbit (bit, kbit, mbit, gbit, tbit per second)"
 				: "100kb (b, kb, mb, gb)");
 		return false;
@@ -471,14 +472,14 @@ static void conv_shaping(struct conv *c, const struct ydoc_node *m, struct profi
 static void conv_ipv4(struct conv *c, const struct ydoc_node *n, struct profile_adapter *a)
 {
 	if (n->kind == YDOC_KIND_SCALAR && !ydoc_is_null(n) && conv_plain_type(n) == CONV_PLAIN_TYPE_STR &&
-	    strcmp(n->str, "dhcp") == 0) {
+	    strcmp(ydoc_str(n), "dhcp") == 0) {
 		a->dhcp4 = true;
 		a->dhcp4_loc = n->loc;
 		return;
 	}
 	if (n->kind == YDOC_KIND_SCALAR && !ydoc_is_null(n)) {
 		conv_error(c, n, "ipv4: expected a list of addresses (like [192.0.2.10/24]) or "
-			   "'dhcp', got '%s'", n->str);
+			   "'dhcp', got '%s'", ydoc_str(n));
 		return;
 	}
 	get_addrv(c, n, "ipv4", AF_INET, &a->ipv4);
@@ -498,9 +499,9 @@ static void conv_ipv6(struct conv *c, const struct ydoc_node *n, struct profile_
 		return;
 	}
 	for (size_t i = 0; i < count; i++) {
-		const struct ydoc_node *it = n->items[i];
+		const struct ydoc_node *it = ydoc_item(n, i);
 
-		if (it->kind == YDOC_KIND_SCALAR && it->str && strcmp(it->str, "auto") == 0) {
+		if (ydoc_str(it) && strcmp(ydoc_str(it), "auto") == 0) {
 			if (a->slaac)
 				conv_error(c, it, "ipv6: 'auto' is listed twice");
 			a->slaac = true;
@@ -637,7 +638,7 @@ static void conv_route(struct conv *c, const struct ydoc_node *m, struct profile
 			r->via.family = 0;
 		}
 	}
-	if (to && to->kind == YDOC_KIND_SCALAR && strcmp(to->str, "default") == 0) {
+	if (to && to->kind == YDOC_KIND_SCALAR && strcmp(ydoc_str(to), "default") == 0) {
 		if (r->via.family)
 			r->to.family = r->via.family;
 		else if (!via)
@@ -669,7 +670,7 @@ static void conv_route(struct conv *c, const struct ydoc_node *m, struct profile
 		size_t cnt_;							\
 		(arr) = list_items((c), l_, (key), sizeof(*(arr)), &cnt_);	\
 		for (size_t i_ = 0; i_ < cnt_; i_++) {				\
-			const struct ydoc_node *it_ = l_->items[i_];		\
+			const struct ydoc_node *it_ = ydoc_item(l_, i_);		\
 			if (!conv_map((c), it_, (key)))				\
 				continue;					\
 			fn((c), it_, &(arr)[(n)++]);				\

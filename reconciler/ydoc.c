@@ -3,6 +3,7 @@
 #include "esc.h"
 
 #include <errno.h>
+#include <stdalign.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,20 +16,28 @@
 /* libyaml spells "!!str" in its resolved form. */
 #define YAML_TAG_PREFIX "tag:yaml.org,2002:"
 
-/* An open collection.  Children collect in `kids` (maps alternate key,
- * value; NULL stands for a child that was already reported) and are copied
- * into the arena once the collection ends.  `kids` stays allocated for reuse
- * by the next collection at the same depth. */
+/* A child already reported (a non-scalar key, a bad alias): its pair is
+ * dropped when the collection ends, and the parse fails anyway. */
+#define KIND_DROPPED UINT8_MAX
+
+/* An open collection.  Children collect by value in `kids` (maps alternate
+ * key, value) and are copied into one pool array once the collection ends,
+ * so a collection's children are contiguous.  `kids` stays allocated for
+ * reuse by the next collection at the same depth. */
 struct frame {
-	struct ydoc_node *node;
+	struct ydoc_node node;    /* kind and loc; children set when it ends */
+	size_t id;                /* which collection, for its anchor */
 	const char *anchor;
-	struct ydoc_node **kids;
+	struct ydoc_node *kids;
 	size_t n, cap;
 };
 
+/* Nodes are values here (children move when their collection ends), so an
+ * anchor keeps a copy; a finished collection's children no longer move. */
 struct anchor {
 	const char *name;         /* NULL: empty slot */
-	struct ydoc_node *node;
+	struct ydoc_node node;
+	size_t id;                /* the open collection it names */
 	bool open;                /* collection not ended yet: aliasing it would recurse */
 };
 
@@ -39,14 +48,29 @@ struct anchors {
 	size_t n, cap;            /* cap is 0 or a power of two */
 };
 
+/* Child arrays and strings are carved from arena blocks here rather than by
+ * arena_alloc(), which aligns every piece to max_align_t: a route is a map
+ * of four nodes and four short strings, and rounding each string up to 16
+ * bytes would cost a third more.  Blocks grow so a small file stays small. */
+struct pool {
+	unsigned char *next;
+	size_t left;
+	size_t block;             /* size of the next block */
+};
+
+#define POOL_FIRST_BLOCK (4u << 10)
+#define POOL_MAX_BLOCK   (256u << 10)
+
 struct builder {
 	struct ydoc *doc;
 	struct arena *arena;
+	struct pool pool;
 	struct diag_list *diags;
 	const char *text;         /* the input after any UTF-8 byte order mark */
 	size_t text_len;
 	struct frame stack[YDOC_MAX_DEPTH];
 	size_t depth;
+	size_t collections;       /* started so far: frame ids */
 	size_t nodes;
 	size_t alias_nodes;       /* of `nodes`, made by copying for an alias */
 	struct ydoc_limits lim;
@@ -54,6 +78,54 @@ struct builder {
 	unsigned docs;
 	struct anchors anchors;
 };
+
+/* `align` is 8 for strings, alignof(struct ydoc_node) for nodes; every
+ * piece is zeroed (arena memory is). */
+static void *pool_alloc(struct builder *b, size_t size, size_t align)
+{
+	struct pool *p = &b->pool;
+	size_t pad = (size_t)(-(uintptr_t)p->next & (align - 1));
+	void *v;
+
+	if (size > POOL_MAX_BLOCK / 4)
+		return arena_alloc(b->arena, size);
+	if (!p->next || p->left < pad + size) {
+		if (p->block < POOL_FIRST_BLOCK)
+			p->block = POOL_FIRST_BLOCK;
+		while (p->block < size)
+			p->block *= 2;
+		p->next = arena_alloc(b->arena, p->block);
+		if (!p->next)
+			return NULL;
+		p->left = p->block;
+		if (p->block < POOL_MAX_BLOCK)
+			p->block *= 2;
+		pad = 0;
+	}
+	v = p->next + pad;
+	p->next += pad + size;
+	p->left -= pad + size;
+	return v;
+}
+
+static struct ydoc_node *pool_nodes(struct builder *b, size_t n)
+{
+	if (n > SIZE_MAX / sizeof(struct ydoc_node))
+		return NULL;
+	return pool_alloc(b, n * sizeof(struct ydoc_node), alignof(struct ydoc_node));
+}
+
+/* 8-aligned: glibc's strcmp, which the profile reader runs on every key,
+ * costs measurably more on strings packed at any byte (4 % of validating a
+ * 100,000-route profile) for 6 % more tree. */
+static char *pool_strndup(struct builder *b, const char *s, size_t len)
+{
+	char *d = pool_alloc(b, len + 1, 8);
+
+	if (d)
+		memcpy(d, s, len);
+	return d;
+}
 
 static const char *const kind_names[YDOC_KIND__MAX] = {
 	[YDOC_KIND_SCALAR] = "scalar",
@@ -281,8 +353,8 @@ static struct anchor *anchor_find(const struct anchors *t, const char *name)
 }
 
 /* A redefined anchor replaces the old one for the aliases after it. */
-static int anchor_set(struct builder *b, const char *name, struct ydoc_node *node, bool open,
-		      const char **stored)
+static int anchor_set(struct builder *b, const char *name, const struct ydoc_node *node,
+		      size_t id, bool open, const char **stored)
 {
 	struct anchors *t = &b->anchors;
 	struct anchor *a;
@@ -307,7 +379,8 @@ static int anchor_set(struct builder *b, const char *name, struct ydoc_node *nod
 			return -ENOMEM;
 		t->n++;
 	}
-	a->node = node;
+	a->node = *node;
+	a->id = id;
 	a->open = open;
 	if (stored)
 		*stored = a->name;
@@ -316,8 +389,7 @@ static int anchor_set(struct builder *b, const char *name, struct ydoc_node *nod
 
 /* Every node, including each one copied for an alias, is paid for here, so
  * an exponential alias document stops after max_alias_nodes copies. */
-static int node_new(struct builder *b, struct ydoc_node **out, enum ydoc_kind kind,
-		    const struct hn_loc *at, bool for_alias)
+static int count_node(struct builder *b, const struct hn_loc *at, bool for_alias)
 {
 	if (b->nodes >= b->lim.max_nodes)
 		return fail(b, at, "too many nodes (aliases count once per use); the limit is %zu",
@@ -325,12 +397,8 @@ static int node_new(struct builder *b, struct ydoc_node **out, enum ydoc_kind ki
 	if (for_alias && b->alias_nodes >= b->lim.max_alias_nodes)
 		return fail(b, at, "aliases expand to too many nodes; the limit is %zu",
 			    b->lim.max_alias_nodes);
-	*out = arena_alloc(b->arena, sizeof(**out));
-	if (!*out)
-		return -ENOMEM;
 	b->nodes++;
 	b->alias_nodes += for_alias;
-	(*out)->kind = kind;
 	return 0;
 }
 
@@ -339,67 +407,58 @@ static int too_deep(struct builder *b, const struct hn_loc *at)
 	return fail(b, at, "nesting is too deep; the limit is %d levels", YDOC_MAX_DEPTH);
 }
 
-static int copy_array(struct builder *b, struct ydoc_node ***out, struct ydoc_node **src,
-		      size_t n, size_t depth, const struct hn_loc *alias);
+static size_t kids_of(const struct ydoc_node *n)
+{
+	return n->kind == YDOC_KIND_MAP ? 2 * (size_t)n->n_ : n->n_;
+}
 
 /* `depth` counts the collections around the copy; `alias` is where errors go,
  * since the copied text is fine where it was written. */
-static int copy_node(struct builder *b, struct ydoc_node **out, const struct ydoc_node *src,
+static int copy_node(struct builder *b, struct ydoc_node *out, const struct ydoc_node *src,
 		     size_t depth, const struct hn_loc *alias)
 {
-	struct ydoc_node *n = NULL;
+	struct ydoc_node *v;
+	size_t n;
 	int r;
 
 	if (src->kind != YDOC_KIND_SCALAR && ++depth > YDOC_MAX_DEPTH)
 		return too_deep(b, alias);
-	r = node_new(b, &n, src->kind, alias, true);
+	r = count_node(b, alias, true);
 	if (r < 0)
 		return r;
-	*n = *src;  /* strings are shared: the arena owns them either way */
-	if (src->kind == YDOC_KIND_MAP) {
-		r = copy_array(b, &n->keys, src->keys, src->n, depth, alias);
-		if (r < 0)
-			return r;
-	}
-	if (src->kind != YDOC_KIND_SCALAR) {
-		r = copy_array(b, &n->items, src->items, src->n, depth, alias);
-		if (r < 0)
-			return r;
-	}
-	*out = n;
-	return 0;
-}
-
-static int copy_array(struct builder *b, struct ydoc_node ***out, struct ydoc_node **src,
-		      size_t n, size_t depth, const struct hn_loc *alias)
-{
-	struct ydoc_node **v;
-	int r;
-
+	*out = *src;  /* strings are shared: the arena owns them either way */
+	n = src->kind == YDOC_KIND_SCALAR ? 0 : kids_of(src);
 	if (n == 0)
 		return 0;
-	v = arena_calloc(b->arena, n, sizeof(*v));
+	v = pool_nodes(b, n);
 	if (!v)
 		return -ENOMEM;
 	for (size_t i = 0; i < n; i++) {
-		r = copy_node(b, &v[i], src[i], depth, alias);
+		r = copy_node(b, &v[i], &src->u_.kids[i], depth, alias);
 		if (r < 0)
 			return r;
 	}
-	*out = v;
+	out->u_.kids = v;
 	return 0;
 }
 
-static int add_child(struct builder *b, struct ydoc_node *node)
+/* `node` is copied; NULL stands for a child already reported. */
+static int add_child(struct builder *b, const struct ydoc_node *node)
 {
+	static const struct ydoc_node dropped = { .kind = KIND_DROPPED };
 	struct frame *f;
 
 	if (b->depth == 0) {
-		b->doc->root = node;
+		if (!node)
+			return 0;
+		b->doc->root = pool_nodes(b, 1);
+		if (!b->doc->root)
+			return -ENOMEM;
+		*b->doc->root = *node;
 		return 0;
 	}
 	f = &b->stack[b->depth - 1];
-	if (f->node->kind == YDOC_KIND_MAP && f->n % 2 == 0 && node &&
+	if (f->node.kind == YDOC_KIND_MAP && f->n % 2 == 0 && node &&
 	    node->kind != YDOC_KIND_SCALAR) {
 		int r = report(b, &node->loc, "mapping keys must be scalars");
 
@@ -409,14 +468,14 @@ static int add_child(struct builder *b, struct ydoc_node *node)
 	}
 	if (f->n == f->cap) {
 		size_t cap = f->cap ? f->cap * 2 : 16;
-		struct ydoc_node **v = realloc(f->kids, cap * sizeof(*v));
+		struct ydoc_node *v = realloc(f->kids, cap * sizeof(*v));
 
 		if (!v)
 			return -ENOMEM;
 		f->kids = v;
 		f->cap = cap;
 	}
-	f->kids[f->n++] = node;
+	f->kids[f->n++] = node ? *node : dropped;
 	return 0;
 }
 
@@ -428,13 +487,13 @@ struct key_ref {
 static int key_ref_cmp(const void *pa, const void *pb)
 {
 	const struct key_ref *a = pa, *b = pb;
-	size_t n = a->key->len < b->key->len ? a->key->len : b->key->len;
-	int c = memcmp(a->key->str, b->key->str, n);
+	size_t n = a->key->n_ < b->key->n_ ? a->key->n_ : b->key->n_;
+	int c = memcmp(a->key->u_.str, b->key->u_.str, n);
 
 	if (c)
 		return c;
-	if (a->key->len != b->key->len)
-		return a->key->len < b->key->len ? -1 : 1;
+	if (a->key->n_ != b->key->n_)
+		return a->key->n_ < b->key->n_ ? -1 : 1;
 	return a->i < b->i ? -1 : a->i > b->i;
 }
 
@@ -442,34 +501,36 @@ static int key_ref_cmp(const void *pa, const void *pb)
  * comparison per pair; errors still come out in document order. */
 static int check_dups(struct builder *b, const struct ydoc_node *map)
 {
+	size_t n = map->n_;
 	struct key_ref *refs = NULL;
 	size_t *first = NULL;
 	char shown[100];
 	int r = 0;
 
-	if (map->n < 2)
+	if (n < 2)
 		return 0;
-	refs = malloc(map->n * sizeof(*refs));
-	first = malloc(map->n * sizeof(*first));
+	refs = malloc(n * sizeof(*refs));
+	first = malloc(n * sizeof(*first));
 	if (!refs || !first) {
 		r = -ENOMEM;
 		goto out;
 	}
-	for (size_t i = 0; i < map->n; i++) {
-		refs[i] = (struct key_ref){ .key = map->keys[i], .i = i };
+	for (size_t i = 0; i < n; i++) {
+		refs[i] = (struct key_ref){ .key = ydoc_key(map, i), .i = i };
 		first[i] = i;
 	}
-	hn_qsort(refs, map->n, sizeof(*refs), key_ref_cmp);
-	for (size_t i = 1; i < map->n; i++)
-		if (refs[i].key->len == refs[i - 1].key->len &&
-		    memcmp(refs[i].key->str, refs[i - 1].key->str, refs[i].key->len) == 0)
+	hn_qsort(refs, n, sizeof(*refs), key_ref_cmp);
+	for (size_t i = 1; i < n; i++)
+		if (refs[i].key->n_ == refs[i - 1].key->n_ &&
+		    memcmp(refs[i].key->u_.str, refs[i - 1].key->u_.str, refs[i].key->n_) == 0)
 			first[refs[i].i] = first[refs[i - 1].i];
-	for (size_t i = 0; i < map->n && r == 0; i++) {
-		const struct ydoc_node *k = map->keys[i], *f = map->keys[first[i]];
+	for (size_t i = 0; i < n && r == 0; i++) {
+		const struct ydoc_node *k = ydoc_key(map, i), *f = ydoc_key(map, first[i]);
 
 		if (first[i] != i)
 			r = report(b, &k->loc, "duplicate key '%s' (first defined at line %u, column %u)",
-				   show(shown, sizeof(shown), k->str, k->len), f->loc.line, f->loc.col);
+				   show(shown, sizeof(shown), k->u_.str, k->n_), f->loc.line,
+				   f->loc.col);
 	}
 out:
 	free(refs);
@@ -481,30 +542,30 @@ out:
  * are dropped, and the parse fails anyway. */
 static int finish_collection(struct builder *b, struct frame *f)
 {
-	struct ydoc_node *node = f->node;
+	struct ydoc_node *node = &f->node;
 	bool map = node->kind == YDOC_KIND_MAP;
 	size_t step = map ? 2 : 1, n = 0;
+	struct ydoc_node *v;
 
 	for (size_t i = 0; i + step <= f->n; i += step)
-		if (f->kids[i] && (!map || f->kids[i + 1]))
+		if (f->kids[i].kind != KIND_DROPPED &&
+		    (!map || f->kids[i + 1].kind != KIND_DROPPED))
 			n++;
+	node->n_ = 0;
+	node->u_.kids = NULL;
 	if (n == 0)
 		return 0;
-	node->items = arena_calloc(b->arena, n, sizeof(*node->items));
-	if (map)
-		node->keys = arena_calloc(b->arena, n, sizeof(*node->keys));
-	if (!node->items || (map && !node->keys))
+	v = pool_nodes(b, n * step);
+	if (!v)
 		return -ENOMEM;
-	for (size_t i = 0; i + step <= f->n; i += step) {
-		if (!f->kids[i] || (map && !f->kids[i + 1]))
+	for (size_t i = 0, j = 0; i + step <= f->n; i += step) {
+		if (f->kids[i].kind == KIND_DROPPED || (map && f->kids[i + 1].kind == KIND_DROPPED))
 			continue;
-		if (map) {
-			node->keys[node->n] = f->kids[i];
-			node->items[node->n++] = f->kids[i + 1];
-		} else {
-			node->items[node->n++] = f->kids[i];
-		}
+		memcpy(&v[j], &f->kids[i], step * sizeof(*v));
+		j += step;
 	}
+	node->u_.kids = v;
+	node->n_ = (uint32_t)n;  /* n <= max_nodes */
 	return map ? check_dups(b, node) : 0;
 }
 
@@ -550,7 +611,7 @@ static int on_scalar(struct builder *b, const yaml_event_t *ev)
 	struct hn_loc loc = mark_loc(b, ev->start_mark);
 	const char *value = (const char *)ev->data.scalar.value;
 	size_t len = ev->data.scalar.length;
-	struct ydoc_node *n = NULL;
+	struct ydoc_node n = { .loc = loc, .kind = YDOC_KIND_SCALAR };
 	bool is_str;
 	int r;
 
@@ -568,28 +629,26 @@ static int on_scalar(struct builder *b, const yaml_event_t *ev)
 		if (r < 0)
 			return r;
 	}
-	r = node_new(b, &n, YDOC_KIND_SCALAR, &loc, false);
+	r = count_node(b, &loc, false);
 	if (r < 0)
 		return r;
-	n->loc = loc;
-	n->str = arena_strndup(b->arena, value, len);
-	if (!n->str)
+	n.u_.str = pool_strndup(b, value, len);
+	if (!n.u_.str)
 		return -ENOMEM;
-	n->len = len;
-	n->plain = ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE && !is_str;
+	n.n_ = (uint32_t)len;  /* len <= max_bytes, checked against UINT32_MAX */
+	n.plain = ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE && !is_str;
 	if (ev->data.scalar.anchor) {
-		r = anchor_set(b, (const char *)ev->data.scalar.anchor, n, false, NULL);
+		r = anchor_set(b, (const char *)ev->data.scalar.anchor, &n, 0, false, NULL);
 		if (r < 0)
 			return r;
 	}
-	return add_child(b, n);
+	return add_child(b, &n);
 }
 
 static int on_start(struct builder *b, const yaml_event_t *ev, enum ydoc_kind kind)
 {
 	struct hn_loc loc = mark_loc(b, ev->start_mark);
 	const yaml_char_t *tag, *anchor;
-	struct ydoc_node *n = NULL;
 	struct frame *f;
 	bool is_str;
 	int r;
@@ -606,16 +665,16 @@ static int on_start(struct builder *b, const yaml_event_t *ev, enum ydoc_kind ki
 		return r;
 	if (b->depth == YDOC_MAX_DEPTH)
 		return too_deep(b, &loc);
-	r = node_new(b, &n, kind, &loc, false);
+	r = count_node(b, &loc, false);
 	if (r < 0)
 		return r;
-	n->loc = loc;
 	f = &b->stack[b->depth++];
-	f->node = n;
+	f->node = (struct ydoc_node){ .loc = loc, .kind = (uint8_t)kind };
+	f->id = ++b->collections;
 	f->anchor = NULL;
 	f->n = 0;
 	if (anchor)
-		return anchor_set(b, (const char *)anchor, n, true, &f->anchor);
+		return anchor_set(b, (const char *)anchor, &f->node, f->id, true, &f->anchor);
 	return 0;
 }
 
@@ -631,10 +690,12 @@ static int on_end(struct builder *b)
 	b->depth--;
 	if (f->anchor) {
 		a = anchor_find(&b->anchors, f->anchor);
-		if (a && a->node == f->node)
+		if (a && a->open && a->id == f->id) {
+			a->node = f->node;
 			a->open = false;
+		}
 	}
-	return add_child(b, f->node);
+	return add_child(b, &f->node);
 }
 
 static int on_alias(struct builder *b, const yaml_event_t *ev)
@@ -642,7 +703,8 @@ static int on_alias(struct builder *b, const yaml_event_t *ev)
 	struct hn_loc loc = mark_loc(b, ev->start_mark);
 	const char *name = (const char *)ev->data.alias.anchor;
 	struct anchor *a = anchor_find(&b->anchors, name);
-	struct ydoc_node *n = NULL;
+	struct ydoc_node n;
+	bool made = false;
 	int r;
 
 	if (!a) {
@@ -651,13 +713,13 @@ static int on_alias(struct builder *b, const yaml_event_t *ev)
 		r = report(b, &loc, "alias '*%s' is inside the node it refers to "
 			   "(recursive aliases are not supported)", name);
 	} else {
-		r = copy_node(b, &n, a->node, b->depth, &loc);
-		if (n)
-			n->loc = loc;
+		r = copy_node(b, &n, &a->node, b->depth, &loc);
+		n.loc = loc;
+		made = true;
 	}
 	if (r < 0)
 		return r;
-	return add_child(b, n);
+	return add_child(b, made ? &n : NULL);
 }
 
 static int on_event(struct builder *b, const yaml_event_t *ev)
@@ -744,7 +806,7 @@ int ydoc_parse_limits(struct ydoc **out, const char *file, const char *buf, size
 	if (r < 0)
 		return r;
 	b.arena = b.doc->arena;
-	if (len > b.lim.max_bytes) {
+	if (len > b.lim.max_bytes || len > UINT32_MAX) {
 		struct hn_loc loc = { .file = b.doc->file };
 
 		r = fail(&b, &loc, "file is %zu bytes; the limit is %zu", len, b.lim.max_bytes);
@@ -773,7 +835,7 @@ int ydoc_parse_limits(struct ydoc **out, const char *file, const char *buf, size
 		goto out;
 	/* "---" with nothing after it reads as one empty plain scalar; it is as
 	 * empty as a file with only comments. */
-	if (b.doc->root && ydoc_is_null(b.doc->root) && b.doc->root->len == 0)
+	if (b.doc->root && ydoc_is_null(b.doc->root) && ydoc_len(b.doc->root) == 0)
 		b.doc->root = NULL;
 	*out = b.doc;
 	b.doc = NULL;
@@ -799,9 +861,9 @@ struct ydoc_node *ydoc_map_get(const struct ydoc_node *map, const char *key)
 {
 	if (!map || map->kind != YDOC_KIND_MAP || !key)
 		return NULL;
-	for (size_t i = 0; i < map->n; i++)
-		if (strcmp(map->keys[i]->str, key) == 0)
-			return map->items[i];
+	for (size_t i = 0; i < map->n_; i++)
+		if (strcmp(ydoc_key(map, i)->u_.str, key) == 0)
+			return ydoc_item(map, i);
 	return NULL;
 }
 
@@ -812,7 +874,36 @@ bool ydoc_is_null(const struct ydoc_node *n)
 	if (!n || n->kind != YDOC_KIND_SCALAR || !n->plain)
 		return false;
 	for (size_t i = 0; i < sizeof(nulls) / sizeof(nulls[0]); i++)
-		if (strcmp(n->str, nulls[i]) == 0)
+		if (strcmp(n->u_.str, nulls[i]) == 0)
 			return true;
 	return false;
+}
+
+struct ydoc_node *ydoc_collection_new(struct arena *arena, enum ydoc_kind kind,
+				      const struct hn_loc *loc, size_t cap)
+{
+	struct ydoc_node *n = arena_alloc(arena, sizeof(*n));
+	size_t kids = kind == YDOC_KIND_MAP ? 2 * cap : cap;
+
+	if (!n)
+		return NULL;
+	n->kind = (uint8_t)kind;
+	n->loc = *loc;
+	if (kids) {
+		n->u_.kids = arena_calloc(arena, kids, sizeof(*n->u_.kids));
+		if (!n->u_.kids)
+			return NULL;
+	}
+	return n;
+}
+
+void ydoc_append(struct ydoc_node *c, const struct ydoc_node *key, const struct ydoc_node *item)
+{
+	if (c->kind == YDOC_KIND_MAP) {
+		c->u_.kids[2 * (size_t)c->n_] = *key;
+		c->u_.kids[2 * (size_t)c->n_ + 1] = *item;
+	} else {
+		c->u_.kids[c->n_] = *item;
+	}
+	c->n_++;
 }

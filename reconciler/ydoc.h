@@ -9,8 +9,11 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "diag.h"
+
+struct arena;
 
 /* Limits against hostile input.  Exceeding one is an error naming the limit.
  * Big hosts are real (a profile with 100,000 routes is ~5 MB and ~1M nodes),
@@ -33,23 +36,56 @@ struct ydoc_limits {
 
 enum ydoc_kind {
 	YDOC_KIND_SCALAR,   /* a string; see `plain` */
-	YDOC_KIND_SEQ,      /* items[0..n) */
-	YDOC_KIND_MAP,      /* keys[0..n) -> items[0..n); keys are scalars, unique */
+	YDOC_KIND_SEQ,      /* ydoc_item(n, 0..count) */
+	YDOC_KIND_MAP,      /* ydoc_key -> ydoc_item; keys are scalars, unique */
 	YDOC_KIND__MAX,
 };
 
+/* 32 bytes.  A profile of 100,000 routes is half a million nodes, so a node
+ * holds only what every node needs, and the children of a collection are one
+ * array of nodes (a map's keys and values alternate in it), not an array of
+ * pointers to nodes allocated one by one.  `loc`, `kind` and `plain` are
+ * public; read the rest through the accessors below. */
 struct ydoc_node {
-	enum ydoc_kind kind;
 	struct hn_loc loc;        /* start of the node (libyaml's start_mark + 1) */
-	/* scalars */
-	const char *str;          /* NUL-terminated; NUL bytes inside are rejected */
-	size_t len;
+	union {
+		const char *str;  /* scalars: NUL-terminated; NUL bytes inside are rejected */
+		struct ydoc_node *kids;  /* maps: key, value, key, ...; sequences: items */
+	} u_;
+	uint32_t n_;              /* scalars: bytes in str; collections: entries */
+	uint8_t kind;             /* enum ydoc_kind */
 	bool plain;               /* unquoted plain scalar: may be null/bool/int */
-	/* collections */
-	struct ydoc_node **keys;  /* maps only: each a scalar node */
-	struct ydoc_node **items;
-	size_t n;
 };
+
+/* A scalar's text; NULL for a collection. */
+static inline const char *ydoc_str(const struct ydoc_node *n)
+{
+	return n->kind == YDOC_KIND_SCALAR ? n->u_.str : NULL;
+}
+
+/* Bytes in a scalar's text; 0 for a collection. */
+static inline size_t ydoc_len(const struct ydoc_node *n)
+{
+	return n->kind == YDOC_KIND_SCALAR ? n->n_ : 0;
+}
+
+/* Entries of a map or sequence; 0 for a scalar. */
+static inline size_t ydoc_count(const struct ydoc_node *n)
+{
+	return n->kind == YDOC_KIND_SCALAR ? 0 : n->n_;
+}
+
+/* The i-th key of a map (i < ydoc_count()): a scalar. */
+static inline struct ydoc_node *ydoc_key(const struct ydoc_node *map, size_t i)
+{
+	return &map->u_.kids[2 * i];
+}
+
+/* The i-th value of a map or item of a sequence (i < ydoc_count()). */
+static inline struct ydoc_node *ydoc_item(const struct ydoc_node *n, size_t i)
+{
+	return n->kind == YDOC_KIND_MAP ? &n->u_.kids[2 * i + 1] : &n->u_.kids[i];
+}
 
 /* A parsed file.  Owns every node and string in it, and the file name that
  * every loc->file in it points at. */
@@ -79,6 +115,15 @@ int ydoc_parse(struct ydoc **out, const char *file, const char *buf, size_t len,
 /* The same with explicit limits (NULL = YDOC_LIMITS_INIT). */
 int ydoc_parse_limits(struct ydoc **out, const char *file, const char *buf, size_t len,
 		      const struct ydoc_limits *limits, struct diag_list *diags);
+
+/* For trees built from parsed ones (merging, header stripping): an empty
+ * map or sequence at `loc` in `arena` with room for `cap` entries, and
+ * ydoc_append() to fill it.  Entries are shallow copies: they share strings
+ * and children with the nodes copied, which must live as long. */
+struct ydoc_node *ydoc_collection_new(struct arena *arena, enum ydoc_kind kind,
+				      const struct hn_loc *loc, size_t cap);
+/* `key` is NULL for a sequence.  At most `cap` appends. */
+void ydoc_append(struct ydoc_node *c, const struct ydoc_node *key, const struct ydoc_node *item);
 
 /* Accepts NULL. Returns NULL. */
 struct ydoc *ydoc_free(struct ydoc *doc);

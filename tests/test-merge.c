@@ -36,7 +36,7 @@ static const char *str_at(const struct ydoc_node *map, const char *key)
 
 	assert_non_null(n);
 	assert_int_equal(n->kind, YDOC_KIND_SCALAR);
-	return n->str;
+	return ydoc_str(n);
 }
 
 static void mappings_merge_key_by_key_and_later_wins(void **state)
@@ -44,11 +44,11 @@ static void mappings_merge_key_by_key_and_later_wins(void **state)
 	struct mt m;
 
 	mt_run(&m, "a: 1\nb: {x: 1, y: 2}\n", "b: {y: 3, z: 4}\nc: 5\n");
-	assert_int_equal(m.r->n, 3);
+	assert_int_equal(ydoc_count(m.r), 3);
 	assert_string_equal(str_at(m.r, "a"), "1");
 	assert_string_equal(str_at(m.r, "c"), "5");
 	const struct ydoc_node *b = ydoc_map_get(m.r, "b");
-	assert_int_equal(b->n, 3);
+	assert_int_equal(ydoc_count(b), 3);
 	assert_string_equal(str_at(b, "x"), "1");
 	assert_string_equal(str_at(b, "y"), "3");
 	assert_string_equal(str_at(b, "z"), "4");
@@ -66,12 +66,12 @@ static void named_lists_merge_by_name_in_base_order(void **state)
 	mt_run(&m, "s: [{name: vs0, mtu: 1500, uplinks: [eth1]}, {name: vs1, mtu: 1500}]\n",
 	       "s: [{name: vs2}, {name: vs0, mtu: 9000}]\n");
 	l = ydoc_map_get(m.r, "s");
-	assert_int_equal(l->n, 3);
-	assert_string_equal(str_at(l->items[0], "name"), "vs0");
-	assert_string_equal(str_at(l->items[0], "mtu"), "9000");
-	assert_non_null(ydoc_map_get(l->items[0], "uplinks"));
-	assert_string_equal(str_at(l->items[1], "name"), "vs1");
-	assert_string_equal(str_at(l->items[2], "name"), "vs2");
+	assert_int_equal(ydoc_count(l), 3);
+	assert_string_equal(str_at(ydoc_item(l, 0), "name"), "vs0");
+	assert_string_equal(str_at(ydoc_item(l, 0), "mtu"), "9000");
+	assert_non_null(ydoc_map_get(ydoc_item(l, 0), "uplinks"));
+	assert_string_equal(str_at(ydoc_item(l, 1), "name"), "vs1");
+	assert_string_equal(str_at(ydoc_item(l, 2), "name"), "vs2");
 	mt_end(&m);
 }
 
@@ -83,9 +83,9 @@ static void unnamed_lists_of_mappings_concatenate(void **state)
 	mt_run(&m, "routes: [{to: 192.0.2.0/24, via: x}]\n",
 	       "routes: [{to: 198.51.100.0/24, via: y}]\n");
 	l = ydoc_map_get(m.r, "routes");
-	assert_int_equal(l->n, 2);
-	assert_string_equal(str_at(l->items[0], "to"), "192.0.2.0/24");
-	assert_string_equal(str_at(l->items[1], "to"), "198.51.100.0/24");
+	assert_int_equal(ydoc_count(l), 2);
+	assert_string_equal(str_at(ydoc_item(l, 0), "to"), "192.0.2.0/24");
+	assert_string_equal(str_at(ydoc_item(l, 1), "to"), "198.51.100.0/24");
 	mt_end(&m);
 }
 
@@ -94,8 +94,8 @@ static void scalar_lists_and_mismatched_kinds_are_replaced(void **state)
 	struct mt m;
 
 	mt_run(&m, "services: [a, b]\nx: {k: v}\n", "services: [c]\nx: plain\n");
-	assert_int_equal(ydoc_map_get(m.r, "services")->n, 1);
-	assert_string_equal(ydoc_map_get(m.r, "services")->items[0]->str, "c");
+	assert_int_equal(ydoc_count(ydoc_map_get(m.r, "services")), 1);
+	assert_string_equal(ydoc_str(ydoc_item(ydoc_map_get(m.r, "services"), 0)), "c");
 	assert_string_equal(str_at(m.r, "x"), "plain");
 	mt_end(&m);
 }
@@ -105,8 +105,8 @@ static void inputs_are_left_unchanged(void **state)
 	struct mt m;
 
 	mt_run(&m, "b: {x: 1}\n", "b: {y: 2}\n");
-	assert_int_equal(ydoc_map_get(m.base->root, "b")->n, 1);
-	assert_int_equal(ydoc_map_get(m.over->root, "b")->n, 1);
+	assert_int_equal(ydoc_count(ydoc_map_get(m.base->root, "b")), 1);
+	assert_int_equal(ydoc_count(ydoc_map_get(m.over->root, "b")), 1);
 	mt_end(&m);
 }
 

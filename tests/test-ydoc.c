@@ -108,8 +108,8 @@ static void assert_scalar(const struct ydoc_node *n, const char *str, bool plain
 {
 	assert_non_null(n);
 	assert_int_equal(n->kind, YDOC_KIND_SCALAR);
-	assert_string_equal(n->str, str);
-	assert_int_equal(n->len, strlen(str));
+	assert_string_equal(ydoc_str(n), str);
+	assert_int_equal(ydoc_len(n), strlen(str));
 	assert_int_equal(n->plain, plain);
 }
 
@@ -200,7 +200,7 @@ static void test_doc_owns_copy_of_file_name(void **state)
 	name[0] = 'X';
 	assert_string_equal(doc->file, "hosts/x.yaml");
 	assert_ptr_equal(doc->root->loc.file, doc->file);
-	assert_ptr_equal(doc->root->keys[0]->loc.file, doc->file);
+	assert_ptr_equal(ydoc_key(doc->root, 0)->loc.file, doc->file);
 	ydoc_free(doc);
 }
 
@@ -219,21 +219,21 @@ static void test_positions_are_one_based_node_starts(void **state)
 			"      via: \"10.0.0.254\"\n");
 	assert_int_equal(root->kind, YDOC_KIND_MAP);
 	assert_loc(root, 2, 1);
-	assert_loc(root->keys[0], 2, 1);
+	assert_loc(ydoc_key(root, 0), 2, 1);
 	iface = ydoc_map_get(root, "iface");
 	assert_loc(iface, 3, 3);
-	assert_loc(iface->keys[0], 3, 3);
+	assert_loc(ydoc_key(iface, 0), 3, 3);
 	assert_loc(ydoc_map_get(iface, "name"), 3, 9);
 	seq = ydoc_map_get(iface, "addrs");
 	assert_int_equal(seq->kind, YDOC_KIND_SEQ);
 	assert_loc(seq, 4, 10);
-	assert_int_equal(seq->n, 2);
-	assert_loc(seq->items[0], 4, 11);
-	assert_loc(seq->items[1], 4, 24);
+	assert_int_equal(ydoc_count(seq), 2);
+	assert_loc(ydoc_item(seq, 0), 4, 11);
+	assert_loc(ydoc_item(seq, 1), 4, 24);
 	seq = ydoc_map_get(iface, "routes");
 	assert_loc(seq, 6, 5);
-	assert_loc(seq->items[0], 6, 7);
-	assert_loc(ydoc_map_get(seq->items[0], "via"), 7, 12);
+	assert_loc(ydoc_item(seq, 0), 6, 7);
+	assert_loc(ydoc_map_get(ydoc_item(seq, 0), "via"), 7, 12);
 	result_clear(&res);
 }
 
@@ -242,9 +242,9 @@ static void test_columns_count_characters_not_bytes(void **state)
 	struct result res;
 	struct ydoc_node *root = parse_ok(&res, "é€: [ä, ö]\n");
 
-	assert_loc(root->items[0], 1, 5);
-	assert_loc(root->items[0]->items[0], 1, 6);
-	assert_loc(root->items[0]->items[1], 1, 9);
+	assert_loc(ydoc_item(root, 0), 1, 5);
+	assert_loc(ydoc_item(ydoc_item(root, 0), 0), 1, 6);
+	assert_loc(ydoc_item(ydoc_item(root, 0), 1), 1, 9);
 	result_clear(&res);
 }
 
@@ -262,9 +262,9 @@ static void test_utf8_byte_order_mark_is_skipped(void **state)
 	struct result res;
 	struct ydoc_node *root = parse_ok(&res, "\xef\xbb\xbfmtu: 1500\n");
 
-	assert_loc(root->keys[0], 1, 1);
-	assert_scalar(root->keys[0], "mtu", true);
-	assert_loc(root->items[0], 1, 6);
+	assert_loc(ydoc_key(root, 0), 1, 1);
+	assert_scalar(ydoc_key(root, 0), "mtu", true);
+	assert_loc(ydoc_item(root, 0), 1, 6);
 	result_clear(&res);
 }
 
@@ -279,14 +279,52 @@ static void test_scalar_root_and_nested_sequences(void **state)
 
 	root = parse_ok(&res, "- [a, [b]]\n- {}\n- []\n");
 	assert_int_equal(root->kind, YDOC_KIND_SEQ);
-	assert_int_equal(root->n, 3);
-	assert_int_equal(root->items[0]->n, 2);
-	assert_scalar(root->items[0]->items[1]->items[0], "b", true);
-	assert_int_equal(root->items[1]->kind, YDOC_KIND_MAP);
-	assert_int_equal(root->items[1]->n, 0);
-	assert_int_equal(root->items[2]->kind, YDOC_KIND_SEQ);
-	assert_int_equal(root->items[2]->n, 0);
+	assert_int_equal(ydoc_count(root), 3);
+	assert_int_equal(ydoc_count(ydoc_item(root, 0)), 2);
+	assert_scalar(ydoc_item(ydoc_item(ydoc_item(root, 0), 1), 0), "b", true);
+	assert_int_equal(ydoc_item(root, 1)->kind, YDOC_KIND_MAP);
+	assert_int_equal(ydoc_count(ydoc_item(root, 1)), 0);
+	assert_int_equal(ydoc_item(root, 2)->kind, YDOC_KIND_SEQ);
+	assert_int_equal(ydoc_count(ydoc_item(root, 2)), 0);
 	result_clear(&res);
+}
+
+/* The compact layout: a collection's children are one array (a map's keys
+ * and values alternating), so a route costs its nodes and strings only. */
+static void test_children_of_a_collection_are_one_array(void **state)
+{
+	struct result res;
+	struct ydoc_node *root = parse_ok(&res, "a: [x, y, z]\nb: 1\n");
+	struct ydoc_node *seq = ydoc_map_get(root, "a");
+
+	if (sizeof(void *) == 8)
+		assert_int_equal(sizeof(struct ydoc_node), 32);
+	assert_ptr_equal(ydoc_item(seq, 1), ydoc_item(seq, 0) + 1);
+	assert_ptr_equal(ydoc_item(seq, 2), ydoc_item(seq, 0) + 2);
+	assert_ptr_equal(ydoc_item(root, 0), ydoc_key(root, 0) + 1);
+	assert_ptr_equal(ydoc_key(root, 1), ydoc_item(root, 0) + 1);
+	assert_scalar(ydoc_key(root, 1), "b", true);
+	result_clear(&res);
+}
+
+/* Children arrays come from blocks that start small: a long list early in
+ * a file needs a block of its own size, not the next one in line. */
+static void test_long_list_at_the_start_fits_its_block(void **state)
+{
+	struct buf b = { 0 };
+	struct result res;
+	struct ydoc_node *root;
+
+	buf_add(&b, "[");
+	for (int i = 0; i < 2000; i++)
+		buf_add(&b, "%sv%d", i ? ", " : "", i);
+	buf_add(&b, "]\n");
+	root = parse_ok(&res, b.s);
+	assert_int_equal(ydoc_count(root), 2000);
+	assert_scalar(ydoc_item(root, 1999), "v1999", true);
+	assert_loc(ydoc_item(root, 0), 1, 2);
+	result_clear(&res);
+	free(b.s);
 }
 
 static void test_plain_is_true_only_for_unquoted_scalars(void **state)
@@ -308,7 +346,7 @@ static void test_plain_is_true_only_for_unquoted_scalars(void **state)
 	assert_scalar(ydoc_map_get(root, "folded"), "yes\n", false);
 	assert_scalar(ydoc_map_get(root, "empty"), "", true);
 	assert_scalar(ydoc_map_get(root, "multi"), "a b", true);
-	assert_true(root->keys[0]->plain);
+	assert_true(ydoc_key(root, 0)->plain);
 	result_clear(&res);
 }
 
@@ -338,11 +376,11 @@ static void test_is_null_accepts_only_plain_null_spellings(void **state)
 	const bool want[] = { true, true, true, true, true, false,
 			      false, false, false, false, false, false, false };
 
-	assert_int_equal(root->n, sizeof(want) / sizeof(want[0]));
-	for (size_t i = 0; i < root->n; i++)
-		if (ydoc_is_null(root->items[i]) != want[i])
-			fail_msg("item %zu ('%s'): ydoc_is_null should be %d", i, root->items[i]->str,
-				 want[i]);
+	assert_int_equal(ydoc_count(root), sizeof(want) / sizeof(want[0]));
+	for (size_t i = 0; i < ydoc_count(root); i++)
+		if (ydoc_is_null(ydoc_item(root, i)) != want[i])
+			fail_msg("item %zu ('%s'): ydoc_is_null should be %d", i,
+				 ydoc_str(ydoc_item(root, i)), want[i]);
 	assert_false(ydoc_is_null(NULL));
 	result_clear(&res);
 }
@@ -383,7 +421,7 @@ static void test_merge_key_is_an_ordinary_key(void **state)
 	struct ydoc_node *root = parse_ok(&res, "base: &b {mtu: 9000}\nx:\n  <<: *b\n  mtu: 1500\n");
 	struct ydoc_node *x = ydoc_map_get(root, "x");
 
-	assert_int_equal(x->n, 2);
+	assert_int_equal(ydoc_count(x), 2);
 	assert_int_equal(ydoc_map_get(x, "<<")->kind, YDOC_KIND_MAP);
 	assert_scalar(ydoc_map_get(x, "mtu"), "1500", true);
 	result_clear(&res);
@@ -427,12 +465,12 @@ static void test_alias_expands_to_a_deep_copy_located_at_the_alias(void **state)
 
 	assert_int_equal(copy->kind, YDOC_KIND_MAP);
 	assert_ptr_not_equal(copy, base);
-	assert_ptr_not_equal(copy->keys, base->keys);
-	assert_ptr_not_equal(copy->items[1], base->items[1]);
-	assert_ptr_not_equal(copy->items[1]->items[0], base->items[1]->items[0]);
-	assert_int_equal(copy->n, 2);
+	assert_ptr_not_equal(ydoc_key(copy, 0), ydoc_key(base, 0));
+	assert_ptr_not_equal(ydoc_item(copy, 1), ydoc_item(base, 1));
+	assert_ptr_not_equal(ydoc_item(ydoc_item(copy, 1), 0), ydoc_item(ydoc_item(base, 1), 0));
+	assert_int_equal(ydoc_count(copy), 2);
 	assert_scalar(ydoc_map_get(copy, "mtu"), "9000", true);
-	assert_scalar(ydoc_map_get(copy, "addrs")->items[1], "b", true);
+	assert_scalar(ydoc_item(ydoc_map_get(copy, "addrs"), 1), "b", true);
 	/* A node starts at its properties (the anchor); a copy sits where the
 	 * alias is, and its insides where they were written. */
 	assert_loc(base, 1, 7);
@@ -459,8 +497,8 @@ static void test_redefined_anchor_applies_to_later_aliases(void **state)
 	struct result res;
 	struct ydoc_node *root = parse_ok(&res, "- &a one\n- *a\n- &a two\n- *a\n");
 
-	assert_scalar(root->items[1], "one", true);
-	assert_scalar(root->items[3], "two", true);
+	assert_scalar(ydoc_item(root, 1), "one", true);
+	assert_scalar(ydoc_item(root, 3), "two", true);
 	result_clear(&res);
 }
 
@@ -480,7 +518,7 @@ static void test_many_anchors_resolve_to_their_own_nodes(void **state)
 	root = parse_ok(&res, b.s);
 	for (int i = 0; i < 5000; i++) {
 		snprintf(want, sizeof(want), "value%d", 4999 - i);
-		assert_string_equal(ydoc_map_get(root, "uses")->items[i]->str, want);
+		assert_string_equal(ydoc_str(ydoc_item(ydoc_map_get(root, "uses"), i)), want);
 	}
 	result_clear(&res);
 	free(b.s);
@@ -573,7 +611,7 @@ static void test_tabs_outside_indentation_are_accepted(void **state)
 	struct ydoc_node *root = parse_ok(&res, "a:\t1\nb: [\t2,\t3 ]\nc: \"\tx\"\nd: 1\t# c\n");
 
 	assert_scalar(ydoc_map_get(root, "a"), "1", true);
-	assert_int_equal(ydoc_map_get(root, "b")->n, 2);
+	assert_int_equal(ydoc_count(ydoc_map_get(root, "b")), 2);
 	assert_scalar(ydoc_map_get(root, "c"), "\tx", false);
 	assert_scalar(ydoc_map_get(root, "d"), "1", true);
 	result_clear(&res);
@@ -623,7 +661,7 @@ static void test_keys_differing_in_case_or_prefix_are_distinct(void **state)
 	struct result res;
 	struct ydoc_node *root = parse_ok(&res, "mtu: 1\nMTU: 2\nmtu2: 3\nmt: 4\n'': 5\n");
 
-	assert_int_equal(root->n, 5);
+	assert_int_equal(ydoc_count(root), 5);
 	result_clear(&res);
 }
 
@@ -761,7 +799,7 @@ static void test_nesting_up_to_depth_limit_is_accepted(void **state)
 	struct ydoc_node *n = parse_ok(&res, text);
 	size_t depth = 0;
 
-	for (; n && n->kind == YDOC_KIND_SEQ; n = n->n ? n->items[0] : NULL)
+	for (; n && n->kind == YDOC_KIND_SEQ; n = ydoc_count(n) ? ydoc_item(n, 0) : NULL)
 		depth++;
 	assert_int_equal(depth, YDOC_MAX_DEPTH);
 	result_clear(&res);
@@ -822,7 +860,7 @@ static void test_node_limit_counts_every_node(void **state)
 		buf_add(&b, ",1");
 	buf_add(&b, "]");
 	parse_ok(&res, b.s);
-	assert_int_equal(res.doc->root->n, small_limits.max_nodes - 1);
+	assert_int_equal(ydoc_count(res.doc->root), small_limits.max_nodes - 1);
 	result_clear(&res);
 
 	b.n--;
@@ -881,7 +919,7 @@ static void test_scalar_over_size_limit_is_rejected(void **state)
 	big[YDOC_MAX_SCALAR] = '\0';
 	text = xasprintf("a: %s\n", big);
 	parse_ok(&res, text);
-	assert_int_equal(ydoc_map_get(res.doc->root, "a")->len, YDOC_MAX_SCALAR);
+	assert_int_equal(ydoc_len(ydoc_map_get(res.doc->root, "a")), YDOC_MAX_SCALAR);
 	result_clear(&res);
 	free(text);
 	free(big);
@@ -935,6 +973,8 @@ int main(void)
 		cmocka_unit_test(test_crlf_line_endings_count_as_one_line),
 		cmocka_unit_test(test_utf8_byte_order_mark_is_skipped),
 		cmocka_unit_test(test_scalar_root_and_nested_sequences),
+		cmocka_unit_test(test_children_of_a_collection_are_one_array),
+		cmocka_unit_test(test_long_list_at_the_start_fits_its_block),
 		cmocka_unit_test(test_plain_is_true_only_for_unquoted_scalars),
 		cmocka_unit_test(test_str_tag_makes_scalar_non_plain),
 		cmocka_unit_test(test_is_null_accepts_only_plain_null_spellings),
