@@ -88,7 +88,7 @@ int wantblob_encode(uint8_t **out, size_t *out_len, const struct want *w,
 		const struct want_link *l = &w->links[e.index];
 
 		if (e.index > 0 && strcmp(l[-1].l.name, l->l.name) >= 0)
-			snapblob_enc_bad(&e, "order");
+			snapblob_enc_bad(&e, "name");
 		snapblob_put_link(&e, &l->l);
 		put_name(&e, l->master, "master");
 		put_name(&e, l->peer, "peer");
@@ -109,8 +109,6 @@ int wantblob_encode(uint8_t **out, size_t *out_len, const struct want *w,
 	for (e.index = 0; e.index < w->n_addrs; e.index++) {
 		const struct want_addr *a = &w->addrs[e.index];
 
-		if (e.index > 0 && want_cmp_addr(a - 1, a) > 0)
-			snapblob_enc_bad(&e, "order");
 		put_name(&e, a->dev, "dev");
 		snapblob_put_addr(&e, &a->a);
 		put_loc(&e, f, &a->loc);
@@ -119,8 +117,6 @@ int wantblob_encode(uint8_t **out, size_t *out_len, const struct want *w,
 	for (e.index = 0; e.index < w->n_routes; e.index++) {
 		const struct want_route *rt = &w->routes[e.index];
 
-		if (e.index > 0 && want_cmp_route(rt - 1, rt) > 0)
-			snapblob_enc_bad(&e, "order");
 		put_name(&e, rt->dev, "dev");
 		snapblob_put_route(&e, &rt->r);
 		put_loc(&e, f, &rt->loc);
@@ -129,8 +125,6 @@ int wantblob_encode(uint8_t **out, size_t *out_len, const struct want *w,
 	for (e.index = 0; e.index < w->n_rules; e.index++) {
 		const struct want_rule *ru = &w->rules[e.index];
 
-		if (e.index > 0 && want_cmp_rule(ru - 1, ru) > 0)
-			snapblob_enc_bad(&e, "order");
 		snapblob_put_rule(&e, &ru->r);
 		put_loc(&e, f, &ru->loc);
 	}
@@ -224,8 +218,8 @@ static void get_addr(struct wdec *c, size_t i)
 	get_name(&c->d, a->dev, "dev");
 	snapblob_get_addr(&c->d, &a->a);
 	get_loc(c, &a->loc);
-	if (!c->d.bad && (!a->dev[0] || (i > 0 && want_cmp_addr(a - 1, a) > 0)))
-		snapblob_dec_bad(&c->d, "order");
+	if (!c->d.bad && !a->dev[0])
+		snapblob_dec_bad(&c->d, "dev");
 }
 
 static void get_route(struct wdec *c, size_t i)
@@ -235,8 +229,6 @@ static void get_route(struct wdec *c, size_t i)
 	get_name(&c->d, rt->dev, "dev");
 	snapblob_get_route(&c->d, &rt->r);
 	get_loc(c, &rt->loc);
-	if (!c->d.bad && i > 0 && want_cmp_route(rt - 1, rt) > 0)
-		snapblob_dec_bad(&c->d, "order");
 }
 
 static void get_rule(struct wdec *c, size_t i)
@@ -245,8 +237,6 @@ static void get_rule(struct wdec *c, size_t i)
 
 	snapblob_get_rule(&c->d, &ru->r);
 	get_loc(c, &ru->loc);
-	if (!c->d.bad && i > 0 && want_cmp_rule(ru - 1, ru) > 0)
-		snapblob_dec_bad(&c->d, "order");
 }
 
 /* Every object takes a byte at least, so a count above the bytes left is

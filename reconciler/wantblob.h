@@ -23,9 +23,11 @@
  *             name met so far, n + 1 = a new one, followed by str:name
  *             (not met before, at most WANTBLOB_FILE_MAX bytes)
  *
- * Each array is in the order realize_profile() leaves it (links by name,
- * the rest by want_cmp_*()), which the decoder checks, since the differ
- * relies on it.  At most WANTBLOB_FILES_MAX distinct file names.  The
+ * Arrays keep the want's order.  Links are by name, strictly (want_link()
+ * searches them) and tables strictly ascending, which the decoder checks;
+ * the differ sorts addresses, routes and rules itself, and a want read
+ * from a saved plan leaves them in the file's order.  At most
+ * WANTBLOB_FILES_MAX distinct file names.  The
  * encoding is canonical: a blob the decoder accepts encodes back to the
  * same bytes. */
 #pragma once
