@@ -26,6 +26,9 @@ static char *generation_doc(const struct engine *e)
 
 	summary.n = 0;
 	doc = json_pack("{s:o}", "plan", plan_to_json(&summary, &meta));
+	/* Not an empty list: the actions are not kept, not none. */
+	if (doc)
+		json_object_del(json_object_get(doc, "plan"), "actions");
 	s = doc ? json_dumps(doc, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
 	json_decref(doc);
 	return s;
