@@ -168,17 +168,16 @@ out:
 	return r;
 }
 
-int cmd_generation_want(const char *cmd, const struct store_generation *g, struct want *out)
+int cmd_generation_want(const char *cmd, struct store *st, const struct store_generation *g,
+			struct want *out)
 {
-	json_t *doc = g->plan ? json_loads(g->plan, JSON_REJECT_DUPLICATES, NULL) : NULL;
 	char *err = NULL;
-	int r = doc ? want_from_json(out, json_object_get(doc, "want"), &err) : -EINVAL;
+	int r = store_generation_want(out, st, g, &err);
 
 	if (r < 0)
-		cmd_fail(cmd, "generation %lld has no readable desired state%s%s", (long long)g->id,
-			 err ? ": " : "", err ? err : "");
+		cmd_fail(cmd, "generation %lld has no readable desired state: %s", (long long)g->id,
+			 err ? err : strerror(-r));
 	free(err);
-	json_decref(doc);
 	return r;
 }
 

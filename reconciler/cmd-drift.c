@@ -306,7 +306,7 @@ int cmd_drift(int argc, char **argv)
 	}
 	free(err);
 	err = NULL;
-	if (cmd_generation_want("drift", &g, &want) < 0)
+	if (cmd_generation_want("drift", st, &g, &want) < 0)
 		goto out;
 	if (cmd_read_kernel("drift", &have) < 0)
 		goto out;

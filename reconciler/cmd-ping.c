@@ -189,7 +189,7 @@ static int check_want(const struct cmd_state_opts *so, const char *given, struct
 		cmd_fail("check", "%s", err ? err : strerror(-r));
 		goto out;
 	}
-	r = cmd_generation_want("check", &g, w);
+	r = cmd_generation_want("check", st, &g, w);
 	if (r == 0)
 		printf("checking %s against generation %lld (the last applied)\n", g.host,
 		       (long long)g.id);

@@ -81,9 +81,10 @@ const char *cmd_default_host(void);
  * it prints which and returns -EINVAL.  *out is the caller's to free. */
 int cmd_generation_host(const char *cmd, struct store *st, const char *given, char **out);
 struct store_generation;
-/* The desired state a generation applied (kept in its plan); prints the
- * failure.  The caller clears *out. */
-int cmd_generation_want(const char *cmd, const struct store_generation *g, struct want *out);
+/* The desired state a generation applied (store_generation_want()); prints
+ * the failure.  The caller clears *out. */
+int cmd_generation_want(const char *cmd, struct store *st, const struct store_generation *g,
+			struct want *out);
 
 /* One option grammar for every command.  A command lists only its own
  * options; cmd_getopt() adds the common ones, handles them and reports a bad

@@ -12,13 +12,27 @@
 
 #include "apply.h"
 #include "nl.h"
-#include "observe.h"
 #include "plan.h"
-#include "want-json.h"
 
-/* Beyond this many actions a generation keeps the plan's summary only: the
- * snapshot before and the desired state give the actions back. */
-#define ENGINE_PLAN_KEEP_MAX 2000
+/* The generation's plan document: its summary (counts).  The actions are
+ * not kept: the snapshot before and the desired state (kept packed beside
+ * it) give them back, and building them was a third of a large apply. */
+static char *generation_doc(const struct engine *e)
+{
+	struct plan_meta meta = { e->d.host, e->d.source, e->d.commit, e->d.hash };
+	struct diff summary = e->df;
+	json_t *doc;
+	char *s;
+
+	summary.n = 0;
+	doc = json_pack("{s:o}", "plan", plan_to_json(&summary, &meta));
+	/* Not an empty list: the actions are not kept, not none. */
+	if (doc)
+		json_object_del(json_object_get(doc, "plan"), "actions");
+	s = doc ? json_dumps(doc, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
+	json_decref(doc);
+	return s;
+}
 
 static double mono_ms(void)
 {
@@ -28,37 +42,9 @@ static double mono_ms(void)
 	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
 }
 
-/* The generation's document: the desired state (drift compares with it)
- * and the plan. */
-static char *generation_doc(const struct engine *e)
-{
-	struct plan_meta meta = { e->d.host, e->d.source, e->d.commit, e->d.hash };
-	json_t *pj, *w, *doc = NULL;
-	char *s = NULL;
-
-	if (e->df.n <= ENGINE_PLAN_KEEP_MAX) {
-		pj = plan_to_json(&e->df, &meta);
-	} else {
-		struct diff summary = e->df;
-
-		summary.n = 0;
-		pj = plan_to_json(&summary, &meta);
-		if (pj)
-			json_object_set_new(pj, "actions_omitted", json_integer((json_int_t)e->df.n));
-	}
-	w = pj ? want_to_json(e->d.want) : NULL;
-	doc = w ? json_pack("{s:o,s:o}", "want", w, "plan", pj) : NULL;
-	if (!doc) {
-		json_decref(pj);
-		return NULL;
-	}
-	s = json_dumps(doc, JSON_COMPACT | JSON_PRESERVE_ORDER);
-	json_decref(doc);
-	return s;
-}
-
 /* Settle, verify, check: 0 when the host is as the profile says and works. */
-static int verify(struct engine *e, struct engine_result *res, struct apply_result *ar)
+static int verify(struct engine *e, struct engine_result *res, struct apply_result *ar,
+		  struct kobj_set *seen)
 {
 	const struct engine_report *rep = &e->o.report;
 	struct diff check = { 0 };
@@ -72,7 +58,7 @@ static int verify(struct engine *e, struct engine_result *res, struct apply_resu
 	if (r < 0)
 		return r;
 	t0 = mono_ms();
-	left = engine_remaining(e->nl, rep, e->d.want, &check);
+	left = engine_remaining(e->nl, rep, e->d.want, &check, seen);
 	/* The kernel cascades (deleting a device's primary address also
 	 * deletes its secondaries): one more pass finishes the job the plan
 	 * described; anything still left is a real failure. */
@@ -82,7 +68,7 @@ static int verify(struct engine *e, struct engine_result *res, struct apply_resu
 		if (apply_diff(e->nl, &check, NULL, &more) == 0) {
 			ar->requests += more.requests;
 			diff_clear(&check);
-			left = engine_remaining(e->nl, rep, e->d.want, &check);
+			left = engine_remaining(e->nl, rep, e->d.want, &check, seen);
 		}
 	}
 	res->verify_ms = mono_ms() - t0;
@@ -134,6 +120,7 @@ int engine_apply(struct engine *e, struct engine_result *res)
 {
 	const struct engine_report *rep = &e->o.report;
 	struct apply_result ar = { 0 };
+	struct kobj_set after = { 0 };
 	struct utsname uts;
 	char *doc = NULL, *err = NULL, timings[256];
 	int64_t snap_after = 0;
@@ -168,7 +155,7 @@ int engine_apply(struct engine *e, struct engine_result *res)
 	 * changed. */
 	struct store_generation_start g = {
 		.host = e->d.host, .commit_id = e->d.commit, .profile_hash = e->d.hash,
-		.plan = doc, .n_actions = e->df.n, .before = &e->before,
+		.plan = doc, .want = e->d.want, .n_actions = e->df.n, .before = &e->before,
 		.kernel_release = uname(&uts) == 0 ? uts.release : NULL,
 		.confirm_by_ms = e->o.confirm_ms && e->df.n ? engine_wall_ms() + e->o.confirm_ms : 0,
 	};
@@ -188,7 +175,7 @@ int engine_apply(struct engine *e, struct engine_result *res)
 		engine_say(rep, ENGINE_EV_FAILURE, "failed at action %zu of %zu: %s", ar.failed, e->df.n,
 			   ar.msg);
 	else
-		r = verify(e, res, &ar);
+		r = verify(e, res, &ar, &after);
 	res->requests = ar.requests;
 	snprintf(timings, sizeof(timings), "{\"apply_ms\":%.1f,\"verify_ms\":%.1f,\"requests\":%zu}",
 		 res->apply_ms, res->verify_ms, ar.requests);
@@ -209,15 +196,12 @@ int engine_apply(struct engine *e, struct engine_result *res)
 		roll_back(e, ar.msg, timings, res->deadline_ms);
 		goto out;
 	}
-	{
-		/* For history only, so after the outcome and allowed to fail. */
-		struct kobj_set after = { 0 };
-
-		if (observe_all(&after, e->nl) == 0 &&
-		    store_snapshot_save(&snap_after, e->st, e->d.host, g.kernel_release, &after, NULL) == 0)
-			store_generation_attach_after(e->st, e->gen, snap_after, NULL);
-		kobj_set_clear(&after);
-	}
+	/* For history only, so after the outcome and allowed to fail.  The
+	 * kernel as verification last read it (no difference left): the host
+	 * this generation made, without a second dump. */
+	if (after.n_links &&
+	    store_snapshot_save(&snap_after, e->st, e->d.host, g.kernel_release, &after, NULL) == 0)
+		store_generation_attach_after(e->st, e->gen, snap_after, NULL);
 	res->outcome = ENGINE_APPLIED;
 	if (res->deadline_ms) {
 		/* The lock is released while waiting, so confirm can take it. */
@@ -225,6 +209,7 @@ int engine_apply(struct engine *e, struct engine_result *res)
 		res->outcome = ENGINE_PENDING;
 	}
 out:
+	kobj_set_clear(&after);
 	free(err);
 	return r;
 }

@@ -4,13 +4,11 @@
 #include "engine-private.h"
 
 #include <errno.h>
-#include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "nl.h"
-#include "want-json.h"
 
 int engine_roll_back_generation_with(struct store *st, struct hnl *nl,
 				     const struct engine_report *rep, int64_t id, const char *why)
@@ -18,18 +16,16 @@ int engine_roll_back_generation_with(struct store *st, struct hnl *nl,
 	struct store_generation g = { 0 };
 	struct kobj_set before = { 0 };
 	struct want want = { 0 };
-	json_t *doc = NULL;
 	char *err = NULL;
 	int r = store_generation_get(&g, st, id, &err);
 
 	if (r < 0)
 		goto out;
-	doc = g.plan ? json_loads(g.plan, JSON_REJECT_DUPLICATES, NULL) : NULL;
-	if (!doc || !g.snapshot_before) {
+	if (!g.snapshot_before) {
 		r = -EINVAL;
 		goto out;
 	}
-	r = want_from_json(&want, json_object_get(doc, "want"), &err);
+	r = store_generation_want(&want, st, &g, &err);
 	if (r == 0)
 		r = store_snapshot_load(&before, NULL, st, g.snapshot_before, &err);
 	if (r == 0)
@@ -50,7 +46,6 @@ out:
 	if (r < 0 && err)
 		engine_say(rep, ENGINE_EV_ROLLBACK, "rolling back generation %lld: %s", (long long)id, err);
 	free(err);
-	json_decref(doc);
 	want_clear(&want);
 	kobj_set_clear(&before);
 	store_generation_clear(&g);

@@ -22,9 +22,11 @@ __attribute__((format(printf, 3, 4)))
 void engine_say(const struct engine_report *rep, enum engine_event_kind kind, const char *fmt, ...);
 
 /* Differences left between `want` and the kernel now: 0 none, >0 how many
- * (in *out), <0 error (reported). */
+ * (in *out), <0 error (reported).  With `seen`, the kernel as observed is
+ * left there (cleared first; the caller clears it), so that a snapshot of
+ * the verified state needs no second dump. */
 long engine_remaining(struct hnl *nl, const struct engine_report *rep, const struct want *want,
-		      struct diff *out);
+		      struct diff *out, struct kobj_set *seen);
 /* Makes what hostnet manages as it was in `before` (owned objects, and the
  * managed attributes of the foreign links `applied` names), verifies, and
  * returns 0, or a negative errno after reporting what is left. */

@@ -155,7 +155,7 @@ int engine_plan(struct engine *e, const struct engine_desired *d, const struct d
 }
 
 long engine_remaining(struct hnl *nl, const struct engine_report *rep, const struct want *want,
-		      struct diff *out)
+		      struct diff *out, struct kobj_set *seen)
 {
 	struct kobj_set now = { 0 };
 	struct diag_list diags = { 0 };
@@ -168,7 +168,12 @@ long engine_remaining(struct hnl *nl, const struct engine_report *rep, const str
 		r = diff_compute(out, want, &now, &diags);
 	report_diags(rep, &diags);
 	diag_list_clear(&diags);
-	kobj_set_clear(&now);
+	if (seen && r == 0) {
+		kobj_set_clear(seen);
+		*seen = now;
+	} else {
+		kobj_set_clear(&now);
+	}
 	return r < 0 ? r : (long)out->n;
 }
 
@@ -185,7 +190,7 @@ int engine_roll_back_to(struct hnl *nl, const struct engine_report *rep,
 
 	if (r < 0)
 		return r;
-	left = engine_remaining(nl, rep, &back, &df);
+	left = engine_remaining(nl, rep, &back, &df, NULL);
 	if (left > 0) {
 		r = apply_diff(nl, &df, NULL, &res);
 		if (r < 0)
@@ -193,7 +198,7 @@ int engine_roll_back_to(struct hnl *nl, const struct engine_report *rep,
 	}
 	diff_clear(&df);
 	if (left >= 0)
-		left = engine_remaining(nl, rep, &back, &df);
+		left = engine_remaining(nl, rep, &back, &df, NULL);
 	if (left > 0) {
 		char desc[512];
 

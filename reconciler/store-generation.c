@@ -149,6 +149,10 @@ int store_generation_begin(int64_t *out_id, struct store *st,
 			goto out;
 		}
 	}
+	if (g->want)
+		r = store_generation_want_insert(st, *out_id, g->want, errmsg);
+	if (r < 0)
+		goto out;
 	/* synchronous = FULL: the commit returns once the WAL is on disk. */
 	r = store_tx_commit(st, errmsg);
 out:

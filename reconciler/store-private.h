@@ -100,6 +100,10 @@ int store_snapshot_info_from_row(struct store_snapshot_info *out, sqlite3_stmt *
 	"n_actions, result, snapshot_before, snapshot_after, error, timings"
 /* 0, -ENOMEM, or -EUCLEAN for a result name this build does not know. */
 int store_generation_from_row(struct store_generation *out, sqlite3_stmt *s);
+/* The generation_wants row of generation `id` (store-generation-want.c);
+ * inside the caller's transaction. */
+int store_generation_want_insert(struct store *st, int64_t id, const struct want *w,
+				 char **errmsg);
 #define STORE_DRIFT_COLS(report_) \
 	"id, taken_at, host, generation_id, snapshot_id, count, " report_
 int store_drift_from_row(struct store_drift *out, sqlite3_stmt *s);

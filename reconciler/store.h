@@ -39,6 +39,8 @@
 
 #include "kobj.h"
 
+struct want;
+
 struct store;
 
 enum store_open_flags {
@@ -171,6 +173,9 @@ struct store_generation_start {
 	const char *commit_id;     /* NULL = directory source */
 	const char *profile_hash;  /* NULL = unknown */
 	const char *plan;          /* NULL = none */
+	/* The desired state packed (wantblob.h), written once beside the row
+	 * (0006-generation-wants.sql); NULL = none. */
+	const struct want *want;
 	size_t n_actions;
 	int64_t snapshot_before;   /* 0 = none; ignored when `before` is set */
 	/* The kernel state to roll back to, saved as the generation's snapshot
@@ -193,6 +198,12 @@ struct store_generation_end {
  * before the first change to the kernel, and change nothing if it fails. */
 int store_generation_begin(int64_t *out_id, struct store *st,
 			   const struct store_generation_start *g, char **errmsg);
+/* The desired state generation `g` was applied with, into *out (the
+ * caller's: want_clear()): its packed blob, or for a generation recorded
+ * before schema 6 the "want" of its JSON document (g->plan).  -ENOENT when
+ * it has none, -EUCLEAN when it is damaged, -ENOMEM; *errmsg says which. */
+int store_generation_want(struct want *out, struct store *st, const struct store_generation *g,
+			  char **errmsg);
 /* Finish pending generation `id`: -ENOENT when absent, -EALREADY when it is
  * not pending, -EINVAL for result PENDING. */
 int store_generation_finish(struct store *st, int64_t id,

@@ -1,6 +1,6 @@
 /* Replays saved fuzz inputs without libFuzzer: every crash the harnesses
  * (tests/fuzz/) found stays fixed.  Each file of tests/fuzz/regressions/
- * {profile,snapshot,snapblob}/ goes through the same function as the harness
+ * {profile,snapshot,snapblob,wantblob}/ goes through the same function as the harness
  * (tests/fuzz/fuzz-targets.c), and so do the seeds (the examples, the bad
  * profile corpus, tests/fuzz/seeds/), so the test is never empty.
  * In the sanitizer build, ASan and UBSan judge each case as libFuzzer would. */
@@ -128,6 +128,8 @@ int main(void)
 	add_dir(fuzz_snapblob_one, "snapblob", src, "tests/fuzz/regressions/snapblob", "");
 	add_dir(fuzz_profile_one, "profile", src, "tests/fuzz/seeds/profile", "");
 	add_dir(fuzz_snapblob_one, "snapblob", src, "tests/fuzz/seeds/snapblob", "");
+	add_dir(fuzz_wantblob_one, "wantblob", src, "tests/fuzz/regressions/wantblob", "");
+	add_dir(fuzz_wantblob_one, "wantblob", src, "tests/fuzz/seeds/wantblob", "");
 	add_dir(fuzz_snapshot_one, "snapshot", src, "tests/fuzz/seeds/snapshot", "");
 	add_dir(fuzz_profile_one, "profile", src, "examples/profiles/hosts", ".yaml");
 	add_dir(fuzz_profile_one, "profile", src, "examples/profiles/common", ".yaml");

@@ -27,6 +27,7 @@
 #include "snapblob.h"
 #include "store-private.h"
 #include "store.h"
+#include "realize.h"
 
 struct fixture {
 	char dir[256];
@@ -1181,6 +1182,50 @@ static void test_generation_begin_records_snapshot_plan_and_deadline_together(vo
 }
 
 /* Migration 0004 moves the plans of existing generations to their table. */
+/* The desired state is written packed beside the row and read back; a
+ * generation recorded before schema 6 keeps its JSON "want"; a damaged blob
+ * is refused with its generation named. */
+static void test_generation_want_is_packed_and_old_json_still_reads(void **state)
+{
+	struct fixture *f = *state;
+	struct store_generation g = { 0 };
+	struct want_link link = { .l = { .name = "web01", .mtu = 1500 }, .loc = { "h.yaml", 4, 2 } };
+	struct want w = { .links = &link, .n_links = 1 }, back = { 0 };
+	struct store *st = open_ok(f->path, STORE_WRITE);
+	char *err = NULL;
+	int64_t gen, old;
+
+	assert_int_equal(store_generation_begin(&gen, st, &(struct store_generation_start){
+		.host = "esx01", .plan = "{\"plan\":{}}", .want = &w }, NULL), 0);
+	assert_int_equal(store_generation_begin(&old, st, &(struct store_generation_start){
+		.host = "esx01", .plan = "{\"want\":{\"links\":[],\"addresses\":[],\"routes\":[],"
+		"\"rules\":[],\"tables\":[7],\"needs\":[]},\"plan\":{}}" }, NULL), 0);
+	assert_int_equal(sql_int(f->path, "SELECT count(*) FROM generation_wants"), 1);
+	assert_int_equal(store_generation_get(&g, st, gen, NULL), 0);
+	assert_int_equal(store_generation_want(&back, st, &g, &err), 0);
+	assert_int_equal(back.n_links, 1);
+	assert_string_equal(back.links[0].l.name, "web01");
+	assert_string_equal(back.links[0].loc.file, "h.yaml");
+	want_clear(&back);
+	store_generation_clear(&g);
+	assert_int_equal(store_generation_get(&g, st, old, NULL), 0);
+	assert_int_equal(store_generation_want(&back, st, &g, &err), 0);
+	assert_int_equal(back.tables_n, 1);
+	assert_int_equal(back.tables[0], 7);
+	want_clear(&back);
+	store_generation_clear(&g);
+	store_close(st);
+
+	sql_exec(f->path, "UPDATE generation_wants SET want = substr(want, 1, 9)");
+	st = open_ok(f->path, STORE_READONLY);
+	assert_int_equal(store_generation_get(&g, st, gen, NULL), 0);
+	assert_int_equal(store_generation_want(&back, st, &g, &err), -EUCLEAN);
+	assert_non_null(strstr(err, "generation 1"));
+	free(err);
+	store_generation_clear(&g);
+	store_close(st);
+}
+
 static void test_migration_4_moves_plans_out_of_generations(void **state)
 {
 	struct fixture *f = *state;
@@ -1192,6 +1237,7 @@ static void test_migration_4_moves_plans_out_of_generations(void **state)
 		.host = "esx01" }, NULL), 0);
 	store_close(st);
 	sql_exec(f->path, "DROP TABLE generation_plans; UPDATE generations SET plan = 'old plan';"
+			  " DROP TABLE generation_wants;"
 			  " DROP TABLE snapshot_blobs; ALTER TABLE snapshots DROP COLUMN format;"
 			  " PRAGMA user_version = 3");
 	st = open_ok(f->path, STORE_WRITE);
@@ -1632,6 +1678,7 @@ int main(void)
 		T(test_generation_hosts_lists_hosts_with_an_applied_generation),
 		T(test_generation_begin_records_snapshot_plan_and_deadline_together),
 		T(test_migration_4_moves_plans_out_of_generations),
+		T(test_generation_want_is_packed_and_old_json_still_reads),
 		T(test_pending_generations_of_a_dead_process_are_reaped),
 		T(test_history_lists_all_kinds_newest_first_with_a_limit),
 		T(test_check_passes_on_a_sound_database),

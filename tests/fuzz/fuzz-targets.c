@@ -15,6 +15,7 @@
 #include "profile.h"
 #include "realize.h"
 #include "snapblob.h"
+#include "wantblob.h"
 #include "validate.h"
 #include "want-json.h"
 #include "ydoc.h"
@@ -43,6 +44,33 @@ static const char *fuzz_broke(const char *fmt, ...)
 	return fuzz_msg;
 }
 
+/* want -> blob -> want, whose JSON must be `j` (the first want's). */
+static const char *want_blob_round_trip(const struct want *w, const json_t *j)
+{
+	struct want back = { 0 };
+	struct snapblob_err e;
+	const char *bad = NULL;
+	uint8_t *blob = NULL;
+	size_t len = 0;
+	json_t *j2 = NULL;
+	int r = wantblob_encode(&blob, &len, w, &e);
+
+	if (r == -EINVAL)
+		return fuzz_broke("wantblob_encode refused a want: %s %zu %s", e.what, e.index, e.field);
+	if (r < 0)
+		return NULL;
+	r = wantblob_decode(&back, blob, len, &e);
+	if (r == -EUCLEAN)
+		bad = fuzz_broke("wantblob_decode refused what wantblob_encode wrote: %s %zu %s",
+				 e.what, e.index, e.field);
+	else if (r == 0 && (j2 = want_to_json(&back)) && !json_equal(j, j2))
+		bad = fuzz_broke("want changed in a blob round trip");
+	json_decref(j2);
+	want_clear(&back);
+	free(blob);
+	return bad;
+}
+
 /* want -> JSON -> want -> JSON: what want_to_json writes, want_from_json
  * must read back to the same want (compared as its canonical JSON, which
  * includes the source locations). */
@@ -65,8 +93,11 @@ static const char *want_round_trip(const struct want *w)
 	if (r < 0)
 		goto out;
 	j2 = want_to_json(&back);
-	if (j2 && !json_equal(j1, j2))
+	if (j2 && !json_equal(j1, j2)) {
 		bad = fuzz_broke("want JSON changed in a round trip");
+		goto out;
+	}
+	bad = want_blob_round_trip(w, j1);
 out:
 	free(err);
 	json_decref(j1);
@@ -319,5 +350,28 @@ const char *fuzz_snapblob_one(const uint8_t *data, size_t size)
 				 size, len);
 	free(again);
 	kobj_set_clear(&set);
+	return bad;
+}
+
+const char *fuzz_wantblob_one(const uint8_t *data, size_t size)
+{
+	struct want w = { 0 };
+	struct snapblob_err e;
+	uint8_t *again = NULL;
+	size_t len = 0;
+	const char *bad = NULL;
+	int r = wantblob_decode(&w, data, size, &e);
+
+	if (r < 0)
+		return NULL;  /* refused, or ENOMEM */
+	r = wantblob_encode(&again, &len, &w, &e);
+	if (r == -EINVAL)
+		bad = fuzz_broke("wantblob_encode refused what wantblob_decode accepted: %s %zu %s",
+				 e.what, e.index, e.field);
+	else if (r == 0 && (len != size || memcmp(again, data, size) != 0))
+		bad = fuzz_broke("wantblob_encode(wantblob_decode(x)) != x (%zu bytes, %zu back)",
+				 size, len);
+	free(again);
+	want_clear(&w);
 	return bad;
 }

@@ -25,3 +25,8 @@ const char *fuzz_snapshot_one(const uint8_t *data, size_t size);
 /* Bytes -> snapblob_decode (a snapshot blob of the state database); an
  * accepted blob must encode back to the same bytes. */
 const char *fuzz_snapblob_one(const uint8_t *data, size_t size);
+
+/* Bytes -> wantblob_decode (a generation's desired state in the state
+ * database); an accepted blob must encode back to the same bytes.  (The
+ * profile harness also sends every want it realizes through a blob.) */
+const char *fuzz_wantblob_one(const uint8_t *data, size_t size);

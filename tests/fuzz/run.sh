@@ -8,7 +8,7 @@
 # until `make clean`.
 #
 # usage: run.sh SRCDIR OUTDIR SECONDS
-#   OUTDIR holds the binaries fuzz-profile, fuzz-snapshot and fuzz-snapblob.
+#   OUTDIR holds the binaries fuzz-profile, fuzz-snapshot, fuzz-snapblob and fuzz-wantblob.
 set -u
 if [ $# -ne 3 ]; then
 	echo "usage: $0 SRCDIR OUTDIR SECONDS" >&2
@@ -34,6 +34,7 @@ seed profile "$src"/examples/profiles/**/*.yaml "$src"/tests/bad/**/*.yaml \
 	"$src"/tests/fuzz/seeds/profile/* "$src"/tests/fuzz/regressions/profile/*
 seed snapshot "$src"/tests/fuzz/seeds/snapshot/* "$src"/tests/fuzz/regressions/snapshot/*
 seed snapblob "$src"/tests/fuzz/seeds/snapblob/* "$src"/tests/fuzz/regressions/snapblob/*
+seed wantblob "$src"/tests/fuzz/seeds/wantblob/* "$src"/tests/fuzz/regressions/wantblob/*
 
 # fuzz NAME DICT: runs fuzz-NAME; 0 when it found nothing.
 fuzz() {
@@ -74,4 +75,5 @@ failed=0
 fuzz profile "$src/tests/fuzz/yaml.dict" || failed=1
 fuzz snapshot "$src/tests/fuzz/json.dict" || failed=1
 fuzz snapblob "$src/tests/fuzz/snapblob.dict" || failed=1
+fuzz wantblob "$src/tests/fuzz/snapblob.dict" || failed=1
 exit $failed
