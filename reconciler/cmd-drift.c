@@ -292,7 +292,7 @@ int cmd_drift(int argc, char **argv)
 	{
 		struct hnl *nl = NULL;
 
-		struct engine_report er = { cmd_engine_report, (void *)"drift" };
+		struct engine_report er = { cmd_engine_report, (void *)"drift", cmd_audit_who() };
 
 		if (hnl_open(&nl) == 0)
 			engine_expire_with(st, nl, &er);

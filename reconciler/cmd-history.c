@@ -1,4 +1,5 @@
 /* hostnet history: snapshots, applied generations and drift reports. */
+#include <errno.h>
 #include <getopt.h>
 #include <jansson.h>
 #include <stdio.h>
@@ -65,6 +66,66 @@ static const char *entry_host(const struct store_entry *e)
 	return NULL;
 }
 
+/* The WHO column: the agent, the sudo user, or the user; "-" for a
+ * generation recorded before the audit trail. */
+static const char *who_text(const struct store_audit *a, bool known, char *buf, size_t size)
+{
+	if (!known)
+		return "-";
+	if (a->agent_remote)
+		snprintf(buf, size, "agent");
+	else if (a->sudo_user)
+		snprintf(buf, size, "%s (sudo)", a->sudo_user);
+	else if (a->user)
+		snprintf(buf, size, "%s", a->user);
+	else
+		snprintf(buf, size, "uid %lld", (long long)a->uid);
+	return buf;
+}
+
+static json_t *opt_id(int64_t v)
+{
+	return v >= 0 ? json_integer((json_int_t)v) : json_null();
+}
+
+/* {"uid", "user", "sudo_user", "sudo_uid", "agent": {"remote", "branch"}
+ * or null, ...}; JSON null for a generation older than the audit trail. */
+static json_t *who_json(const struct store_audit *a, bool known, bool rollback)
+{
+	char when[32];
+	json_t *o;
+
+	if (!known)
+		return json_null();
+	o = json_pack("{s:s,s:o,s:s?,s:s?,s:o,s:o}", "time", fmt_time(a->at_ms, when, sizeof(when)),
+		      "uid", opt_id(a->uid), "user", a->user, "sudo_user", a->sudo_user,
+		      "sudo_uid", opt_id(a->sudo_uid),
+		      "agent", a->agent_remote ? json_pack("{s:s,s:s?}", "remote", a->agent_remote,
+							   "branch", a->agent_branch) : json_null());
+	if (o && rollback && json_object_set_new(o, "reason", a->reason ? json_string(a->reason)
+						 : json_null()) < 0) {
+		json_decref(o);
+		return NULL;
+	}
+	return o;
+}
+
+/* The generation's own fields and who applied it, and rolled it back. */
+static int add_generation_json(json_t *o, struct store *st, const struct store_generation *g,
+			       const struct store_audit *by, bool known)
+{
+	struct store_audit rb = { .sudo_uid = -1 };
+	bool rolled = store_audit_get(&rb, st, g->id, STORE_AUDIT_ROLLBACK, NULL) == 0;
+	int r = json_object_update_new(o, json_pack(
+		"{s:s,s:I,s:s?,s:s?,s:s?,s:o,s:o}", "result", store_result_name(g->result),
+		"actions", (json_int_t)g->n_actions, "commit", g->commit_id,
+		"commit_author", known ? by->commit_author : NULL, "error", g->error,
+		"who", who_json(by, known, false), "rolled_back_by", who_json(&rb, rolled, true)));
+
+	store_audit_clear(&rb);
+	return r;
+}
+
 static void usage(FILE *f)
 {
 	fprintf(f, "usage: hostnet history [--host H] [--limit N] [--json] [--state PATH]\n"
@@ -82,7 +143,7 @@ int cmd_history(int argc, char **argv)
 		{ "json", no_argument, NULL, 'j' },
 		{ 0 },
 	};
-	static const char *const headers[] = { "TIME", "KIND", "ID", "HOST", "SUMMARY", NULL };
+	static const char *const headers[] = { "TIME", "KIND", "ID", "HOST", "WHO", "SUMMARY", NULL };
 	struct cmd_state_opts so = CMD_STATE_OPTS_INIT;
 	struct cmd_parser p = CMD_PARSER_INIT("history", usage, &so, CMD_OPT_STATE);
 	struct store_entry *v = NULL;
@@ -126,8 +187,21 @@ int cmd_history(int argc, char **argv)
 	if (!t && !j)
 		goto oom;
 	for (size_t i = 0; i < n; i++) {
-		char when[32], id[24], sum[512];
+		struct store_audit by = { .sudo_uid = -1 };
+		bool known = false;
+		char when[32], id[24], sum[512], who[96] = "";
 
+		if (v[i].kind == STORE_ENTRY_GENERATION) {
+			r = store_audit_get(&by, st, v[i].generation.id, STORE_AUDIT_APPLY, &err);
+			if (r < 0 && r != -ENOENT) {
+				cmd_fail("history", "%s", err ? err : "cannot read the history");
+				goto out;
+			}
+			known = r == 0;
+			who_text(&by, known, who, sizeof(who));
+			if (!known)
+				snprintf(who, sizeof(who), "-");
+		}
 		fmt_time(v[i].at_ms, when, sizeof(when));
 		snprintf(id, sizeof(id), "%lld", (long long)entry_id(&v[i]));
 		summary(&v[i], sum, sizeof(sum));
@@ -136,11 +210,18 @@ int cmd_history(int argc, char **argv)
 					      store_entry_kind_name(v[i].kind), "id",
 					      (json_int_t)entry_id(&v[i]), "host", entry_host(&v[i]),
 					      "summary", sum);
+			if (o && v[i].kind == STORE_ENTRY_GENERATION &&
+			    add_generation_json(o, st, &v[i].generation, &by, known) < 0) {
+				json_decref(o);
+				o = NULL;
+			}
+			store_audit_clear(&by);
 			if (!o || json_array_append_new(j, o) < 0)
 				goto oom;
 		} else {
 			const char *cells[] = { when, store_entry_kind_name(v[i].kind), id,
-						entry_host(&v[i]), sum };
+						entry_host(&v[i]), who, sum };
+			store_audit_clear(&by);
 			if (table_add(t, cells) < 0)
 				goto oom;
 		}

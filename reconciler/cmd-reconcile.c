@@ -207,6 +207,8 @@ int cmd_reconcile(int argc, char **argv)
 		default: return p.exit;
 		}
 	}
+	if (a.remote)
+		cmd_audit_agent(a.remote, a.branch);
 	if (optind != argc || !a.remote) {
 		usage(stderr);
 		return CMD_EXIT_ERROR;

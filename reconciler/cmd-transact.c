@@ -12,7 +12,28 @@
 #include "dhcp.h"
 #include "engine.h"
 #include "esc.h"
+#include "journal.h"
 #include "plan.h"
+#include "source.h"
+
+/* Who runs this process, for the audit trail: read once, lives as long as
+ * the process (the engine borrows it). */
+static struct audit_who cmd_who;
+static bool cmd_who_read;
+
+const struct audit_who *cmd_audit_who(void)
+{
+	if (!cmd_who_read)
+		audit_who_current(&cmd_who);
+	cmd_who_read = true;
+	return &cmd_who;
+}
+
+void cmd_audit_agent(const char *remote, const char *branch)
+{
+	cmd_audit_who();
+	audit_who_set_agent(&cmd_who, remote, branch);
+}
 
 void cmd_engine_report(void *ctx, const struct engine_event *ev)
 {
@@ -34,6 +55,11 @@ void cmd_engine_report(void *ctx, const struct engine_event *ev)
 	case ENGINE_EV_ROLLBACK:
 		esc_line(stderr, "hostnet: %s", ev->text);
 		break;
+	case ENGINE_EV_AUDIT:
+		/* Best effort by design: no journald (a container) is no
+		 * reason to fail or undo a change already recorded. */
+		journal_audit(ev->audit);
+		break;
 	}
 }
 
@@ -41,7 +67,7 @@ void cmd_engine_opts(struct engine_opts *o, const char *cmd, const struct cmd_st
 {
 	*o = (struct engine_opts){ .state_path = cmd_state_path(so) };
 	cmd_store_opts(so, &o->store);
-	o->report = (struct engine_report){ cmd_engine_report, (void *)cmd };
+	o->report = (struct engine_report){ cmd_engine_report, (void *)cmd, cmd_audit_who() };
 }
 
 static size_t env_index(const char *name)
@@ -118,7 +144,8 @@ static int await_confirm(const struct cmd_transact *t, struct engine *e, const s
 int cmd_transact(const struct cmd_transact *t, struct cmd_desired *d)
 {
 	struct engine_opts o;
-	struct engine_desired ed = { &d->want, d->host, d->source, d->commit, d->hash };
+	struct engine_desired ed = { &d->want, d->host, d->source, d->commit, d->hash,
+				     d->src ? source_commit_author(d->src) : NULL };
 	struct engine_result res;
 	struct engine *e = NULL;
 	struct dhcp_ctx dc;

@@ -171,6 +171,12 @@ void cmd_store_opts(const struct cmd_state_opts *o, struct store_open_opts *out)
 /* Prints an engine event (engine.h); ctx is the command's name ("apply"):
  * failures as "hostnet apply: ...", a rollback's news as "hostnet: ...". */
 void cmd_engine_report(void *ctx, const struct engine_event *ev);
+/* Who runs this process (audit.h), read on first use; the engine's reports
+ * carry it into the audit trail. */
+struct audit_who;
+const struct audit_who *cmd_audit_who(void);
+/* hostnet reconcile: records the runs as the pull agent's. */
+void cmd_audit_agent(const char *remote, const char *branch);
 /* The engine options every command starts from: the state database, its
  * lock and the report that prints as `cmd` (a string that must outlive
  * them). */

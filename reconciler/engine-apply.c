@@ -113,6 +113,8 @@ static void roll_back(struct engine *e, const char *why, const char *timings, in
 		engine_say(rep, ENGINE_EV_FAILURE, "cannot record the rollback (%s): generation %lld "
 			   "stays pending until the next hostnet run closes it%s", err ? err : "?",
 			   (long long)e->gen, deadline ? " after its deadline" : "");
+	engine_audit_emit(rep, AUDIT_APPLY, e->gen, e->d.host, e->d.commit, e->d.author, end.result,
+			  e->df.n, why);
 	free(err);
 }
 
@@ -121,6 +123,7 @@ int engine_apply(struct engine *e, struct engine_result *res)
 	const struct engine_report *rep = &e->o.report;
 	struct apply_result ar = { 0 };
 	struct kobj_set after = { 0 };
+	struct store_audit who;
 	struct utsname uts;
 	char *doc = NULL, *err = NULL, timings[256];
 	int64_t snap_after = 0;
@@ -153,11 +156,13 @@ int engine_apply(struct engine *e, struct engine_result *res)
 	/* Everything a rollback needs (the snapshot before, the desired state,
 	 * the deadline) is on disk before the first change, or nothing is
 	 * changed. */
+	engine_audit_who(&who, rep, e->d.author, NULL);
 	struct store_generation_start g = {
 		.host = e->d.host, .commit_id = e->d.commit, .profile_hash = e->d.hash,
 		.plan = doc, .want = e->d.want, .n_actions = e->df.n, .before = &e->before,
 		.kernel_release = uname(&uts) == 0 ? uts.release : NULL,
 		.confirm_by_ms = e->o.confirm_ms && e->df.n ? engine_wall_ms() + e->o.confirm_ms : 0,
+		.audit = &who,
 	};
 	r = store_generation_begin(&e->gen, e->st, &g, &err);
 	free(doc);
@@ -203,6 +208,8 @@ int engine_apply(struct engine *e, struct engine_result *res)
 	    store_snapshot_save(&snap_after, e->st, e->d.host, g.kernel_release, &after, NULL) == 0)
 		store_generation_attach_after(e->st, e->gen, snap_after, NULL);
 	res->outcome = ENGINE_APPLIED;
+	engine_audit_emit(rep, AUDIT_APPLY, e->gen, e->d.host, e->d.commit, e->d.author,
+			  res->deadline_ms ? STORE_RESULT_PENDING : STORE_RESULT_APPLIED, e->df.n, NULL);
 	if (res->deadline_ms) {
 		/* The lock is released while waiting, so confirm can take it. */
 		e->st = store_close(e->st);

@@ -14,6 +14,7 @@ int engine_roll_back_generation_with(struct store *st, struct hnl *nl,
 				     const struct engine_report *rep, int64_t id, const char *why)
 {
 	struct store_generation g = { 0 };
+	struct store_audit applied = { 0 }, who;
 	struct kobj_set before = { 0 };
 	struct want want = { 0 };
 	char *err = NULL;
@@ -42,6 +43,15 @@ int engine_roll_back_generation_with(struct store *st, struct hnl *nl,
 	err = NULL;
 	if (store_generation_finish(st, id, &end, &err) < 0 && r == 0)
 		r = -EIO;
+	/* Who rolled it back, beside who applied it; the author is the
+	 * applied commit's. */
+	store_audit_get(&applied, st, id, STORE_AUDIT_APPLY, NULL);
+	engine_audit_who(&who, rep, applied.commit_author, why);
+	if (store_audit_record(st, id, STORE_AUDIT_ROLLBACK, &who, NULL) < 0)
+		engine_say(rep, ENGINE_EV_ROLLBACK, "cannot record who rolled back generation %lld",
+			   (long long)id);
+	engine_audit_emit(rep, AUDIT_ROLLBACK, id, g.host, g.commit_id, applied.commit_author,
+			  end.result, g.n_actions, why);
 out:
 	if (r < 0 && err)
 		engine_say(rep, ENGINE_EV_ROLLBACK, "rolling back generation %lld: %s", (long long)id, err);
@@ -49,6 +59,7 @@ out:
 	want_clear(&want);
 	kobj_set_clear(&before);
 	store_generation_clear(&g);
+	store_audit_clear(&applied);
 	return r;
 }
 

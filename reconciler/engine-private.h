@@ -1,6 +1,7 @@
 /* engine-private: what the engine-*.c files share. */
 #pragma once
 
+#include "audit.h"
 #include "engine.h"
 #include "diff.h"
 #include "kobj.h"
@@ -35,6 +36,16 @@ int engine_roll_back_to(struct hnl *nl, const struct engine_report *rep,
 int engine_roll_back_generation_with(struct store *st, struct hnl *nl,
 				     const struct engine_report *rep, int64_t id, const char *why);
 int64_t engine_wall_ms(void);
+
+/* The audit trail (engine-audit.c): the record of who runs this, for a
+ * generation's start (strings borrowed from `rep` and `author`). */
+void engine_audit_who(struct store_audit *out, const struct engine_report *rep,
+		      const char *author, const char *reason);
+/* Tells the caller (ENGINE_EV_AUDIT: the journal) that generation `id`
+ * ended as `result`. */
+void engine_audit_emit(const struct engine_report *rep, enum audit_action action, int64_t id,
+		       const char *host, const char *commit, const char *author,
+		       enum store_result result, size_t actions, const char *why);
 
 /* What an object kind needs around observe, diff and apply (engine-kinds.c).
  * Each hook may be NULL; msg receives the failure. */

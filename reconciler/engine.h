@@ -36,6 +36,8 @@
 #include "diag.h"
 #include "store.h"
 
+struct audit_event;
+struct audit_who;
 struct diff;
 struct dhcp_ctx;
 struct engine;
@@ -49,17 +51,22 @@ enum engine_event_kind {
 	ENGINE_EV_FAILURE,    /* why the operation failed: standard error, named by the command */
 	ENGINE_EV_DETAIL,     /* a line under the failure before it (indented) */
 	ENGINE_EV_ROLLBACK,   /* a rollback's own news: standard error, named "hostnet" */
+	ENGINE_EV_AUDIT,      /* ev->audit: an apply or rollback recorded, for the journal */
 };
 
 struct engine_event {
 	enum engine_event_kind kind;
 	const char *text;           /* one line, no newline; NULL for ENGINE_EV_DIAGS */
 	struct diag_list *diags;
+	const struct audit_event *audit;  /* ENGINE_EV_AUDIT only */
 };
 
 struct engine_report {
 	void (*fn)(void *ctx, const struct engine_event *ev);
 	void *ctx;
+	/* Who runs this (audit.h), recorded with each generation and rollback;
+	 * NULL = unknown. */
+	const struct audit_who *who;
 };
 
 struct engine_opts {
@@ -77,6 +84,7 @@ struct engine_opts {
 struct engine_desired {
 	const struct want *want;      /* must outlive the engine's plan */
 	const char *host, *source, *commit, *hash;
+	const char *author;           /* the commit's "name <email>"; NULL for a file */
 };
 
 enum engine_outcome {

@@ -37,6 +37,7 @@ struct gitsrc {
 	git_tree *root;         /* the commit's tree */
 	char *ref;              /* as the user gave it, for display names */
 	char id[GIT_OID_HEXSZ + 1];
+	char *author;           /* "name <email>" of the commit, for the audit trail */
 	struct gitsrc_dir dirs[GITSRC_DIR_CACHE];
 	unsigned next_dir;      /* round-robin victim */
 	bool initialized;       /* git_libgit2_init() succeeded */
@@ -277,6 +278,11 @@ static const char *gitsrc_commit_id(const struct source *src)
 	return ((const struct gitsrc *)src)->id;
 }
 
+static const char *gitsrc_commit_author(const struct source *src)
+{
+	return ((const struct gitsrc *)src)->author;
+}
+
 static void gitsrc_free(struct source *src)
 {
 	struct gitsrc *g = gitsrc_of(src);
@@ -290,6 +296,7 @@ static void gitsrc_free(struct source *src)
 	git_odb_free(g->odb);
 	git_repository_free(g->repo);
 	free(g->ref);
+	free(g->author);
 	free(g);
 	/* Last: the frees above still need the library. */
 	if (initialized)
@@ -301,6 +308,7 @@ static const struct source_ops gitsrc_ops = {
 	.display_name = gitsrc_display_name,
 	.list_hosts = gitsrc_list_hosts,
 	.commit_id = gitsrc_commit_id,
+	.commit_author = gitsrc_commit_author,
 	.free = gitsrc_free,
 };
 
@@ -369,6 +377,20 @@ out:
 	return r;
 }
 
+/* Who wrote the commit, as git log prints it: the audit trail records it. */
+static int gitsrc_author(struct gitsrc *g, const git_commit *commit)
+{
+	const git_signature *a = git_commit_author(commit);
+
+	if (!a)
+		return 0;
+	if (asprintf(&g->author, "%s <%s>", a->name ? a->name : "", a->email ? a->email : "") < 0) {
+		g->author = NULL;
+		return -ENOMEM;
+	}
+	return 0;
+}
+
 static int gitsrc_resolve(struct gitsrc *g, const char *repo, char **errmsg)
 {
 	git_object *obj = NULL, *target = NULL;
@@ -429,6 +451,7 @@ static int gitsrc_resolve(struct gitsrc *g, const char *repo, char **errmsg)
 		goto out;
 	}
 	git_oid_tostr(g->id, sizeof(g->id), git_commit_id(commit));
+	r = gitsrc_author(g, commit);
 out:
 	git_object_free(target);
 	git_object_free(obj);

@@ -28,6 +28,8 @@ struct source_ops {
 	int (*list_hosts)(struct source *src, struct source_names *names);
 	/* NULL when the backend has no commit. */
 	const char *(*commit_id)(const struct source *src);
+	/* "name <email>" of the commit's author; NULL when none. */
+	const char *(*commit_author)(const struct source *src);
 	/* Frees the backend, including the struct source itself. */
 	void (*free)(struct source *src);
 };

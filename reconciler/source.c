@@ -148,6 +148,11 @@ const char *source_commit_id(const struct source *src)
 	return src->ops->commit_id ? src->ops->commit_id(src) : NULL;
 }
 
+const char *source_commit_author(const struct source *src)
+{
+	return src->ops->commit_author ? src->ops->commit_author(src) : NULL;
+}
+
 /* --- directory backend ------------------------------------------------- */
 
 struct dirsrc {

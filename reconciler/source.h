@@ -65,6 +65,9 @@ void source_names_free(char **names, size_t n);
 
 /* The commit id (40 hex) for a git source, NULL for a directory source. */
 const char *source_commit_id(const struct source *src);
+/* The commit's author as "name <email>" (libgit2's signature), NULL for a
+ * directory source.  Owned by the source. */
+const char *source_commit_author(const struct source *src);
 
 /* The id git would give `data` as a blob (40 hex + NUL): a content hash for
  * realized profiles and plan fingerprints.  0 or -EIO. */

@@ -153,6 +153,8 @@ int store_generation_begin(int64_t *out_id, struct store *st,
 		r = store_generation_want_insert(st, *out_id, g->want, errmsg);
 	if (r < 0)
 		goto out;
+	if (g->audit && (r = store_audit_record(st, *out_id, STORE_AUDIT_APPLY, g->audit, errmsg)) < 0)
+		goto out;
 	/* synchronous = FULL: the commit returns once the WAL is on disk. */
 	r = store_tx_commit(st, errmsg);
 out:

@@ -183,6 +183,7 @@ struct store_generation_start {
 	const struct kobj_set *before;
 	const char *kernel_release;  /* of `before`; NULL = unknown */
 	int64_t confirm_by_ms;     /* apply --confirm-timeout deadline (unix ms), 0 = none */
+	const struct store_audit *audit;  /* who: in the same transaction; NULL = none */
 };
 
 /* How it ended.  Strings are borrowed. */
@@ -290,3 +291,29 @@ int store_history(struct store_entry **out, size_t *n_out, struct store *st,
 		  const char *host, size_t limit, char **errmsg);
 /* Frees the entries and the array.  Accepts NULL. */
 void store_entries_free(struct store_entry *v, size_t n);
+
+/* --- audit trail (0007-audit.sql) -------------------------------------- */
+
+/* Who applied a generation, or rolled it back.  Strings are borrowed when
+ * recording and malloc'd when read (store_audit_clear()); NULL = unknown. */
+struct store_audit {
+	int64_t at_ms;             /* 0 when recording: now */
+	int64_t uid;
+	char *user, *sudo_user;
+	int64_t sudo_uid;          /* -1 = none */
+	char *agent_remote, *agent_branch, *commit_author, *reason;
+};
+enum store_audit_event {
+	STORE_AUDIT_APPLY,         /* who started the generation */
+	STORE_AUDIT_ROLLBACK,      /* who rolled it back after it was recorded */
+	STORE_AUDIT__MAX,
+};
+/* Records `a` as `ev` of generation `id` (one of each per generation; a
+ * second replaces the first).  Inside the caller's transaction if any. */
+int store_audit_record(struct store *st, int64_t id, enum store_audit_event ev,
+		       const struct store_audit *a, char **errmsg);
+/* Reads `ev` of generation `id` into *out: 0, -ENOENT when none was
+ * recorded (generations older than schema 7), or another negative errno. */
+int store_audit_get(struct store_audit *out, struct store *st, int64_t id,
+		    enum store_audit_event ev, char **errmsg);
+void store_audit_clear(struct store_audit *a);

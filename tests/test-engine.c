@@ -14,7 +14,7 @@
 #include "testhost.h"
 
 struct events {
-	size_t n[ENGINE_EV_ROLLBACK + 1];
+	size_t n[ENGINE_EV_AUDIT + 1];
 	char text[8192];
 };
 
@@ -32,7 +32,7 @@ static void opts_for(struct engine_opts *o, struct events *c, const char *path)
 {
 	*o = (struct engine_opts){ .state_path = path, .store = STORE_OPEN_OPTS_INIT };
 	o->store.reserve_bytes = 0;
-	o->report = (struct engine_report){ collect, c };
+	o->report = (struct engine_report){ collect, c, NULL };
 }
 
 static void test_check_refuses_dhcp_without_a_client_through_the_report(void **state)
@@ -93,7 +93,7 @@ static void test_ns_apply_rolls_back_a_failure_then_applies_and_records(void **s
 	const struct diff *df = NULL;
 	struct tu t;
 	struct want w = { 0 };
-	struct engine_desired d = { &w, "esx01", "t.yaml", NULL, "0123456789abcdef" };
+	struct engine_desired d = { &w, "esx01", "t.yaml", NULL, "0123456789abcdef", NULL };
 	size_t first;
 	char *yaml;
 
@@ -121,6 +121,8 @@ static void test_ns_apply_rolls_back_a_failure_then_applies_and_records(void **s
 		fail_msg("events:\n%s", c.text);
 	assert_non_null(strstr(c.text, "rolled back: the host is as it was before this apply"));
 	assert_null(strstr(c.text, "ROLLBACK INCOMPLETE"));
+	/* The journal hears of it once: the apply, rolled back. */
+	assert_int_equal(c.n[ENGINE_EV_AUDIT], 1);
 	assert_int_equal(plan_size(path, &d, &c), first);
 
 	/* Applied and verified, then nothing to do and nothing to record. */
@@ -136,6 +138,7 @@ static void test_ns_apply_rolls_back_a_failure_then_applies_and_records(void **s
 	engine_close(e);
 	assert_int_equal(c.n[ENGINE_EV_FAILURE], 0);
 	assert_int_equal(c.n[ENGINE_EV_ROLLBACK], 0);
+	assert_int_equal(c.n[ENGINE_EV_AUDIT], 1);
 	assert_int_equal(engine_open(&e, &o), 0);
 	assert_int_equal(engine_plan(e, &d, &df), 0);
 	assert_int_equal(df->n, 0);

@@ -14,6 +14,7 @@ apt-get install -y -qq --no-install-recommends \
 	clang valgrind iproute2 git sqlite3 util-linux procps systemd man-db \
 	udhcpc dnsmasq-base >/dev/null
 apt-get install -y -qq --no-install-recommends groff-base >/dev/null  # tests/man.sh
+apt-get install -y -qq --no-install-recommends libsystemd-dev python3 >/dev/null  # journal.c, tests/ns/audit.sh
 # The install test (bash-completion's loader), the Debian package and its
 # test on a fresh root (tests/deb.sh).
 apt-get install -y -qq --no-install-recommends bash-completion >/dev/null
