@@ -163,7 +163,7 @@ boot() {  # boot ACCEL: one run of the guest; qemu's exit status
 		-device virtio-9p-pci,fsdev=project,mount_tag=project \
 		-fsdev local,id=vmrun,path="$run",security_model=passthrough \
 		-device virtio-9p-pci,fsdev=vmrun,mount_tag=vmrun \
-		</dev/null ) 2>>"$run/qemu.log"
+		</dev/null; exit $? ) 2>>"$run/qemu.log"
 }
 
 # KVM where it really runs this kernel (/dev/kvm can exist without working
