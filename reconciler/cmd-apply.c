@@ -367,9 +367,14 @@ static void usage(FILE *f)
 		"\nMakes the host match its profile: plans, asks, takes the state lock,\n"
 		"records a snapshot, applies the actions over netlink, verifies the host\n"
 		"now matches, and rolls back to the snapshot if anything fails.\n"
+		"  --repo PATH     read the profile from this git repository\n"
+		"  --ref REF       the commit to read (default HEAD)\n"
+		"  --host H        the host (default: this host's short name)\n"
+		"  FILE            a profile file instead of --repo\n"
 		"  PLANFILE        a plan saved by 'hostnet plan --out': applied exactly,\n"
 		"                  and refused if the host changed since it was made\n"
 		"  --auto-approve  do not ask (required when stdin is not a terminal)\n"
+		"  --no-color      no colour (also when NO_COLOR is set)\n"
 		"  --connectivity-check  after applying, ping each stack's gateway from the\n"
 		"                  adapter and address that reach it; roll back if one fails\n"
 		"  --dhcp-timeout S  how long to wait for the leases of 'ipv4: dhcp' adapters\n"
@@ -387,31 +392,21 @@ static int parse(struct apply_cmd *a, struct cmd_desired_opts *o, int argc, char
 		{ "ref", required_argument, NULL, 'R' },
 		{ "host", required_argument, NULL, 'H' },
 		{ "auto-approve", no_argument, NULL, 'y' },
-		{ "state", required_argument, NULL, 's' },
-		{ "lock-timeout", required_argument, NULL, 'l' },
 		{ "no-color", no_argument, NULL, 'n' },
 		{ "connectivity-check", no_argument, NULL, 'c' },
 		{ "confirm-timeout", required_argument, NULL, 't' },
 		{ "dhcp-timeout", required_argument, NULL, 'D' },
-		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
+	struct cmd_parser p = CMD_PARSER_INIT("apply", usage, &a->so, CMD_OPT_STATE | CMD_OPT_LOCK);
 	int c;
 
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+	while ((c = cmd_getopt(&p, argc, argv, "", longopts)) != -1) {
 		switch (c) {
 		case 'r': o->repo = optarg; break;
 		case 'R': o->ref = optarg; break;
 		case 'H': o->host = optarg; break;
 		case 'y': a->auto_approve = true; break;
-		case 's': a->so.path = optarg; break;
-		case 'l':
-			if (cmd_parse_seconds(optarg, &a->so.lock_timeout_ms) < 0) {
-				cmd_fail("apply", "--lock-timeout: '%s' is not a number of seconds", optarg);
-				return -EINVAL;
-			}
-			break;
 		case 'n': a->color = false; break;
 		case 'c': a->connectivity = true; break;
 		case 't':
@@ -426,8 +421,7 @@ static int parse(struct apply_cmd *a, struct cmd_desired_opts *o, int argc, char
 				return -EINVAL;
 			}
 			break;
-		case 'h': usage(stdout); return 1;
-		default: usage(stderr); return -EINVAL;
+		default: return p.exit == CMD_EXIT_OK ? 1 : -EINVAL;
 		}
 	}
 	if (optind < argc)

@@ -11,6 +11,7 @@
 #include "observe.h"
 #include "source.h"
 #include "store.h"
+#include "want-json.h"
 #include <unistd.h>
 
 static bool same_diag(const struct diag *a, const struct diag *b)
@@ -110,6 +111,151 @@ const char *cmd_default_host(void)
 	/* The short name: profiles are hosts/<short>.yaml. */
 	name[strcspn(name, ".")] = '\0';
 	return name;
+}
+
+int cmd_generation_host(const char *cmd, struct store *st, const char *given, char **out)
+{
+	char **hosts = NULL, *err = NULL;
+	size_t n = 0;
+	int r;
+
+	if (given)
+		return (*out = strdup(given)) ? 0 : -ENOMEM;
+	r = store_generation_hosts(&hosts, &n, st, &err);
+	if (r < 0) {
+		cmd_fail(cmd, "%s", err ? err : strerror(-r));
+		goto out;
+	}
+	if (n > 1) {
+		/* Guessing would compare the host with another host's profile. */
+		fprintf(stderr, "hostnet %s: %s holds applied generations of %zu hosts (", cmd,
+			store_path(st), n);
+		for (size_t i = 0; i < n; i++)
+			fprintf(stderr, "%s%s", i ? ", " : "", hosts[i]);
+		fprintf(stderr, "); --host picks one\n");
+		r = -EINVAL;
+		goto out;
+	}
+	*out = strdup(n == 1 ? hosts[0] : cmd_default_host());
+	r = *out ? 0 : -ENOMEM;
+out:
+	store_hosts_free(hosts, n);
+	free(err);
+	return r;
+}
+
+int cmd_generation_want(const char *cmd, const struct store_generation *g, struct want *out)
+{
+	json_t *doc = g->plan ? json_loads(g->plan, 0, NULL) : NULL;
+	char *err = NULL;
+	int r = doc ? want_from_json(out, json_object_get(doc, "want"), &err) : -EINVAL;
+
+	if (r < 0)
+		cmd_fail(cmd, "generation %lld has no readable desired state%s%s", (long long)g->id,
+			 err ? ": " : "", err ? err : "");
+	free(err);
+	json_decref(doc);
+	return r;
+}
+
+/* The options every command shares; values above any character. */
+enum {
+	CMD_OPT_ID_VERSION = 0x100,
+	CMD_OPT_ID_STATE,
+	CMD_OPT_ID_LOCK,
+};
+
+static const struct option common_opts[] = {
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, CMD_OPT_ID_VERSION },
+	{ "state", required_argument, NULL, CMD_OPT_ID_STATE },
+	{ "lock-timeout", required_argument, NULL, CMD_OPT_ID_LOCK },
+};
+
+static void common_usage(const struct cmd_parser *p, FILE *f)
+{
+	fprintf(f, "\nOptions of every command:\n");
+	if (p->flags & CMD_OPT_STATE)
+		fprintf(f, "  --state PATH      the state database (default $HOSTNET_STATE, else\n"
+			   "                    " CMD_STATE_DEFAULT ")\n");
+	else
+		fprintf(f, "  --state PATH      accepted for one command line everywhere; %s does not\n"
+			   "                    open the state database\n", p->cmd);
+	if (p->flags & CMD_OPT_LOCK)
+		fprintf(f, "  --lock-timeout S  wait up to S seconds for another hostnet's lock on the\n"
+			   "                    state database (default 5), then fail naming its PID\n");
+	fprintf(f, "  -h, --help        this help\n"
+		   "  --version         print hostnet's version\n");
+}
+
+static int build(struct cmd_parser *p, const char *shortopts, const struct option *longopts)
+{
+	size_t n = 0;
+
+	for (; longopts && longopts[n].name; n++)
+		if (n < CMD_GETOPT_MAX)
+			p->all[n] = longopts[n];
+	for (size_t i = 0; i < sizeof(common_opts) / sizeof(*common_opts); i++) {
+		if (common_opts[i].val == CMD_OPT_ID_LOCK && !(p->flags & CMD_OPT_LOCK))
+			continue;
+		if (n < CMD_GETOPT_MAX)
+			p->all[n] = common_opts[i];
+		n++;
+	}
+	if (n >= CMD_GETOPT_MAX ||
+	    (size_t)snprintf(p->shortopts, sizeof(p->shortopts), "h%s", shortopts) >= sizeof(p->shortopts))
+		return -E2BIG;  /* a programming error: the tables are too small */
+	p->all[n] = (struct option){ 0 };
+	snprintf(p->prog, sizeof(p->prog), "hostnet %s", p->cmd);
+	/* 0, not 1: glibc then also forgets a previous parse's permutation. */
+	optind = 0;
+	return 0;
+}
+
+int cmd_getopt(struct cmd_parser *p, int argc, char **argv, const char *shortopts,
+	       const struct option *longopts)
+{
+	char *argv0 = argv[0];
+	int c;
+
+	if (!p->all[0].name && build(p, shortopts, longopts) < 0) {
+		cmd_fail(p->cmd, "internal error: too many options");
+		p->exit = CMD_EXIT_ERROR;
+		return CMD_GETOPT_EXIT;
+	}
+	/* getopt names argv[0] in its messages: make them say "hostnet drift". */
+	argv[0] = p->prog;
+	opterr = 1;
+	c = getopt_long(argc, argv, p->shortopts, p->all, NULL);
+	argv[0] = argv0;
+	switch (c) {
+	case 'h':
+		p->usage(stdout);
+		common_usage(p, stdout);
+		p->exit = CMD_EXIT_OK;
+		return CMD_GETOPT_EXIT;
+	case CMD_OPT_ID_VERSION:
+		printf("hostnet %s\n", PACKAGE_VERSION);
+		p->exit = CMD_EXIT_OK;
+		return CMD_GETOPT_EXIT;
+	case CMD_OPT_ID_STATE:
+		p->so->path = optarg;
+		return cmd_getopt(p, argc, argv, shortopts, longopts);
+	case CMD_OPT_ID_LOCK:
+		if (cmd_parse_seconds(optarg, &p->so->lock_timeout_ms) < 0) {
+			cmd_fail(p->cmd, "--lock-timeout: '%s' is not a number of seconds", optarg);
+			p->exit = CMD_EXIT_ERROR;
+			return CMD_GETOPT_EXIT;
+		}
+		return cmd_getopt(p, argc, argv, shortopts, longopts);
+	case '?':
+		/* getopt said which option and why, naming the command. */
+		fprintf(stderr, "Try '%s --help'.\n", p->prog);
+		p->exit = CMD_EXIT_ERROR;
+		return CMD_GETOPT_EXIT;
+	default:
+		return c;
+	}
 }
 
 int cmd_open_file_source(const char *file, struct cmd_file_source *out)

@@ -81,7 +81,11 @@ static void usage(FILE *f)
 	fprintf(f, "usage: hostnet confirm [--host H] [--expire] [--state PATH]\n"
 		   "\nKeeps the change that 'hostnet apply --confirm-timeout S' made, if it is\n"
 		   "still within its time.  With --expire, rolls back instead every change\n"
-		   "whose time ran out (for a timer: it also covers an apply that was killed).\n");
+		   "whose time ran out (for a timer: it also covers an apply that was killed).\n"
+		   "  --host H    the change of host H (default: the newest of any host)\n"
+		   "  --expire    roll back every change whose time ran out instead\n"
+		   "Exit status: 0 confirmed (or expired ones rolled back), 1 nothing waiting,\n"
+		   "too late (rolled back) or error.\n");
 }
 
 int cmd_confirm(int argc, char **argv)
@@ -89,11 +93,10 @@ int cmd_confirm(int argc, char **argv)
 	static const struct option longopts[] = {
 		{ "host", required_argument, NULL, 'H' },
 		{ "expire", no_argument, NULL, 'e' },
-		{ "state", required_argument, NULL, 's' },
-		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
 	struct cmd_state_opts so = CMD_STATE_OPTS_INIT;
+	struct cmd_parser p = CMD_PARSER_INIT("confirm", usage, &so, CMD_OPT_STATE | CMD_OPT_LOCK);
 	const char *host = NULL;
 	bool expire = false;
 	struct store *st = NULL;
@@ -102,14 +105,11 @@ int cmd_confirm(int argc, char **argv)
 	char *err = NULL;
 	int c, r, rc = CMD_EXIT_ERROR;
 
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+	while ((c = cmd_getopt(&p, argc, argv, "", longopts)) != -1) {
 		switch (c) {
 		case 'H': host = optarg; break;
 		case 'e': expire = true; break;
-		case 's': so.path = optarg; break;
-		case 'h': usage(stdout); return CMD_EXIT_OK;
-		default: usage(stderr); return CMD_EXIT_ERROR;
+		default: return p.exit;
 		}
 	}
 	if (optind != argc) {

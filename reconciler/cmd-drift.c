@@ -226,6 +226,9 @@ static void usage(FILE *f)
 		"with the repository): missing, changed and unexpected objects, each with\n"
 		"its profile line.  Foreign objects are not drift unless they are in the\n"
 		"profile's way.  The report is stored; 'hostnet history' lists it.\n"
+		"  --host H        the host (default: the one host with applied generations in\n"
+		"                  the state database; with several, --host picks one)\n"
+		"  --format F      text (default), json or markdown\n"
 		"  --exit-code     0 no drift, 2 drift, 1 error (default: 0 unless an error)\n"
 		"  --metrics FILE  also write a Prometheus textfile-collector file\n");
 }
@@ -237,13 +240,11 @@ int cmd_drift(int argc, char **argv)
 		{ "format", required_argument, NULL, 'f' },
 		{ "exit-code", no_argument, NULL, 'e' },
 		{ "metrics", required_argument, NULL, 'm' },
-		{ "state", required_argument, NULL, 's' },
-		{ "lock-timeout", required_argument, NULL, 'l' },
-		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
 	static const char *const formats[DRIFT_FORMAT__MAX] = { "text", "json", "markdown" };
 	struct cmd_state_opts so = CMD_STATE_OPTS_INIT;
+	struct cmd_parser p = CMD_PARSER_INIT("drift", usage, &so, CMD_OPT_STATE | CMD_OPT_LOCK);
 	struct store_generation g = { 0 };
 	struct diag_list diags = { 0 };
 	struct kobj_set have = { 0 };
@@ -253,13 +254,12 @@ int cmd_drift(int argc, char **argv)
 	enum drift_format fmt = DRIFT_FORMAT_TEXT;
 	const char *host = NULL, *metrics = NULL;
 	bool exit_code = false;
-	json_t *doc = NULL, *plan = NULL, *rep = NULL;
-	char *err = NULL, *text = NULL;
+	json_t *plan = NULL, *rep = NULL;
+	char *err = NULL, *text = NULL, *host_buf = NULL;
 	int64_t id, *since = NULL;
 	int c, r, rc = CMD_EXIT_ERROR;
 
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+	while ((c = cmd_getopt(&p, argc, argv, "", longopts)) != -1) {
 		switch (c) {
 		case 'H': host = optarg; break;
 		case 'f':
@@ -272,26 +272,17 @@ int cmd_drift(int argc, char **argv)
 			break;
 		case 'e': exit_code = true; break;
 		case 'm': metrics = optarg; break;
-		case 's': so.path = optarg; break;
-		case 'l':
-			if (cmd_parse_seconds(optarg, &so.lock_timeout_ms) < 0) {
-				cmd_fail("drift", "--lock-timeout: '%s' is not a number of seconds", optarg);
-				return CMD_EXIT_ERROR;
-			}
-			break;
-		case 'h': usage(stdout); return CMD_EXIT_OK;
-		default: usage(stderr); return CMD_EXIT_ERROR;
+		default: return p.exit;
 		}
 	}
 	if (optind != argc) {
 		usage(stderr);
 		return CMD_EXIT_ERROR;
 	}
-	if (!host)
-		host = cmd_default_host();
 	st = cmd_open_state("drift", &so, STORE_WRITE);
-	if (!st)
+	if (!st || cmd_generation_host("drift", st, host, &host_buf) < 0)
 		goto out;
+	host = host_buf;
 	{
 		struct hnl *nl = NULL;
 
@@ -305,14 +296,10 @@ int cmd_drift(int argc, char **argv)
 			 err ? err : strerror(-r));
 		goto out;
 	}
-	doc = g.plan ? json_loads(g.plan, 0, NULL) : NULL;
 	free(err);
 	err = NULL;
-	if (!doc || want_from_json(&want, json_object_get(doc, "want"), &err) < 0) {
-		cmd_fail("drift", "generation %lld has no readable desired state%s%s", (long long)g.id,
-			 err ? ": " : "", err ? err : "");
+	if (cmd_generation_want("drift", &g, &want) < 0)
 		goto out;
-	}
 	if (cmd_read_kernel("drift", &have) < 0)
 		goto out;
 	r = diff_compute(&df, &want, &have, &diags);
@@ -369,7 +356,7 @@ out:
 	free(text);
 	json_decref(rep);
 	json_decref(plan);
-	json_decref(doc);
+	free(host_buf);
 	diff_clear(&df);
 	want_clear(&want);
 	kobj_set_clear(&have);

@@ -80,12 +80,11 @@ int cmd_history(int argc, char **argv)
 		{ "host", required_argument, NULL, 'H' },
 		{ "limit", required_argument, NULL, 'n' },
 		{ "json", no_argument, NULL, 'j' },
-		{ "state", required_argument, NULL, 's' },
-		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
 	static const char *const headers[] = { "TIME", "KIND", "ID", "HOST", "SUMMARY", NULL };
 	struct cmd_state_opts so = CMD_STATE_OPTS_INIT;
+	struct cmd_parser p = CMD_PARSER_INIT("history", usage, &so, CMD_OPT_STATE);
 	struct store_entry *v = NULL;
 	struct store *st = NULL;
 	struct table *t = NULL;
@@ -96,8 +95,7 @@ int cmd_history(int argc, char **argv)
 	char *err = NULL, *end;
 	int c, r, rc = CMD_EXIT_ERROR;
 
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+	while ((c = cmd_getopt(&p, argc, argv, "", longopts)) != -1) {
 		switch (c) {
 		case 'H': host = optarg; break;
 		case 'n':
@@ -108,9 +106,7 @@ int cmd_history(int argc, char **argv)
 			}
 			break;
 		case 'j': json = true; break;
-		case 's': so.path = optarg; break;
-		case 'h': usage(stdout); return CMD_EXIT_OK;
-		default: usage(stderr); return CMD_EXIT_ERROR;
+		default: return p.exit;
 		}
 	}
 	if (optind != argc) {

@@ -26,12 +26,11 @@ static int export_snapshot(const char *path, const char *host, const struct kobj
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: hostnet observe [--host H] [--state PATH] [--lock-timeout S] [-q]\n"
+	fprintf(f, "usage: hostnet observe [--host H] [-q] [--export FILE] [--state PATH]\n"
+		   "                       [--lock-timeout S]\n"
 		   "\nReads links, addresses, routes, rules and kernel capabilities, records\n"
 		   "them as a snapshot in the state database and prints the snapshot's id.\n"
 		   "  --host H          record under host H (default: this host's short name)\n"
-		   "  --state PATH      state database (default $HOSTNET_STATE or " CMD_STATE_DEFAULT ")\n"
-		   "  --lock-timeout S  wait up to S seconds for another hostnet (default 5)\n"
 		   "  -q, --quiet       print only the id\n"
 		   "  --export FILE     also write the snapshot as JSON, for\n"
 		   "                    'hostnet plan --against-snapshot FILE' elsewhere\n");
@@ -41,14 +40,12 @@ int cmd_observe(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "host", required_argument, NULL, 'H' },
-		{ "state", required_argument, NULL, 's' },
-		{ "lock-timeout", required_argument, NULL, 'l' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "export", required_argument, NULL, 'x' },
-		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
 	struct cmd_state_opts so = CMD_STATE_OPTS_INIT;
+	struct cmd_parser p = CMD_PARSER_INIT("observe", usage, &so, CMD_OPT_STATE | CMD_OPT_LOCK);
 	const char *host = NULL;
 	struct kobj_set set = { 0 };
 	struct store *st = NULL;
@@ -59,21 +56,12 @@ int cmd_observe(int argc, char **argv)
 	int64_t id;
 	int c, r, rc = CMD_EXIT_ERROR;
 
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "qh", longopts, NULL)) != -1) {
+	while ((c = cmd_getopt(&p, argc, argv, "q", longopts)) != -1) {
 		switch (c) {
 		case 'H': host = optarg; break;
-		case 's': so.path = optarg; break;
-		case 'l':
-			if (cmd_parse_seconds(optarg, &so.lock_timeout_ms) < 0) {
-				cmd_fail("observe", "--lock-timeout: '%s' is not a number of seconds", optarg);
-				return CMD_EXIT_ERROR;
-			}
-			break;
 		case 'q': quiet = true; break;
 		case 'x': export = optarg; break;
-		case 'h': usage(stdout); return CMD_EXIT_OK;
-		default: usage(stderr); return CMD_EXIT_ERROR;
+		default: return p.exit;
 		}
 	}
 	if (optind != argc) {

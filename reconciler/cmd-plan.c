@@ -25,7 +25,8 @@ static void usage(FILE *f)
 		"                    [--format text|markdown]\n"
 		"\nCompares the host's profile with what the kernel has and prints the\n"
 		"actions apply would take, in order.  Nothing is changed.\n"
-		"  --repo PATH         read the profile from this git repository (default ref HEAD)\n"
+		"  --repo PATH         read the profile from this git repository\n"
+		"  --ref REF           the commit to read (default HEAD)\n"
 		"  --host H            the host (default: this host's short name)\n"
 		"  FILE                a profile file instead of --repo\n"
 		"  --format F          text (default), json or markdown\n"
@@ -36,7 +37,8 @@ static void usage(FILE *f)
 		"  --against-snapshot FILE  plan against a host's state exported with\n"
 		"                      'hostnet observe --export FILE' instead of this kernel\n"
 		"  --base/--head       compare the desired state at two commits, per changed\n"
-		"                      host, without any host (a pull-request comment)\n");
+		"                      host, without any host (a pull-request comment)\n"
+		"  --all               with --base: every host (the default without --host)\n");
 }
 
 /* A saved plan: what it was made from, the host state it was made
@@ -175,10 +177,11 @@ int cmd_plan(int argc, char **argv)
 		{ "against-snapshot", required_argument, NULL, 'S' },
 		{ "head", required_argument, NULL, 'B' },
 		{ "all", no_argument, NULL, 'a' },
-		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
 	static const char *const formats[PLAN_FORMAT__MAX] = { "text", "json", "markdown" };
+	struct cmd_state_opts so = CMD_STATE_OPTS_INIT;
+	struct cmd_parser p = CMD_PARSER_INIT("plan", usage, &so, 0);
 	struct cmd_desired_opts o = { 0 };
 	struct cmd_desired d = { 0 };
 	struct diag_list diags = { 0 };
@@ -193,8 +196,7 @@ int cmd_plan(int argc, char **argv)
 	json_t *pj = NULL;
 	int c, r, rc = CMD_EXIT_ERROR;
 
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+	while ((c = cmd_getopt(&p, argc, argv, "", longopts)) != -1) {
 		switch (c) {
 		case 'r': o.repo = optarg; break;
 		case 'R': o.ref = optarg; break;
@@ -215,8 +217,7 @@ int cmd_plan(int argc, char **argv)
 		case 'S': snapshot = optarg; break;
 		case 'B': head = optarg; break;
 		case 'a': all = true; break;
-		case 'h': usage(stdout); return CMD_EXIT_OK;
-		default: usage(stderr); return CMD_EXIT_ERROR;
+		default: return p.exit;
 		}
 	}
 	if (optind < argc)

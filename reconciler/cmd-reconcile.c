@@ -168,9 +168,15 @@ static void usage(FILE *f)
 		"moved or the host drifted.  A commit that does not validate is reported and\n"
 		"the last good commit is kept.  --interval repeats every S seconds (with\n"
 		"10%% jitter) until stopped.\n"
-		"  --branch B   default main\n"
-		"  --host H     default: this host's short name\n"
-		"  --mirror DIR default: profiles.git beside the state database\n");
+		"  --remote URL          the profiles repository (required)\n"
+		"  --branch B            the branch to follow (default main)\n"
+		"  --host H              the host (default: this host's short name)\n"
+		"  --mirror DIR          the local mirror (default: profiles.git beside the\n"
+		"                        state database)\n"
+		"  --interval S          run again every S seconds until stopped\n"
+		"  --connectivity-check  as for 'hostnet apply'\n"
+		"Exit status: 0 applied or up to date, 1 error (or the newest commit does\n"
+		"not validate).\n");
 }
 
 int cmd_reconcile(int argc, char **argv)
@@ -182,44 +188,32 @@ int cmd_reconcile(int argc, char **argv)
 		{ "mirror", required_argument, NULL, 'm' },
 		{ "interval", required_argument, NULL, 'i' },
 		{ "connectivity-check", no_argument, NULL, 'c' },
-		{ "state", required_argument, NULL, 's' },
-		{ "lock-timeout", required_argument, NULL, 'l' },
-		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
 	struct agent a = { .branch = "main", .so = CMD_STATE_OPTS_INIT };
+	struct cmd_parser p = CMD_PARSER_INIT("reconcile", usage, &a.so, CMD_OPT_STATE | CMD_OPT_LOCK);
 	char *mirror = NULL, *dir = NULL;
 	unsigned interval_ms = 0;
 	int c, rc;
 
-	snprintf(a.lock_timeout, sizeof(a.lock_timeout), "5");
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+	while ((c = cmd_getopt(&p, argc, argv, "", longopts)) != -1) {
 		switch (c) {
 		case 'u': a.remote = optarg; break;
 		case 'b': a.branch = optarg; break;
 		case 'H': a.host = optarg; break;
 		case 'm': a.mirror = optarg; break;
 		case 'c': a.connectivity = true; break;
-		case 's': a.so.path = optarg; break;
 		case 'i':
-		case 'l': {
-			unsigned ms;
-
-			if (cmd_parse_seconds(optarg, &ms) < 0) {
-				cmd_fail("reconcile", "'%s' is not a number of seconds", optarg);
+			if (cmd_parse_seconds(optarg, &interval_ms) < 0) {
+				cmd_fail("reconcile", "--interval: '%s' is not a number of seconds", optarg);
 				return CMD_EXIT_ERROR;
 			}
-			if (c == 'i')
-				interval_ms = ms;
-			else
-				snprintf(a.lock_timeout, sizeof(a.lock_timeout), "%s", optarg);
 			break;
-		}
-		case 'h': usage(stdout); return CMD_EXIT_OK;
-		default: usage(stderr); return CMD_EXIT_ERROR;
+		default: return p.exit;
 		}
 	}
+	/* Each apply it runs waits as long for the lock. */
+	snprintf(a.lock_timeout, sizeof(a.lock_timeout), "%.3f", a.so.lock_timeout_ms / 1000.0);
 	if (optind != argc || !a.remote) {
 		usage(stderr);
 		return CMD_EXIT_ERROR;

@@ -366,7 +366,7 @@ static int load_snapshot(struct kobj_set *out, const struct cmd_state_opts *so, 
 static void usage(FILE *f)
 {
 	fprintf(f, "usage: hostnet show adapters|interfaces|addresses|routes|stacks [--json]\n"
-		   "                    [--snapshot ID [--state PATH]]\n"
+		   "                    [--snapshot ID] [--state PATH]\n"
 		   "\nThe host as the kernel has it now (nothing is changed):\n"
 		   "  adapters    VMkernel adapters hostnet manages, with switch, stack, services\n"
 		   "  interfaces  every link; OWNED marks hostnet's, SETTINGS shows shaping,\n"
@@ -376,7 +376,8 @@ static void usage(FILE *f)
 		   "  routes      routes of every table, IPv4 and IPv6\n"
 		   "  stacks      TCP/IP stacks: table, adapters, default gateways\n"
 		   "  --json      one JSON array of objects, for scripts\n"
-		   "  --snapshot ID  show a snapshot recorded by 'hostnet observe' instead\n");
+		   "  --snapshot ID  show a snapshot recorded by 'hostnet observe' instead\n"
+		   "                 (read from the state database)\n");
 }
 
 int cmd_show(int argc, char **argv)
@@ -384,26 +385,22 @@ int cmd_show(int argc, char **argv)
 	static const struct option longopts[] = {
 		{ "json", no_argument, NULL, 'j' },
 		{ "snapshot", required_argument, NULL, 'S' },
-		{ "state", required_argument, NULL, 's' },
-		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
 	struct kobj_set set = { 0 };
 	struct view v = { 0 };
 	struct show_out o = { 0 };
 	struct cmd_state_opts so = CMD_STATE_OPTS_INIT;
+	struct cmd_parser p = CMD_PARSER_INIT("show", usage, &so, CMD_OPT_STATE);
 	const char *snapshot = NULL;
 	bool json = false;
 	int c, which = -1, rc = CMD_EXIT_ERROR;
 
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+	while ((c = cmd_getopt(&p, argc, argv, "", longopts)) != -1) {
 		switch (c) {
 		case 'j': json = true; break;
 		case 'S': snapshot = optarg; break;
-		case 's': so.path = optarg; break;
-		case 'h': usage(stdout); return CMD_EXIT_OK;
-		default: usage(stderr); return CMD_EXIT_ERROR;
+		default: return p.exit;
 		}
 	}
 	if (optind + 1 != argc) {

@@ -18,24 +18,15 @@ static void usage(FILE *f)
 
 int cmd_state(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "state", required_argument, NULL, 's' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 },
-	};
 	struct cmd_state_opts so = CMD_STATE_OPTS_INIT;
+	struct cmd_parser p = CMD_PARSER_INIT("state", usage, &so, CMD_OPT_STATE);
 	struct store *st = NULL;
 	char *err = NULL;
-	int c, rc = CMD_EXIT_ERROR;
+	int rc = CMD_EXIT_ERROR;
 
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-		switch (c) {
-		case 's': so.path = optarg; break;
-		case 'h': usage(stdout); return CMD_EXIT_OK;
-		default: usage(stderr); return CMD_EXIT_ERROR;
-		}
-	}
+	/* No options of its own: one call takes the common ones. */
+	if (cmd_getopt(&p, argc, argv, "", NULL) != -1)
+		return p.exit;
 	if (optind + 1 != argc || (strcmp(argv[optind], "check") && strcmp(argv[optind], "info"))) {
 		usage(stderr);
 		return CMD_EXIT_ERROR;

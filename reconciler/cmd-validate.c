@@ -138,9 +138,10 @@ int cmd_validate(int argc, char **argv)
 		{ "host", required_argument, NULL, 'H' },
 		{ "print", no_argument, NULL, 'p' },
 		{ "quiet", no_argument, NULL, 'q' },
-		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
+	struct cmd_state_opts so = CMD_STATE_OPTS_INIT;
+	struct cmd_parser p = CMD_PARSER_INIT("validate", usage, &so, 0);
 	struct validate_opts o = { 0 };
 	struct validate_run run = { 0 };
 	int c, r = 0, rc = CMD_EXIT_ERROR;
@@ -148,16 +149,14 @@ int cmd_validate(int argc, char **argv)
 	o.hosts = calloc((size_t)argc, sizeof(*o.hosts));
 	if (!o.hosts)
 		return CMD_EXIT_ERROR;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "qh", longopts, NULL)) != -1) {
+	while ((c = cmd_getopt(&p, argc, argv, "q", longopts)) != -1) {
 		switch (c) {
 		case 'r': o.repo = optarg; break;
 		case 'R': o.ref = optarg; break;
 		case 'H': o.hosts[o.n_hosts++] = optarg; break;
 		case 'p': o.print = true; break;
 		case 'q': o.quiet = true; break;
-		case 'h': usage(stdout); rc = CMD_EXIT_OK; goto out;
-		default: usage(stderr); goto out;
+		default: rc = p.exit; goto out;
 		}
 	}
 	if (!o.repo && (o.ref || o.n_hosts)) {

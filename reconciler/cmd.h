@@ -3,7 +3,9 @@
  * commands that report a difference (plan, drift) use 2 for "changes". */
 #pragma once
 
+#include <getopt.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdint.h>
 
 #include "diag.h"
@@ -72,6 +74,48 @@ struct store;
 struct store *cmd_open_state(const char *cmd, const struct cmd_state_opts *o, unsigned flags);
 /* This machine's host name (for --host defaults): a static buffer. */
 const char *cmd_default_host(void);
+/* --host's default for a command that compares with the last applied
+ * generation: `given` when set; else the one host this database has applied
+ * generations of; else (none) this machine's short name, whose lookup then
+ * fails with the usual "no applied generation" message.  With several hosts
+ * it prints which and returns -EINVAL.  *out is the caller's to free. */
+int cmd_generation_host(const char *cmd, struct store *st, const char *given, char **out);
+struct store_generation;
+/* The desired state a generation applied (kept in its plan); prints the
+ * failure.  The caller clears *out. */
+int cmd_generation_want(const char *cmd, const struct store_generation *g, struct want *out);
+
+/* One option grammar for every command.  A command lists only its own
+ * options; cmd_getopt() adds the common ones, handles them and reports a bad
+ * option once ("hostnet drift: unrecognized option '--x'"):
+ *   --help, -h        its usage, then the common options; exit 0
+ *   --version         "hostnet VERSION"; exit 0
+ *   --state PATH      every command (so a script can pass it to all)
+ *   --lock-timeout S  commands that take the state lock (CMD_OPT_LOCK)
+ * Options may come anywhere after the command (GNU getopt permutes). */
+enum cmd_opt_flags {
+	CMD_OPT_STATE = 1u << 0,  /* the command opens the state database */
+	CMD_OPT_LOCK = 1u << 1,   /* ... and may wait for its lock */
+};
+#define CMD_GETOPT_EXIT (-2)      /* cmd_getopt(): return parser.exit now */
+#define CMD_GETOPT_MAX 32
+struct cmd_parser {
+	const char *cmd;               /* "drift" */
+	void (*usage)(FILE *f);        /* the command's own part of --help */
+	struct cmd_state_opts *so;     /* receives --state and --lock-timeout */
+	unsigned flags;                /* enum cmd_opt_flags */
+	int exit;                      /* the exit status after CMD_GETOPT_EXIT */
+	/* private: the merged tables, built on the first call */
+	struct option all[CMD_GETOPT_MAX];
+	char shortopts[64];
+	char prog[48];
+};
+#define CMD_PARSER_INIT(cmd, usage, so, flags) { (cmd), (usage), (so), (flags), 0, { { 0 } }, "", "" }
+/* Like getopt_long() over argv (argv[0] is the command): returns the
+ * command's own options, -1 at the end (optind is the first operand), or
+ * CMD_GETOPT_EXIT once --help, --version or an error has been handled. */
+int cmd_getopt(struct cmd_parser *p, int argc, char **argv, const char *shortopts,
+	       const struct option *longopts);
 
 int cmd_observe(int argc, char **argv);
 int cmd_history(int argc, char **argv);

@@ -253,3 +253,51 @@ int store_generation_last_applied(struct store_generation *out, struct store *st
 		store_fail(errmsg, r, "no applied generation of host %s in %s", host, st->path);
 	return r;
 }
+
+int store_generation_hosts(char ***out, size_t *n, struct store *st, char **errmsg)
+{
+	sqlite3_stmt *s = NULL;
+	char **v = NULL;
+	size_t len = 0, cap = 0;
+	int rc, r;
+
+	r = store_prepare(st, &s, "SELECT DISTINCT host FROM generations WHERE result = 'applied'"
+			  " ORDER BY host", errmsg);
+	if (r < 0)
+		return r;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		const char *h = (const char *)sqlite3_column_text(s, 0);
+
+		if (len == cap) {
+			char **nv = realloc(v, (cap = cap ? 2 * cap : 4) * sizeof(*v));
+
+			if (!nv)
+				goto oom;
+			v = nv;
+		}
+		if (!(v[len] = strdup(h ? h : "")))
+			goto oom;
+		len++;
+	}
+	if (rc != SQLITE_DONE) {
+		r = store_fail_sql(st, errmsg, rc, "listing the hosts");
+		goto fail;
+	}
+	sqlite3_finalize(s);
+	*out = v;
+	*n = len;
+	return 0;
+oom:
+	r = store_fail(errmsg, -ENOMEM, "out of memory");
+fail:
+	sqlite3_finalize(s);
+	store_hosts_free(v, len);
+	return r;
+}
+
+void store_hosts_free(char **hosts, size_t n)
+{
+	for (size_t i = 0; hosts && i < n; i++)
+		free(hosts[i]);
+	free(hosts);
+}

@@ -191,6 +191,10 @@ int store_generation_get(struct store_generation *out, struct store *st, int64_t
 /* The newest applied generation of `host`, or -ENOENT.  The caller clears *out. */
 int store_generation_last_applied(struct store_generation *out, struct store *st,
 				  const char *host, char **errmsg);
+/* The hosts that have an applied generation, sorted: *out is an array of n
+ * strings (NULL when none), freed with store_hosts_free(). */
+int store_generation_hosts(char ***out, size_t *n, struct store *st, char **errmsg);
+void store_hosts_free(char **hosts, size_t n);
 
 /* --- drift reports ----------------------------------------------------- */
 

@@ -111,4 +111,49 @@ expect "plan refuses a fragment on its own" 1 \
 
 check "--help exits 0" "$HOSTNET" validate --help
 check "--version exits 0" "$HOSTNET" --version
+
+# One option grammar: every command takes --help, --version and --state, and
+# --lock-timeout where it may wait for the state lock; a bad option is one
+# message naming the command.
+version=$("$HOSTNET" --version)
+commands="validate show plan apply confirm drift reconcile ping check observe history state"
+locking=" observe apply drift confirm reconcile "
+for c in $commands; do
+	out=$("$HOSTNET" "$c" --version 2>&1)
+	[ $? = 0 ] && [ "$out" = "$version" ] && ok "$c --version prints '$version'" ||
+		not_ok "$c --version" "$out"
+	lk=no
+	[[ $locking == *" $c "* ]] && lk=yes
+	out=$("$HOSTNET" "$c" --help 2>&1)
+	if [ $? = 0 ] && grep -q "^  --state PATH " <<<"$out" && grep -q "^  -h, --help " <<<"$out" &&
+		grep -q "^  --version " <<<"$out" &&
+		[ "$(grep -c "^  --lock-timeout S " <<<"$out")" = "$([ $lk = yes ] && echo 1 || echo 0)" ]; then
+		ok "$c --help lists --state, --help, --version; --lock-timeout: $lk"
+	else
+		not_ok "$c --help lists the common options" "$out"
+	fi
+done
+expect "an unknown option names the command" 1 "hostnet drift: unrecognized option '--bogus'" \
+	"$HOSTNET" drift --bogus
+expect "an unknown option after the operand too" 1 "hostnet check: unrecognized option '--bogus'" \
+	"$HOSTNET" check mtu --bogus
+expect "--state without its path is one clear message" 1 \
+	"hostnet plan: option '--state' requires an argument" "$HOSTNET" plan --state
+expect "--lock-timeout is refused where nothing waits for the lock" 1 \
+	"hostnet plan: unrecognized option '--lock-timeout'" "$HOSTNET" plan --lock-timeout 1 x.yaml
+expect "a bad --lock-timeout is named" 1 \
+	"hostnet observe: --lock-timeout: 'soon' is not a number of seconds" \
+	"$HOSTNET" observe --lock-timeout soon
+expect "check wants its operand" 1 "usage: hostnet check mtu [--host H] [--state PATH]" \
+	"$HOSTNET" check --state "$T/s.db"
+# Read-only commands refuse a database that is not there: --state reached
+# them wherever it stood.
+for args in "state info --state $T/none.db" "state --state $T/none.db info" \
+	"history --state $T/none.db" "show --state $T/none.db --snapshot 1 routes" \
+	"show routes --snapshot 1 --state $T/none.db"; do
+	# shellcheck disable=SC2086
+	out=$("$HOSTNET" $args 2>&1)
+	[ $? = 1 ] && grep -q "$T/none.db" <<<"$out" && [ ! -e "$T/none.db" ] &&
+		ok "hostnet ${args//$T\//} reads the database --state names" || not_ok "hostnet $args" "$out"
+done
 tap_done

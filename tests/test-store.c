@@ -1040,6 +1040,40 @@ static void test_generation_lifecycle(void **state)
 	kobj_set_clear(&set);
 }
 
+/* drift and check mtu default --host to the one host listed here: only
+ * applied generations count, each host once, sorted. */
+static void test_generation_hosts_lists_hosts_with_an_applied_generation(void **state)
+{
+	static const struct { const char *host; enum store_result result; } gens[] = {
+		{ "esx02", STORE_RESULT_APPLIED }, { "esx01", STORE_RESULT_APPLIED },
+		{ "esx03", STORE_RESULT_ROLLED_BACK }, { "esx01", STORE_RESULT_APPLIED },
+		{ "esx05", STORE_RESULT_FAILED }, { "esx04", STORE_RESULT_PENDING },
+	};
+	struct fixture *f = *state;
+	struct store *st = open_ok(f->path, STORE_WRITE);
+	char **hosts = (char **)1;
+	size_t n = 99;
+	int64_t id;
+
+	assert_int_equal(store_generation_hosts(&hosts, &n, st, NULL), 0);
+	assert_int_equal(n, 0);
+	assert_null(hosts);
+	for (size_t i = 0; i < sizeof(gens) / sizeof(*gens); i++) {
+		assert_int_equal(store_generation_begin(&id, st, &(struct store_generation_start){
+			.host = gens[i].host }, NULL), 0);
+		if (gens[i].result != STORE_RESULT_PENDING)
+			assert_int_equal(store_generation_finish(st, id, &(struct store_generation_end){
+				.result = gens[i].result }, NULL), 0);
+	}
+	assert_int_equal(store_generation_hosts(&hosts, &n, st, NULL), 0);
+	assert_int_equal(n, 2);
+	assert_string_equal(hosts[0], "esx01");
+	assert_string_equal(hosts[1], "esx02");
+	store_hosts_free(hosts, n);
+	store_hosts_free(NULL, 0);
+	store_close(st);
+}
+
 static void test_pending_generations_of_a_dead_process_are_reaped(void **state)
 {
 	struct fixture *f = *state;
@@ -1306,6 +1340,7 @@ int main(void)
 		T(test_snapshot_latest_is_per_host),
 		T(test_prune_keeps_newest_and_the_rollback_base),
 		T(test_generation_lifecycle),
+		T(test_generation_hosts_lists_hosts_with_an_applied_generation),
 		T(test_pending_generations_of_a_dead_process_are_reaped),
 		T(test_history_lists_all_kinds_newest_first_with_a_limit),
 		T(test_check_passes_on_a_sound_database),

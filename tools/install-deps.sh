@@ -13,6 +13,7 @@ apt-get install -y -qq --no-install-recommends \
 	libjansson-dev libcmocka-dev \
 	clang valgrind iproute2 git sqlite3 util-linux procps systemd man-db \
 	udhcpc dnsmasq-base >/dev/null
+apt-get install -y -qq --no-install-recommends groff-base >/dev/null  # tests/man.sh
 # udhcpc is the DHCP client hostnet runs for `ipv4: dhcp` adapters; dnsmasq
 # (the binary only, no service) is the DHCP server and router advertiser of
 # tests/ns/settings.sh, inside its namespace.
