@@ -57,15 +57,24 @@ grep -q "^\.TH HOSTNET 8 .*\"${version}\"" "$PAGE" && ok "the page says '$versio
 	not_ok "the page says '$version'" "$(grep '^\.TH' "$PAGE")"
 left=$(grep -n '@[A-Za-z_]*@' "$PAGE")
 [ -z "$left" ] && ok "configure substituted every @VARIABLE@" || not_ok "configure substituted every @VARIABLE@" "$left"
-for s in NAME SYNOPSIS DESCRIPTION COMMANDS OPTIONS ENVIRONMENT FILES "EXIT STATUS" "SEE ALSO"; do
+for s in NAME SYNOPSIS DESCRIPTION COMMANDS OPTIONS ENVIRONMENT FILES JOURNAL "EXIT STATUS" "SEE ALSO"; do
 	grep -qE "^\.SH \"?$s\"?$" "$PAGE" && ok "section $s" || not_ok "section $s"
 done
 # Every variable the program reads is documented (the DHCP script's own
 # udhcpc variables are named in HOSTNET_DHCP_HOOK's entry).
-for v in $(grep -ohE 'getenv\("[A-Z_]+"\)|"HOSTNET_[A-Z_]+"' "$SRCDIR"/reconciler/*.[ch] |
+# The journal's field names (journal.c's add() calls) are not variables:
+# they are documented in JOURNAL instead.
+section() { awk -v s="$1" '$0 == ".SH " s { e = 1; next } /^\.SH/ { e = 0 } e' "$PAGE"; }
+fields=$(grep -ohE 'add\(f, "[A-Z_]+"' "$SRCDIR"/reconciler/journal.c | grep -oE '"[A-Z_]+"' | tr -d '"' | sort -u)
+for v in $(grep -ohE '(getenv|env_[a-z]+)\("[A-Z_]+"\)|"HOSTNET_[A-Z_]+"' "$SRCDIR"/reconciler/*.[ch] |
 	grep -oE '"[A-Z_]+"' | tr -d '"' | sort -u); do
-	awk '/^\.SH ENVIRONMENT/ { e = 1; next } /^\.SH/ { e = 0 } e' "$PAGE" | grep -qw -- "$v" &&
+	grep -qx -- "$v" <<<"$fields" && ! grep -qE "(getenv|env_[a-z]+)\(\"$v\"" "$SRCDIR"/reconciler/*.[ch] && continue
+	section ENVIRONMENT | grep -qw -- "$v" &&
 		ok "ENVIRONMENT documents $v" || not_ok "ENVIRONMENT documents $v"
+done
+[ -n "$fields" ] || not_ok "journal.c's fields are found"
+for v in $fields; do
+	section JOURNAL | grep -qw -- "$v" && ok "JOURNAL documents the field $v" || not_ok "JOURNAL documents the field $v"
 done
 
 warn=$(MANWIDTH=80 LC_ALL=C.UTF-8 man --warnings -l "$PAGE" 2>&1 >/dev/null)

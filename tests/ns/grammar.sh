@@ -116,7 +116,7 @@ run "ping --state PATH DEST" 1 "^1 packets transmitted, 0 received" \
 run "ping DEST --state PATH" 1 "^1 packets transmitted, 0 received" \
 	ping -c 1 -W 0.2 192.0.2.1 --state "$B"
 run "observe --state PATH -q" 0 "^[0-9]+$" observe --state "$B" -q
-run "history --state PATH" 0 "generation +[0-9]+ +hv08 +applied" history --state "$B" --limit 5
+run "history --state PATH" 0 "generation +[0-9]+ +hv08 +[^ ]+ +applied" history --state "$B" --limit 5
 run "history --limit N --state PATH" 0 "snapshot" history --limit 5 --state "$B"
 run "state check --state PATH" 0 "^$B: ok$" state check --state "$B"
 run "state --state PATH info" 0 "^path: $B$" state --state "$B" info
