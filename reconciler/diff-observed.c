@@ -33,26 +33,6 @@ static const char *name_of(const struct kobj_link **by_index, size_t n, int ifin
 	return lo < n && by_index[lo]->ifindex == ifindex ? by_index[lo]->name : "";
 }
 
-static int cmp_link_name(const void *a, const void *b)
-{
-	return strcmp(((const struct want_link *)a)->l.name, ((const struct want_link *)b)->l.name);
-}
-
-static int cmp_addr(const void *a, const void *b)
-{
-	return want_cmp_addr(a, b);
-}
-
-static int cmp_route(const void *a, const void *b)
-{
-	return want_cmp_route(a, b);
-}
-
-static int cmp_rule(const void *a, const void *b)
-{
-	return want_cmp_rule(a, b);
-}
-
 static void copy_name(char dst[KOBJ_IFNAMSIZ], const char *src)
 {
 	size_t n = src ? strnlen(src, KOBJ_IFNAMSIZ - 1) : 0;
@@ -123,10 +103,10 @@ int dobs_build(struct dobs *out, const struct kobj_set *have)
 	}
 	for (size_t i = 0; i < have->n_rules; i++)
 		o.rules[o.n_rules++].r = have->rules[i];
-	hn_qsort(o.links, o.n_links, sizeof(*o.links), cmp_link_name);
-	hn_qsort(o.addrs, o.n_addrs, sizeof(*o.addrs), cmp_addr);
-	hn_qsort(o.routes, o.n_routes, sizeof(*o.routes), cmp_route);
-	hn_qsort(o.rules, o.n_rules, sizeof(*o.rules), cmp_rule);
+	hn_qsort(o.links, o.n_links, sizeof(*o.links), want_qcmp_link);
+	hn_qsort(o.addrs, o.n_addrs, sizeof(*o.addrs), want_qcmp_addr);
+	hn_qsort(o.routes, o.n_routes, sizeof(*o.routes), want_qcmp_route);
+	hn_qsort(o.rules, o.n_rules, sizeof(*o.rules), want_qcmp_rule);
 	free(idx);
 	*out = o;
 	return 0;

@@ -644,7 +644,7 @@ int want_cmp_rule(const struct want_rule *a, const struct want_rule *b)
 	return 0;
 }
 
-static int cmp_link(const void *a, const void *b)
+int want_qcmp_link(const void *a, const void *b)
 {
 	return strcmp(((const struct want_link *)a)->l.name, ((const struct want_link *)b)->l.name);
 }
@@ -675,19 +675,28 @@ static void collect_tables(struct rz *z)
 	w->tables_n = (uint32_t)n;
 }
 
-static int qcmp_addr(const void *a, const void *b)
+int want_qcmp_addr(const void *a, const void *b)
 {
 	return want_cmp_addr(a, b);
 }
 
-static int qcmp_route(const void *a, const void *b)
+int want_qcmp_route(const void *a, const void *b)
 {
 	return want_cmp_route(a, b);
 }
 
-static int qcmp_rule(const void *a, const void *b)
+int want_qcmp_rule(const void *a, const void *b)
 {
 	return want_cmp_rule(a, b);
+}
+
+/* The canonical order: equal wants are equal arrays. */
+static void want_sort(struct want *w)
+{
+	hn_qsort(w->links, w->n_links, sizeof(*w->links), want_qcmp_link);
+	hn_qsort(w->addrs, w->n_addrs, sizeof(*w->addrs), want_qcmp_addr);
+	hn_qsort(w->routes, w->n_routes, sizeof(*w->routes), want_qcmp_route);
+	hn_qsort(w->rules, w->n_rules, sizeof(*w->rules), want_qcmp_rule);
 }
 
 int realize_profile(struct want *out, const struct profile *p)
@@ -707,10 +716,7 @@ int realize_profile(struct want *out, const struct profile *p)
 	}
 	/* Canonical order: equal wants are equal arrays, whatever the order
 	 * of the profile's lists. */
-	hn_qsort(out->links, out->n_links, sizeof(*out->links), cmp_link);
-	hn_qsort(out->addrs, out->n_addrs, sizeof(*out->addrs), qcmp_addr);
-	hn_qsort(out->routes, out->n_routes, sizeof(*out->routes), qcmp_route);
-	hn_qsort(out->rules, out->n_rules, sizeof(*out->rules), qcmp_rule);
+	want_sort(out);
 	return 0;
 }
 
@@ -761,7 +767,7 @@ const struct want_link *want_link(const struct want *w, const char *name)
 	struct want_link key = { 0 };
 
 	copy_name(key.l.name, name);
-	return hn_bsearch(&key, w->links, w->n_links, sizeof(*w->links), cmp_link);
+	return hn_bsearch(&key, w->links, w->n_links, sizeof(*w->links), want_qcmp_link);
 }
 
 bool want_manages_table(const struct want *w, uint32_t table)

@@ -110,6 +110,11 @@ void want_clear(struct want *w);
 int want_cmp_addr(const struct want_addr *a, const struct want_addr *b);
 int want_cmp_route(const struct want_route *a, const struct want_route *b);
 int want_cmp_rule(const struct want_rule *a, const struct want_rule *b);
+/* The same orders as qsort/bsearch comparators (links by name). */
+int want_qcmp_link(const void *a, const void *b);
+int want_qcmp_addr(const void *a, const void *b);
+int want_qcmp_route(const void *a, const void *b);
+int want_qcmp_rule(const void *a, const void *b);
 
 /* Lookups by name (binary search: realize_profile sorts links by name). */
 const struct want_link *want_link(const struct want *w, const char *name);

@@ -488,26 +488,6 @@ static void rd_addr_entry(struct wj *c, struct want_addr *a, const json_t *o)
 		}								\
 	} while (0)
 
-static int cmp_link(const void *a, const void *b)
-{
-	return strcmp(((const struct want_link *)a)->l.name, ((const struct want_link *)b)->l.name);
-}
-
-static int cmp_addr(const void *a, const void *b)
-{
-	return want_cmp_addr(a, b);
-}
-
-static int cmp_route(const void *a, const void *b)
-{
-	return want_cmp_route(a, b);
-}
-
-static int cmp_rule(const void *a, const void *b)
-{
-	return want_cmp_rule(a, b);
-}
-
 static int cmp_table(const void *a, const void *b)
 {
 	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
@@ -607,13 +587,13 @@ static int want_read(struct want *out, const json_t *j, const char *root, char *
 	rd_needs(&c, j);
 	/* What the profile could not have said twice (validation refuses
 	 * duplicate names, addresses and routes). */
-	jread_unique(&c.j, "links", w.links, w.n_links, sizeof(*w.links), cmp_link, "the same name");
-	jread_unique(&c.j, "addresses", w.addrs, w.n_addrs, sizeof(*w.addrs), cmp_addr,
+	jread_unique(&c.j, "links", w.links, w.n_links, sizeof(*w.links), want_qcmp_link, "the same name");
+	jread_unique(&c.j, "addresses", w.addrs, w.n_addrs, sizeof(*w.addrs), want_qcmp_addr,
 		     "the same address on the same link");
-	jread_unique(&c.j, "routes", w.routes, w.n_routes, sizeof(*w.routes), cmp_route,
+	jread_unique(&c.j, "routes", w.routes, w.n_routes, sizeof(*w.routes), want_qcmp_route,
 		     "the same route key: table, destination, metric");
-	jread_unique(&c.j, "rules", w.rules, w.n_rules, sizeof(*w.rules), cmp_rule, "the same rule");
-	hn_qsort(w.links, w.n_links, sizeof(*w.links), cmp_link);
+	jread_unique(&c.j, "rules", w.rules, w.n_rules, sizeof(*w.rules), want_qcmp_rule, "the same rule");
+	hn_qsort(w.links, w.n_links, sizeof(*w.links), want_qcmp_link);
 out:
 	if (c.j.r < 0) {
 		want_clear(&w);
