@@ -6,9 +6,9 @@ namespace.  Hostnet and its peers get the same objects of the same family.
 
   gen.py profile FILE ADAPTERS ROUTES [--switch-ports]
       a host profile "bench": uplinks eth1 eth2, switch vs0 (MTU 9000) over
-      them, ADAPTERS veth adapters aK (MTU 9000, 2001:db8:a:K::1/64 each; a0
-      carries management) and ROUTES routes 2001:db8:1XX:YYYY::/64 via
-      2001:db8:a:0::fe (in a0's subnet)
+      them, ADAPTERS veth adapters aK (MTU 9000, 2001:db8:0:K::1/64 each; a0
+      carries management) and ROUTES routes 2001:db8:X:YYYY::/64 via
+      2001:db8::fe (in a0's subnet)
   gen.py ipbatch FILE ADAPTERS ROUTES
       the same objects as an `ip -batch` file (links with their marks, MTU,
       master, up, addresses, routes with protocol 77)
@@ -23,7 +23,7 @@ namespace.  Hostnet and its peers get the same objects of the same family.
       copied from /work/shared/peers/ifupdown2/gen.py)
   gen.py observe-batch FILE PAIRS ROUTES
       ip -batch input for the observe case: PAIRS veth pairs (up), ROUTES
-      routes 2001:db8:1XX:YYYY::/64 via 2001:db8::2 in the main table
+      routes 2001:db8:X:YYYY::/64 via 2001:db8::2 in the main table
   gen.py fleet DIR HOSTS
       a git work tree: common/site.yaml + hosts/h0..h{HOSTS-1}.yaml
 """
@@ -34,19 +34,19 @@ GROUP = "0x686e7374"
 
 
 def adapter_net(k):
-    """the /64 of adapter k (without the length): 2001:db8:a:K::"""
-    return f"2001:db8:a:{k:x}::"
+    """the /64 of adapter k (without the length): 2001:db8:0:K::"""
+    return f"2001:db8:0:{k:x}::"
 
 
 def route_dst(i):
-    """the i-th route destination, a /64: 2001:db8:100::/40 + i (room for
-    16M routes; the peer's ip -batch and the profile write the same text)"""
-    return f"2001:db8:{0x100 + (i >> 16):x}:{i & 0xffff:x}::/64"
+    """the i-th route destination, a /64 under 2001:db8:1::/48 and up (the
+    third group is never 0, the adapters'): 2001:db8:1+i/65536:i%65536::/64.
+    Short, so that 300,000 routes stay under hostnet's 16 MiB profile limit;
+    the peer's ip -batch and the profile write the same text."""
+    return f"2001:db8:{1 + (i >> 16):x}:{i & 0xffff:x}::/64"
 
 
-GW = f"{adapter_net(0)}fe"    # the routes' gateway, in a0's subnet
-
-
+GW = "2001:db8::fe"    # the routes' gateway, in a0's subnet 2001:db8:0:0::/64
 def header(host):
     return [
         "apiVersion: hostnet/v1",
