@@ -123,17 +123,19 @@ def profile_ifupdown(path, adapters):
 
 def interfaces(path, n):
     # Logic of /work/shared/peers/ifupdown2/gen.py, mode "precreated".
+    # ipv6-addrgen off: ifupdown2 would otherwise turn link-local addresses
+    # (and their routes) back on, which neither hostnet nor the namespace has.
     out = ["auto lo", "iface lo inet loopback", ""]
     for e in ("eth1", "eth2"):
-        out += [f"auto {e}", f"iface {e}", "    mtu 9000", ""]
+        out += [f"auto {e}", f"iface {e}", "    mtu 9000", "    ipv6-addrgen off", ""]
     for k in range(n):
         out += [f"auto a{k}", f"iface a{k}",
-                f"    address {adapter_net(k)}1/64", "    mtu 9000",
+                f"    address {adapter_net(k)}1/64", "    mtu 9000", "    ipv6-addrgen off",
                 f"    post-up ip route replace {ifupdown_route(k)} via {adapter_net(k)}fe dev a{k}",
                 ""]
     out += ["auto vs0", "iface vs0",
             "    bridge-ports eth1 eth2 " + " ".join(f"a{k}p" for k in range(n)),
-            "    bridge-stp off", "    mtu 9000", ""]
+            "    bridge-stp off", "    mtu 9000", "    ipv6-addrgen off", ""]
     write(path, out)
 
 
