@@ -162,8 +162,18 @@ void esc_fputs(const char *s, FILE *f)
 	for (size_t i = 0; i < len;) {
 		char one[ESC_MAX + 1];
 		uint32_t c = 0;
-		size_t n = utf8_decode(p + i, len - i, &c);
+		size_t n, j = i;
 
+		/* Printable ASCII is never escaped: one write for the run (a
+		 * plan of 100,000 routes is mostly that), not one per byte. */
+		while (j < len && p[j] >= 0x20 && p[j] < 0x7f)
+			j++;
+		if (j > i) {
+			fwrite(p + i, 1, j - i, f);
+			i = j;
+			continue;
+		}
+		n = utf8_decode(p + i, len - i, &c);
 		fwrite(one, 1, escape_one(one, p + i, n, c), f);
 		i += n ? n : 1;
 	}

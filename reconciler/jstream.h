@@ -19,7 +19,9 @@ struct jstream {
 	 * time, and a write each would cost more than the formatting. */
 	char *buf;
 	size_t len, cap;
-	unsigned buf_depth;
+	/* jansson's dump of the element, before its lines are indented */
+	char *tmp;
+	size_t tmp_cap;
 };
 
 /* Starts an array nested `depth` levels down (its "[" is written with its

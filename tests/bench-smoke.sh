@@ -26,10 +26,10 @@ else
 		"$(tail -n 30 "$T/run.err")"
 fi
 rows=$(grep -c '^| |' "$T/run.out")
-if [ "$rows" = 14 ] && ! grep -q '\*\*exit\|\*\*want' "$T/run.out"; then
-	ok "bench/run.sh: 14 result rows, every one checked ok"
+if [ "$rows" = 20 ] && ! grep -q '\*\*exit\|\*\*want' "$T/run.out"; then
+	ok "bench/run.sh: 20 result rows, every one checked ok"
 else
-	not_ok "bench/run.sh: 14 result rows, every one checked ok" "rows: $rows" "$(cat "$T/run.out")"
+	not_ok "bench/run.sh: 20 result rows, every one checked ok" "rows: $rows" "$(cat "$T/run.out")"
 fi
 
 # observe.sh: the bench-observe program, its own namespace, a tiny table.

@@ -5,6 +5,10 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include <arpa/inet.h>
+#include <stdio.h>
+#include <stdlib.h>
+
 #include <cmocka.h>
 
 #include "addr.h"
@@ -109,6 +113,58 @@ static void mac_parses_both_separators_and_classifies(void **state)
 	assert_int_equal(addr_parse_mac(&m, "02:00:5e:10:00:0g"), -EINVAL);
 }
 
+/* addr_format writes what inet_ntop writes (it used to call it): every
+ * zero-run shape of an IPv6 address (each group zero or not, 256 patterns
+ * times a few fillers, the embedded IPv4 forms among them), random ones, and
+ * IPv4; with and without the prefix, and cut short like snprintf. */
+static void format_matches_inet_ntop(void **state)
+{
+	static const unsigned fill[] = { 0x1, 0xffff, 0xdb8, 0x10, 0xabc0 };
+	char got[ADDR_STRLEN], ip[INET6_ADDRSTRLEN], want[ADDR_STRLEN + 8];
+	struct hn_addr a = { 0 };
+	unsigned seed = 12345;
+
+	(void)state;
+	for (int round = 0; round < 256 * 5 + 20000; round++) {
+		memset(&a, 0, sizeof(a));
+		if (round < 256 * 5) {
+			a.family = AF_INET6;
+			for (int g = 0; g < 8; g++) {
+				unsigned v = (round & (1u << g)) ? fill[(round / 256 + g) % 5] : 0;
+
+				a.bytes[2 * g] = (uint8_t)(v >> 8);
+				a.bytes[2 * g + 1] = (uint8_t)v;
+			}
+		} else {
+			a.family = round % 3 ? AF_INET6 : AF_INET;
+			for (int k = 0; k < (a.family == AF_INET ? 4 : 16); k++) {
+				seed = seed * 1103515245u + 12345u;
+				/* Many zero bytes, so that zero groups are common. */
+				a.bytes[k] = (seed >> 16) % 3 ? 0 : (uint8_t)(seed >> 8);
+			}
+		}
+		a.prefixlen = (uint8_t)(round % 129);
+		assert_non_null(inet_ntop(a.family, a.bytes, ip, sizeof(ip)));
+		assert_string_equal(addr_format(&a, false, got, sizeof(got)), ip);
+		snprintf(want, sizeof(want), "%s/%u", ip, a.prefixlen);
+		assert_string_equal(addr_format(&a, true, got, sizeof(got)), want);
+		for (size_t n = 0; n < 8; n++) {
+			char cut[8] = "zzzzzzz", wcut[8] = "zzzzzzz";
+
+			addr_format(&a, true, cut, n);
+			if (n) {   /* snprintf's cut: at most n - 1 bytes and the NUL */
+				size_t k = strlen(want) < n - 1 ? strlen(want) : n - 1;
+
+				memcpy(wcut, want, k);
+				wcut[k] = '\0';
+			}
+			assert_memory_equal(cut, wcut, sizeof(cut));
+		}
+	}
+	a.family = 0;
+	assert_string_equal(addr_format(&a, true, got, sizeof(got)), "?");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -118,6 +174,7 @@ int main(void)
 		cmocka_unit_test(network_clears_host_bits),
 		cmocka_unit_test(subnet_membership_respects_prefix_and_family),
 		cmocka_unit_test(cmp_orders_family_then_bytes_then_prefix),
+		cmocka_unit_test(format_matches_inet_ntop),
 		cmocka_unit_test(mac_parses_both_separators_and_classifies),
 	};
 

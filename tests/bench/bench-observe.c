@@ -163,7 +163,8 @@ static void observe_once(struct kobj_set *s)
 
 static void route_dst(char *buf, size_t size, int i)
 {
-	snprintf(buf, size, "172.%d.%d.%d", 16 + i / 65536, (i / 256) % 256, i % 256);
+	/* the i-th /64 of 2001:db8:100::/40 (documentation range, as gen.py) */
+	snprintf(buf, size, "2001:db8:%x:%x::", 0x100 + (i >> 16), i & 0xffff);
 }
 
 static double ip_batch(const char *path)
@@ -181,7 +182,8 @@ static void setup(const struct opts *o)
 	int fd;
 
 	run("ip link set lo up && ip link add va type veth peer name vb && "
-	    "ip addr add 10.0.0.1/16 dev va && ip link set va up && ip link set vb up");
+	    "sysctl -qw net.ipv6.conf.va.addr_gen_mode=1 net.ipv6.conf.vb.addr_gen_mode=1 && "
+	    "ip addr add 2001:db8::1/64 dev va nodad && ip link set va up && ip link set vb up");
 	fd = mkstemp(path);
 	if (fd < 0 || !(f = fdopen(fd, "w")))
 		die("mkstemp", errno);
@@ -194,7 +196,7 @@ static void setup(const struct opts *o)
 	f = fopen(path, "w");
 	for (int i = 0; i < o->routes; i++) {
 		route_dst(dst, sizeof(dst), i);
-		fprintf(f, "route add %s/32 via 10.0.0.2 table 100\n", dst);
+		fprintf(f, "route add %s/64 via 2001:db8::2 table 100\n", dst);
 	}
 	fclose(f);
 	t = ip_batch(path);
@@ -213,7 +215,7 @@ static int count_cb(struct nlmsghdr *h, void *arg)
 
 static struct nl_msg *route_dump_req(void)
 {
-	struct rtmsg rtm = { .rtm_family = AF_INET };
+	struct rtmsg rtm = { .rtm_family = AF_INET6 };
 	struct nl_msg *m = nlmsg_alloc_simple(RTM_GETROUTE, NLM_F_DUMP);
 
 	if (!m || nlmsg_append(m, &rtm, sizeof(rtm), NLMSG_ALIGNTO) < 0)
@@ -302,22 +304,22 @@ static size_t dump_libnl_recv(void)
 static void batch_fill(struct hnl_batch *b, int type, int flags, int n)
 {
 	struct rtmsg rtm = {
-		.rtm_family = AF_INET, .rtm_dst_len = 32, .rtm_protocol = KOBJ_RTPROT_HOSTNET,
+		.rtm_family = AF_INET6, .rtm_dst_len = 64, .rtm_protocol = KOBJ_RTPROT_HOSTNET,
 		.rtm_scope = RT_SCOPE_UNIVERSE, .rtm_type = RTN_UNICAST,
 	};
-	struct in_addr gw;
-	char dst[32];
+	struct in6_addr gw;
+	char dst[48];
 
-	inet_pton(AF_INET, "10.0.0.2", &gw);
+	inet_pton(AF_INET6, "2001:db8::2", &gw);
 	for (int i = 0; i < n; i++) {
 		struct nl_msg *m = nlmsg_alloc_simple(type, flags);
-		struct in_addr d;
+		struct in6_addr d;
 
 		route_dst(dst, sizeof(dst), i);
-		inet_pton(AF_INET, dst, &d);
+		inet_pton(AF_INET6, dst, &d);
 		if (!m || nlmsg_append(m, &rtm, sizeof(rtm), NLMSG_ALIGNTO) < 0 ||
-		    nla_put_u32(m, RTA_TABLE, 200) < 0 || nla_put(m, RTA_DST, 4, &d) < 0 ||
-		    nla_put(m, RTA_GATEWAY, 4, &gw) < 0 || hnl_batch_add(b, nlmsg_hdr(m)) < 0)
+		    nla_put_u32(m, RTA_TABLE, 200) < 0 || nla_put(m, RTA_DST, 16, &d) < 0 ||
+		    nla_put(m, RTA_GATEWAY, 16, &gw) < 0 || hnl_batch_add(b, nlmsg_hdr(m)) < 0)
 			die("building a batch", ENOMEM);
 		nlmsg_free(m);
 	}
@@ -485,7 +487,7 @@ int main(int argc, char **argv)
 	row("observe_all() in-process", t_obs, o.reps, ip_med);
 	row("observe_all() whole process (exec)", t_proc, o.reps, ip_med);
 
-	printf("\nIPv4 route dump, count only (%zu / %zu / %zu messages):\n", n1, n2, n3);
+	printf("\nIPv6 route dump, count only (%zu / %zu / %zu messages):\n", n1, n2, n3);
 	row("hnl_dump (recvmsg loop, reused buffer)", t_d1, o.reps, 0);
 	row("libnl nl_recvmsgs + NL_CB_VALID callback", t_d2, o.reps, 0);
 	row("libnl nl_recv + nlmsg_next walk", t_d3, o.reps, 0);

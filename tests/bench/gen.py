@@ -1,12 +1,14 @@
 #!/usr/bin/env python3
 """Generators for the benchmarks (tests/bench/run.sh).  Everything it writes
-uses documentation ranges or 10.x / 172.16-31.x and is only ever applied
-inside a private network namespace.
+uses documentation ranges only (2001:db8::/32, and 203.0.113.0/24 where a
+profile needs IPv4) and is only ever applied inside a private network
+namespace.  Hostnet and its peers get the same objects of the same family.
 
   gen.py profile FILE ADAPTERS ROUTES [--switch-ports]
       a host profile "bench": uplinks eth1 eth2, switch vs0 (MTU 9000) over
-      them, ADAPTERS veth adapters aK (MTU 9000, 10.A.B.1/24 each; a0 carries
-      management) and ROUTES routes 172.x.y.z/32 via 10.1.0.254 (a0's subnet)
+      them, ADAPTERS veth adapters aK (MTU 9000, 2001:db8:0:K::1/64 each; a0
+      carries management) and ROUTES routes 2001:db8:X:YYYY::/64 via
+      2001:db8::fe (in a0's subnet)
   gen.py ipbatch FILE ADAPTERS ROUTES
       the same objects as an `ip -batch` file (links with their marks, MTU,
       master, up, addresses, routes with protocol 77)
@@ -15,13 +17,13 @@ inside a private network namespace.
   gen.py profile-ifupdown FILE ADAPTERS
       the hostnet profile of the ifupdown2 comparison (same host as
       /work/shared/peers/ifupdown2/gen.py: 1 bridge, N adapters with an
-      address, MTU 9000 and a /24 route each)
+      address, MTU 9000 and a /64 route each)
   gen.py interfaces FILE ADAPTERS
       the ifupdown2 interfaces file of that host ("precreated" mode, logic
       copied from /work/shared/peers/ifupdown2/gen.py)
   gen.py observe-batch FILE PAIRS ROUTES
       ip -batch input for the observe case: PAIRS veth pairs (up), ROUTES
-      routes 172.x.y.z/32 via 10.0.0.2 in the main table
+      routes 2001:db8:X:YYYY::/64 via 2001:db8::2 in the main table
   gen.py fleet DIR HOSTS
       a git work tree: common/site.yaml + hosts/h0..h{HOSTS-1}.yaml
 """
@@ -32,16 +34,19 @@ GROUP = "0x686e7374"
 
 
 def adapter_net(k):
-    """10.A.B.0/24 of adapter k (A = 1.., B = 0..249), as in the ifupdown2 peer."""
-    return f"10.{k // 250 + 1}.{k % 250}"
+    """the /64 of adapter k (without the length): 2001:db8:0:K::"""
+    return f"2001:db8:0:{k:x}::"
 
 
 def route_dst(i):
-    """the i-th /32 route destination: 172.16.0.0 + i"""
-    n = (16 << 16) + i
-    return f"172.{n >> 16}.{(n >> 8) & 255}.{n & 255}"
+    """the i-th route destination, a /64 under 2001:db8:1::/48 and up (the
+    third group is never 0, the adapters'): 2001:db8:1+i/65536:i%65536::/64.
+    Short, so that 300,000 routes stay under hostnet's 16 MiB profile limit;
+    the peer's ip -batch and the profile write the same text."""
+    return f"2001:db8:{1 + (i >> 16):x}:{i & 0xffff:x}::/64"
 
 
+GW = "2001:db8::fe"    # the routes' gateway, in a0's subnet 2001:db8:0:0::/64
 def header(host):
     return [
         "apiVersion: hostnet/v1",
@@ -69,7 +74,7 @@ def adapters_part(adapters):
     for k in range(adapters):
         svc = "[management]" if k == 0 else "[]"
         out.append(f"  - {{name: a{k}, portgroup: pg0, services: {svc}, mtu: 9000, "
-                   f"ipv4: [{adapter_net(k)}.1/24]}}")
+                   f"ipv6: [{adapter_net(k)}1/64]}}")
     return out
 
 
@@ -77,7 +82,7 @@ def profile(path, adapters, routes):
     out = adapters_part(adapters)
     out.append("routes:")
     for i in range(routes):
-        out.append(f"  - {{to: {route_dst(i)}/32, via: 10.1.0.254}}")
+        out.append(f"  - {{to: {route_dst(i)}, via: {GW}}}")
     write(path, out)
 
 
@@ -94,41 +99,43 @@ def ipbatch(path, adapters, routes, route_per_adapter=False):
             f"link add a{k} mtu 9000 type veth peer name a{k}p mtu 9000",
             f'link set a{k}p group {GROUP} alias "hostnet:a{k} services={svc}" master vs0 up',
             f'link set a{k} group {GROUP} alias "hostnet:a{k} services={svc}" up',
-            f"address add {adapter_net(k)}.1/24 dev a{k}",
+            f"address add {adapter_net(k)}1/64 dev a{k}",
         ]
     if route_per_adapter:
         for k in range(adapters):
-            out.append(f"route add {ifupdown_route(k)} via {adapter_net(k)}.254 dev a{k} proto 77")
+            out.append(f"route add {ifupdown_route(k)} via {adapter_net(k)}fe dev a{k} proto 77")
     for i in range(routes):
-        out.append(f"route add {route_dst(i)}/32 via 10.1.0.254 proto 77")
+        out.append(f"route add {route_dst(i)} via {GW} proto 77")
     write(path, out)
 
 
 def ifupdown_route(k):
-    return f"172.{16 + k // 250}.{k % 250}.0/24"
+    return f"2001:db8:b:{k:x}::/64"
 
 
 def profile_ifupdown(path, adapters):
     out = adapters_part(adapters)
     out.append("routes:")
     for k in range(adapters):
-        out.append(f"  - {{to: {ifupdown_route(k)}, via: {adapter_net(k)}.254, adapter: a{k}}}")
+        out.append(f"  - {{to: {ifupdown_route(k)}, via: {adapter_net(k)}fe, adapter: a{k}}}")
     write(path, out)
 
 
 def interfaces(path, n):
     # Logic of /work/shared/peers/ifupdown2/gen.py, mode "precreated".
+    # ipv6-addrgen off: ifupdown2 would otherwise turn link-local addresses
+    # (and their routes) back on, which neither hostnet nor the namespace has.
     out = ["auto lo", "iface lo inet loopback", ""]
     for e in ("eth1", "eth2"):
-        out += [f"auto {e}", f"iface {e}", "    mtu 9000", ""]
+        out += [f"auto {e}", f"iface {e}", "    mtu 9000", "    ipv6-addrgen off", ""]
     for k in range(n):
         out += [f"auto a{k}", f"iface a{k}",
-                f"    address {adapter_net(k)}.1/24", "    mtu 9000",
-                f"    post-up ip route replace {ifupdown_route(k)} via {adapter_net(k)}.254 dev a{k}",
+                f"    address {adapter_net(k)}1/64", "    mtu 9000", "    ipv6-addrgen off",
+                f"    post-up ip route replace {ifupdown_route(k)} via {adapter_net(k)}fe dev a{k}",
                 ""]
     out += ["auto vs0", "iface vs0",
             "    bridge-ports eth1 eth2 " + " ".join(f"a{k}p" for k in range(n)),
-            "    bridge-stp off", "    mtu 9000", ""]
+            "    bridge-stp off", "    mtu 9000", "    ipv6-addrgen off", ""]
     write(path, out)
 
 
@@ -136,9 +143,9 @@ def observe_batch(path, pairs, routes):
     out = []
     for k in range(pairs):
         out += [f"link add v{k} type veth peer name v{k}p", f"link set v{k} up", f"link set v{k}p up"]
-    out.append("address add 10.0.0.1/16 dev v0")
+    out.append("address add 2001:db8::1/64 dev v0")
     for i in range(routes):
-        out.append(f"route add {route_dst(i)}/32 via 10.0.0.2")
+        out.append(f"route add {route_dst(i)} via 2001:db8::2")
     write(path, out)
 
 
@@ -158,12 +165,12 @@ portgroups:
   - {name: vSAN, switch: vs1}
 stacks:
   - name: default
-    gateway: {ipv4: 10.0.0.1}
+    gateway: {ipv6: 2001:db8::1}
   - name: vmotion
     table: 100
-    gateway: {ipv4: 10.64.0.1}
+    gateway: {ipv6: 2001:db8:64::1}
 routes:
-  - {to: 203.0.113.0/24, via: 10.0.0.254}
+  - {to: 2001:db8:ffff::/48, via: 2001:db8::fe}
 """
 
 
@@ -173,14 +180,15 @@ def fleet(d, hosts):
     with open(os.path.join(d, "common", "site.yaml"), "w") as f:
         f.write(SITE)
     for h in range(hosts):
-        # every host gets unique addresses in 10.0/14 (mgmt), 10.64/14 (vmotion), 10.128/14 (vsan)
-        hi, lo = (h + 2) >> 8, (h + 2) & 255
+        # every host gets unique addresses in 2001:db8::/64 (mgmt),
+        # 2001:db8:64::/64 (vmotion) and 2001:db8:128::/64 (vsan)
+        x = f"{h + 2:x}"
         lines = header(f"h{h}") + [
             "extends: common/site.yaml",
             "adapters:",
-            f"  - {{name: vmk0, portgroup: Management Network, services: [management], ipv4: [10.{hi}.{lo}.10/10]}}",
-            f"  - {{name: vmk1, portgroup: vMotion, services: [vmotion], stack: vmotion, mtu: 9000, ipv4: [10.{64 + hi}.{lo}.10/10]}}",
-            f"  - {{name: vmk2, portgroup: vSAN, services: [vsan], mtu: 9000, ipv4: [10.{128 + hi}.{lo}.10/10]}}",
+            f"  - {{name: vmk0, portgroup: Management Network, services: [management], ipv6: [2001:db8::{x}:10/64]}}",
+            f"  - {{name: vmk1, portgroup: vMotion, services: [vmotion], stack: vmotion, mtu: 9000, ipv6: [2001:db8:64::{x}:10/64]}}",
+            f"  - {{name: vmk2, portgroup: vSAN, services: [vsan], mtu: 9000, ipv6: [2001:db8:128::{x}:10/64]}}",
         ]
         write(os.path.join(d, "hosts", f"h{h}.yaml"), lines)
 

@@ -84,7 +84,7 @@ check() {
 
 # --- what the kernel has, for the checks ---------------------------------------
 n_links() { ip -o link show | grep -vc ': lo:'; }
-n_routes4() { ip -4 route show table main | wc -l; }
+n_routes6() { ip -6 route show table main | grep -vc ' dev lo '; }  # not ::1
 n_mtu9000() { ip -o link show | grep -c ' mtu 9000 '; }
-n_addr10() { ip -4 -o addr show | grep -c ' inet 10\.'; }
+n_addr6() { ip -6 -o addr show | grep -c ' inet6 2001:db8:'; }
 n_ports() { ip -o link show master vs0 | wc -l; }

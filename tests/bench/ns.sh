@@ -15,6 +15,10 @@ mount -t sysfs sysfs /sys
 # case alike (as tests/ns does): their DAD ends at a random moment and would
 # add addresses and routes in the middle of a timed command.
 sysctl -qw net.ipv6.conf.all.addr_gen_mode=1 net.ipv6.conf.default.addr_gen_mode=1
+# The benchmark addresses are IPv6 (2001:db8::/32): no duplicate address
+# detection either, for the same reason (its end changes the addresses'
+# flags at a random moment), for hostnet and its peers alike.
+sysctl -qw net.ipv6.conf.all.accept_dad=0 net.ipv6.conf.default.accept_dad=0
 ip link set lo up
 
 G=$BENCH_OUT/gen
@@ -41,14 +45,14 @@ fresh_state() {  # fresh_state NAME: a new, empty state database
 expect_host() {
 	local label=$1 a=$2 r=$3
 	check "$label" "links=$((8 + 1 + 2 * a)) routes=$((a + r)) mtu9000=$((3 + 2 * a)) addr=$a ports=$((2 + a))" \
-		"links=$(n_links) routes=$(n_routes4) mtu9000=$(n_mtu9000) addr=$(n_addr10) ports=$(n_ports)"
+		"links=$(n_links) routes=$(n_routes6) mtu9000=$(n_mtu9000) addr=$(n_addr6) ports=$(n_ports)"
 }
 
 # expect_ifu LABEL N: the state peers/ifupdown2/bench.sh checks, on both sides:
 # addresses, routes (connected + static), adapters with MTU 9000, bridge ports
 expect_ifu() {
 	check "$1" "addr=$2 routes=$((2 * $2)) mtu9000-adapters=$2 ports=$(($2 + 2))" \
-		"addr=$(n_addr10) routes=$(n_routes4) mtu9000-adapters=$(ip -o link show | grep -E '^[0-9]+: a[0-9]+@' | grep -c ' mtu 9000 ') ports=$(n_ports)"
+		"addr=$(n_addr6) routes=$(n_routes6) mtu9000-adapters=$(ip -o link show | grep -E '^[0-9]+: a[0-9]+@' | grep -c ' mtu 9000 ') ports=$(n_ports)"
 }
 
 step=$1
@@ -57,24 +61,45 @@ case $step in
 observe)  # observe PAIRS ROUTES
 	pairs=$1 routes=$2
 	ip -batch "$G/observe-$pairs-$routes.txt"
-	check observe.setup "links=$((2 * pairs)) routes=$((routes + 1))" "links=$(n_links) routes=$(n_routes4)"
+	check observe.setup "links=$((2 * pairs)) routes=$((routes + 1))" "links=$(n_links) routes=$(n_routes6)"
 	fresh_state observe
+	# hostnet and its peer alternate; report.py pairs the runs by their order.
 	tm observe.hostnet-observe "$HOSTNET" observe -q --host bench
 	rm -f "$HOSTNET_STATE"
-	tm observe.hostnet-show "$HOSTNET" show interfaces --json +++ "$HOSTNET" show routes --json
 	tm observe.ip ip -d link show +++ ip route show table all
+	tm observe.hostnet-show "$HOSTNET" show interfaces --json +++ "$HOSTNET" show routes --json
+	tm observe.hostnet-show-routes "$HOSTNET" show routes --json
+	tm observe.ip-j-routes ip -j route show table all
+	all=$(ip route show table all | wc -l)
+	check observe.hostnet-show-routes "$all" "$(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))))' \
+		"$BENCH_OUT/log/observe.hostnet-show-routes.out")"
+	check observe.ip-j-routes "$all" "$(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))))' \
+		"$BENCH_OUT/log/observe.ip-j-routes.out")"
 	;;
 
-apply)  # apply VARIANT WHO: from zero, hostnet or ip -batch
+apply)  # apply VARIANT WHO: from zero, by hostnet, `ip -batch`, or `ip` + `ip -batch`
 	v=$1 who=$2
 	a=${v#A}; a=${a%%R*}; r=${v#*R}
 	uplinks
-	if [ "$who" = hostnet ]; then
+	case $who in
+	hostnet)
 		fresh_state "apply-$v"
 		tm "apply.$v.hostnet" "$HOSTNET" apply --auto-approve "$G/$v/hosts/bench.yaml"
-	else
-		tm "apply.$v.ip" ip -batch "$G/$v/ip.txt"
-	fi
+		;;
+	ip) tm "apply.$v.ip" ip -batch "$G/$v/ip.txt" ;;
+	ip-split)
+		# As a person would: one `ip` command per link and address line
+		# (the same lines as ip.txt), then the routes in one `ip -batch`.
+		cmd=()
+		while IFS= read -r line; do
+			eval "words=($line)"   # our own generated lines (quoted aliases)
+			cmd+=(ip "${words[@]}" +++)
+		done < <(grep -v '^route ' "$G/$v/ip.txt")
+		grep '^route ' "$G/$v/ip.txt" >"$STATE/routes-$v.txt"
+		tm "apply.$v.ip" "${cmd[@]}" ip -batch "$STATE/routes-$v.txt"
+		who=ip
+		;;
+	esac
 	expect_host "apply.$v.$who" "$a" "$r"
 	;;
 
@@ -95,19 +120,23 @@ prune)  # prune WHO VARIANT: VARIANT's adapters (A<n>R0) exist, the profile keep
 	expect_host "prune.$who" 1 0
 	;;
 
-noop)  # noop VARIANT: that host (1,000 adapters + 10,000 routes) applied, then nothing to do
+noop)  # noop VARIANT: that host applied, then nothing to do
 	v=$1
 	a=${v#A}; a=${a%%R*}; r=${v#*R}
 	uplinks
-	fresh_state noop
+	fresh_state "noop-$v"
 	"$HOSTNET" apply --auto-approve "$G/$v/hosts/bench.yaml" >/dev/null
-	expect_host noop.setup "$a" "$r"
-	tm noop.plan "$HOSTNET" plan "$G/$v/hosts/bench.yaml"
-	check noop.plan "No changes." "$(grep -o '^No changes\.' "$BENCH_OUT/log/noop.plan.out")"
-	tm noop.apply "$HOSTNET" apply --auto-approve "$G/$v/hosts/bench.yaml"
-	check noop.apply "No changes." "$(grep -o '^No changes\.' "$BENCH_OUT/log/noop.apply.out")"
-	tm noop.drift "$HOSTNET" drift --host bench
-	tm noop.observe "$HOSTNET" observe -q --host bench
+	expect_host "noop.$v.setup" "$a" "$r"
+	# The baseline (observe) is measured between the others, in the same
+	# namespace and state: report.py pairs each with it run by run.
+	tm "noop.$v.plan" "$HOSTNET" plan "$G/$v/hosts/bench.yaml"
+	check "noop.$v.plan" "No changes." "$(grep -o '^No changes\.' "$BENCH_OUT/log/noop.$v.plan.out")"
+	tm "noop.$v.observe" "$HOSTNET" observe -q --host bench
+	tm "noop.$v.apply" "$HOSTNET" apply --auto-approve "$G/$v/hosts/bench.yaml"
+	check "noop.$v.apply" "No changes." "$(grep -o '^No changes\.' "$BENCH_OUT/log/noop.$v.apply.out")"
+	tm "noop.$v.drift" "$HOSTNET" drift --host bench
+	check "noop.$v.drift" "No drift:" "$(grep -o '^No drift:' "$BENCH_OUT/log/noop.$v.drift.out")"
+	expect_host "noop.$v.after" "$a" "$r"
 	;;
 
 ifupdown2-hostnet)  # the ifupdown2 host, realized by hostnet (it creates the veths)

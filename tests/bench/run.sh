@@ -21,7 +21,8 @@
 #                default: benchexec beside this script)
 #   Sizes (defaults in brackets; tests/bench-smoke.sh makes them tiny):
 #   BENCH_ADAPTERS [1000] adapters of the apply/prune/noop cases,
-#   BENCH_ROUTES [100000] routes (the apply and noop cases also use a tenth),
+#   BENCH_ROUTES [100000] routes (the apply and noop cases also use a tenth,
+#   and apply three times as many on one adapter),
 #   BENCH_PAIRS [500] veth pairs of the observe case, BENCH_HOSTS [10000]
 #   hosts of the big fleet repository, BENCH_IFUPDOWN [100] adapters of the
 #   ifupdown2 case.
@@ -40,7 +41,7 @@ main() {
 	export BENCH_ADAPTERS=${BENCH_ADAPTERS:-1000} BENCH_ROUTES=${BENCH_ROUTES:-100000} \
 		BENCH_PAIRS=${BENCH_PAIRS:-500} BENCH_HOSTS=${BENCH_HOSTS:-10000} \
 		BENCH_IFUPDOWN=${BENCH_IFUPDOWN:-100}
-	NA=$BENCH_ADAPTERS NR=$BENCH_ROUTES NR10=$((BENCH_ROUTES / 10))
+	NA=$BENCH_ADAPTERS NR=$BENCH_ROUTES NR10=$((BENCH_ROUTES / 10)) NR3=$((3 * BENCH_ROUTES))
 	ALL="observe apply prune noop ifupdown2 fleet"
 	CASES=${*:-$ALL}
 
@@ -85,7 +86,9 @@ main() {
 
 	# --- inputs (generated once, outside the namespaces) ---------------------------
 	progress "generating profiles in $G"
-	APPLY_VARIANTS="A${NA}R0 A${NA}R$NR10 A${NA}R$NR A1R$NR10 A1R$NR"
+	# (A3R$NR10's peer is `ip` per link and address + `ip -batch` of the routes.)
+	APPLY_VARIANTS="A${NA}R0 A${NA}R$NR10 A${NA}R$NR A1R$NR10 A3R$NR10 A1R$NR A1R$NR3"
+	NOOP_VARIANTS="A${NA}R$NR10 A1R$NR"
 	for v in $APPLY_VARIANTS A1R0; do
 		a=${v#A}; a=${a%%R*}; r=${v#*R}
 		mkdir -p "$G/$v/hosts"
@@ -134,15 +137,17 @@ main() {
 			observe) ns observe "$BENCH_PAIRS" "$NR" ;;
 			apply)
 				for v in $APPLY_VARIANTS; do
+					peer=ip
+					[ "$v" = "A3R$NR10" ] && peer=ip-split
 					ns apply "$v" hostnet
-					ns apply "$v" ip
+					ns apply "$v" "$peer"
 				done
 				;;
 			prune)
 				ns prune hostnet "A${NA}R0"
 				ns prune ip "A${NA}R0"
 				;;
-			noop) ns noop "A${NA}R$NR10" ;;
+			noop) for v in $NOOP_VARIANTS; do ns noop "$v"; done ;;
 			ifupdown2)
 				ns ifupdown2-hostnet "$IFU"
 				ns ifupdown2-peer "$IFU"
@@ -164,8 +169,9 @@ main() {
 		echo
 		echo "$RUNS runs per measurement, each in a fresh private network namespace; medians (min–max) of the wall"
 		echo "time of whole processes; CPU = median user + system time of the processes themselves; RSS = median"
-		echo "of the maximum resident set (getrusage); ratio = hostnet / peer, of the wall-time medians"
-		echo "(targets are for reference, nothing fails on a time); checks = the kernel state after each command"
+		echo "of the maximum resident set (getrusage); ratio = median of the per-run ratios hostnet / peer"
+		echo "(hostnet and its peer alternate, run i of one paired with run i of the other; CPU ratio likewise"
+		echo "of the CPU times); targets are for reference, nothing fails on a time; checks = the kernel state after each command"
 		echo "was verified; busy % = the highest CPU use (all CPUs, 100 ms) by anything else just before a timed"
 		echo "command (each waits up to 10 s for < $BENCH_QUIET %; the machine was $BENCH_BASE_BUSY % busy before the run)."
 		echo

@@ -227,14 +227,16 @@ rc=$?
 	not_ok "state check fails on a damaged database" "rc=$rc" "$out"
 
 # --- a big host: 100,000 routes ----------------------------------------------
-# No IPv6 on these links: its link-local routes appear asynchronously (after
-# DAD) and would race the counts below.
+# IPv6 routes (2001:db8::/32 has room for them; the IPv4 documentation
+# ranges do not).  No link-local addresses on these links (addr_gen_mode, set
+# by ns_enter) and no DAD: either would change addresses and routes at a
+# random moment and race the counts below.
 ip link add bulk type veth peer name bulkp
-sysctl -qw net.ipv6.conf.bulk.disable_ipv6=1 net.ipv6.conf.bulkp.disable_ipv6=1
+sysctl -qw net.ipv6.conf.bulk.accept_dad=0 net.ipv6.conf.bulkp.accept_dad=0
 ip link set bulk up && ip link set bulkp up
-ip addr add 10.0.0.1/16 dev bulk
+ip addr add 2001:db8:ff::1/64 dev bulk nodad
 awk 'BEGIN { for (i = 0; i < 100000; i++)
-	printf "route add 172.%d.%d.%d/32 via 10.0.0.2 table 300\n", 16 + int(i / 65536), int(i / 256) % 256, i % 256 }' |
+	printf "route add 2001:db8:%x:%x::/64 via 2001:db8:ff::2 table 300\n", 256 + int(i / 65536), i % 65536 }' |
 	ip -batch -
 want=$(( $(ip -4 route show table all | wc -l) + $(ip -6 route show table all | wc -l) ))
 got=$("$HOSTNET" show routes --json | python3 -c 'import json,sys; r=json.load(sys.stdin); print(len(r), sum(1 for x in r if x["table"] == 300))')
