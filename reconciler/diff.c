@@ -12,6 +12,7 @@ static const char *const op_names[DIFF_OP__MAX] = {
 	[DIFF_OP_CREATE] = "create",
 	[DIFF_OP_MODIFY] = "modify",
 	[DIFF_OP_DELETE] = "delete",
+	[DIFF_OP_ADOPT] = "adopt",
 };
 
 static const char *const obj_names[DIFF_OBJ__MAX] = {
@@ -249,6 +250,60 @@ static void forget_replaced(struct dctx *c, const struct want *w, struct dobs *o
 	}
 }
 
+static const struct want_link *obs_link(const struct dobs *o, const char *name)
+{
+	struct want_link key;
+
+	memcpy(key.l.name, name, sizeof(key.l.name));
+	return hn_bsearch(&key, o->links, o->n_links, sizeof(*o->links), want_qcmp_link);
+}
+
+/* A foreign link can be adopted when it already is the object the profile
+ * describes: same kind and fixed parts (needs_replace() says no), and for a
+ * veth adapter, a peer that exists and is a port of the right bridge (else
+ * adopting would rewire it).  Then only marks and managed attributes change,
+ * in place. */
+static bool adoptable(struct dctx *c, const struct want *w, const struct dobs *o,
+		      const struct want_link *wl, const struct want_link *ol)
+{
+	(void)c;
+	if (needs_replace(wl, ol))
+		return false;
+	if (wl->l.kind == KOBJ_LINK_KIND_VETH && wl->peer[0]) {
+		const struct want_link *wp = want_link(w, wl->peer), *op = obs_link(o, wl->peer);
+
+		if (!wp || !op || strcmp(wp->master, op->master) != 0)
+			return false;
+	}
+	return true;
+}
+
+static void link_adopt(struct dctx *c, const struct want_link *w, const struct want_link *o)
+{
+	struct diff_action *a = dctx_add(c, DIFF_OP_ADOPT, DIFF_OBJ_LINK, DIFF_STEP_MOD_LINK,
+					 layer(w), w, o);
+	char (*v)[KOBJ_IFNAMSIZ];
+
+	if (!a)
+		return;
+	a->changed = changed_attrs(w, o) | 1u << WANT_ATTR_MARK;
+	v = realloc(c->adopted, (c->n_adopted + 1) * sizeof(*v));
+	if (!v) {
+		c->oom = true;
+		return;
+	}
+	c->adopted = v;
+	memcpy(v[c->n_adopted++], w->l.name, KOBJ_IFNAMSIZ);
+}
+
+bool dctx_adopted(const struct dctx *c, const char *name)
+{
+	for (size_t i = 0; i < c->n_adopted; i++)
+		if (strcmp(c->adopted[i], name) == 0)
+			return true;
+	return false;
+}
+
 static void diff_links(struct dctx *c, const struct want *w, const struct dobs *o)
 {
 	size_t i = 0, j = 0;
@@ -275,9 +330,15 @@ static void diff_links(struct dctx *c, const struct want *w, const struct dobs *
 			uint32_t ch;
 
 			if (!wl->foreign && ol->foreign) {
-				conflict(c, -EEXIST, &wl->loc, "interface '%s' exists and is not "
-					 "hostnet's (it has no hostnet marks); rename or remove it, "
-					 "hostnet will not take it over", wl->l.name);
+				if (adoptable(c, w, o, wl, ol)) {
+					link_adopt(c, wl, ol);
+					continue;
+				}
+				conflict(c, -EEXIST, &wl->loc, "interface '%s' exists, is not "
+					 "hostnet's (it has no hostnet marks) and is not what the profile "
+					 "describes (a %s, not a %s), so it cannot be adopted; rename or "
+					 "remove it", wl->l.name, kobj_link_kind_name(ol->l.kind),
+					 kobj_link_kind_name(wl->l.kind));
 				continue;
 			}
 			if (needs_replace(wl, ol)) {
@@ -361,6 +422,7 @@ int diff_compute(struct diff *out, const struct want *want, const struct kobj_se
 		r = sort_actions(out, c.orders);
 	free(c.orders);
 	free(c.replaced);
+	free(c.adopted);
 	if (r < 0) {
 		diff_clear(out);
 		return r;
@@ -370,6 +432,8 @@ int diff_compute(struct diff *out, const struct want *want, const struct kobj_se
 			out->n_create++;
 		else if (out->v[i].op == DIFF_OP_MODIFY)
 			out->n_modify++;
+		else if (out->v[i].op == DIFF_OP_ADOPT)
+			out->n_adopt++;
 		else
 			out->n_delete++;
 	}
