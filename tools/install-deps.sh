@@ -31,3 +31,4 @@ apt-get install -y -qq --no-install-recommends libclang-rt-14-dev python3 linux-
 if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
 	apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null
 fi
+apt-get install -y -qq --no-install-recommends iputils-ping >/dev/null  # tests/ns/adopt.sh, takeover.sh: ping -i 0.01 during a takeover
