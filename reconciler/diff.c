@@ -354,6 +354,52 @@ static void diff_links(struct dctx *c, const struct want *w, const struct dobs *
 	}
 }
 
+/* The link an action changes: its own, or an address's device. */
+static const char *changed_link(const struct diff *d, const struct diff_action *a)
+{
+	if (a->obj == DIFF_OBJ_LINK)
+		return diff_action_link(d, a)->l.name;
+	if (a->obj == DIFF_OBJ_ADDR)
+		return diff_action_addr(d, a)->dev;
+	return NULL;
+}
+
+/* Another network manager's links are its own: hostnet changes none of
+ * them, adopted or not (two managers of one link undo each other). */
+static void refuse_managed(struct dctx *c, const struct dobs *o)
+{
+	char (*seen)[KOBJ_IFNAMSIZ] = NULL;
+	size_t n_seen = 0;
+
+	for (size_t i = 0; i < c->d->n; i++) {
+		const struct diff_action *a = &c->d->v[i];
+		const char *name = changed_link(c->d, a);
+		const struct want_link *ol = name ? obs_link(o, name) : NULL;
+		const char *mgr;
+		bool dup = false;
+
+		if (!ol || !ol->l.manager)
+			continue;
+		for (size_t k = 0; k < n_seen && !dup; k++)
+			dup = strcmp(seen[k], name) == 0;
+		if (dup)
+			continue;
+		char (*v)[KOBJ_IFNAMSIZ] = realloc(seen, (n_seen + 1) * sizeof(*v));
+
+		if (!v) {
+			c->oom = true;
+			break;
+		}
+		seen = v;
+		memcpy(seen[n_seen++], ol->l.name, KOBJ_IFNAMSIZ);
+		mgr = kobj_manager_name(ol->l.manager);
+		conflict(c, -EBUSY, diff_action_loc(c->d, a), "interface '%s' is managed by %s; hostnet "
+			 "will not change it (to %s it, not even with --adopt): first take it out of %s's "
+			 "configuration", ol->l.name, mgr, diff_op_name(a->op), mgr);
+	}
+	free(seen);
+}
+
 /* Sorts actions by (step, order, seq) through an index, since qsort has no
  * context argument in C11. */
 struct dsort {
@@ -413,6 +459,8 @@ int diff_compute(struct diff *out, const struct want *want, const struct kobj_se
 	diff_addrs(&c, want, &o);
 	diff_routes(&c, want, &o);
 	diff_rules(&c, want, &o);
+	if (!c.oom)
+		refuse_managed(&c, &o);
 	dobs_clear(&o);
 	if (c.oom)
 		r = -ENOMEM;

@@ -52,6 +52,19 @@ const char *kobj_cap_name(enum kobj_cap c)
 	return c < KOBJ_CAP__MAX ? cap_names[c] : "?";
 }
 
+const char *kobj_manager_name(enum kobj_manager m)
+{
+	static const char *const names[KOBJ_MANAGER__MAX] = {
+		[KOBJ_MANAGER_NONE] = "",
+		[KOBJ_MANAGER_NETWORKD] = "systemd-networkd",
+		[KOBJ_MANAGER_NETWORKMANAGER] = "NetworkManager",
+		[KOBJ_MANAGER_IFUPDOWN] = "ifupdown",
+		[KOBJ_MANAGER_IFUPDOWN2] = "ifupdown2",
+	};
+
+	return m < KOBJ_MANAGER__MAX ? names[m] : "?";
+}
+
 void kobj_set_clear(struct kobj_set *s)
 {
 	if (!s)

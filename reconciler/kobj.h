@@ -142,7 +142,22 @@ struct kobj_link {
 	uint8_t autoconf;                /* DEVCONF_AUTOCONF: SLAAC addresses */
 	uint8_t accept_ra_defrtr;        /* DEVCONF_ACCEPT_RA_DEFRTR: a default route from RAs */
 	bool owned;                      /* group == KOBJ_LINK_GROUP && alias has the prefix */
+	uint8_t manager;                 /* enum kobj_manager: another tool that manages it
+					  * (read from its state files, not kept in snapshots) */
 };
+
+/* Other network managers whose links hostnet never changes (observe-managers.c
+ * reads their state files). */
+enum kobj_manager {
+	KOBJ_MANAGER_NONE,
+	KOBJ_MANAGER_NETWORKD,           /* systemd-networkd: /run/systemd/netif/links/<ifindex> */
+	KOBJ_MANAGER_NETWORKMANAGER,     /* /run/NetworkManager/devices/<ifindex>: managed=true */
+	KOBJ_MANAGER_IFUPDOWN,           /* /run/network/ifstate */
+	KOBJ_MANAGER_IFUPDOWN2,          /* /var/tmp/network/ifstatenew */
+	KOBJ_MANAGER__MAX,
+};
+/* "systemd-networkd", "NetworkManager", "ifupdown", "ifupdown2"; "" for none. */
+const char *kobj_manager_name(enum kobj_manager m);
 
 struct kobj_addr {
 	int ifindex;

@@ -408,6 +408,36 @@ static void foreign_link_of_the_profiles_shape_is_adopted(void **state)
 	fx_end(&f);
 }
 
+/* Another manager's link is refused, to change or to adopt, naming the
+ * manager, the link and the profile line. */
+static void links_of_another_manager_are_refused_even_to_adopt(void **state)
+{
+	struct fx f;
+	struct kobj_link *l;
+
+	fx_realize(&f, TU_VALID_PROFILE);
+	observe_want(&f.have, &f.w);
+	l = have_link(&f.have, "vmk0");
+	l->owned = false;
+	l->group = 0;
+	l->alias[0] = '\0';
+	l->manager = KOBJ_MANAGER_NETWORKD;
+	assert_int_equal(compute(&f), -EBUSY);
+	assert_int_equal(f.d.n, 0);
+	assert_int_equal(f.diags.n_errors, 1);
+	assert_true(tu_has_diag(&f.diags, "t.yaml:19:11: error: interface 'vmk0' is managed by "
+				"systemd-networkd; hostnet will not change it (to adopt it, not even "
+				"with --adopt): first take it out of systemd-networkd's configuration"));
+	fx_end(&f);
+	/* Unchanged, it is no concern of hostnet's. */
+	fx_realize(&f, TU_VALID_PROFILE);
+	observe_want(&f.have, &f.w);
+	have_link(&f.have, "eth1")->manager = KOBJ_MANAGER_IFUPDOWN2;
+	assert_int_equal(compute(&f), 0);
+	assert_int_equal(f.d.n, 0);
+	fx_end(&f);
+}
+
 /* Its peer a port of another bridge: adopting would rewire it. */
 static void foreign_veth_whose_peer_is_elsewhere_is_a_conflict(void **state)
 {
@@ -1142,6 +1172,7 @@ int main(void)
 		cmocka_unit_test(foreign_link_of_another_kind_with_an_adapter_name_is_a_conflict),
 		cmocka_unit_test(foreign_link_of_the_profiles_shape_is_adopted),
 		cmocka_unit_test(foreign_veth_whose_peer_is_elsewhere_is_a_conflict),
+		cmocka_unit_test(links_of_another_manager_are_refused_even_to_adopt),
 		cmocka_unit_test(missing_uplink_is_enodev_at_its_line),
 		cmocka_unit_test(mtu_increase_goes_uplink_bridge_port_adapter),
 		cmocka_unit_test(mtu_decrease_goes_adapter_port_bridge_uplink),
