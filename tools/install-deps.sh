@@ -32,3 +32,4 @@ if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
 	apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null
 fi
 apt-get install -y -qq --no-install-recommends iputils-ping >/dev/null  # tests/ns/adopt.sh, takeover.sh: ping -i 0.01 during a takeover
+apt-get install -y -qq --no-install-recommends dbus-daemon dbus-system-bus-common >/dev/null  # tests/ns/networkd.sh: networkctl's bus
