@@ -1,6 +1,7 @@
 /* diff: links, and the ordering of all actions. */
 #include <errno.h>
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -265,18 +266,36 @@ static const struct want_link *obs_link(const struct dobs *o, const char *name)
  * describes: same kind and fixed parts (needs_replace() says no), and for a
  * veth adapter, a peer that exists and is a port of the right bridge (else
  * adopting would rewire it).  Then only marks and managed attributes change,
- * in place. */
-static bool adoptable(struct dctx *c, const struct want *w, const struct dobs *o,
-		      const struct want_link *wl, const struct want_link *ol)
+ * in place.  Otherwise `why` says what differs. */
+static bool adoptable(const struct want *w, const struct dobs *o, const struct want_link *wl,
+		      const struct want_link *ol, char *why, size_t size)
 {
-	(void)c;
-	if (needs_replace(wl, ol))
+	if (wl->l.kind != ol->l.kind) {
+		snprintf(why, size, "it is a %s, not a %s", kobj_link_kind_name(ol->l.kind),
+			 kobj_link_kind_name(wl->l.kind));
 		return false;
+	}
+	if (needs_replace(wl, ol)) {
+		if (wl->l.kind == KOBJ_LINK_KIND_VETH)
+			snprintf(why, size, "its peer is '%s', not '%s'", ol->peer[0] ? ol->peer : "-",
+				 wl->peer);
+		else if (wl->l.kind == KOBJ_LINK_KIND_MACVLAN || wl->l.kind == KOBJ_LINK_KIND_VLAN)
+			snprintf(why, size, "it is on '%s'%s, not on '%s'", ol->parent[0] ? ol->parent : "-",
+				 wl->l.kind == KOBJ_LINK_KIND_VLAN && wl->l.vlan_id != ol->l.vlan_id
+				 ? " with another VLAN id" : "", wl->parent);
+		else
+			snprintf(why, size, "its %s differs", wl->l.kind == KOBJ_LINK_KIND_VRF ? "table"
+				 : "bond mode");
+		return false;
+	}
 	if (wl->l.kind == KOBJ_LINK_KIND_VETH && wl->peer[0]) {
 		const struct want_link *wp = want_link(w, wl->peer), *op = obs_link(o, wl->peer);
 
-		if (!wp || !op || strcmp(wp->master, op->master) != 0)
+		if (!wp || !op || strcmp(wp->master, op->master) != 0) {
+			snprintf(why, size, "its peer '%s' is not a port of '%s'", wl->peer,
+				 wp ? wp->master : "-");
 			return false;
+		}
 	}
 	return true;
 }
@@ -333,15 +352,15 @@ static void diff_links(struct dctx *c, const struct want *w, const struct dobs *
 			uint32_t ch;
 
 			if (!wl->foreign && ol->foreign) {
-				if (adoptable(c, w, o, wl, ol)) {
+				char why[160];
+
+				if (adoptable(w, o, wl, ol, why, sizeof(why))) {
 					link_adopt(c, wl, ol);
 					continue;
 				}
 				conflict(c, -EEXIST, &wl->loc, "interface '%s' exists, is not "
-					 "hostnet's (it has no hostnet marks) and is not what the profile "
-					 "describes (a %s, not a %s), so it cannot be adopted; rename or "
-					 "remove it", wl->l.name, kobj_link_kind_name(ol->l.kind),
-					 kobj_link_kind_name(wl->l.kind));
+					 "hostnet's (it has no hostnet marks) and cannot be adopted: %s; "
+					 "rename or remove it", wl->l.name, why);
 				continue;
 			}
 			if (needs_replace(wl, ol)) {

@@ -367,9 +367,8 @@ static void foreign_link_of_another_kind_with_an_adapter_name_is_a_conflict(void
 	assert_null(f.d.v);
 	assert_int_equal(f.diags.n_errors, 1);
 	assert_true(tu_has_diag(&f.diags, "t.yaml:19:11: error: interface 'vmk0' exists, is not "
-				"hostnet's (it has no hostnet marks) and is not what the profile "
-				"describes (a dummy, not a veth), so it cannot be adopted; rename or "
-				"remove it"));
+				"hostnet's (it has no hostnet marks) and cannot be adopted: it is a "
+				"dummy, not a veth; rename or remove it"));
 	fx_end(&f);
 }
 
@@ -453,6 +452,9 @@ static void foreign_veth_whose_peer_is_elsewhere_is_a_conflict(void **state)
 	have_link(&f.have, "vmk0p")->master = 0;
 	assert_int_equal(compute(&f), -EEXIST);
 	assert_int_equal(f.diags.n_errors, 1);
+	assert_true(tu_has_diag(&f.diags, "t.yaml:19:11: error: interface 'vmk0' exists, is not "
+				"hostnet's (it has no hostnet marks) and cannot be adopted: its peer "
+				"'vmk0p' is not a port of 'vs0'; rename or remove it"));
 	fx_end(&f);
 }
 
