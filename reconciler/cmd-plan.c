@@ -59,7 +59,7 @@ static void warn_networkd(const struct want *w)
 	esc_line(stderr, "hostnet plan: warning: systemd-networkd runs here with %s%s%s on: it "
 		 "deletes the routes and rules it did not make, hostnet's too, whenever it "
 		 "reconfigures a link; copy hostnet's examples/networkd.conf.d/hostnet.conf to "
-		 "/etc/systemd/networkd.conf.d/ and run 'networkctl reload'",
+		 "/etc/systemd/networkd.conf.d/ and restart systemd-networkd",
 		 nd.foreign_routes ? "ManageForeignRoutes" : "",
 		 nd.foreign_routes && nd.foreign_rules ? " and " : "",
 		 nd.foreign_rules ? "ManageForeignRoutingPolicyRules" : "");
