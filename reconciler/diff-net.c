@@ -55,13 +55,7 @@ static bool leased(const struct want *w, const struct want_addr *o)
  * ones the profile does not list going, not a verification after the fact. */
 static bool adopted_addr(const struct dctx *c, const struct want_addr *o)
 {
-	const struct hn_addr *a = &o->a.addr;
-
-	if (o->a.proto >= 1 && o->a.proto <= 3)  /* IFAPROT_KERNEL_LO, _RA, _LL */
-		return false;
-	if (a->family == AF_INET6 && a->bytes[0] == 0xfe && (a->bytes[1] & 0xc0) == 0x80)
-		return false;
-	return dctx_adopted(c, o->dev);
+	return kobj_addr_owned(&o->a, true) && dctx_adopted(c, o->dev);
 }
 
 /* A desired address that is there: adopted when it is not hostnet's (its

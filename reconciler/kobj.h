@@ -22,7 +22,7 @@
  *    someone else's); the group makes a prune one RTM_DELLINK, the alias
  *    carries the service tags,
  *  - addresses: the link's ownership (an owned link's addresses are hostnet's,
- *    except kernel-made IPv6 link-local ones), plus IFA_PROTO where the
+ *    except kernel-made and DHCP-client ones: kobj_addr_owned()), plus IFA_PROTO where the
  *    kernel has it. */
 #define KOBJ_RTPROT_HOSTNET   77u
 #define KOBJ_LINK_GROUP       0x686e7374u   /* "hnst" */
@@ -167,6 +167,12 @@ struct kobj_addr {
 	uint8_t proto;                   /* IFA_PROTO, 0 = unknown */
 	bool owned;
 };
+
+/* Whether an address is hostnet's: IFA_PROTO 77, or on a link hostnet owns
+ * (`link_owned`) and neither made by the kernel (IFA_PROTO kernel-lo/ra/ll,
+ * an IPv6 link-local) nor given a lifetime by someone else (a DHCP client's
+ * or SLAAC's; the lease of hostnet's own client, KOBJ_PROTO_DHCP, is its). */
+bool kobj_addr_owned(const struct kobj_addr *a, bool link_owned);
 
 struct kobj_route {
 	uint8_t family;

@@ -18,8 +18,9 @@
  *    the mask is 0xffffffff when the kernel omits it (its default);
  *  - owned: per kobj.h; an address is owned when IFA_PROTO is
  *    KOBJ_RTPROT_HOSTNET, or when its link is owned and it is not
- *    kernel-made (IFA_PROTO kernel-lo/ra/ll, or on kernels without IFA_PROTO
- *    an IPv6 link-local or non-permanent address).
+ *    kernel-made (IFA_PROTO kernel-lo/ra/ll, an IPv6 link-local) or another
+ *    client's (an address with a lifetime, unless of protocol DHCP: hostnet's
+ *    own client's lease); see kobj_addr_owned().
  */
 #pragma once
 

@@ -437,6 +437,41 @@ static void links_of_another_manager_are_refused_even_to_adopt(void **state)
 	fx_end(&f);
 }
 
+/* The addresses of a link it adopts become hostnet's, so the plan shows
+ * the ones the profile does not list going, except what a DHCP client or
+ * the kernel holds there (an address with a lifetime, a link-local). */
+static void adopting_a_link_shows_its_unlisted_addresses_going(void **state)
+{
+	struct fx f;
+	struct kobj_link *l;
+	struct kobj_addr extra = { .addr = ip("192.0.2.77/24"), .flags = IFA_F_PERMANENT };
+	struct kobj_addr lease = { .addr = ip("192.0.2.99/24") };
+	struct kobj_addr ll = { .addr = ip("fe80::7/64"), .flags = IFA_F_PERMANENT };
+	size_t dels = 0;
+
+	fx_realize(&f, TU_VALID_PROFILE);
+	observe_want(&f.have, &f.w);
+	l = have_link(&f.have, "vmk0");
+	l->owned = false;
+	l->group = 0;
+	l->alias[0] = '\0';
+	extra.ifindex = lease.ifindex = ll.ifindex = l->ifindex;
+	assert_int_equal(kobj_set_add_addr(&f.have, &extra), 0);
+	assert_int_equal(kobj_set_add_addr(&f.have, &lease), 0);
+	assert_int_equal(kobj_set_add_addr(&f.have, &ll), 0);
+	assert_int_equal(compute(&f), 0);
+	for (size_t i = 0; i < f.d.n; i++)
+		if (f.d.v[i].op == DIFF_OP_DELETE) {
+			dels++;
+			assert_int_equal(f.d.v[i].obj, DIFF_OBJ_ADDR);
+			assert_string_equal(diff_action_from_addr(&f.d, &f.d.v[i])->dev, "vmk0");
+			assert_int_equal(addr_cmp(&diff_action_from_addr(&f.d, &f.d.v[i])->a.addr,
+						  &extra.addr), 0);
+		}
+	assert_int_equal(dels, 1);
+	fx_end(&f);
+}
+
 /* Its peer a port of another bridge: adopting would rewire it. */
 static void foreign_veth_whose_peer_is_elsewhere_is_a_conflict(void **state)
 {
@@ -1174,6 +1209,7 @@ int main(void)
 		cmocka_unit_test(foreign_link_of_another_kind_with_an_adapter_name_is_a_conflict),
 		cmocka_unit_test(foreign_link_of_the_profiles_shape_is_adopted),
 		cmocka_unit_test(foreign_veth_whose_peer_is_elsewhere_is_a_conflict),
+		cmocka_unit_test(adopting_a_link_shows_its_unlisted_addresses_going),
 		cmocka_unit_test(links_of_another_manager_are_refused_even_to_adopt),
 		cmocka_unit_test(missing_uplink_is_enodev_at_its_line),
 		cmocka_unit_test(mtu_increase_goes_uplink_bridge_port_adapter),
