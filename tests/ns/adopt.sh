@@ -81,6 +81,8 @@ host_state() {
 	ip -o addr show | awk '{print $2, $4}'
 	ip route show table all | grep -v '^local\|^broadcast\|^multicast\|fe80::\|ff00::'
 	ip rule show
+	# OWNED follows IFA_PROTO 77 too: a rollback must give it back.
+	"$HOSTNET" show addresses
 }
 ifindexes() { ip -o link show | awk '{print $1, $2}'; }
 

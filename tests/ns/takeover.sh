@@ -45,7 +45,8 @@ export HOSTNET_IFUPDOWN2_STATE=/var/tmp/network/ifstatenew
 unshare --net sleep 600 &
 peer=$!
 pinger=
-trap 'kill $pinger $peer 2>/dev/null; umount /etc/network/interfaces; rm -rf "$T"' EXIT
+monitor=
+trap 'kill $pinger $monitor $peer 2>/dev/null; umount /etc/network/interfaces; rm -rf "$T"' EXIT
 sleep 0.2
 for i in 1 2; do ip link add "eth$i" type veth peer name "eth${i}p"; done
 ip link set eth2p up
@@ -145,12 +146,15 @@ rc=$?
 
 nsenter -t "$peer" -n ping -i 0.01 -W 1 192.0.2.10 >"$T/ping.out" 2>&1 &
 pinger=$!
+ip -o monitor link >"$T/links.mon" 2>&1 &
+monitor=$!
 sleep 0.5
 out=$("$HOSTNET" apply --auto-approve --adopt "$P" 2>&1)
 rc=$?
 sleep 0.3
 kill -INT $pinger; wait $pinger 2>/dev/null
-pinger=
+kill $monitor; wait $monitor 2>/dev/null
+pinger= monitor=
 stats=$(grep "packets transmitted" "$T/ping.out")
 sent=$(sed 's/ packets transmitted.*//' <<<"$stats")
 got=$(sed 's/.* transmitted, \([0-9]*\) received.*/\1/' <<<"$stats")
@@ -159,6 +163,11 @@ got=$(sed 's/.* transmitted, \([0-9]*\) received.*/\1/' <<<"$stats")
 [ -n "$sent" ] && [ "$sent" -gt 20 ] && [ "$sent" = "$got" ] &&
 	ok "zero echo requests lost to the management address during the takeover ($got of $sent, every 10 ms)" ||
 	not_ok "zero echo requests lost to the management address during the takeover" "$stats"
+# Every link event of the takeover (the new aliases) shows the link up.
+events=$(grep -c "vmbr[01]" "$T/links.mon")
+down=$(grep "vmbr[01]\|eth[12]" "$T/links.mon" | grep -v "[<,]UP[,>]")
+[ "$events" -gt 0 ] && [ -z "$down" ] && ok "no link went down ($events link events, every one up)" ||
+	not_ok "no link went down" "$(cat "$T/links.mon")"
 [ "$(ifindexes)" = "$idx_before" ] && ok "every ifindex unchanged" ||
 	not_ok "every ifindex unchanged" "$(diff <(echo "$idx_before") <(ifindexes))"
 [ "$(ip route show default)" = "default via 192.0.2.1 dev vmbr0 proto 77 " ] &&
