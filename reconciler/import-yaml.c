@@ -5,6 +5,7 @@
  * through import_yaml_scalar(), so that it reads back as the same string;
  * everything else is an address, a number or a fixed word. */
 #include "import.h"
+#include "realize.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -173,7 +174,9 @@ static void put_stacks(FILE *f, const struct import_profile *p)
 		header = true;
 		fprintf(f, "  - name: %s\n", st->name);
 		if (i > 0)
-			fprintf(f, "    table: %u\n", st->table);
+			fprintf(f, "    table: %u   # hostnet adds its own rules (priority %u, %u); the "
+				"host's (priority %u) stays: remove it after apply\n", st->table,
+				REALIZE_RULE_PRIO_FROM, REALIZE_RULE_PRIO_OIF, st->rule_priority);
 		if (!st->gw4.family && !st->gw6.family)
 			continue;
 		fputs("    gateway: {", f);

@@ -381,6 +381,7 @@ static void import_rules(struct ictx *c)
 				return;
 			snprintf(st->name, sizeof(st->name), "table%u", r->table);
 			st->table = r->table;
+			st->rule_priority = r->priority;
 			k = (long)c->p->n_stacks - 1;
 		}
 		if (c->p->adapters[a].stack && c->p->adapters[a].stack != (size_t)k) {

@@ -77,6 +77,7 @@ struct import_stack {
 	char name[KOBJ_IFNAMSIZ];      /* "default" or "table<T>" */
 	uint32_t table;
 	struct hn_addr gw4, gw6;       /* family 0 = none */
+	uint32_t rule_priority;        /* of the host's first `from` rule into it */
 };
 
 struct import_route {

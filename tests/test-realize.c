@@ -416,6 +416,18 @@ static void in_place_settings_land_on_the_interface(void **state)
 	want_clear(&w);
 	tu_end(&t);
 	free(y);
+	/* Shaping on the switch's bridge is a tbf root qdisc on the bridge. */
+	y = tu_replace(TU_INPLACE_PROFILE, "    services: [management]\n",
+		       "    services: [management]\n    shaping: {average: 1gbit, burst: 100kb}\n");
+	realize_yaml(&t, &w, y);
+	l = link_of(&w, "vmbr0");
+	assert_int_equal(l->manage, MANAGE_OWNED | BIT(WANT_ATTR_RA) | BIT(WANT_ATTR_SHAPING));
+	assert_string_equal(l->l.qdisc, "tbf");
+	assert_int_equal(l->l.shaping.rate, 125000000);
+	assert_string_equal(l->l.alias, "hostnet:switch");
+	want_clear(&w);
+	tu_end(&t);
+	free(y);
 }
 
 static void vlan_adapter_is_a_marked_8021q_link_over_its_switch(void **state)

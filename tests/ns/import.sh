@@ -73,7 +73,7 @@ has "the bridge's address is an adapter in place, management, with the MAC that 
 has "the NIC's address is an adapter in place on the stack of its table" \
 	"  - name: eth3" "    backing: uplink" "    stack: table100" "    ipv4: [198.51.100.10/24]"
 has "the rule's table is a stack with its gateway, the main default route the default's" \
-	"  - name: table100" "    table: 100" "    gateway: {ipv4: 198.51.100.1}" \
+	"  - name: table100" "    table: 100   # hostnet adds its own rules (priority 10000, 10001); the host's (priority 32765) stays: remove it after apply" "    gateway: {ipv4: 198.51.100.1}" \
 	"  - name: default" "    gateway: {ipv4: 192.0.2.1}"
 has "the static route is a route" "  - {to: 203.0.113.0/24, via: 192.0.2.254}"
 has "comments say what was guessed and what was left out" \
