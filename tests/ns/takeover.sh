@@ -100,6 +100,7 @@ P=$T/repo/hosts/pve01.yaml
 out=$("$HOSTNET" import --host pve01 --uplinks eth1,eth2 --out "$P" 2>&1)
 rc=$?
 [ $rc = 0 ] && grep -q "backing: switch" "$P" && grep -q "services: \[management\]" "$P" &&
+	grep -q "table: 100   # the host's rule (priority 10000) is adopted" "$P" &&
 	ok "hostnet import writes the host's profile" || not_ok "hostnet import writes the host's profile" "rc=$rc" "$out" "$(cat "$P" 2>/dev/null)"
 
 host_state() {
