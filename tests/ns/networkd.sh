@@ -20,6 +20,7 @@ if [ -z "${HOSTNET_IN_NETNS:-}" ]; then
 	command -v networkctl >/dev/null || skip_all "networkctl not found"
 	command -v dbus-daemon >/dev/null || skip_all "dbus-daemon not found (apt-get install dbus-daemon)"
 	id systemd-network >/dev/null 2>&1 || skip_all "no systemd-network user"
+	[ -d /etc/systemd/network ] || skip_all "no /etc/systemd/network to mount over"
 	HOSTNET_OUTER_NETNS=$(readlink /proc/self/ns/net) HOSTNET_IN_NETNS=1 \
 		exec unshare --net --mount --propagation private -- bash "$0" "$@"
 fi
