@@ -56,15 +56,25 @@ static bool same_netns(const char *pid)
 	       a.st_dev == b.st_dev && a.st_ino == b.st_ino;
 }
 
-bool observe_daemon_here(const char *comm)
-{
-	DIR *d = opendir("/proc");
-	struct dirent *e;
-	bool found = false;
+/* The daemons of interest running in this network namespace, as bits of
+ * `names`: one pass over /proc, once per process (a daemon that starts or
+ * stops during one hostnet command is not worth a scan per observation). */
+static const char *const daemons[] = { "systemd-network", "NetworkManager" };
+static unsigned daemons_seen;
+static bool daemons_scanned;
 
+static unsigned scan_daemons(void)
+{
+	DIR *d;
+	struct dirent *e;
+
+	if (daemons_scanned)
+		return daemons_seen;
+	daemons_scanned = true;
+	d = opendir("/proc");
 	if (!d)
-		return false;
-	while (!found && (e = readdir(d))) {
+		return 0;
+	while ((e = readdir(d))) {
 		char path[300 + 8], name[32] = "";
 		FILE *f;
 
@@ -77,10 +87,20 @@ bool observe_daemon_here(const char *comm)
 		if (fgets(name, sizeof(name), f))
 			name[strcspn(name, "\n")] = '\0';
 		fclose(f);
-		found = strcmp(name, comm) == 0 && same_netns(e->d_name);
+		for (size_t i = 0; i < sizeof(daemons) / sizeof(*daemons); i++)
+			if (strcmp(name, daemons[i]) == 0 && same_netns(e->d_name))
+				daemons_seen |= 1u << i;
 	}
 	closedir(d);
-	return found;
+	return daemons_seen;
+}
+
+bool observe_daemon_here(const char *comm)
+{
+	for (size_t i = 0; i < sizeof(daemons) / sizeof(*daemons); i++)
+		if (strcmp(comm, daemons[i]) == 0)
+			return scan_daemons() & 1u << i;
+	return false;
 }
 
 static bool host_netns(void)

@@ -41,8 +41,9 @@ int observe_all(struct kobj_set *out, struct hnl *nl);
 /* Marks each link another network manager manages (kobj_link.manager),
  * from their state files (observe-managers.c); observe_all() calls it. */
 void observe_managers(struct kobj_set *s);
-/* Whether a process named `comm` (/proc/PID/comm) runs in this network
- * namespace. */
+/* Whether a process named `comm` (/proc/PID/comm: "systemd-network" or
+ * "NetworkManager", the daemons whose state observe_managers() reads) runs
+ * in this network namespace; looked up once per process. */
 bool observe_daemon_here(const char *comm);
 /* systemd-networkd beside hostnet: whether it runs here, and whether it
  * removes routes and rules it did not make (networkd.conf and its drop-ins,
