@@ -249,6 +249,8 @@ static int build_net(struct ax *x, size_t i, struct nl_msg **m)
 			return -EINVAL;
 		if (!idx)
 			return add ? -ENODEV : -ENOENT;
+		if (a->op == DIFF_OP_ADOPT || a->op == DIFF_OP_MODIFY)
+			return nlmsg_addr_mark(m, w, diff_action_from_addr(x->d, a), idx);
 		return nlmsg_addr(m, add, w, idx);
 	}
 	case DIFF_OBJ_ROUTE: {
@@ -259,7 +261,7 @@ static int build_net(struct ax *x, size_t i, struct nl_msg **m)
 			return -EINVAL;
 		if (w->dev[0] && !idx)
 			return add ? -ENODEV : -ENOENT;
-		return nlmsg_route(m, add, a->op == DIFF_OP_MODIFY, w, idx);
+		return nlmsg_route(m, add, a->op == DIFF_OP_MODIFY || a->op == DIFF_OP_ADOPT, w, idx);
 	}
 	case DIFF_OBJ_RULE: {
 		const struct want_rule *w = diff_action_rule(x->d, a);
@@ -281,13 +283,14 @@ static int net_run(struct ax *x, size_t i, size_t j)
 	size_t n_errs, first = (size_t)-1;
 	int r;
 
-	if (j - i > x->batch_cap) {
-		size_t *v = realloc(x->batch_action, (j - i) * sizeof(*v));
+	/* Up to two requests an action (a rule changing protocol). */
+	if (2 * (j - i) > x->batch_cap) {
+		size_t *v = realloc(x->batch_action, 2 * (j - i) * sizeof(*v));
 
 		if (!v)
 			return fail(x, i, -ENOMEM, NULL);
 		x->batch_action = v;
-		x->batch_cap = j - i;
+		x->batch_cap = 2 * (j - i);
 	}
 	x->dev_idx = 0;
 	for (size_t k = i; k < j; k++) {
@@ -304,6 +307,21 @@ static int net_run(struct ax *x, size_t i, size_t j)
 		if (idx < 0)
 			return fail(x, k, idx, NULL);
 		x->batch_action[idx] = k;
+		/* A rule changes protocol as two requests: the new one is in
+		 * before the old one goes (the batch keeps their order). */
+		if (x->d->v[k].obj == DIFF_OBJ_RULE && x->d->v[k].op != DIFF_OP_CREATE &&
+		    x->d->v[k].op != DIFF_OP_DELETE) {
+			const struct want_rule *old = diff_action_from_rule(x->d, &x->d->v[k]);
+
+			r = old ? nlmsg_rule(&m, false, old) : -EINVAL;
+			if (r < 0)
+				return fail(x, k, r, NULL);
+			idx = hnl_batch_add(x->batch, nlmsg_hdr(m));
+			nlmsg_free(m);
+			if (idx < 0)
+				return fail(x, k, idx, NULL);
+			x->batch_action[idx] = k;
+		}
 	}
 	if (hnl_batch_count(x->batch) == 0)
 		return 0;

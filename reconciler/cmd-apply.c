@@ -141,7 +141,8 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"usage: hostnet apply [--repo PATH [--ref REF]] [--host H] [FILE | PLANFILE]\n"
-		"                     [--auto-approve] [--state PATH] [--lock-timeout S] [--no-color]\n"
+		"                     [--auto-approve] [--adopt] [--state PATH] [--lock-timeout S]\n"
+		"                     [--no-color]\n"
 		"\nMakes the host match its profile: plans, asks, takes the state lock,\n"
 		"records a snapshot, applies the actions over netlink, verifies the host\n"
 		"now matches, and rolls back to the snapshot if anything fails.\n"
@@ -153,6 +154,9 @@ static void usage(FILE *f)
 		"                  and refused if the host changed since it was made\n"
 		"  --auto-approve  do not ask (required when stdin is not a terminal)\n"
 		"  --no-color      no colour (also when NO_COLOR is set)\n"
+		"  --adopt         take over, in place, the objects another tool made that\n"
+		"                  the plan shows as adoptions (= adopt); without it such a\n"
+		"                  plan is refused\n"
 		"  --connectivity-check  after applying, ping each stack's gateway from the\n"
 		"                  adapter and address that reach it; roll back if one fails\n"
 		"  --dhcp-timeout S  how long to wait for the leases of 'ipv4: dhcp' adapters\n"
@@ -172,6 +176,7 @@ static int parse(struct apply_cmd *a, struct cmd_desired_opts *o, int argc, char
 		{ "auto-approve", no_argument, NULL, 'y' },
 		{ "no-color", no_argument, NULL, 'n' },
 		{ "connectivity-check", no_argument, NULL, 'c' },
+		{ "adopt", no_argument, NULL, 'a' },
 		{ "confirm-timeout", required_argument, NULL, 't' },
 		{ "dhcp-timeout", required_argument, NULL, 'D' },
 		{ 0 },
@@ -187,6 +192,7 @@ static int parse(struct apply_cmd *a, struct cmd_desired_opts *o, int argc, char
 		case 'y': a->t.auto_approve = true; break;
 		case 'n': a->t.color = false; break;
 		case 'c': a->t.connectivity = true; break;
+		case 'a': a->t.adopt = true; break;
 		case 't':
 			if (cmd_parse_seconds(optarg, &a->t.confirm_ms) < 0 || !a->t.confirm_ms) {
 				cmd_fail("apply", "--confirm-timeout: '%s' is not a number of seconds", optarg);

@@ -27,6 +27,7 @@ static const char *drift_kind(const struct diff_action *a)
 	case DIFF_OP_CREATE: return "missing";     /* applied, now gone */
 	case DIFF_OP_MODIFY: return "changed";
 	case DIFF_OP_DELETE: return "unexpected";  /* hostnet's mark, not in the profile */
+	case DIFF_OP_ADOPT: return "unmarked";     /* there, but hostnet's marks are gone */
 	case DIFF_OP__MAX: break;
 	}
 	return "?";

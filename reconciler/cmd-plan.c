@@ -14,6 +14,7 @@
 #include "want-json.h"
 #include "kobj-json.h"
 #include "jread.h"
+#include "observe.h"
 
 enum plan_format { PLAN_FORMAT_TEXT, PLAN_FORMAT_JSON, PLAN_FORMAT_MARKDOWN, PLAN_FORMAT__MAX };
 
@@ -41,6 +42,27 @@ static void usage(FILE *f)
 		"  --base/--head       compare the desired state at two commits, per changed\n"
 		"                      host, without any host (a pull-request comment)\n"
 		"  --all               with --base: every host (the default without --host)\n");
+}
+
+/* systemd-networkd, by default, deletes the routes and rules it did not
+ * make whenever it reconfigures a link: hostnet's stacks would go with
+ * them.  Said on standard error, so the plan itself stays as it is. */
+static void warn_networkd(const struct want *w)
+{
+	struct observe_networkd nd;
+
+	if (!w->n_routes && !w->n_rules)
+		return;
+	observe_networkd(&nd);
+	if (!nd.running || (!nd.foreign_routes && !nd.foreign_rules))
+		return;
+	esc_line(stderr, "hostnet plan: warning: systemd-networkd runs here with %s%s%s on: it "
+		 "deletes the routes and rules it did not make, hostnet's too, whenever it "
+		 "reconfigures a link; copy hostnet's examples/networkd.conf.d/hostnet.conf to "
+		 "/etc/systemd/networkd.conf.d/ and restart systemd-networkd",
+		 nd.foreign_routes ? "ManageForeignRoutes" : "",
+		 nd.foreign_routes && nd.foreign_rules ? " and " : "",
+		 nd.foreign_rules ? "ManageForeignRoutingPolicyRules" : "");
 }
 
 /* A saved plan: what it was made from, the host state it was made
@@ -254,6 +276,8 @@ int cmd_plan(int argc, char **argv)
 			cmd_fail("plan", "the host is in the way of its profile; nothing was changed");
 		goto done;
 	}
+	if (!snapshot)
+		warn_networkd(&d.want);
 	/* The hashes only where they are shown or saved: at 100,000 routes the
 	 * state hash alone was a quarter of a plan. */
 	if ((fmt == PLAN_FORMAT_JSON || out) && cmd_desired_hash(&d) < 0) {

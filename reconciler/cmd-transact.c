@@ -141,6 +141,14 @@ static int await_confirm(const struct cmd_transact *t, struct engine *e, const s
 	return CMD_EXIT_ERROR;
 }
 
+static const char *adopted(const struct diff *df, char *buf, size_t size)
+{
+	buf[0] = '\0';
+	if (df->n_adopt)
+		snprintf(buf, size, "%zu adopted, ", df->n_adopt);
+	return buf;
+}
+
 int cmd_transact(const struct cmd_transact *t, struct cmd_desired *d)
 {
 	struct engine_opts o;
@@ -162,6 +170,7 @@ int cmd_transact(const struct cmd_transact *t, struct cmd_desired *d)
 	o.dhcp_ms = t->dhcp_ms;
 	o.confirm_ms = t->confirm_ms;
 	o.connectivity = t->connectivity;
+	o.adopt = t->adopt;
 	o.test.fail_before = env_index("HOSTNET_TEST_FAIL_BEFORE");
 	o.test.kill_before = env_index("HOSTNET_TEST_KILL_BEFORE");
 	o.test.fail_errno = errno_of(getenv("HOSTNET_TEST_FAIL_ERRNO"));
@@ -195,9 +204,9 @@ int cmd_transact(const struct cmd_transact *t, struct cmd_desired *d)
 	case ENGINE_APPLIED:
 		plan_summary(df, sum, sizeof(sum));
 		if (df->n)
-			printf("\nApply complete: %zu added, %zu changed, %zu destroyed in %.1f ms "
-			       "(%zu netlink requests); verified.\n", df->n_create, df->n_modify,
-			       df->n_delete, res.apply_ms, res.requests);
+			printf("\nApply complete: %s%zu added, %zu changed, %zu destroyed in %.1f ms "
+			       "(%zu netlink requests); verified.\n", adopted(df, sum, sizeof(sum)),
+			       df->n_create, df->n_modify, df->n_delete, res.apply_ms, res.requests);
 		else
 			printf("%s\n", sum);
 		break;

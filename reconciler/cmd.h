@@ -190,6 +190,7 @@ struct cmd_transact {
 	const char *cmd;                /* names the messages: "apply" */
 	const struct cmd_state_opts *so;
 	bool auto_approve, color, connectivity;
+	bool adopt;                   /* --adopt: foreign objects may be taken over */
 	unsigned confirm_ms, dhcp_ms;
 	/* apply PLANFILE: refuses (prints, <0) a host that changed since the
 	 * plan was made; NULL for none. */

@@ -116,6 +116,8 @@ struct diff_action *diff_append(struct diff *d, enum diff_op op, enum diff_obj o
 		d->n_create++;
 	else if (op == DIFF_OP_MODIFY)
 		d->n_modify++;
+	else if (op == DIFF_OP_ADOPT)
+		d->n_adopt++;
 	else
 		d->n_delete++;
 	return a;

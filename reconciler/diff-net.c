@@ -50,6 +50,25 @@ static bool leased(const struct want *w, const struct want_addr *o)
 	return l && l->dhcp4;
 }
 
+/* An address of a link the diff adopts becomes hostnet's with the link's
+ * marks (kobj.h), except those the kernel made itself: the plan shows the
+ * ones the profile does not list going, not a verification after the fact. */
+static bool adopted_addr(const struct dctx *c, const struct want_addr *o)
+{
+	return kobj_addr_owned(&o->a, true) && dctx_adopted(c, o->dev);
+}
+
+/* A desired address that is there: adopted when it is not hostnet's (its
+ * protocol becomes hostnet's, in place); given back its protocol when a
+ * rollback restores a foreign address hostnet had adopted. */
+static void addr_mark(struct dctx *c, const struct want_addr *w, const struct want_addr *o)
+{
+	if (w->a.proto == KOBJ_RTPROT_HOSTNET && !o->a.owned)
+		dctx_add(c, DIFF_OP_ADOPT, DIFF_OBJ_ADDR, DIFF_STEP_NEW_ADDR, 0, w, o);
+	else if (w->a.proto != KOBJ_RTPROT_HOSTNET && o->a.proto == KOBJ_RTPROT_HOSTNET)
+		dctx_add(c, DIFF_OP_MODIFY, DIFF_OBJ_ADDR, DIFF_STEP_NEW_ADDR, 0, w, o);
+}
+
 void diff_addrs(struct dctx *c, const struct want *w, const struct dobs *o)
 {
 	const struct want_addr **v = (const struct want_addr **)sorted(w->addrs, w->n_addrs,
@@ -67,12 +86,14 @@ void diff_addrs(struct dctx *c, const struct want *w, const struct dobs *o)
 			dctx_add(c, DIFF_OP_CREATE, DIFF_OBJ_ADDR, DIFF_STEP_NEW_ADDR, 0, v[i], NULL);
 			i++;
 		} else if (cmp > 0) {
-			if (o->addrs[j].a.owned && !leased(w, &o->addrs[j])) {
+			if ((o->addrs[j].a.owned || adopted_addr(c, &o->addrs[j])) &&
+			    !leased(w, &o->addrs[j])) {
 				dctx_add(c, DIFF_OP_DELETE, DIFF_OBJ_ADDR, DIFF_STEP_DEL_ADDR, 0, NULL,
 					 &o->addrs[j]);
 			}
 			j++;
 		} else {
+			addr_mark(c, v[i], &o->addrs[j]);
 			i++;
 			j++;
 		}
@@ -88,6 +109,14 @@ static bool same_route(const struct want_route *w, const struct want_route *o)
 	       (!w->dev[0] || strcmp(w->dev, o->dev) == 0) &&
 	       (!x->prefsrc.family || addr_cmp(&x->prefsrc, &y->prefsrc) == 0) &&
 	       x->scope == y->scope && x->type == y->type && x->protocol == y->protocol;
+}
+
+static bool same_route_but_protocol(const struct want_route *w, const struct want_route *o)
+{
+	struct want_route x = *o;
+
+	x.r.protocol = w->r.protocol;
+	return same_route(w, &x);
 }
 
 static void route_action(struct dctx *c, enum diff_op op, const struct want_route *to,
@@ -132,6 +161,16 @@ void diff_routes(struct dctx *c, const struct want *w, const struct dobs *o)
 				k++;
 			}
 			if (match == (size_t)-1) {
+				/* A foreign route that is the desired one but for its
+				 * protocol is adopted: replaced in place. */
+				for (size_t m = j; m < k && match == (size_t)-1; m++)
+					if (!o->routes[m].r.owned && v[i]->r.protocol == KOBJ_RTPROT_HOSTNET &&
+					    same_route_but_protocol(v[i], &o->routes[m])) {
+						route_action(c, DIFF_OP_ADOPT, v[i], &o->routes[m]);
+						match = m;
+					}
+			}
+			if (match == (size_t)-1) {
 				route_action(c, DIFF_OP_MODIFY, v[i], &o->routes[j]);
 				match = j;
 			}
@@ -143,6 +182,20 @@ void diff_routes(struct dctx *c, const struct want *w, const struct dobs *o)
 		}
 	}
 	free(v);
+}
+
+/* A desired rule that is there with another protocol: adopted when it is
+ * foreign, given back its protocol by a rollback.  Rules have no replace:
+ * apply adds the new one before deleting the old, so lookups never fall
+ * through to the next rule in between. */
+static void rule_mark(struct dctx *c, const struct want_rule *w, const struct want_rule *o)
+{
+	if (w->r.protocol == o->r.protocol)
+		return;
+	if (w->r.protocol == KOBJ_RTPROT_HOSTNET && !o->r.owned)
+		dctx_add(c, DIFF_OP_ADOPT, DIFF_OBJ_RULE, DIFF_STEP_NEW_RULE, 0, w, o);
+	else if (o->r.owned)
+		dctx_add(c, DIFF_OP_MODIFY, DIFF_OBJ_RULE, DIFF_STEP_NEW_RULE, 0, w, o);
 }
 
 void diff_rules(struct dctx *c, const struct want *w, const struct dobs *o)
@@ -170,6 +223,7 @@ void diff_rules(struct dctx *c, const struct want *w, const struct dobs *o)
 			}
 			j++;
 		} else {
+			rule_mark(c, v[i], &o->rules[j]);
 			i++;
 			j++;
 		}

@@ -128,6 +128,14 @@ static int cmp_u32(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
+/* Whether a want's sorted array has an object with the key of `x` (a
+ * foreign object that want adopts, or would). */
+static bool adopts(const void *arr, size_t n, size_t size, int (*cmp)(const void *, const void *),
+		   const void *x)
+{
+	return hn_bsearch(x, arr, n, size, cmp) != NULL;
+}
+
 /* What a rollback restores: the owned objects as they were, and for each
  * foreign link the profile manages, the attributes it had. */
 int diff_want_from_observed(struct want *out, const struct kobj_set *have, const struct want *like)
@@ -151,10 +159,16 @@ int diff_want_from_observed(struct want *out, const struct kobj_set *have, const
 		struct want_link *l = &o.links[i];
 		const struct want_link *named = like ? want_link(like, l->l.name) : NULL;
 
-		if (l->foreign && !(named && named->foreign))
+		if (l->foreign && !named)
 			continue;
 		w.links[w.n_links] = *l;
-		if (l->foreign) {
+		if (l->foreign && !named->foreign) {
+			/* Adopted by `like`: its own marks and what adopting
+			 * may have changed come back; the link stays. */
+			w.links[w.n_links].manage = named->manage &
+				(1u << WANT_ATTR_MTU | 1u << WANT_ATTR_MAC | 1u << WANT_ATTR_STATE |
+				 1u << WANT_ATTR_MASTER | 1u << WANT_ATTR_MARK);
+		} else if (l->foreign) {
 			w.links[w.n_links].manage = named->manage;
 		} else {
 			w.links[w.n_links].manage = 1u << WANT_ATTR_MTU | 1u << WANT_ATTR_STATE |
@@ -173,17 +187,23 @@ int diff_want_from_observed(struct want *out, const struct kobj_set *have, const
 		}
 		w.n_links++;
 	}
+	/* What `like` adopts, as it was: a rollback gives it back its
+	 * protocol and marks instead of deleting it. */
 	for (size_t i = 0; i < o.n_addrs; i++)
-		if (o.addrs[i].a.owned)
+		if (o.addrs[i].a.owned || (like && adopts(like->addrs, like->n_addrs, sizeof(*like->addrs),
+							 want_qcmp_addr, &o.addrs[i])))
 			w.addrs[w.n_addrs++] = o.addrs[i];
 	for (size_t i = 0; i < o.n_routes; i++) {
-		if (!o.routes[i].r.owned)
+		if (!o.routes[i].r.owned &&
+		    !(like && adopts(like->routes, like->n_routes, sizeof(*like->routes), want_qcmp_route,
+				     &o.routes[i])))
 			continue;
 		w.routes[w.n_routes++] = o.routes[i];
 		w.tables[w.tables_n++] = o.routes[i].r.table;
 	}
 	for (size_t i = 0; i < o.n_rules; i++)
-		if (o.rules[i].r.owned)
+		if (o.rules[i].r.owned || (like && adopts(like->rules, like->n_rules, sizeof(*like->rules),
+							 want_qcmp_rule, &o.rules[i])))
 			w.rules[w.n_rules++] = o.rules[i];
 	for (size_t i = 0; like && i < like->tables_n; i++)
 		w.tables[w.tables_n++] = like->tables[i];

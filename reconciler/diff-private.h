@@ -44,6 +44,8 @@ struct dctx {
 	struct diag_list *diags;
 	char (*replaced)[KOBJ_IFNAMSIZ];  /* links deleted and created again */
 	size_t n_replaced;
+	char (*adopted)[KOBJ_IFNAMSIZ];   /* foreign links taken over in place */
+	size_t n_adopted;
 	int err;                     /* first conflict's code */
 	bool oom;
 };
@@ -62,6 +64,9 @@ struct diff_action *diff_push(struct diff *d, enum diff_op op, enum diff_obj obj
 struct diff_action *dctx_add(struct dctx *c, enum diff_op op, enum diff_obj obj,
 			     enum diff_step step, int order, const void *to, const void *from);
 
+
+/* Whether the diff adopts the link of that name. */
+bool dctx_adopted(const struct dctx *c, const char *name);
 
 void diff_addrs(struct dctx *c, const struct want *w, const struct dobs *o);
 void diff_routes(struct dctx *c, const struct want *w, const struct dobs *o);

@@ -1,6 +1,7 @@
 /* diff: links, and the ordering of all actions. */
 #include <errno.h>
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -12,6 +13,7 @@ static const char *const op_names[DIFF_OP__MAX] = {
 	[DIFF_OP_CREATE] = "create",
 	[DIFF_OP_MODIFY] = "modify",
 	[DIFF_OP_DELETE] = "delete",
+	[DIFF_OP_ADOPT] = "adopt",
 };
 
 static const char *const obj_names[DIFF_OBJ__MAX] = {
@@ -252,6 +254,78 @@ static void forget_replaced(struct dctx *c, const struct want *w, struct dobs *o
 	}
 }
 
+static const struct want_link *obs_link(const struct dobs *o, const char *name)
+{
+	struct want_link key;
+
+	memcpy(key.l.name, name, sizeof(key.l.name));
+	return hn_bsearch(&key, o->links, o->n_links, sizeof(*o->links), want_qcmp_link);
+}
+
+/* A foreign link can be adopted when it already is the object the profile
+ * describes: same kind and fixed parts (needs_replace() says no), and for a
+ * veth adapter, a peer that exists and is a port of the right bridge (else
+ * adopting would rewire it).  Then only marks and managed attributes change,
+ * in place.  Otherwise `why` says what differs. */
+static bool adoptable(const struct want *w, const struct dobs *o, const struct want_link *wl,
+		      const struct want_link *ol, char *why, size_t size)
+{
+	if (wl->l.kind != ol->l.kind) {
+		snprintf(why, size, "it is a %s, not a %s", kobj_link_kind_name(ol->l.kind),
+			 kobj_link_kind_name(wl->l.kind));
+		return false;
+	}
+	if (needs_replace(wl, ol)) {
+		if (wl->l.kind == KOBJ_LINK_KIND_VETH)
+			snprintf(why, size, "its peer is '%s', not '%s'", ol->peer[0] ? ol->peer : "-",
+				 wl->peer);
+		else if (wl->l.kind == KOBJ_LINK_KIND_MACVLAN || wl->l.kind == KOBJ_LINK_KIND_VLAN)
+			snprintf(why, size, "it is on '%s'%s, not on '%s'", ol->parent[0] ? ol->parent : "-",
+				 wl->l.kind == KOBJ_LINK_KIND_VLAN && wl->l.vlan_id != ol->l.vlan_id
+				 ? " with another VLAN id" : "", wl->parent);
+		else
+			snprintf(why, size, "its %s differs", wl->l.kind == KOBJ_LINK_KIND_VRF ? "table"
+				 : "bond mode");
+		return false;
+	}
+	if (wl->l.kind == KOBJ_LINK_KIND_VETH && wl->peer[0]) {
+		const struct want_link *wp = want_link(w, wl->peer), *op = obs_link(o, wl->peer);
+
+		if (!wp || !op || strcmp(wp->master, op->master) != 0) {
+			snprintf(why, size, "its peer '%s' is not a port of '%s'", wl->peer,
+				 wp ? wp->master : "-");
+			return false;
+		}
+	}
+	return true;
+}
+
+static void link_adopt(struct dctx *c, const struct want_link *w, const struct want_link *o)
+{
+	struct diff_action *a = dctx_add(c, DIFF_OP_ADOPT, DIFF_OBJ_LINK, DIFF_STEP_MOD_LINK,
+					 layer(w), w, o);
+	char (*v)[KOBJ_IFNAMSIZ];
+
+	if (!a)
+		return;
+	a->changed = changed_attrs(w, o) | 1u << WANT_ATTR_MARK;
+	v = realloc(c->adopted, (c->n_adopted + 1) * sizeof(*v));
+	if (!v) {
+		c->oom = true;
+		return;
+	}
+	c->adopted = v;
+	memcpy(v[c->n_adopted++], w->l.name, KOBJ_IFNAMSIZ);
+}
+
+bool dctx_adopted(const struct dctx *c, const char *name)
+{
+	for (size_t i = 0; i < c->n_adopted; i++)
+		if (strcmp(c->adopted[i], name) == 0)
+			return true;
+	return false;
+}
+
 static void diff_links(struct dctx *c, const struct want *w, const struct dobs *o)
 {
 	size_t i = 0, j = 0;
@@ -278,9 +352,15 @@ static void diff_links(struct dctx *c, const struct want *w, const struct dobs *
 			uint32_t ch;
 
 			if (!wl->foreign && ol->foreign) {
-				conflict(c, -EEXIST, &wl->loc, "interface '%s' exists and is not "
-					 "hostnet's (it has no hostnet marks); rename or remove it, "
-					 "hostnet will not take it over", wl->l.name);
+				char why[160];
+
+				if (adoptable(w, o, wl, ol, why, sizeof(why))) {
+					link_adopt(c, wl, ol);
+					continue;
+				}
+				conflict(c, -EEXIST, &wl->loc, "interface '%s' exists, is not "
+					 "hostnet's (it has no hostnet marks) and cannot be adopted: %s; "
+					 "rename or remove it", wl->l.name, why);
 				continue;
 			}
 			if (needs_replace(wl, ol)) {
@@ -294,6 +374,52 @@ static void diff_links(struct dctx *c, const struct want *w, const struct dobs *
 				link_modify(c, wl, ol, ch);
 		}
 	}
+}
+
+/* The link an action changes: its own, or an address's device. */
+static const char *changed_link(const struct diff *d, const struct diff_action *a)
+{
+	if (a->obj == DIFF_OBJ_LINK)
+		return diff_action_link(d, a)->l.name;
+	if (a->obj == DIFF_OBJ_ADDR)
+		return diff_action_addr(d, a)->dev;
+	return NULL;
+}
+
+/* Another network manager's links are its own: hostnet changes none of
+ * them, adopted or not (two managers of one link undo each other). */
+static void refuse_managed(struct dctx *c, const struct dobs *o)
+{
+	char (*seen)[KOBJ_IFNAMSIZ] = NULL;
+	size_t n_seen = 0;
+
+	for (size_t i = 0; i < c->d->n; i++) {
+		const struct diff_action *a = &c->d->v[i];
+		const char *name = changed_link(c->d, a);
+		const struct want_link *ol = name ? obs_link(o, name) : NULL;
+		const char *mgr;
+		bool dup = false;
+
+		if (!ol || !ol->l.manager)
+			continue;
+		for (size_t k = 0; k < n_seen && !dup; k++)
+			dup = strcmp(seen[k], name) == 0;
+		if (dup)
+			continue;
+		char (*v)[KOBJ_IFNAMSIZ] = realloc(seen, (n_seen + 1) * sizeof(*v));
+
+		if (!v) {
+			c->oom = true;
+			break;
+		}
+		seen = v;
+		memcpy(seen[n_seen++], ol->l.name, KOBJ_IFNAMSIZ);
+		mgr = kobj_manager_name(ol->l.manager);
+		conflict(c, -EBUSY, diff_action_loc(c->d, a), "interface '%s' is managed by %s; hostnet "
+			 "will not change it (to %s it, not even with --adopt): first take it out of %s's "
+			 "configuration", ol->l.name, mgr, diff_op_name(a->op), mgr);
+	}
+	free(seen);
 }
 
 /* Sorts actions by (step, order, seq) through an index, since qsort has no
@@ -355,6 +481,8 @@ int diff_compute(struct diff *out, const struct want *want, const struct kobj_se
 	diff_addrs(&c, want, &o);
 	diff_routes(&c, want, &o);
 	diff_rules(&c, want, &o);
+	if (!c.oom)
+		refuse_managed(&c, &o);
 	dobs_clear(&o);
 	if (c.oom)
 		r = -ENOMEM;
@@ -364,6 +492,7 @@ int diff_compute(struct diff *out, const struct want *want, const struct kobj_se
 		r = sort_actions(out, c.orders);
 	free(c.orders);
 	free(c.replaced);
+	free(c.adopted);
 	if (r < 0) {
 		diff_clear(out);
 		return r;
@@ -373,6 +502,8 @@ int diff_compute(struct diff *out, const struct want *want, const struct kobj_se
 			out->n_create++;
 		else if (out->v[i].op == DIFF_OP_MODIFY)
 			out->n_modify++;
+		else if (out->v[i].op == DIFF_OP_ADOPT)
+			out->n_adopt++;
 		else
 			out->n_delete++;
 	}

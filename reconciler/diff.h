@@ -15,7 +15,14 @@
  * a foreign link is changed only in the attributes the profile names (an
  * uplink); a foreign object in the way of a desired one is a conflict (an
  * error naming the profile line), except a foreign route with the key of a
- * desired route in a table hostnet manages, which the profile takes over. */
+ * desired route in a table hostnet manages, which the profile takes over.
+ *
+ * Adoption: a foreign object that already is what the profile asks for (a
+ * bridge named like a switch, a veth or macvlan adapter of the right shape,
+ * an address, a route or a rule with a desired one's key) is an adoption
+ * (DIFF_OP_ADOPT): hostnet's marks are put on it in place, never by
+ * deleting and recreating it.  apply refuses a plan with adoptions unless
+ * the caller allows them (--adopt). */
 #pragma once
 
 #include <stdbool.h>
@@ -30,6 +37,7 @@ enum diff_op {
 	DIFF_OP_CREATE,    /* + */
 	DIFF_OP_MODIFY,    /* ~ in place (links: attributes; routes: replace) */
 	DIFF_OP_DELETE,    /* - */
+	DIFF_OP_ADOPT,     /* = a foreign object takes hostnet's marks in place */
 	DIFF_OP__MAX,
 };
 
@@ -41,7 +49,7 @@ enum diff_obj {
 	DIFF_OBJ__MAX,
 };
 
-const char *diff_op_name(enum diff_op op);     /* "create", "modify", "delete" */
+const char *diff_op_name(enum diff_op op);     /* "create", "modify", "delete", "adopt" */
 const char *diff_obj_name(enum diff_obj obj);  /* "link", "address", "route", "rule" */
 
 /* One action: about 30 bytes.  It names its objects instead of holding
@@ -73,7 +81,7 @@ struct diff_action {
 struct diff {
 	struct diff_action *v;
 	size_t n;
-	size_t n_create, n_modify, n_delete;
+	size_t n_create, n_modify, n_delete, n_adopt;
 	/* private */
 	const struct want *want;             /* what "to" refers to */
 	void *own[DIFF_OBJ__MAX];            /* want_link, _addr, _route, _rule arrays */

@@ -126,6 +126,28 @@ static bool already_recorded(struct engine *e)
 	return same;
 }
 
+/* Taking over what another tool made is a decision the user states: the
+ * objects, and the flag that allows it. */
+static void refuse_adoption(struct engine *e)
+{
+	char desc[512];
+	size_t shown = 0;
+
+	engine_say(&e->o.report, ENGINE_EV_FAILURE, "the plan adopts %zu object%s that %s not "
+		   "hostnet's (no hostnet marks); pass --adopt to take %s over in place; nothing "
+		   "was changed:", e->df.n_adopt, e->df.n_adopt == 1 ? "" : "s",
+		   e->df.n_adopt == 1 ? "is" : "are", e->df.n_adopt == 1 ? "it" : "them");
+	for (size_t i = 0; i < e->df.n && shown < 20; i++) {
+		if (e->df.v[i].op != DIFF_OP_ADOPT)
+			continue;
+		plan_describe(&e->df, &e->df.v[i], desc, sizeof(desc));
+		engine_say(&e->o.report, ENGINE_EV_DETAIL, "adopt %s", desc);
+		shown++;
+	}
+	if (shown < e->df.n_adopt)
+		engine_say(&e->o.report, ENGINE_EV_DETAIL, "and %zu more", e->df.n_adopt - shown);
+}
+
 int engine_plan(struct engine *e, const struct engine_desired *d, const struct diff **df)
 {
 	struct diag_list diags = { 0 };
@@ -147,6 +169,10 @@ int engine_plan(struct engine *e, const struct engine_desired *d, const struct d
 		engine_say(&e->o.report, ENGINE_EV_FAILURE, "%s", r == -ENOMEM ? "out of memory"
 			   : "the host is in the way of its profile; nothing was changed");
 		return r;
+	}
+	if (e->df.n_adopt && !e->o.adopt) {
+		refuse_adoption(e);
+		return -EPERM;
 	}
 	e->planned = true;
 	e->recorded = e->df.n == 0 && already_recorded(e);

@@ -77,6 +77,7 @@ struct engine_opts {
 	unsigned dhcp_ms;             /* how long to wait for the leases */
 	unsigned confirm_ms;          /* 0: no confirmation deadline */
 	bool connectivity;            /* ping each stack's gateway after applying */
+	bool adopt;                   /* foreign objects the plan adopts may be taken over */
 	struct apply_opts test;       /* injected failures */
 };
 

@@ -173,7 +173,13 @@ static void put_stacks(FILE *f, const struct import_profile *p)
 			fputs("stacks:\n", f);
 		header = true;
 		fprintf(f, "  - name: %s\n", st->name);
-		if (i > 0)
+		/* A host rule of hostnet's very shape is adopted (apply --adopt);
+		 * another one stays beside hostnet's. */
+		if (i > 0 && st->rule_priority == REALIZE_RULE_PRIO_FROM)
+			fprintf(f, "    table: %u   # the host's rule (priority %u) is adopted; hostnet "
+				"adds its 'oif' rule (priority %u) if missing\n", st->table,
+				REALIZE_RULE_PRIO_FROM, REALIZE_RULE_PRIO_OIF);
+		else if (i > 0)
 			fprintf(f, "    table: %u   # hostnet adds its own rules (priority %u, %u); the "
 				"host's (priority %u) stays: remove it after apply\n", st->table,
 				REALIZE_RULE_PRIO_FROM, REALIZE_RULE_PRIO_OIF, st->rule_priority);

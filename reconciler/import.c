@@ -504,14 +504,17 @@ static void import_routes(struct ictx *c)
 
 		if (r->table == RT_TABLE_LOCAL || r->type != RTN_UNICAST)
 			continue;
-		if (r->protocol == RTPROT_KERNEL) {
+		/* The kernel never makes a default route via a gateway by itself:
+		 * ifupdown2 installs its 'gateway' with protocol kernel. */
+		if (r->protocol == RTPROT_KERNEL && (r->dst.prefixlen || !r->gateway.family)) {
 			c->kernel_routes++;
 			continue;
 		}
 		addr_format(&r->dst, true, dst, sizeof(dst));
 		snprintf(what, sizeof(what), "route %s%s table %u", r->dst.prefixlen ? dst : "default",
 			 r->dst.prefixlen || r->family == AF_INET ? "" : " (ipv6)", r->table);
-		if (r->protocol != RTPROT_BOOT && r->protocol != RTPROT_STATIC) {
+		if (r->protocol != RTPROT_BOOT && r->protocol != RTPROT_STATIC &&
+		    r->protocol != RTPROT_KERNEL) {
 			note(c, IMPORT_NOTE_LEFT_OUT, "%s: protocol %u (%s)", what, r->protocol,
 			     r->protocol == RTPROT_RA || r->protocol == KOBJ_PROTO_DHCP
 				     ? "from DHCP or router advertisements"

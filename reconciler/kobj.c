@@ -1,8 +1,10 @@
 #include "kobj.h"
 
 #include <errno.h>
+#include <linux/if_addr.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 
 static const char *const link_kind_names[KOBJ_LINK_KIND__MAX] = {
 	[KOBJ_LINK_KIND_DEVICE] = "device",
@@ -50,6 +52,44 @@ int kobj_link_kind_from_name(const char *name)
 const char *kobj_cap_name(enum kobj_cap c)
 {
 	return c < KOBJ_CAP__MAX ? cap_names[c] : "?";
+}
+
+static bool ipv6_link_local(const struct hn_addr *a)
+{
+	return a->family == AF_INET6 && a->bytes[0] == 0xfe && (a->bytes[1] & 0xc0) == 0x80;
+}
+
+bool kobj_addr_owned(const struct kobj_addr *a, bool link_owned)
+{
+	if (a->proto == KOBJ_RTPROT_HOSTNET)
+		return true;
+	if (!link_owned)
+		return false;
+	switch (a->proto) {
+	case IFAPROT_KERNEL_LO:
+	case IFAPROT_KERNEL_RA:
+	case IFAPROT_KERNEL_LL:
+		return false;
+	}
+	/* hostnet adds permanent addresses only: one with a lifetime is a
+	 * DHCP client's or the kernel's (autoconf; kernels before IFA_PROTO,
+	 * 6.1, mark nothing), except the lease of hostnet's own client. */
+	if (ipv6_link_local(&a->addr))
+		return false;
+	return (a->flags & IFA_F_PERMANENT) || a->proto == KOBJ_PROTO_DHCP;
+}
+
+const char *kobj_manager_name(enum kobj_manager m)
+{
+	static const char *const names[KOBJ_MANAGER__MAX] = {
+		[KOBJ_MANAGER_NONE] = "",
+		[KOBJ_MANAGER_NETWORKD] = "systemd-networkd",
+		[KOBJ_MANAGER_NETWORKMANAGER] = "NetworkManager",
+		[KOBJ_MANAGER_IFUPDOWN] = "ifupdown",
+		[KOBJ_MANAGER_IFUPDOWN2] = "ifupdown2",
+	};
+
+	return m < KOBJ_MANAGER__MAX ? names[m] : "?";
 }
 
 void kobj_set_clear(struct kobj_set *s)

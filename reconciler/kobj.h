@@ -22,7 +22,7 @@
  *    someone else's); the group makes a prune one RTM_DELLINK, the alias
  *    carries the service tags,
  *  - addresses: the link's ownership (an owned link's addresses are hostnet's,
- *    except kernel-made IPv6 link-local ones), plus IFA_PROTO where the
+ *    except kernel-made and DHCP-client ones: kobj_addr_owned()), plus IFA_PROTO where the
  *    kernel has it. */
 #define KOBJ_RTPROT_HOSTNET   77u
 #define KOBJ_LINK_GROUP       0x686e7374u   /* "hnst" */
@@ -142,7 +142,22 @@ struct kobj_link {
 	uint8_t autoconf;                /* DEVCONF_AUTOCONF: SLAAC addresses */
 	uint8_t accept_ra_defrtr;        /* DEVCONF_ACCEPT_RA_DEFRTR: a default route from RAs */
 	bool owned;                      /* group == KOBJ_LINK_GROUP && alias has the prefix */
+	uint8_t manager;                 /* enum kobj_manager: another tool that manages it
+					  * (read from its state files, not kept in snapshots) */
 };
+
+/* Other network managers whose links hostnet never changes (observe-managers.c
+ * reads their state files). */
+enum kobj_manager {
+	KOBJ_MANAGER_NONE,
+	KOBJ_MANAGER_NETWORKD,           /* systemd-networkd: /run/systemd/netif/links/<ifindex> */
+	KOBJ_MANAGER_NETWORKMANAGER,     /* /run/NetworkManager/devices/<ifindex>: managed=true */
+	KOBJ_MANAGER_IFUPDOWN,           /* /run/network/ifstate */
+	KOBJ_MANAGER_IFUPDOWN2,          /* /var/tmp/network/ifstatenew */
+	KOBJ_MANAGER__MAX,
+};
+/* "systemd-networkd", "NetworkManager", "ifupdown", "ifupdown2"; "" for none. */
+const char *kobj_manager_name(enum kobj_manager m);
 
 struct kobj_addr {
 	int ifindex;
@@ -152,6 +167,12 @@ struct kobj_addr {
 	uint8_t proto;                   /* IFA_PROTO, 0 = unknown */
 	bool owned;
 };
+
+/* Whether an address is hostnet's: IFA_PROTO 77, or on a link hostnet owns
+ * (`link_owned`) and neither made by the kernel (IFA_PROTO kernel-lo/ra/ll,
+ * an IPv6 link-local) nor given a lifetime by someone else (a DHCP client's
+ * or SLAAC's; the lease of hostnet's own client, KOBJ_PROTO_DHCP, is its). */
+bool kobj_addr_owned(const struct kobj_addr *a, bool link_owned);
 
 struct kobj_route {
 	uint8_t family;

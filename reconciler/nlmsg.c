@@ -249,6 +249,37 @@ int nlmsg_addr(struct nl_msg **out, bool add, const struct want_addr *a, int ifi
 	return finish(out, m, r);
 }
 
+int nlmsg_addr_mark(struct nl_msg **out, const struct want_addr *a, const struct want_addr *was,
+		    int ifindex)
+{
+	/* The flags a replace would otherwise reset (IPv6 reads them from the
+	 * request); lifetimes stay the static address's "forever". */
+	const uint32_t keep = IFA_F_NODAD | IFA_F_NOPREFIXROUTE | IFA_F_MANAGETEMPADDR |
+			      IFA_F_HOMEADDRESS;
+	uint32_t flags = was ? was->a.flags & keep : 0;
+	struct ifaddrmsg ifa = {
+		.ifa_family = a->a.addr.family, .ifa_prefixlen = a->a.addr.prefixlen,
+		.ifa_flags = (uint8_t)flags,
+		.ifa_scope = was ? was->a.scope : RT_SCOPE_UNIVERSE, .ifa_index = (uint32_t)ifindex,
+	};
+	struct nl_msg *m = nlmsg_alloc_simple(RTM_NEWADDR, NLM_F_REPLACE);
+	int r;
+
+	if (!m)
+		return -ENOMEM;
+	r = nlmsg_append(m, &ifa, sizeof(ifa), NLMSG_ALIGNTO);
+	if (r >= 0)
+		r = put_addr(m, IFA_LOCAL, &a->a.addr);
+	if (r >= 0)
+		r = put_addr(m, IFA_ADDRESS, &a->a.addr);
+	if (r >= 0 && flags)
+		r = nla_put_u32(m, IFA_FLAGS, flags);
+	/* An absent IFA_PROTO is protocol 0 (unknown) to the kernel. */
+	if (r >= 0 && a->a.proto)
+		r = nla_put_u8(m, IFA_PROTO, a->a.proto);
+	return finish(out, m, r);
+}
+
 int nlmsg_route(struct nl_msg **out, bool add, bool replace, const struct want_route *r,
 		int oif_index)
 {

@@ -36,6 +36,11 @@ int nlmsg_link_delete_group(struct nl_msg **out, uint32_t group);
 int nlmsg_bridge_port_pvid(struct nl_msg **out, int ifindex, uint16_t pvid);
 
 int nlmsg_addr(struct nl_msg **out, bool add, const struct want_addr *a, int ifindex);
+/* RTM_NEWADDR with NLM_F_REPLACE on an address that is there (`was`, as
+ * observed): gives it a's protocol in place (IFA_PROTO; none for 0),
+ * keeping its flags and scope.  The address is never removed. */
+int nlmsg_addr_mark(struct nl_msg **out, const struct want_addr *a, const struct want_addr *was,
+		    int ifindex);
 /* add: create (NLM_F_EXCL) or, with replace, replace; !add: delete. */
 int nlmsg_route(struct nl_msg **out, bool add, bool replace, const struct want_route *r,
 		int oif_index);

@@ -39,29 +39,9 @@ int observe_get_addr(struct hn_addr *a, int family, const struct nlattr *attr, u
 	return 0;
 }
 
-static bool addr_is_ipv6_link_local(const struct hn_addr *a)
-{
-	return a->family == AF_INET6 && a->bytes[0] == 0xfe && (a->bytes[1] & 0xc0) == 0x80;
-}
-
 bool observe_addr_owned(const struct kobj_addr *a, bool link_owned)
 {
-	if (a->proto == KOBJ_RTPROT_HOSTNET)
-		return true;
-	if (!link_owned)
-		return false;
-	switch (a->proto) {
-	case IFAPROT_KERNEL_LO:
-	case IFAPROT_KERNEL_RA:
-	case IFAPROT_KERNEL_LL:
-		return false;
-	}
-	/* Kernels before IFA_PROTO (6.1) mark nothing: tell kernel-made IPv6
-	 * addresses (link-local, autoconf) by their look. */
-	if (a->addr.family == AF_INET6 &&
-	    (addr_is_ipv6_link_local(&a->addr) || !(a->flags & IFA_F_PERMANENT)))
-		return false;
-	return true;
+	return kobj_addr_owned(a, link_owned);
 }
 
 int observe_parse_addr(struct kobj_addr *out, struct nlmsghdr *h)

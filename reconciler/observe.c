@@ -168,6 +168,7 @@ int observe_all(struct kobj_set *out, struct hnl *nl)
 		kobj_set_clear(&set);
 		return r;
 	}
+	observe_managers(&set);
 	kobj_set_clear(out);
 	*out = set;
 	return 0;

@@ -18,11 +18,13 @@
  *    the mask is 0xffffffff when the kernel omits it (its default);
  *  - owned: per kobj.h; an address is owned when IFA_PROTO is
  *    KOBJ_RTPROT_HOSTNET, or when its link is owned and it is not
- *    kernel-made (IFA_PROTO kernel-lo/ra/ll, or on kernels without IFA_PROTO
- *    an IPv6 link-local or non-permanent address).
+ *    kernel-made (IFA_PROTO kernel-lo/ra/ll, an IPv6 link-local) or another
+ *    client's (an address with a lifetime, unless of protocol DHCP: hostnet's
+ *    own client's lease); see kobj_addr_owned().
  */
 #pragma once
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "kobj.h"
@@ -35,6 +37,24 @@
  * changed while it ran) is retried a few times, then -EAGAIN.  Returns 0 or a
  * negative errno with the message in hnl_errmsg(nl). */
 int observe_all(struct kobj_set *out, struct hnl *nl);
+
+/* Marks each link another network manager manages (kobj_link.manager),
+ * from their state files (observe-managers.c); observe_all() calls it. */
+void observe_managers(struct kobj_set *s);
+/* Whether a process named `comm` (/proc/PID/comm: "systemd-network" or
+ * "NetworkManager", the daemons whose state observe_managers() reads) runs
+ * in this network namespace; looked up once per process. */
+bool observe_daemon_here(const char *comm);
+/* systemd-networkd beside hostnet: whether it runs here, and whether it
+ * removes routes and rules it did not make (networkd.conf and its drop-ins,
+ * [Network] ManageForeignRoutes= and ManageForeignRoutingPolicyRules=,
+ * both "yes" by default).  HOSTNET_NETWORKD_CONF names another
+ * networkd.conf (its drop-ins: that path + ".d"). */
+struct observe_networkd {
+	bool running;
+	bool foreign_routes, foreign_rules;
+};
+void observe_networkd(struct observe_networkd *out);
 
 /* Probes what the kernel can do (bits 1u << enum kobj_cap) in the caller's
  * network namespace without changing it: requests the kernel refuses after

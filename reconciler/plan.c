@@ -19,6 +19,7 @@ static const char *op_sign(const struct diff_action *a)
 	case DIFF_OP_CREATE: return "+";
 	case DIFF_OP_MODIFY: return "~";
 	case DIFF_OP_DELETE: return "-";
+	case DIFF_OP_ADOPT: return "=";
 	case DIFF_OP__MAX: break;
 	}
 	return "?";
@@ -30,6 +31,7 @@ static const char *op_color(const struct diff_action *a)
 	case DIFF_OP_CREATE: return "\033[32m";
 	case DIFF_OP_MODIFY: return "\033[33m";
 	case DIFF_OP_DELETE: return "\033[31m";
+	case DIFF_OP_ADOPT: return "\033[36m";
 	case DIFF_OP__MAX: break;
 	}
 	return "";
@@ -172,7 +174,7 @@ static void link_details(const struct diff *d, const struct diff_action *a,
 		}
 		return;
 	}
-	if (a->op != DIFF_OP_MODIFY || !from)
+	if ((a->op != DIFF_OP_MODIFY && a->op != DIFF_OP_ADOPT) || !from)
 		return;
 	if (a->changed & 1u << WANT_ATTR_MTU) {
 		snprintf(line, sizeof(line), "mtu: %u -> %u", from->l.mtu, to->l.mtu);
@@ -207,7 +209,7 @@ static void route_details(const struct diff *d, const struct diff_action *a,
 	char line[512], x[ADDR_STRLEN], y[ADDR_STRLEN], p1[KOBJ_FMT_LEN], p2[KOBJ_FMT_LEN];
 	const struct want_route *to = diff_action_to_route(d, a), *from = diff_action_from_route(d, a);
 
-	if (a->op != DIFF_OP_MODIFY || !to || !from)
+	if ((a->op != DIFF_OP_MODIFY && a->op != DIFF_OP_ADOPT) || !to || !from)
 		return;
 	if (addr_cmp(&to->r.gateway, &from->r.gateway)) {
 		snprintf(line, sizeof(line), "via: %s -> %s",
@@ -226,6 +228,35 @@ static void route_details(const struct diff *d, const struct diff_action *a,
 	}
 }
 
+/* An address or a rule changing hands: its protocol. */
+static void mark_details(const struct diff *d, const struct diff_action *a,
+			 void (*emit)(void *, const char *), void *arg)
+{
+	char line[128], p1[KOBJ_FMT_LEN], p2[KOBJ_FMT_LEN];
+	unsigned was, now;
+
+	if (a->op != DIFF_OP_MODIFY && a->op != DIFF_OP_ADOPT)
+		return;
+	if (a->obj == DIFF_OBJ_RULE) {
+		const struct want_rule *to = diff_action_to_rule(d, a), *from = diff_action_from_rule(d, a);
+
+		if (!to || !from)
+			return;
+		was = from->r.protocol;
+		now = to->r.protocol;
+	} else {
+		const struct want_addr *to = diff_action_to_addr(d, a), *from = diff_action_from_addr(d, a);
+
+		if (!to || !from)
+			return;
+		was = from->a.proto;
+		now = to->a.proto;
+	}
+	snprintf(line, sizeof(line), "protocol: %s -> %s", kobj_fmt_protocol((uint8_t)was, p1),
+		 kobj_fmt_protocol((uint8_t)now, p2));
+	emit(arg, line);
+}
+
 static void details(const struct diff *d, const struct diff_action *a,
 		    void (*emit)(void *, const char *), void *arg)
 {
@@ -235,12 +266,17 @@ static void details(const struct diff *d, const struct diff_action *a,
 	}
 	else if (a->obj == DIFF_OBJ_ROUTE)
 		route_details(d, a, emit, arg);
+	else if (a->obj == DIFF_OBJ_RULE || a->obj == DIFF_OBJ_ADDR)
+		mark_details(d, a, emit, arg);
 }
 
 void plan_summary(const struct diff *d, char *buf, size_t size)
 {
 	if (d->n == 0)
 		snprintf(buf, size, "No changes. The host matches its profile.");
+	else if (d->n_adopt)
+		snprintf(buf, size, "Plan: %zu to adopt, %zu to add, %zu to change, %zu to destroy.",
+			 d->n_adopt, d->n_create, d->n_modify, d->n_delete);
 	else
 		snprintf(buf, size, "Plan: %zu to add, %zu to change, %zu to destroy.", d->n_create,
 			 d->n_modify, d->n_delete);
@@ -281,7 +317,8 @@ void plan_print_text(FILE *f, const struct diff *d, const struct plan_meta *m, b
 
 		plan_describe(d, a, desc, sizeof(desc));
 		where(d, a, at, sizeof(at));
-		fprintf(f, "  %s%s ", color ? op_color(a) : "", op_sign(a));
+		fprintf(f, "  %s%s %s", color ? op_color(a) : "", op_sign(a),
+			a->op == DIFF_OP_ADOPT ? "adopt " : "");
 		esc_fputs(desc, f);
 		fputs(color ? "\033[0m" : "", f);
 		if (at[0]) {
@@ -293,6 +330,9 @@ void plan_print_text(FILE *f, const struct diff *d, const struct plan_meta *m, b
 	}
 	plan_summary(d, sum, sizeof(sum));
 	fprintf(f, "%s%s%s%s\n", d->n ? "\n" : "", color ? "\033[1m" : "", sum, color ? "\033[0m" : "");
+	if (d->n_adopt)
+		fprintf(f, "Adoptions (=) take over, in place, objects hostnet did not make: "
+			"'hostnet apply --adopt' does them.\n");
 }
 
 static void emit_json(void *arg, const char *line)
@@ -358,10 +398,11 @@ static json_t *action_json(const struct diff *d, const struct diff_action *a)
 /* Everything before the actions. */
 static json_t *head_json(const struct diff *d, const struct plan_meta *m)
 {
-	return json_pack("{s:s?,s:s?,s:s?,s:s?,s:{s:I,s:I,s:I}}", "host", m->host, "source",
+	return json_pack("{s:s?,s:s?,s:s?,s:s?,s:{s:I,s:I,s:I,s:I}}", "host", m->host, "source",
 			 m->source, "commit", m->commit, "profile_hash", m->profile_hash,
 			 "summary", "add", (json_int_t)d->n_create, "change",
-			 (json_int_t)d->n_modify, "destroy", (json_int_t)d->n_delete);
+			 (json_int_t)d->n_modify, "destroy", (json_int_t)d->n_delete,
+			 "adopt", (json_int_t)d->n_adopt);
 }
 
 json_t *plan_to_json(const struct diff *d, const struct plan_meta *m)
@@ -445,7 +486,8 @@ void plan_print_markdown(FILE *f, const struct diff *d, const struct plan_meta *
 	for (size_t i = 0; i < d->n; i++) {
 		plan_describe(d, &d->v[i], desc, sizeof(desc));
 		where(d, &d->v[i], at, sizeof(at));
-		esc_line(f, "%s %s%s%s", op_sign(&d->v[i]), desc, at[0] ? "  # " : "", at);
+		esc_line(f, "%s %s%s%s%s", op_sign(&d->v[i]), d->v[i].op == DIFF_OP_ADOPT ? "adopt " : "",
+			 desc, at[0] ? "  # " : "", at);
 		details(d, &d->v[i], emit_md, &o);
 	}
 	fprintf(f, "```\n\n</details>\n\n");

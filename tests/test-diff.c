@@ -350,7 +350,7 @@ static void owned_link_not_wanted_is_pruned_foreign_is_ignored(void **state)
 	fx_end(&f);
 }
 
-static void foreign_link_with_an_adapter_name_is_a_conflict(void **state)
+static void foreign_link_of_another_kind_with_an_adapter_name_is_a_conflict(void **state)
 {
 	struct fx f;
 	struct kobj_link *l;
@@ -361,13 +361,135 @@ static void foreign_link_with_an_adapter_name_is_a_conflict(void **state)
 	l->owned = false;
 	l->group = 0;
 	l->alias[0] = '\0';
+	l->kind = KOBJ_LINK_KIND_DUMMY;
 	assert_int_equal(compute(&f), -EEXIST);
 	assert_int_equal(f.d.n, 0);
 	assert_null(f.d.v);
 	assert_int_equal(f.diags.n_errors, 1);
-	assert_true(tu_has_diag(&f.diags, "t.yaml:19:11: error: interface 'vmk0' exists and is not "
-				"hostnet's (it has no hostnet marks); rename or remove it, hostnet "
-				"will not take it over"));
+	assert_true(tu_has_diag(&f.diags, "t.yaml:19:11: error: interface 'vmk0' exists, is not "
+				"hostnet's (it has no hostnet marks) and cannot be adopted: it is a "
+				"dummy, not a veth; rename or remove it"));
+	fx_end(&f);
+}
+
+/* A foreign veth of the profile's shape (its peer a port of the right
+ * bridge) is adopted in place: marks only, its addresses with it. */
+static void foreign_link_of_the_profiles_shape_is_adopted(void **state)
+{
+	struct fx f;
+	struct kobj_link *l;
+	const struct diff_action *a;
+
+	fx_realize(&f, TU_VALID_PROFILE);
+	observe_want(&f.have, &f.w);
+	l = have_link(&f.have, "vmk0");
+	l->owned = false;
+	l->group = 0;
+	l->alias[0] = '\0';
+	for (size_t i = 0; i < f.have.n_addrs; i++)
+		if (f.have.addrs[i].ifindex == l->ifindex) {
+			f.have.addrs[i].owned = false;
+			f.have.addrs[i].proto = 0;
+		}
+	assert_int_equal(compute(&f), 0);
+	assert_true(f.d.n >= 2);
+	a = &f.d.v[0];
+	assert_int_equal(a->op, DIFF_OP_ADOPT);
+	assert_int_equal(a->obj, DIFF_OBJ_LINK);
+	assert_string_equal(diff_action_to_link(&f.d, a)->l.name, "vmk0");
+	assert_int_equal(a->changed, 1u << WANT_ATTR_MARK);
+	for (size_t i = 1; i < f.d.n; i++) {
+		assert_int_equal(f.d.v[i].op, DIFF_OP_ADOPT);
+		assert_int_equal(f.d.v[i].obj, DIFF_OBJ_ADDR);
+	}
+	assert_int_equal(f.d.n_adopt, f.d.n);
+	assert_int_equal(f.d.n_create + f.d.n_modify + f.d.n_delete, 0);
+	fx_end(&f);
+}
+
+/* Another manager's link is refused, to change or to adopt, naming the
+ * manager, the link and the profile line. */
+static void links_of_another_manager_are_refused_even_to_adopt(void **state)
+{
+	struct fx f;
+	struct kobj_link *l;
+
+	fx_realize(&f, TU_VALID_PROFILE);
+	observe_want(&f.have, &f.w);
+	l = have_link(&f.have, "vmk0");
+	l->owned = false;
+	l->group = 0;
+	l->alias[0] = '\0';
+	l->manager = KOBJ_MANAGER_NETWORKD;
+	assert_int_equal(compute(&f), -EBUSY);
+	assert_int_equal(f.d.n, 0);
+	assert_int_equal(f.diags.n_errors, 1);
+	assert_true(tu_has_diag(&f.diags, "t.yaml:19:11: error: interface 'vmk0' is managed by "
+				"systemd-networkd; hostnet will not change it (to adopt it, not even "
+				"with --adopt): first take it out of systemd-networkd's configuration"));
+	fx_end(&f);
+	/* Unchanged, it is no concern of hostnet's. */
+	fx_realize(&f, TU_VALID_PROFILE);
+	observe_want(&f.have, &f.w);
+	have_link(&f.have, "eth1")->manager = KOBJ_MANAGER_IFUPDOWN2;
+	assert_int_equal(compute(&f), 0);
+	assert_int_equal(f.d.n, 0);
+	fx_end(&f);
+}
+
+/* The addresses of a link it adopts become hostnet's, so the plan shows
+ * the ones the profile does not list going, except what a DHCP client or
+ * the kernel holds there (an address with a lifetime, a link-local). */
+static void adopting_a_link_shows_its_unlisted_addresses_going(void **state)
+{
+	struct fx f;
+	struct kobj_link *l;
+	struct kobj_addr extra = { .addr = ip("192.0.2.77/24"), .flags = IFA_F_PERMANENT };
+	struct kobj_addr lease = { .addr = ip("192.0.2.99/24") };
+	struct kobj_addr ll = { .addr = ip("fe80::7/64"), .flags = IFA_F_PERMANENT };
+	size_t dels = 0;
+
+	fx_realize(&f, TU_VALID_PROFILE);
+	observe_want(&f.have, &f.w);
+	l = have_link(&f.have, "vmk0");
+	l->owned = false;
+	l->group = 0;
+	l->alias[0] = '\0';
+	extra.ifindex = lease.ifindex = ll.ifindex = l->ifindex;
+	assert_int_equal(kobj_set_add_addr(&f.have, &extra), 0);
+	assert_int_equal(kobj_set_add_addr(&f.have, &lease), 0);
+	assert_int_equal(kobj_set_add_addr(&f.have, &ll), 0);
+	assert_int_equal(compute(&f), 0);
+	for (size_t i = 0; i < f.d.n; i++)
+		if (f.d.v[i].op == DIFF_OP_DELETE) {
+			dels++;
+			assert_int_equal(f.d.v[i].obj, DIFF_OBJ_ADDR);
+			assert_string_equal(diff_action_from_addr(&f.d, &f.d.v[i])->dev, "vmk0");
+			assert_int_equal(addr_cmp(&diff_action_from_addr(&f.d, &f.d.v[i])->a.addr,
+						  &extra.addr), 0);
+		}
+	assert_int_equal(dels, 1);
+	fx_end(&f);
+}
+
+/* Its peer a port of another bridge: adopting would rewire it. */
+static void foreign_veth_whose_peer_is_elsewhere_is_a_conflict(void **state)
+{
+	struct fx f;
+	struct kobj_link *l;
+
+	fx_realize(&f, TU_VALID_PROFILE);
+	observe_want(&f.have, &f.w);
+	l = have_link(&f.have, "vmk0");
+	l->owned = false;
+	l->group = 0;
+	l->alias[0] = '\0';
+	have_link(&f.have, "vmk0p")->master = 0;
+	assert_int_equal(compute(&f), -EEXIST);
+	assert_int_equal(f.diags.n_errors, 1);
+	assert_true(tu_has_diag(&f.diags, "t.yaml:19:11: error: interface 'vmk0' exists, is not "
+				"hostnet's (it has no hostnet marks) and cannot be adopted: its peer "
+				"'vmk0p' is not a port of 'vs0'; rename or remove it"));
 	fx_end(&f);
 }
 
@@ -584,6 +706,8 @@ static void foreign_route_with_a_desired_key_is_taken_over(void **state)
 	assert_non_null(r);
 	r->protocol = RTPROT_BOOT;
 	r->owned = false;
+	/* Another gateway: a change, as before adoption existed. */
+	r->gateway = ip("192.0.2.2/32");
 	assert_int_equal(compute(&f), 0);
 	ASSERT_ACTIONS(&f.d, "modify route 0.0.0.0/0 via 192.0.2.1 table 254 metric 0 dev vmk0");
 	a = &f.d.v[0];
@@ -592,6 +716,14 @@ static void foreign_route_with_a_desired_key_is_taken_over(void **state)
 	assert_int_equal(diff_action_to_route(&f.d, a)->r.protocol, KOBJ_RTPROT_HOSTNET);
 	assert_int_equal(diff_action_loc(&f.d, a)->line, 14);
 	assert_int_equal(f.d.n_modify, 1);
+	diff_clear(&f.d);
+	diag_list_clear(&f.diags);
+	/* The very route but for its protocol: an adoption. */
+	r->gateway = ip("192.0.2.1/32");
+	assert_int_equal(compute(&f), 0);
+	ASSERT_ACTIONS(&f.d, "adopt route 0.0.0.0/0 via 192.0.2.1 table 254 metric 0 dev vmk0");
+	assert_int_equal(f.d.n_adopt, 1);
+	assert_int_equal(f.d.n_modify, 0);
 	fx_end(&f);
 }
 
@@ -939,7 +1071,37 @@ static void want_from_observed_without_a_profile_has_no_foreign_links(void **sta
 	fx_end(&f);
 }
 
-static void want_from_observed_drops_a_foreign_link_the_profile_would_own(void **state)
+static void want_from_observed_gives_an_adopted_link_back_its_marks(void **state)
+{
+	struct fx f;
+	struct want back;
+	struct kobj_link *l;
+	const struct want_link *b;
+
+	fx_realize(&f, TU_VALID_PROFILE);
+	observe_want(&f.have, &f.w);
+	/* Someone else's vmk0, which the profile adopts: rolling back keeps
+	 * it, as someone else's, with the marks it had. */
+	l = have_link(&f.have, "vmk0");
+	l->owned = false;
+	l->group = 0;
+	snprintf(l->alias, sizeof(l->alias), "theirs");
+	assert_int_equal(diff_want_from_observed(&back, &f.have, &f.w), 0);
+	b = want_link(&back, "vmk0");
+	assert_non_null(b);
+	assert_true(b->foreign);
+	assert_true(b->manage & 1u << WANT_ATTR_MARK);
+	assert_string_equal(b->l.alias, "theirs");
+	assert_int_equal(b->l.group, 0);
+	assert_non_null(want_link(&back, "vmk0p"));
+	assert_non_null(want_link(&back, "eth1"));
+	assert_int_equal(back.n_links, 7);
+	want_clear(&back);
+	fx_end(&f);
+}
+
+/* A foreign link the profile does not name stays out of a rollback. */
+static void want_from_observed_leaves_out_foreign_links_not_named(void **state)
 {
 	struct fx f;
 	struct want back;
@@ -947,16 +1109,10 @@ static void want_from_observed_drops_a_foreign_link_the_profile_would_own(void *
 
 	fx_realize(&f, TU_VALID_PROFILE);
 	observe_want(&f.have, &f.w);
-	/* Someone else's vmk0: rolling back must not claim it. */
 	l = have_link(&f.have, "vmk0");
 	l->owned = false;
-	l->group = 0;
-	l->alias[0] = '\0';
-	assert_int_equal(diff_want_from_observed(&back, &f.have, &f.w), 0);
+	assert_int_equal(diff_want_from_observed(&back, &f.have, NULL), 0);
 	assert_null(want_link(&back, "vmk0"));
-	assert_non_null(want_link(&back, "vmk0p"));
-	assert_non_null(want_link(&back, "eth1"));
-	assert_int_equal(back.n_links, 6);
 	want_clear(&back);
 	fx_end(&f);
 }
@@ -1050,7 +1206,11 @@ int main(void)
 		cmocka_unit_test(applied_profile_diffs_to_nothing),
 		cmocka_unit_test(foreign_objects_outside_the_profile_are_left_alone),
 		cmocka_unit_test(owned_link_not_wanted_is_pruned_foreign_is_ignored),
-		cmocka_unit_test(foreign_link_with_an_adapter_name_is_a_conflict),
+		cmocka_unit_test(foreign_link_of_another_kind_with_an_adapter_name_is_a_conflict),
+		cmocka_unit_test(foreign_link_of_the_profiles_shape_is_adopted),
+		cmocka_unit_test(foreign_veth_whose_peer_is_elsewhere_is_a_conflict),
+		cmocka_unit_test(adopting_a_link_shows_its_unlisted_addresses_going),
+		cmocka_unit_test(links_of_another_manager_are_refused_even_to_adopt),
 		cmocka_unit_test(missing_uplink_is_enodev_at_its_line),
 		cmocka_unit_test(mtu_increase_goes_uplink_bridge_port_adapter),
 		cmocka_unit_test(mtu_decrease_goes_adapter_port_bridge_uplink),
@@ -1069,7 +1229,8 @@ int main(void)
 		cmocka_unit_test(same_inputs_give_the_same_actions_in_any_observed_order),
 		cmocka_unit_test(want_from_observed_keeps_owned_objects_and_named_uplinks),
 		cmocka_unit_test(want_from_observed_without_a_profile_has_no_foreign_links),
-		cmocka_unit_test(want_from_observed_drops_a_foreign_link_the_profile_would_own),
+		cmocka_unit_test(want_from_observed_gives_an_adopted_link_back_its_marks),
+		cmocka_unit_test(want_from_observed_leaves_out_foreign_links_not_named),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -203,9 +203,9 @@ static void imported_profile_plans_no_create_or_delete_of_the_hosts_objects(void
 		const struct diff_action *a = &d.v[i];
 
 		/* What hostnet adds is its own stack plumbing in table 100
-		 * (rules, the unreachable walls); the host's routes are taken
-		 * over (modify), its links and addresses left as they are. */
-		assert_true(a->obj == DIFF_OBJ_RULE || a->obj == DIFF_OBJ_ROUTE);
+		 * (rules, the unreachable walls); the host's links, addresses
+		 * and routes are adopted in place, never created again. */
+		assert_true(a->obj == DIFF_OBJ_RULE || a->obj == DIFF_OBJ_ROUTE || a->op == DIFF_OP_ADOPT);
 		if (a->op == DIFF_OP_CREATE && a->obj == DIFF_OBJ_ROUTE)
 			assert_int_equal(diff_action_to_route(&d, a)->r.table, 100);
 		if (a->op == DIFF_OP_CREATE && a->obj == DIFF_OBJ_RULE)

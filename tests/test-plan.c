@@ -531,7 +531,7 @@ static void plan_json_of_no_changes_is_zero_counts(void **state)
 	assert_non_null(j);
 	s = json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER);
 	assert_string_equal(s, "{\"host\":null,\"source\":null,\"commit\":null,\"profile_hash\":null,"
-			    "\"summary\":{\"add\":0,\"change\":0,\"destroy\":0},\"actions\":[]}");
+			    "\"summary\":{\"add\":0,\"change\":0,\"destroy\":0,\"adopt\":0},\"actions\":[]}");
 	free(s);
 	json_decref(j);
 }

@@ -31,3 +31,9 @@ apt-get install -y -qq --no-install-recommends libclang-rt-14-dev python3 linux-
 if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
 	apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null
 fi
+apt-get install -y -qq --no-install-recommends iputils-ping >/dev/null  # tests/ns/adopt.sh, takeover.sh: ping -i 0.01 during a takeover
+apt-get install -y -qq --no-install-recommends dbus-daemon dbus-system-bus-common >/dev/null  # tests/ns/networkd.sh: networkctl's bus
+# ifupdown2 builds the Proxmox-like host of tests/ns/takeover.sh (in its own
+# namespace; the package enables networking.service, which reads only lo from
+# the /etc/network/interfaces it creates).
+apt-get install -y -qq --no-install-recommends ifupdown2 >/dev/null

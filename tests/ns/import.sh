@@ -109,10 +109,10 @@ out=$(H import --host pve02 --out "$profile" 2>&1)
 [ $? = 0 ] && ok "import of the host without its bridge" || not_ok "second import" "$out"
 out=$(H plan --detailed-exitcode "$profile" 2>&1)
 rc=$?
-[ $rc = 2 ] && grep -q "~ route default via 198.51.100.1 dev eth3 table 100" <<<"$out" &&
+[ $rc = 2 ] && grep -q "= adopt route default via 198.51.100.1 dev eth3 table 100" <<<"$out" &&
 	ok "the plan runs and takes the host's routes over" || not_ok "plan without the bridge" "$out"
 plan_ok "... and creates and destroys none of the host's objects"
-out=$(H apply --auto-approve "$profile" 2>&1)
+out=$(H apply --auto-approve --adopt "$profile" 2>&1)
 [ $? = 0 ] && ok "the imported profile applies" || not_ok "apply" "$out"
 out=$(H plan --detailed-exitcode "$profile" 2>&1)
 [ $? = 0 ] && ok "then its plan is empty" || not_ok "second plan" "$out"

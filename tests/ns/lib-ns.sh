@@ -98,3 +98,33 @@ ns_settle() {
 		sleep 0.2
 	done
 }
+
+# Whether `ping -D` (output in $1) lost no echo request in the window from
+# the last reply before time $2 to the first reply after time $3 (seconds
+# since the epoch, as `date +%s.%N` gives them): what a change between those
+# times may not cost.  Prints "LOST of SENT in the window (N overall)".
+# Outside that window, a loaded machine may drop a packet now and then
+# (veth and bridge queues with the CPU taken): that is not the change's.
+ns_ping_window() {
+	python3 - "$@" <<'PYEOF'
+import re, sys
+got, sent = {}, 0
+for line in open(sys.argv[1]):
+    m = re.match(r"\[(\d+\.\d+)\] .*icmp_seq=(\d+) ", line)
+    if m:
+        got[int(m.group(2))] = float(m.group(1))
+    m = re.match(r"(\d+) packets transmitted", line)
+    if m:
+        sent = int(m.group(1))
+start, end = float(sys.argv[2]), float(sys.argv[3])
+before = [q for q, t in got.items() if t < start]
+after = [q for q, t in got.items() if t > end]
+if not before or not after:
+    print("no replies on both sides of the window (%d replies)" % len(got))
+    sys.exit(1)
+lo, hi = max(before), min(after)
+lost = [q for q in range(lo, hi + 1) if q not in got]
+print("%d lost of %d in the window (%d of %d lost overall)" % (len(lost), hi - lo + 1, sent - len(got), sent))
+sys.exit(1 if lost else 0)
+PYEOF
+}

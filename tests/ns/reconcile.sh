@@ -240,7 +240,7 @@ ip link add vmk7 type veth peer name vmk7p
 sed 's/^  - name: vmk1$/  - name: vmk7/' "$P/esx01.yaml" >"$T/p/hosts/esx01b.yaml"
 sed -i 's/^host: esx01 /host: esx01b /' "$T/p/hosts/esx01b.yaml"
 expect_rc "a foreign link with an adapter's name is a conflict" 1 "$HOSTNET" plan "$T/p/hosts/esx01b.yaml"
-grep -q "error: interface 'vmk7' exists and is not hostnet's" <<<"$LAST" &&
+grep -q "error: interface 'vmk7' exists, is not hostnet's (it has no hostnet marks) and cannot be adopted: its peer 'vmk7p' is not a port of 'vs1'" <<<"$LAST" &&
 	ok "the conflict names the profile line and the interface" || not_ok "the conflict names the profile line and the interface" "$LAST"
 sed 's/eth3/eth9/g' "$P/esx01.yaml" >"$T/p/hosts/esx01c.yaml"
 sed -i 's/^host: esx01 /host: esx01c /' "$T/p/hosts/esx01c.yaml"
