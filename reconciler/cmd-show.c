@@ -368,6 +368,7 @@ static void usage(FILE *f)
 {
 	fprintf(f, "usage: hostnet show adapters|interfaces|addresses|routes|stacks [--json]\n"
 		   "                    [--snapshot ID] [--state PATH]\n"
+		   "       hostnet show services [--json] [--repo PATH [--ref REF]] [--host H] [FILE]\n"
 		   "\nThe host as the kernel has it now (nothing is changed):\n"
 		   "  adapters    VMkernel adapters hostnet manages, with switch, stack, services\n"
 		   "  interfaces  every link; OWNED marks hostnet's, SETTINGS shows shaping,\n"
@@ -376,9 +377,32 @@ static void usage(FILE *f)
 		   "  addresses   IPv4 and IPv6 addresses\n"
 		   "  routes      routes of every table, IPv4 and IPv6\n"
 		   "  stacks      TCP/IP stacks: table, adapters, default gateways\n"
+		   "  services    each service's adapter, addresses, stack, gateways, MTU, from\n"
+		   "              the desired state ('hostnet show services --help')\n"
 		   "  --json      one JSON array of objects, for scripts\n"
 		   "  --snapshot ID  show a snapshot recorded by 'hostnet observe' instead\n"
 		   "                 (read from the state database)\n");
+}
+
+/* The view named on the command line (the first operand), before parsing:
+ * "services" reads the desired state and has options of its own. */
+static const char *view_operand(int argc, char **argv)
+{
+	static const char *const with_arg[] = { "--state", "--lock-timeout", "--snapshot", "--repo",
+						"--ref", "--host", NULL };
+
+	for (int i = 1; i < argc; i++) {
+		bool takes = false;
+
+		if (strcmp(argv[i], "--") == 0)
+			return i + 1 < argc ? argv[i + 1] : NULL;
+		if (argv[i][0] != '-')
+			return argv[i];
+		for (size_t k = 0; with_arg[k]; k++)
+			takes |= strcmp(argv[i], with_arg[k]) == 0;
+		i += takes;
+	}
+	return NULL;
 }
 
 int cmd_show(int argc, char **argv)
@@ -396,7 +420,10 @@ int cmd_show(int argc, char **argv)
 	const char *snapshot = NULL;
 	bool json = false;
 	int c, r, which = -1, rc = CMD_EXIT_ERROR;
+	const char *view = view_operand(argc, argv);
 
+	if (view && strcmp(view, "services") == 0)
+		return cmd_show_services(argc, argv);
 	while ((c = cmd_getopt(&p, argc, argv, "", longopts)) != -1) {
 		switch (c) {
 		case 'j': json = true; break;
@@ -412,7 +439,7 @@ int cmd_show(int argc, char **argv)
 		if (strcmp(argv[optind], views[i].name) == 0)
 			which = (int)i;
 	if (which < 0) {
-		cmd_fail("show", "unknown view '%s' (adapters, interfaces, addresses, routes, stacks)",
+		cmd_fail("show", "unknown view '%s' (adapters, interfaces, addresses, routes, stacks, services)",
 			 argv[optind]);
 		return CMD_EXIT_ERROR;
 	}

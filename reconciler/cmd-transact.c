@@ -60,6 +60,9 @@ void cmd_engine_report(void *ctx, const struct engine_event *ev)
 		 * reason to fail or undo a change already recorded. */
 		journal_audit(ev->audit);
 		break;
+	case ENGINE_EV_WARNING:
+		esc_line(stderr, "hostnet %s: warning: %s", cmd, ev->text);
+		break;
 	}
 }
 
