@@ -190,6 +190,9 @@ struct cmd_transact {
 	const char *cmd;                /* names the messages: "apply" */
 	const struct cmd_state_opts *so;
 	bool auto_approve, color, connectivity;
+	/* A plan that disturbs management (blast.h) is refused unless it runs
+	 * under confirm_ms or this is set: the operator may lose the host. */
+	bool allow_management;
 	unsigned confirm_ms, dhcp_ms;
 	/* apply PLANFILE: refuses (prints, <0) a host that changed since the
 	 * plan was made; NULL for none. */

@@ -244,3 +244,8 @@ void diff_clear(struct diff *d)
 		free(d->own[i]);
 	*d = (struct diff){ 0 };
 }
+
+const struct want *diff_want(const struct diff *d)
+{
+	return d->want;
+}

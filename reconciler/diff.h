@@ -114,6 +114,8 @@ const struct want_link *diff_action_link(const struct diff *d, const struct diff
 const struct want_addr *diff_action_addr(const struct diff *d, const struct diff_action *a);
 const struct want_route *diff_action_route(const struct diff *d, const struct diff_action *a);
 const struct want_rule *diff_action_rule(const struct diff *d, const struct diff_action *a);
+/* The desired state the actions refer to (NULL for a diff made by hand). */
+const struct want *diff_want(const struct diff *d);
 /* The profile line behind an action (its "to"'s), NULL for none (a prune,
  * a rollback's restoration). */
 const struct hn_loc *diff_action_loc(const struct diff *d, const struct diff_action *a);
