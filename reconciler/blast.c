@@ -28,6 +28,9 @@ struct blast {
 	/* Adapters as the host has them (link actions' observed side), by name. */
 	struct named *seen;
 	size_t n_seen;
+	/* Links the diff creates: nothing runs over them yet. */
+	struct named *created;
+	size_t n_created;
 	/* Stack tables and the services of the adapters on them. */
 	struct tabled *tables;
 	size_t n_tables;
@@ -49,15 +52,32 @@ static uint32_t mark_services(const struct want_link *l, char *stack)
 	return m.services;
 }
 
-/* The services adapter `name` carries now or is to carry. */
+/* The services adapter `name` carries now, or is to carry if it exists
+ * already (one the diff creates carries nothing yet). */
 static uint32_t services_of(const struct blast *b, const char *name)
 {
 	struct named key = { { 0 }, 0 }, *hit;
-	uint32_t s = b->w ? mark_services(want_link(b->w, name), NULL) : 0;
 
 	snprintf(key.name, sizeof(key.name), "%s", name);
 	hit = hn_bsearch(&key, b->seen, b->n_seen, sizeof(*b->seen), cmp_named);
-	return s | (hit ? hit->services : 0);
+	if (hit)
+		return hit->services | (b->w ? mark_services(want_link(b->w, name), NULL) : 0);
+	if (hn_bsearch(&key, b->created, b->n_created, sizeof(*b->created), cmp_named))
+		return 0;
+	return b->w ? mark_services(want_link(b->w, name), NULL) : 0;
+}
+
+static int add_named(struct named **v, size_t *n, const char *name, uint32_t services)
+{
+	struct named *p = realloc(*v, (*n + 1) * sizeof(*p));
+
+	if (!p)
+		return -ENOMEM;
+	*v = p;
+	memset(&p[*n], 0, sizeof(*p));
+	snprintf(p[*n].name, KOBJ_IFNAMSIZ, "%s", name);
+	p[(*n)++].services = services;
+	return 0;
 }
 
 static uint32_t services_in_table(const struct blast *b, uint32_t table)
@@ -97,25 +117,24 @@ struct blast *blast_new(const struct diff *d)
 		return NULL;
 	b->d = d;
 	b->w = w;
-	for (size_t i = 0; i < d->n; i++) {
-		const struct want_link *from;
+	for (size_t i = 0; r == 0 && i < d->n; i++) {
+		const struct diff_action *a = &d->v[i];
+		const struct want_link *from, *to;
 		uint32_t s;
 
-		if (d->v[i].obj != DIFF_OBJ_LINK || !(from = diff_action_from_link(d, &d->v[i])))
+		if (a->obj != DIFF_OBJ_LINK)
 			continue;
-		if (!(s = mark_services(from, NULL)))
-			continue;
-		struct named *v = realloc(b->seen, (b->n_seen + 1) * sizeof(*v));
-
-		if (!v)
-			goto oom;
-		b->seen = v;
-		memset(&v[b->n_seen], 0, sizeof(*v));
-		snprintf(v[b->n_seen].name, KOBJ_IFNAMSIZ, "%s", from->l.name);
-		v[b->n_seen++].services = s;
+		if (a->op == DIFF_OP_CREATE && (to = diff_action_to_link(d, a)))
+			r = add_named(&b->created, &b->n_created, to->l.name, 0);
+		else if ((from = diff_action_from_link(d, a)) && (s = mark_services(from, NULL)))
+			r = add_named(&b->seen, &b->n_seen, from->l.name, s);
 	}
+	if (r < 0)
+		goto oom;
 	if (b->n_seen)
 		qsort(b->seen, b->n_seen, sizeof(*b->seen), cmp_named);
+	if (b->n_created)
+		qsort(b->created, b->n_created, sizeof(*b->created), cmp_named);
 	/* A table stack's adapters have "oif <adapter> lookup T" rules; a VRF
 	 * stack's are enslaved to the VRF bound to T; the default stack's
 	 * table is main. */
@@ -147,6 +166,7 @@ void blast_free(struct blast *b)
 	if (!b)
 		return;
 	free(b->seen);
+	free(b->created);
 	free(b->tables);
 	free(b);
 }
