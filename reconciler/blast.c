@@ -303,6 +303,9 @@ uint32_t blast_action(const struct blast *b, const struct diff_action *a)
 		/* Neither names an adapter: the stack's table as a whole. */
 		return s ? s : services_in_table(b, r->r.table);
 	}
+	case DIFF_OBJ_ISCSI:
+		/* Sessions bound to the record lose their binding. */
+		return 1u << PROFILE_SERVICE_ISCSI;
 	case DIFF_OBJ__MAX:
 		break;
 	}

@@ -1,5 +1,6 @@
 #include "observe-private.h"
 #include "sort.h"
+#include "iscsi.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -165,6 +166,13 @@ int observe_all(struct kobj_set *out, struct hnl *nl)
 		r = observe_once(&set, nl);
 	}
 	if (r < 0) {
+		kobj_set_clear(&set);
+		return r;
+	}
+	/* Files, not netlink: read once, after the kernel's objects. */
+	const char *dir = iscsi_ifaces_dir();
+
+	if (dir && (r = iscsi_observe(&set, dir)) < 0) {
 		kobj_set_clear(&set);
 		return r;
 	}

@@ -10,6 +10,7 @@
 
 #include "blast.h"
 #include "esc.h"
+#include "iscsi.h"
 #include "jstream.h"
 #include "kobj-fmt.h"
 #include "want-json.h"
@@ -108,6 +109,12 @@ void plan_describe(const struct diff *d, const struct diff_action *a, char *buf,
 	case DIFF_OBJ_RULE:
 		if ((u = diff_action_rule(d, a))) {
 			describe_rule(u, buf, size);
+			return;
+		}
+		break;
+	case DIFF_OBJ_ISCSI:
+		if ((l = diff_action_iscsi(d, a))) {
+			snprintf(buf, size, "iscsi-iface " ISCSI_IFACE_PREFIX "%s", l->l.name);
 			return;
 		}
 		break;
@@ -236,6 +243,19 @@ static void details(const struct diff *d, const struct diff_action *a,
 	}
 	else if (a->obj == DIFF_OBJ_ROUTE)
 		route_details(d, a, emit, arg);
+	else if (a->obj == DIFF_OBJ_ISCSI && a->op == DIFF_OP_MODIFY)
+		emit(arg, "not as hostnet wrote it: rewritten");
+}
+
+/* An iSCSI iface record as JSON: its name and the adapter it binds. */
+static json_t *json_of_iscsi(const struct want_link *l)
+{
+	char name[64];
+
+	if (!l)
+		return NULL;
+	snprintf(name, sizeof(name), ISCSI_IFACE_PREFIX "%s", l->l.name);
+	return json_pack("{s:s,s:s}", "record", name, "adapter", l->l.name);
 }
 
 void plan_summary(const struct diff *d, char *buf, size_t size)
@@ -365,6 +385,11 @@ static json_t *action_json(const struct diff *d, const struct blast *b, const st
 	case DIFF_OBJ_RULE:
 		to = json_of_rule(a->op != DIFF_OP_DELETE ? diff_action_to_rule(d, a) : NULL);
 		from = json_of_rule(a->op != DIFF_OP_CREATE ? diff_action_from_rule(d, a) : NULL);
+		break;
+	case DIFF_OBJ_ISCSI:
+		to = json_of_iscsi(a->op != DIFF_OP_DELETE ? diff_action_iscsi(d, a) : NULL);
+		/* The record found has the same name; only its text differs. */
+		from = json_of_iscsi(a->op != DIFF_OP_CREATE ? diff_action_iscsi(d, a) : NULL);
 		break;
 	case DIFF_OBJ__MAX:
 		break;
