@@ -199,15 +199,18 @@ static bool under(const struct blast *b, const struct want_link *a, const char *
 	return lm[0] && eq(master_of(b, lm), bridge);
 }
 
-/* The services of every adapter the link affects. */
+/* The services of every adapter the link affects: an adapter's or a port's
+ * own; a switch's, bond's, uplink's or VRF's, those of the adapters above. */
 static uint32_t link_services(const struct blast *b, const struct want_link *l)
 {
-	uint32_t s = services_of(b, l->l.name);
+	uint32_t s = 0;
 	struct mark m;
 
-	if (l->l.owned || l->l.alias[0]) {
-		if (mark_parse(&m, l->l.alias) == 0 && m.role == MARK_ROLE_PORT)
-			s |= services_of(b, m.adapter);
+	if (mark_parse(&m, l->l.alias) == 0) {
+		if (m.role == MARK_ROLE_ADAPTER)
+			return services_of(b, l->l.name) | m.services;
+		if (m.role == MARK_ROLE_PORT)
+			return services_of(b, m.adapter);
 	}
 	for (size_t i = 0; b->w && i < b->w->n_links; i++) {
 		const struct want_link *a = &b->w->links[i];
@@ -263,46 +266,54 @@ static uint32_t addr_services(const struct blast *b, const struct hn_addr *ip)
 	return 0;
 }
 
+static uint32_t route_services(const struct blast *b, const struct want_route *r)
+{
+	if (!r)
+		return 0;
+	/* A default route serves the whole stack; another, its device. */
+	if (!r->dev[0] || !r->r.dst.prefixlen)
+		return services_in_table(b, r->r.table) | (r->dev[0] ? services_of(b, r->dev) : 0);
+	return services_of(b, r->dev);
+}
+
+static uint32_t rule_services(const struct blast *b, const struct want_rule *r)
+{
+	uint32_t s = 0;
+
+	if (!r)
+		return 0;
+	if (r->r.oif[0])
+		s |= services_of(b, r->r.oif);
+	if (r->r.iif[0])
+		s |= services_of(b, r->r.iif);
+	if (r->r.src.family)
+		s |= addr_services(b, &r->r.src);
+	/* Neither names an adapter: the stack's table as a whole. */
+	return s ? s : services_in_table(b, r->r.table);
+}
+
 uint32_t blast_action(const struct blast *b, const struct diff_action *a)
 {
 	const struct diff *d = b->d;
 
 	if (a->op == DIFF_OP_CREATE)
 		return 0;   /* nothing runs over what does not exist yet */
+	/* A change concerns the object as it is (from) and as it will be (to):
+	 * a route moved from vmk0 to vmk9 disturbs what runs over vmk0. */
 	switch (a->obj) {
 	case DIFF_OBJ_LINK:
 		return link_action(b, a);
 	case DIFF_OBJ_ADDR: {
-		const struct want_addr *x = diff_action_addr(d, a);
+		const struct want_addr *x = diff_action_from_addr(d, a), *y = diff_action_to_addr(d, a);
 
-		return x ? services_of(b, x->dev) : 0;
+		return (x ? services_of(b, x->dev) : 0) | (y ? services_of(b, y->dev) : 0);
 	}
-	case DIFF_OBJ_ROUTE: {
-		const struct want_route *r = diff_action_route(d, a);
-
-		if (!r)
-			return 0;
-		/* A default route serves the whole stack; another, its device. */
-		if (!r->dev[0] || !r->r.dst.prefixlen)
-			return services_in_table(b, r->r.table) | (r->dev[0] ? services_of(b, r->dev) : 0);
-		return services_of(b, r->dev);
-	}
-	case DIFF_OBJ_RULE: {
-		const struct want_rule *r = diff_action_rule(d, a);
-		uint32_t s;
-
-		if (!r)
-			return 0;
-		s = 0;
-		if (r->r.oif[0])
-			s |= services_of(b, r->r.oif);
-		if (r->r.iif[0])
-			s |= services_of(b, r->r.iif);
-		if (r->r.src.family)
-			s |= addr_services(b, &r->r.src);
-		/* Neither names an adapter: the stack's table as a whole. */
-		return s ? s : services_in_table(b, r->r.table);
-	}
+	case DIFF_OBJ_ROUTE:
+		return route_services(b, diff_action_from_route(d, a)) |
+		       route_services(b, diff_action_to_route(d, a));
+	case DIFF_OBJ_RULE:
+		return rule_services(b, diff_action_from_rule(d, a)) |
+		       rule_services(b, diff_action_to_rule(d, a));
 	case DIFF_OBJ_ISCSI:
 		/* Sessions bound to the record lose their binding. */
 		return 1u << PROFILE_SERVICE_ISCSI;

@@ -26,8 +26,10 @@ static int ensure_dir(const char *path)
 {
 	struct stat st;
 
+	/* Readable by the units and daemons that bind to it, whatever umask
+	 * the service running hostnet has (the example units' is 0077). */
 	if (mkdir(path, 0755) == 0)
-		return 0;
+		return chmod(path, 0755) < 0 ? -errno : 0;
 	if (errno != EEXIST)
 		return -errno;
 	if (stat(path, &st) < 0)
