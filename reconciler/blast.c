@@ -161,6 +161,11 @@ oom:
 	return NULL;
 }
 
+uint32_t blast_adapter(const struct blast *b, const char *name)
+{
+	return services_of(b, name);
+}
+
 void blast_free(struct blast *b)
 {
 	if (!b)

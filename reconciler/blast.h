@@ -10,8 +10,9 @@
  * profile gives it.
  *
  * Pure.  A new kind of action (nftables rules on an adapter) adds its case
- * to the switch in blast_action(): the adapters it affects, and whether the
- * action disturbs them; -Wswitch-enum points there. */
+ * to the switch in blast_action(): the adapters it affects, each turned
+ * into services with blast_adapter(), when the action disturbs them;
+ * -Wswitch-enum points there. */
 #pragma once
 
 #include <stddef.h>
@@ -28,6 +29,10 @@ struct blast;
 struct blast *blast_new(const struct diff *d);
 void blast_free(struct blast *b);   /* NULL ok */
 
+/* The services adapter `name` carries (now, or by the profile if it exists
+ * already; one the diff creates carries none yet): the hook for new kinds
+ * of action, which know the adapters they touch. */
+uint32_t blast_adapter(const struct blast *b, const char *name);
 /* Bits (1u << enum profile_service) of the services action `a` disturbs. */
 uint32_t blast_action(const struct blast *b, const struct diff_action *a);
 /* Over the whole diff: the union, and in counts[s] how many actions
