@@ -10,7 +10,6 @@
 #include "addr.h"
 #include "mark.h"
 #include "realize.h"
-#include "sort.h"
 
 struct named {
 	char name[KOBJ_IFNAMSIZ];
@@ -31,6 +30,10 @@ struct blast {
 	/* Links the diff creates: nothing runs over them yet. */
 	struct named *created;
 	size_t n_created;
+	/* Every adapter with services that exists: what services_of() reads
+	 * (one binary search per action, no alias parsed again). */
+	struct named *all;
+	size_t n_all;
 	/* Stack tables and the services of the adapters on them. */
 	struct tabled *tables;
 	size_t n_tables;
@@ -52,21 +55,6 @@ static uint32_t mark_services(const struct want_link *l, char *stack)
 	return m.services;
 }
 
-/* The services adapter `name` carries now, or is to carry if it exists
- * already (one the diff creates carries nothing yet). */
-static uint32_t services_of(const struct blast *b, const char *name)
-{
-	struct named key = { { 0 }, 0 }, *hit;
-
-	snprintf(key.name, sizeof(key.name), "%s", name);
-	hit = hn_bsearch(&key, b->seen, b->n_seen, sizeof(*b->seen), cmp_named);
-	if (hit)
-		return hit->services | (b->w ? mark_services(want_link(b->w, name), NULL) : 0);
-	if (hn_bsearch(&key, b->created, b->n_created, sizeof(*b->created), cmp_named))
-		return 0;
-	return b->w ? mark_services(want_link(b->w, name), NULL) : 0;
-}
-
 static int add_named(struct named **v, size_t *n, const char *name, uint32_t services)
 {
 	struct named *p = realloc(*v, (*n + 1) * sizeof(*p));
@@ -79,6 +67,64 @@ static int add_named(struct named **v, size_t *n, const char *name, uint32_t ser
 	p[(*n)++].services = services;
 	return 0;
 }
+
+static const struct named *find_named(const struct named *v, size_t n, const char *name)
+{
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = strcmp(v[mid].name, name);
+
+		if (c == 0)
+			return &v[mid];
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+/* The services adapter `name` carries now, or is to carry if it exists
+ * already (one the diff creates carries nothing yet). */
+static uint32_t services_of(const struct blast *b, const char *name)
+{
+	const struct named *hit = find_named(b->all, b->n_all, name);
+
+	return hit ? hit->services : 0;
+}
+
+/* b->all: the observed adapters (seen), and the profile's adapters but
+ * those the diff creates from nothing, merged by name. */
+static int build_all(struct blast *b)
+{
+	size_t n = 0;
+	int r = 0;
+
+	for (size_t i = 0; i < b->n_seen && r == 0; i++)
+		r = add_named(&b->all, &b->n_all, b->seen[i].name, b->seen[i].services);
+	for (size_t i = 0; b->w && i < b->w->n_links && r == 0; i++) {
+		const char *name = b->w->links[i].l.name;
+		uint32_t s = mark_services(&b->w->links[i], NULL);
+
+		if (s && (!find_named(b->created, b->n_created, name) ||
+			  find_named(b->seen, b->n_seen, name)))
+			r = add_named(&b->all, &b->n_all, name, s);
+	}
+	if (r < 0 || !b->n_all)
+		return r;
+	qsort(b->all, b->n_all, sizeof(*b->all), cmp_named);
+	for (size_t i = 1; i < b->n_all; i++) {
+		if (strcmp(b->all[n].name, b->all[i].name) == 0)
+			b->all[n].services |= b->all[i].services;
+		else
+			b->all[++n] = b->all[i];
+	}
+	b->n_all = n + 1;
+	return 0;
+}
+
 
 static uint32_t services_in_table(const struct blast *b, uint32_t table)
 {
@@ -135,6 +181,8 @@ struct blast *blast_new(const struct diff *d)
 		qsort(b->seen, b->n_seen, sizeof(*b->seen), cmp_named);
 	if (b->n_created)
 		qsort(b->created, b->n_created, sizeof(*b->created), cmp_named);
+	if ((r = build_all(b)) < 0)
+		goto oom;
 	/* A table stack's adapters have "oif <adapter> lookup T" rules; a VRF
 	 * stack's are enslaved to the VRF bound to T; the default stack's
 	 * table is main. */
@@ -172,6 +220,7 @@ void blast_free(struct blast *b)
 		return;
 	free(b->seen);
 	free(b->created);
+	free(b->all);
 	free(b->tables);
 	free(b);
 }
