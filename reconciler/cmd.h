@@ -121,6 +121,8 @@ int cmd_getopt(struct cmd_parser *p, int argc, char **argv, const char *shortopt
 	       const struct option *longopts);
 
 int cmd_observe(int argc, char **argv);
+/* hostnet import: a host profile from what the kernel has (import.h). */
+int cmd_import(int argc, char **argv);
 int cmd_history(int argc, char **argv);
 int cmd_state(int argc, char **argv);
 

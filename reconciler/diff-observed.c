@@ -84,7 +84,7 @@ int dobs_build(struct dobs *out, const struct kobj_set *have)
 		copy_name(w->master, name_of(idx, have->n_links, l->master));
 		if (l->kind == KOBJ_LINK_KIND_VETH)
 			copy_name(w->peer, name_of(idx, have->n_links, l->link));
-		else if (l->kind == KOBJ_LINK_KIND_MACVLAN)
+		else if (l->kind == KOBJ_LINK_KIND_MACVLAN || l->kind == KOBJ_LINK_KIND_VLAN)
 			copy_name(w->parent, name_of(idx, have->n_links, l->link));
 		else if (l->kind == KOBJ_LINK_KIND_BOND)
 			copy_name(w->primary, name_of(idx, have->n_links, l->bond_primary));

@@ -139,6 +139,9 @@ static bool needs_replace(const struct want_link *w, const struct want_link *o)
 		return true;
 	if (w->l.kind == KOBJ_LINK_KIND_MACVLAN && strcmp(w->parent, o->parent) != 0)
 		return true;
+	if (w->l.kind == KOBJ_LINK_KIND_VLAN &&
+	    (strcmp(w->parent, o->parent) != 0 || w->l.vlan_id != o->l.vlan_id))
+		return true;
 	if (w->l.kind == KOBJ_LINK_KIND_BOND && w->l.bond_mode != o->l.bond_mode)
 		return true;
 	return w->l.kind == KOBJ_LINK_KIND_VRF && w->l.vrf_table != o->l.vrf_table;

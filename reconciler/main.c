@@ -25,6 +25,8 @@ static const struct cmd cmd_table[] = {
 	{ "ping", cmd_ping, "[-I ADAPTER | -S STACK] [-d] [-s SIZE] DEST",
 	  "vmkping: ICMP echo from an adapter through its stack" },
 	{ "check", cmd_check, "mtu", "jumbo-frame path check of every adapter to its gateway" },
+	{ "import", cmd_import, "[--host H] [--out FILE] [--uplinks LIST]",
+	  "write a host profile from what the kernel has (changes nothing)" },
 	{ "observe", cmd_observe, "[--host H] [--state PATH]",
 	  "record the kernel's state as a snapshot; print its id" },
 	{ "history", cmd_history, "[--host H] [--limit N] [--json]",

@@ -159,7 +159,8 @@ int nlmsg_link_set(struct nl_msg **out, int ifindex, const struct want_link *l, 
 		r = nla_put_u32(m, IFLA_GROUP, l->l.group);
 		if (r >= 0)
 			r = nla_put_string(m, IFLA_IFALIAS, l->l.alias);
-		if (r >= 0 && (l->l.kind == KOBJ_LINK_KIND_VETH || l->l.kind == KOBJ_LINK_KIND_MACVLAN))
+		if (r >= 0 && (l->l.kind == KOBJ_LINK_KIND_VETH || l->l.kind == KOBJ_LINK_KIND_MACVLAN ||
+			       l->l.kind == KOBJ_LINK_KIND_VLAN))
 			r = put_promote_secondaries(m);
 	}
 	return finish(out, m, r);

@@ -127,8 +127,14 @@ static json_t *adapter_json(struct pj *j, const struct profile_adapter *a)
 	set(j, o, "backing", json_string(profile_backing_name(a->backing)));
 	if (a->backing == PROFILE_BACKING_VETH)
 		set(j, o, "portgroup", str_or_null(a->portgroup));
-	else
+	else if (a->backing == PROFILE_BACKING_MACVLAN ||
+		 (a->backing == PROFILE_BACKING_VLAN && a->uplink))
 		set(j, o, "uplink", str_or_null(a->uplink));
+	if (a->backing == PROFILE_BACKING_VLAN) {
+		if (a->switch_name)
+			set(j, o, "switch", str_or_null(a->switch_name));
+		set(j, o, "vlan", json_integer(a->vlan));
+	}
 	set(j, o, "services", svc);
 	set(j, o, "stack", str_or_null(a->stack));
 	set(j, o, "mtu", json_integer(a->mtu));

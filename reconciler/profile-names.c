@@ -30,6 +30,9 @@ static const char *const isolation_names[PROFILE_ISOLATION__MAX] = {
 static const char *const backing_names[PROFILE_BACKING__MAX] = {
 	[PROFILE_BACKING_VETH] = "veth",
 	[PROFILE_BACKING_MACVLAN] = "macvlan",
+	[PROFILE_BACKING_SWITCH] = "switch",
+	[PROFILE_BACKING_UPLINK] = "uplink",
+	[PROFILE_BACKING_VLAN] = "vlan",
 };
 
 static const char *const teaming_policy_names[PROFILE_TEAMING__MAX] = {
@@ -78,6 +81,11 @@ const char *profile_isolation_name(enum profile_isolation i)
 const char *profile_backing_name(enum profile_backing b)
 {
 	return b < PROFILE_BACKING__MAX ? backing_names[b] : "?";
+}
+
+bool profile_backing_in_place(enum profile_backing b)
+{
+	return b == PROFILE_BACKING_SWITCH || b == PROFILE_BACKING_UPLINK;
 }
 
 #define PROFILE_FIND(type, arr, n)					\

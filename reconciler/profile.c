@@ -23,7 +23,7 @@
 
 static const char *const state_names[] = { "up", "down" };
 static const char *const isolation_names[] = { "table", "vrf" };
-static const char *const backing_names[] = { "veth", "macvlan" };
+static const char *const backing_names[] = { "veth", "macvlan", "switch", "uplink", "vlan" };
 static const char *const teaming_names[] = { "failover", "loadbalance" };
 static const char *const policy_names[] = { "reject", "accept" };
 
@@ -515,11 +515,85 @@ static void conv_ipv6(struct conv *c, const struct ydoc_node *n, struct profile_
 	}
 }
 
+/* A key that the adapter's backing does not take, with why. */
+static void forbid(struct conv *c, const struct ydoc_node *m, const char *key, const char *why)
+{
+	const struct ydoc_node *n = ydoc_map_get(m, key);
+
+	if (n)
+		conv_error(c, n, "%s: %s", key, why);
+}
+
+static void require(struct conv *c, const struct ydoc_node *m, const char *key,
+		    const struct profile_adapter *a)
+{
+	if (!ydoc_map_get(m, key) && !c->partial)
+		conv_error(c, m, "adapter: missing required key '%s' (backing: %s)", key,
+			   backing_names[a->backing]);
+}
+
+/* Which of portgroup / uplink / switch / vlan each backing takes. */
+static void conv_backing_keys(struct conv *c, const struct ydoc_node *m, struct profile_adapter *a)
+{
+	static const char *const in_place =
+		"an adapter with backing: switch or uplink is that interface itself, named by "
+		"'name'; remove this key";
+	const struct ydoc_node *n;
+	uint64_t v;
+
+	switch (a->backing) {
+	case PROFILE_BACKING_VETH:
+		if (!ydoc_map_get(m, "portgroup") && !c->partial)
+			conv_error(c, m, "adapter: missing required key 'portgroup'");
+		forbid(c, m, "uplink", "only a macvlan or vlan adapter names an uplink; this "
+		       "adapter is on portgroup backing (veth)");
+		forbid(c, m, "switch", "only a vlan adapter names a switch; this adapter is on "
+		       "portgroup backing (veth), and its portgroup names the switch");
+		forbid(c, m, "vlan", "only a vlan adapter has a VLAN id; a veth adapter is tagged "
+		       "by its portgroup's vlan");
+		break;
+	case PROFILE_BACKING_MACVLAN:
+		require(c, m, "uplink", a);
+		forbid(c, m, "portgroup", "a macvlan adapter sits on an uplink, not on a portgroup");
+		forbid(c, m, "switch", "a macvlan adapter sits on an uplink, not on a switch");
+		forbid(c, m, "vlan", "only a vlan adapter has a VLAN id");
+		break;
+	case PROFILE_BACKING_SWITCH:
+	case PROFILE_BACKING_UPLINK:
+		forbid(c, m, "portgroup", in_place);
+		forbid(c, m, "uplink", in_place);
+		forbid(c, m, "switch", in_place);
+		forbid(c, m, "vlan", "only a vlan adapter has a VLAN id; use backing: vlan for a "
+		       "VLAN device over this interface");
+		break;
+	case PROFILE_BACKING_VLAN:
+		forbid(c, m, "portgroup", "a vlan adapter sits on a switch's bridge or an uplink "
+		       "(switch: or uplink:), not on a portgroup");
+		if (ydoc_map_get(m, "switch") && ydoc_map_get(m, "uplink"))
+			conv_error(c, ydoc_map_get(m, "uplink"), "uplink: a vlan adapter sits on "
+				   "either a switch or an uplink, not both");
+		else if (!ydoc_map_get(m, "switch") && !ydoc_map_get(m, "uplink") && !c->partial)
+			conv_error(c, m, "adapter: missing required key 'switch' or 'uplink' "
+				   "(backing: vlan)");
+		require(c, m, "vlan", a);
+		if (get_uint(c, m, "vlan", 1, 4094, &v, &a->vlan_loc))
+			a->vlan = (unsigned)v;
+		break;
+	case PROFILE_BACKING__MAX:
+		break;
+	}
+	n = ydoc_map_get(m, "switch");
+	if (n && a->backing == PROFILE_BACKING_VLAN) {
+		a->switch_loc = n->loc;
+		conv_ifname(c, n, "switch", IFNAME_MAX, &a->switch_name);
+	}
+}
+
 static void conv_adapter(struct conv *c, const struct ydoc_node *m, struct profile_adapter *a)
 {
 	static const char *const keys[] = {
-		"name", "backing", "portgroup", "uplink", "services", "stack", "mtu", "mac",
-		"ipv4", "ipv6", "state", "shaping", NULL,
+		"name", "backing", "portgroup", "uplink", "switch", "vlan", "services", "stack",
+		"mtu", "mac", "ipv4", "ipv6", "state", "shaping", NULL,
 	};
 	const struct ydoc_node *n;
 	uint64_t v;
@@ -527,7 +601,6 @@ static void conv_adapter(struct conv *c, const struct ydoc_node *m, struct profi
 
 	conv_check_keys(c, m, keys, "adapter");
 	a->loc = m->loc;
-	a->name = get_name(c, m, "adapter", ADAPTER_NAME_MAX, &a->loc);
 	a->stack = PROFILE_DEFAULT_STACK;
 	a->mtu = PROFILE_DEFAULT_MTU;
 	a->mac_auto = true;
@@ -536,6 +609,9 @@ static void conv_adapter(struct conv *c, const struct ydoc_node *m, struct profi
 		a->backing = (enum profile_backing)b;
 		a->backing_loc = n->loc;
 	}
+	/* Only a veth adapter has a peer named <adapter>p. */
+	a->name = get_name(c, m, "adapter", a->backing == PROFILE_BACKING_VETH ? ADAPTER_NAME_MAX
+									       : IFNAME_MAX, &a->loc);
 	n = ydoc_map_get(m, "portgroup");
 	if (n) {
 		a->portgroup_loc = n->loc;
@@ -546,19 +622,7 @@ static void conv_adapter(struct conv *c, const struct ydoc_node *m, struct profi
 		a->uplink_loc = n->loc;
 		conv_ifname(c, n, "uplink", IFNAME_MAX, &a->uplink);
 	}
-	if (a->backing == PROFILE_BACKING_VETH) {
-		if (!ydoc_map_get(m, "portgroup") && !c->partial)
-			conv_error(c, m, "adapter: missing required key 'portgroup'");
-		if (ydoc_map_get(m, "uplink"))
-			conv_error(c, ydoc_map_get(m, "uplink"), "uplink: only a macvlan adapter "
-				   "names an uplink; this adapter is on portgroup backing (veth)");
-	} else {
-		if (!ydoc_map_get(m, "uplink") && !c->partial)
-			conv_error(c, m, "adapter: missing required key 'uplink' (backing: macvlan)");
-		if (ydoc_map_get(m, "portgroup"))
-			conv_error(c, ydoc_map_get(m, "portgroup"), "portgroup: a macvlan adapter "
-				   "sits on an uplink, not on a portgroup");
-	}
+	conv_backing_keys(c, m, a);
 	n = ydoc_map_get(m, "services");
 	if (n)
 		conv_services(c, n, a);
@@ -649,7 +713,7 @@ static void conv_route(struct conv *c, const struct ydoc_node *m, struct profile
 	n = ydoc_map_get(m, "adapter");
 	if (n) {
 		r->adapter_loc = n->loc;
-		conv_ifname(c, n, "adapter", ADAPTER_NAME_MAX, &r->adapter);
+		conv_ifname(c, n, "adapter", IFNAME_MAX, &r->adapter);
 	}
 	if (!via && !n)
 		conv_error(c, m, "route: needs 'via' (a gateway) or 'adapter' (a directly "
@@ -694,6 +758,26 @@ static int add_implicit_default_stack(struct profile *p, struct arena *a)
 	p->stacks = v;
 	p->n_stacks++;
 	return 0;
+}
+
+/* An adapter in place is the switch's bridge or the uplink itself: without
+ * its own `mtu` it has theirs (an uplink without one keeps the NIC's, and
+ * the adapter reads as the default). */
+static void inherit_in_place_mtus(struct profile *p)
+{
+	for (size_t i = 0; i < p->n_adapters; i++) {
+		struct profile_adapter *a = &p->adapters[i];
+		const struct profile_switch *s;
+		const struct profile_uplink *u;
+
+		if (a->mtu_loc.file || !a->name)
+			continue;
+		if (a->backing == PROFILE_BACKING_SWITCH && (s = profile_find_switch(p, a->name)))
+			a->mtu = s->mtu;
+		else if (a->backing == PROFILE_BACKING_UPLINK && (u = profile_find_uplink(p, a->name)) &&
+			 u->mtu)
+			a->mtu = u->mtu;
+	}
 }
 
 static bool valid_host_name(const char *s)
@@ -790,6 +874,7 @@ int profile_from_tree(struct profile **out, const struct ydoc_node *root, struct
 	CONV_LIST(&c, root, "stacks", p->stacks, p->n_stacks, conv_stack);
 	CONV_LIST(&c, root, "adapters", p->adapters, p->n_adapters, conv_adapter);
 	CONV_LIST(&c, root, "routes", p->routes, p->n_routes, conv_route);
+	inherit_in_place_mtus(p);
 	if (add_implicit_default_stack(p, a) < 0)
 		c.oom = true;
 out:

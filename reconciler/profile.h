@@ -57,6 +57,9 @@ enum profile_isolation {
 enum profile_backing {
 	PROFILE_BACKING_VETH,     /* "veth": adapter + peer port on the portgroup's bridge (default) */
 	PROFILE_BACKING_MACVLAN,  /* "macvlan": bridge-mode macvlan on an uplink */
+	PROFILE_BACKING_SWITCH,   /* "switch": in place, on the switch's own bridge (named `name`) */
+	PROFILE_BACKING_UPLINK,   /* "uplink": in place, on an uplink in no switch (named `name`) */
+	PROFILE_BACKING_VLAN,     /* "vlan": an 802.1Q device over a switch's bridge or an uplink */
 	PROFILE_BACKING__MAX,
 };
 
@@ -81,6 +84,8 @@ int profile_service_from_name(const char *name);   /* enum value or -EINVAL */
 const char *profile_state_name(enum profile_state s);
 const char *profile_isolation_name(enum profile_isolation i);
 const char *profile_backing_name(enum profile_backing b);
+/* Whether the adapter is a link hostnet did not make (switch, uplink). */
+bool profile_backing_in_place(enum profile_backing b);
 
 /* A list of strings with the position of each. */
 struct profile_strv {
@@ -161,7 +166,9 @@ struct profile_adapter {
 	const char *name;
 	enum profile_backing backing;
 	const char *portgroup;        /* veth backing */
-	const char *uplink;           /* macvlan backing */
+	const char *uplink;           /* macvlan backing; vlan backing over an uplink */
+	const char *switch_name;      /* vlan backing over a switch's bridge */
+	unsigned vlan;                /* vlan backing: 1..4094 */
 	uint32_t services;            /* bit (1u << enum profile_service) */
 	struct hn_loc service_loc[PROFILE_SERVICE__MAX];
 	const char *stack;            /* default PROFILE_DEFAULT_STACK */
@@ -174,8 +181,8 @@ struct profile_adapter {
 	struct profile_shaping shaping;
 	enum profile_state state;
 	struct hn_loc dhcp4_loc, slaac_loc;
-	struct hn_loc loc, backing_loc, portgroup_loc, uplink_loc, services_loc, stack_loc,
-		mtu_loc, mac_loc, state_loc;
+	struct hn_loc loc, backing_loc, portgroup_loc, uplink_loc, switch_loc, vlan_loc,
+		services_loc, stack_loc, mtu_loc, mac_loc, state_loc;
 };
 
 struct profile_route {

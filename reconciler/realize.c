@@ -287,6 +287,67 @@ static void realize_security(struct rz *z, const struct profile_adapter *a,
 	pl->l.fdb = l->l.mac;
 }
 
+/* An adapter in place: the switch's bridge or the uplink carries the
+ * adapter's addresses, routes and rules (realize_routing()) and the
+ * settings the profile gives it.  No link is made and no mark is written:
+ * an uplink is foreign and a switch's bridge keeps its own mark, so the
+ * services live in the profile only; the addresses are hostnet's by their
+ * IFA_PROTO (kobj.h).  A NIC's RAs and root qdisc are left as they are
+ * unless the profile asks for SLAAC or shaping. */
+static void realize_in_place(struct rz *z, const struct profile_adapter *a,
+			     const struct profile_stack *st)
+{
+	struct want_link *l = NULL;
+
+	for (size_t i = 0; i < z->w->n_links && !l; i++)
+		if (strcmp(z->w->links[i].l.name, a->name) == 0)
+			l = &z->w->links[i];
+	if (!l)
+		return;   /* validation names the missing switch or uplink */
+	if (a->mtu_loc.file) {
+		l->l.mtu = a->mtu;
+		l->manage |= 1u << WANT_ATTR_MTU;
+	}
+	/* An adapter is up unless it says down, on a NIC too. */
+	l->l.admin_up = a->state == PROFILE_STATE_UP;
+	l->manage |= 1u << WANT_ATTR_STATE;
+	if (!a->mac_auto) {
+		l->l.mac = a->mac;
+		l->l.has_mac = true;
+		l->manage |= 1u << WANT_ATTR_MAC;
+	}
+	if (a->backing == PROFILE_BACKING_SWITCH || a->slaac || a->shaping.present) {
+		realize_settings(z, a, st, l);
+		if (!a->shaping.present)
+			l->manage &= ~(1u << WANT_ATTR_SHAPING);
+	} else if (a->dhcp4) {
+		l->dhcp4 = true;
+		l->manage |= 1u << WANT_ATTR_DHCP;
+	}
+	if (st && st->isolation == PROFILE_ISOLATION_VRF) {
+		copy_name(l->master, st->name);
+		l->manage |= 1u << WANT_ATTR_MASTER;
+	}
+}
+
+static enum kobj_link_kind adapter_kind(enum profile_backing b)
+{
+	switch (b) {
+	case PROFILE_BACKING_MACVLAN:
+		return KOBJ_LINK_KIND_MACVLAN;
+	case PROFILE_BACKING_VLAN:
+		return KOBJ_LINK_KIND_VLAN;
+	case PROFILE_BACKING_SWITCH:
+		return KOBJ_LINK_KIND_BRIDGE;
+	case PROFILE_BACKING_UPLINK:
+		return KOBJ_LINK_KIND_DEVICE;
+	case PROFILE_BACKING_VETH:
+	case PROFILE_BACKING__MAX:
+		break;
+	}
+	return KOBJ_LINK_KIND_VETH;
+}
+
 static void realize_adapter(struct rz *z, const struct profile_adapter *a)
 {
 	const struct profile *p = z->p;
@@ -295,10 +356,13 @@ static void realize_adapter(struct rz *z, const struct profile_adapter *a)
 	struct mark m = { .role = MARK_ROLE_ADAPTER, .services = a->services };
 	struct want_link *l;
 
+	if (profile_backing_in_place(a->backing)) {
+		realize_in_place(z, a, st);
+		return;
+	}
 	if (st && strcmp(st->name, PROFILE_DEFAULT_STACK) != 0)
 		copy_name(m.stack, st->name);
-	l = add_link(z, a->name, a->backing == PROFILE_BACKING_MACVLAN ? KOBJ_LINK_KIND_MACVLAN
-								    : KOBJ_LINK_KIND_VETH, &a->loc);
+	l = add_link(z, a->name, adapter_kind(a->backing), &a->loc);
 	if (!l)
 		return;
 	l->l.mtu = a->mtu;
@@ -318,6 +382,12 @@ static void realize_adapter(struct rz *z, const struct profile_adapter *a)
 		copy_name(l->parent, a->uplink);
 		l->l.macvlan_mode = MACVLAN_MODE_BRIDGE;
 		need(z, KOBJ_CAP_MACVLAN, &a->backing_loc);
+		return;
+	}
+	if (a->backing == PROFILE_BACKING_VLAN) {
+		copy_name(l->parent, a->switch_name ? a->switch_name : a->uplink);
+		l->l.vlan_id = (uint16_t)a->vlan;
+		need(z, KOBJ_CAP_VLAN, &a->backing_loc);
 		return;
 	}
 	need(z, KOBJ_CAP_VETH, &a->loc);

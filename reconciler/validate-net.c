@@ -323,6 +323,23 @@ static void check_route_dups(struct vctx *c)
 	free(v);
 }
 
+/* An adapter in place is its switch's bridge or its uplink: one MTU, set
+ * in one place. */
+static void check_in_place_mtu(struct vctx *c, const struct profile_adapter *a)
+{
+	const struct profile *p = c->p;
+	long sw = a->backing == PROFILE_BACKING_SWITCH ? vindex_find(&c->switches, a->name) : -1;
+	long u = a->backing == PROFILE_BACKING_UPLINK ? vindex_find(&c->uplinks, a->name) : -1;
+
+	if (sw >= 0 && a->mtu != p->switches[sw].mtu)
+		verr(c, &a->mtu_loc, "mtu: adapter '%s' is switch '%s' itself, whose MTU is %u; "
+		     "set the MTU on the switch and remove it here", vlabel(a->name),
+		     p->switches[sw].name, p->switches[sw].mtu);
+	if (u >= 0 && p->uplinks[u].mtu && a->mtu != p->uplinks[u].mtu)
+		verr(c, &a->mtu_loc, "mtu: adapter '%s' is uplink '%s' itself, whose MTU is %u; "
+		     "set it in one place", vlabel(a->name), p->uplinks[u].name, p->uplinks[u].mtu);
+}
+
 static void check_mtus(struct vctx *c)
 {
 	const struct profile *p = c->p;
@@ -356,12 +373,21 @@ static void check_mtus(struct vctx *c)
 				verr(c, loc, "mtu: adapter '%s' MTU %u is larger than switch '%s' MTU %u "
 				     "(portgroup '%s')", vlabel(a->name), a->mtu, p->switches[sw].name,
 				     p->switches[sw].mtu, a->portgroup);
-		} else if (a->backing == PROFILE_BACKING_MACVLAN && a->uplink) {
+		} else if ((a->backing == PROFILE_BACKING_MACVLAN || a->backing == PROFILE_BACKING_VLAN) &&
+			   a->uplink) {
 			long u = vindex_find(&c->uplinks, a->uplink);
 
 			if (u >= 0 && p->uplinks[u].mtu && a->mtu > p->uplinks[u].mtu)
 				verr(c, loc, "mtu: adapter '%s' MTU %u is larger than its uplink '%s' "
 				     "MTU %u", vlabel(a->name), a->mtu, a->uplink, p->uplinks[u].mtu);
+		} else if (a->backing == PROFILE_BACKING_VLAN && a->switch_name) {
+			long sw = vindex_find(&c->switches, a->switch_name);
+
+			if (sw >= 0 && a->mtu > p->switches[sw].mtu)
+				verr(c, loc, "mtu: adapter '%s' MTU %u is larger than switch '%s' MTU %u",
+				     vlabel(a->name), a->mtu, a->switch_name, p->switches[sw].mtu);
+		} else if (profile_backing_in_place(a->backing) && a->mtu_loc.file) {
+			check_in_place_mtu(c, a);
 		}
 	}
 }

@@ -205,7 +205,9 @@ static void check_ifnames(struct vctx *c)
 		const struct profile_adapter *a = &p->adapters[i];
 		char *peer;
 
-		if (!a->name)
+		/* An adapter in place is the switch or uplink of its name
+		 * (check_in_place_names()). */
+		if (!a->name || profile_backing_in_place(a->backing))
 			continue;
 		VNAME_ADD(v, n, o, a->name, "adapter", &a->loc);
 		if (a->backing != PROFILE_BACKING_VETH)
@@ -220,6 +222,24 @@ static void check_ifnames(struct vctx *c)
 	report_dups(c, v, n, "interface");
 	for (size_t i = 0; i < n; i++)
 		free(v[i].owned);
+	free(v);
+}
+
+/* Two adapters in place on one interface would be one adapter twice. */
+static void check_in_place_names(struct vctx *c)
+{
+	const struct profile *p = c->p;
+	struct vname *v = calloc(p->n_adapters ? p->n_adapters : 1, sizeof(*v));
+	size_t n = 0, o = 0;
+
+	if (!v) {
+		c->oom = true;
+		return;
+	}
+	for (size_t i = 0; i < p->n_adapters; i++)
+		if (p->adapters[i].name && profile_backing_in_place(p->adapters[i].backing))
+			VNAME_ADD(v, n, o, p->adapters[i].name, "adapter", &p->adapters[i].loc);
+	report_dups(c, v, n, "adapter");
 	free(v);
 }
 
@@ -346,13 +366,24 @@ static void check_switch_uplinks(struct vctx *c)
 		const struct profile_adapter *a = &p->adapters[i];
 		long u;
 
-		if (a->backing != PROFILE_BACKING_MACVLAN)
+		if (a->backing == PROFILE_BACKING_UPLINK) {
+			u = ref(c, &c->uplinks, a->name, &a->loc, "name", "uplink");
+			if (u >= 0 && owner[u] >= 0)
+				verr(c, &a->loc, "name: uplink '%s' is a port of switch '%s'; an "
+				     "address belongs on the switch (backing: switch, name: %s), "
+				     "not on its port", a->name, vlabel(p->switches[owner[u]].name),
+				     vlabel(p->switches[owner[u]].name));
+			continue;
+		}
+		if (a->backing != PROFILE_BACKING_MACVLAN &&
+		    !(a->backing == PROFILE_BACKING_VLAN && a->uplink))
 			continue;
 		u = ref(c, &c->uplinks, a->uplink, &a->uplink_loc, "uplink", "uplink");
 		if (u >= 0 && owner[u] >= 0)
-			verr(c, &a->uplink_loc, "uplink: '%s' is a port of switch '%s'; a macvlan "
-			     "adapter needs an uplink that is not in a switch", a->uplink,
-			     vlabel(p->switches[owner[u]].name));
+			verr(c, &a->uplink_loc, "uplink: '%s' is a port of switch '%s'; a %s "
+			     "adapter needs an uplink that is not in a switch%s", a->uplink,
+			     vlabel(p->switches[owner[u]].name), profile_backing_name(a->backing),
+			     a->backing == PROFILE_BACKING_VLAN ? " (name the switch instead)" : "");
 	}
 	free(owner);
 }
@@ -372,6 +403,10 @@ static void check_refs(struct vctx *c)
 		if (a->backing == PROFILE_BACKING_VETH)
 			ref(c, &c->portgroups, a->portgroup, &a->portgroup_loc, "portgroup",
 			    "portgroup");
+		else if (a->backing == PROFILE_BACKING_SWITCH)
+			ref(c, &c->switches, a->name, &a->loc, "name", "switch");
+		else if (a->backing == PROFILE_BACKING_VLAN)
+			ref(c, &c->switches, a->switch_name, &a->switch_loc, "switch", "switch");
 		ref(c, &c->stacks, a->stack, vloc(&a->stack_loc, &a->loc), "stack", "stack");
 	}
 	for (size_t i = 0; i < p->n_routes; i++) {
@@ -396,6 +431,7 @@ int validate_profile(const struct profile *p, struct diag_list *diags)
 	if (c.oom)
 		goto out;
 	check_ifnames(&c);
+	check_in_place_names(&c);
 	check_names(&c, p->portgroups, p->n_portgroups, sizeof(*p->portgroups),
 		    offsetof(struct profile_portgroup, loc), "portgroup");
 	check_names(&c, p->stacks, p->n_stacks, sizeof(*p->stacks),

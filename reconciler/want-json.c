@@ -116,6 +116,11 @@ json_t *want_json_link(const struct want_link *l)
 		      "vrf_table", (json_int_t)l->l.vrf_table,
 		      "macvlan_mode", (json_int_t)l->l.macvlan_mode,
 		      "vlan_filtering", l->vlan_filtering);
+	/* Only a VLAN adapter has an id: other links' JSON stays as it was. */
+	if (o && l->l.vlan_id && json_object_set_new(o, "vlan_id", json_integer(l->l.vlan_id)) < 0) {
+		json_decref(o);
+		o = NULL;
+	}
 	/* The source position stays the last key. */
 	if (o && (link_settings_json(o, l) < 0 || json_object_set_new(o, "at", jloc(&l->loc)) < 0)) {
 		json_decref(o);
@@ -205,7 +210,7 @@ static const char *const link_keys[] = {
 	"name", "kind", "mtu", "mac", "up", "master", "peer", "parent", "alias", "group", "owned",
 	"foreign", "manage", "pvid", "vrf_table", "macvlan_mode", "vlan_filtering", "primary",
 	"dhcp4", "bond_mode", "qdisc", "qdisc_handle", "shaping", "is_brport", "brport", "n_fdb",
-	"fdb", "has_ra", "accept_ra", "autoconf", "accept_ra_defrtr", "at", NULL,
+	"fdb", "has_ra", "accept_ra", "autoconf", "accept_ra_defrtr", "vlan_id", "at", NULL,
 };
 static const char *const addr_keys[] = { "dev", "address", "at", NULL };
 static const char *const route_keys[] = {
@@ -387,6 +392,7 @@ static void rd_link(struct wj *c, struct want_link *l, const json_t *o)
 	l->l.vrf_table = (uint32_t)jread_int(j, o, "vrf_table", JREAD_U32, 0);
 	l->l.macvlan_mode = (uint32_t)jread_int(j, o, "macvlan_mode", JREAD_U32, 0);
 	l->vlan_filtering = jread_bool(j, o, "vlan_filtering", 0);
+	l->l.vlan_id = (uint16_t)jread_int(j, o, "vlan_id", JREAD_VLAN, JREAD_OPTIONAL);
 	rd_link_settings(c, l, o);
 	rd_loc(c, &l->loc, o);
 }
@@ -692,7 +698,7 @@ int want_write_canonical(FILE *f, const struct want *w)
 			l->l.has_mac ? addr_format_mac(&l->l.mac, mac, sizeof(mac)) : "-", l->l.admin_up,
 			l->master[0] ? l->master : "-", l->peer[0] ? l->peer : "-",
 			l->parent[0] ? l->parent : "-", l->l.group, l->l.owned, l->foreign, l->manage,
-			l->pvid, l->l.vrf_table, l->l.macvlan_mode, l->vlan_filtering, 0);
+			l->pvid, l->l.vrf_table, l->l.macvlan_mode, l->vlan_filtering, l->l.vlan_id);
 		write_canonical_settings(f, l);
 		fprintf(f, "|%s\n", l->l.alias);
 	}

@@ -116,7 +116,7 @@ check "--version exits 0" "$HOSTNET" --version
 # --lock-timeout where it may wait for the state lock; a bad option is one
 # message naming the command.
 version=$("$HOSTNET" --version)
-commands="validate show plan apply confirm drift reconcile ping check observe history state"
+commands="validate show plan apply confirm drift reconcile ping check observe history state import"
 locking=" observe apply drift confirm reconcile "
 for c in $commands; do
 	out=$("$HOSTNET" "$c" --version 2>&1)

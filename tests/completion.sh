@@ -102,6 +102,8 @@ expect "--host without --repo or hosts/: nothing" "" drift --host ""
 expect "files for --state" "repo" observe --state re
 expect "files as validate's operands" "repo" validate re
 expect "no files where a command takes none" "" history ""
+expect "import's options" "--help --host --out --state --uplinks --version" import --
+expect "files for import --out" "repo" import --out re
 
 # The options come from the program, not from a list that could go stale:
 # a program with a new option gets it offered, and its help is read once.

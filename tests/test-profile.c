@@ -257,8 +257,77 @@ static void macvlan_backing_takes_an_uplink_not_a_portgroup(void **state)
 			"(backing: macvlan)", 2);
 	free(y);
 	tu_variant_error("    portgroup: vMotion\n", "    portgroup: vMotion\n    uplink: eth2\n",
-			 "t.yaml:27:13: error: uplink: only a macvlan adapter names an uplink; this "
+			 "t.yaml:27:13: error: uplink: only a macvlan or vlan adapter names an uplink; this "
 			 "adapter is on portgroup backing (veth)");
+}
+
+static void in_place_and_vlan_backings_convert(void **state)
+{
+	struct tu t;
+	const struct profile_adapter *a;
+
+	tu_run(&t, TU_INPLACE_PROFILE, 1);
+	tu_print_diags(&t.d);
+	assert_int_equal(t.rc, 0);
+	assert_int_equal(t.d.n, 0);
+	a = profile_find_adapter(t.p, "vmbr0");
+	assert_int_equal(a->backing, PROFILE_BACKING_SWITCH);
+	assert_true(profile_backing_in_place(a->backing));
+	/* The bridge's MTU is the switch's. */
+	assert_int_equal(a->mtu, 9000);
+	a = profile_find_adapter(t.p, "eth3");
+	assert_int_equal(a->backing, PROFILE_BACKING_UPLINK);
+	assert_int_equal(a->mtu, 9000);
+	a = profile_find_adapter(t.p, "vmbr0.20");
+	assert_int_equal(a->backing, PROFILE_BACKING_VLAN);
+	assert_false(profile_backing_in_place(a->backing));
+	assert_string_equal(a->switch_name, "vmbr0");
+	assert_null(a->uplink);
+	assert_int_equal(a->vlan, 20);
+	assert_int_equal(a->mtu, 1500);
+	assert_string_equal(profile_backing_name(PROFILE_BACKING_VLAN), "vlan");
+	tu_end(&t);
+}
+
+static void backing_keys_fit_the_backing(void **state)
+{
+	struct tu t;
+	char *y;
+
+	y = tu_replace(TU_INPLACE_PROFILE, "    switch: vmbr0\n", "    switch: vmbr0\n    uplink: eth3\n");
+	tu_expect_error(y, "t.yaml:29:13: error: uplink: a vlan adapter sits on either a switch or an "
+			"uplink, not both", 1);
+	free(y);
+	y = tu_replace(TU_INPLACE_PROFILE, "    switch: vmbr0\n", "");
+	tu_expect_error(y, "t.yaml:26:5: error: adapter: missing required key 'switch' or 'uplink' "
+			"(backing: vlan)", 1);
+	free(y);
+	y = tu_replace(TU_INPLACE_PROFILE, "    vlan: 20\n", "    vlan: 4095\n");
+	tu_expect_error(y, "t.yaml:29:11: error: vlan: 4095 is out of range (1..4094)", 1);
+	free(y);
+	y = tu_replace(TU_INPLACE_PROFILE, "    vlan: 20\n", "");
+	tu_expect_error(y, "t.yaml:26:5: error: adapter: missing required key 'vlan' (backing: vlan)", 1);
+	free(y);
+	y = tu_replace(TU_INPLACE_PROFILE, "    backing: switch\n", "    backing: switch\n    portgroup: Mgmt\n");
+	tu_expect_error(y, "t.yaml:19:16: error: portgroup: an adapter with backing: switch or uplink "
+			"is that interface itself, named by 'name'; remove this key", 1);
+	free(y);
+	y = tu_replace(TU_INPLACE_PROFILE, "    backing: uplink\n", "    backing: uplink\n    vlan: 7\n");
+	tu_expect_error(y, "t.yaml:23:11: error: vlan: only a vlan adapter has a VLAN id; use backing: "
+			"vlan for a VLAN device over this interface", 1);
+	free(y);
+	tu_variant_error("    portgroup: vMotion\n", "    portgroup: vMotion\n    vlan: 5\n",
+			 "t.yaml:27:11: error: vlan: only a vlan adapter has a VLAN id; a veth adapter "
+			 "is tagged by its portgroup's vlan");
+	/* Only a veth adapter's name is limited to 14 (its peer adds 'p'). */
+	y = tu_replace(TU_INPLACE_PROFILE, "  - name: vmbr0.20\n", "  - name: vmbr0.20-15char\n");
+	tu_run(&t, y, 0);
+	assert_int_equal(t.rc, 0);
+	tu_end(&t);
+	free(y);
+	tu_variant_error("  - name: vmk1\n", "  - name: vmk1-15-chars-x\n",
+			 "t.yaml:25:11: error: name: 'vmk1-15-chars-x' is 15 bytes; adapter names are "
+			 "1..14 bytes (its peer port adds a 'p' to a 15-byte Linux name)");
 }
 
 static void stack_values_are_checked(void **state)
@@ -323,6 +392,8 @@ int main(void)
 		cmocka_unit_test(structure_types_are_checked),
 		cmocka_unit_test(list_items_must_be_mappings),
 		cmocka_unit_test(macvlan_backing_takes_an_uplink_not_a_portgroup),
+		cmocka_unit_test(in_place_and_vlan_backings_convert),
+		cmocka_unit_test(backing_keys_fit_the_backing),
 		cmocka_unit_test(stack_values_are_checked),
 		cmocka_unit_test(every_problem_is_reported_in_one_run),
 		cmocka_unit_test(fragment_may_not_name_a_host),

@@ -340,6 +340,122 @@ static void vrf_stack_is_a_vrf_link_bound_to_its_table(void **state)
 
 /* --- addresses, routes, rules -------------------------------------------- */
 
+/* --- adapters in place (issue #15) ------------------------------------- */
+
+static void switch_backed_adapter_puts_its_address_on_the_bridge(void **state)
+{
+	struct tu t;
+	struct want w;
+	const struct want_link *l;
+
+	realize_yaml(&t, &w, TU_INPLACE_PROFILE);
+	/* eth1, eth2, eth3, vmbr0 and the VLAN device: no veth, no port. */
+	assert_int_equal(w.n_links, 5);
+	l = link_of(&w, "vmbr0");
+	assert_int_equal(l->l.kind, KOBJ_LINK_KIND_BRIDGE);
+	/* The bridge keeps the switch's mark; services live in the profile. */
+	assert_string_equal(l->l.alias, "hostnet:switch");
+	assert_true(l->l.owned);
+	assert_int_equal(l->l.mtu, 9000);
+	assert_true(l->l.admin_up);
+	assert_int_equal(l->manage, MANAGE_OWNED | BIT(WANT_ATTR_RA));
+	assert_loc(&l->loc, "t.yaml:9:12");
+	assert_string_equal(w.addrs[1].dev, "vmbr0");
+	assert_addr(&w.addrs[1].a.addr, "192.0.2.10/24");
+	assert_int_equal(w.addrs[1].a.proto, KOBJ_RTPROT_HOSTNET);
+	assert_loc(&w.addrs[1].loc, "t.yaml:20:12");
+	assert_string_equal(route_of(&w, PROFILE_MAIN_TABLE, "0.0.0.0/0", 0, "vmbr0")->dev, "vmbr0");
+	want_clear(&w);
+	tu_end(&t);
+}
+
+static void uplink_backed_adapter_marks_nothing_on_the_nic(void **state)
+{
+	struct tu t;
+	struct want w;
+	const struct want_link *l;
+
+	realize_yaml(&t, &w, TU_INPLACE_PROFILE);
+	l = link_of(&w, "eth3");
+	assert_true(l->foreign);
+	assert_false(l->l.owned);
+	assert_string_equal(l->l.alias, "");
+	assert_int_equal(l->l.group, 0);
+	/* The uplink's MTU and the adapter's state; no marks, RAs or qdisc. */
+	assert_int_equal(l->manage, BIT(WANT_ATTR_MTU) | BIT(WANT_ATTR_STATE));
+	assert_true(l->l.admin_up);
+	assert_string_equal(w.addrs[0].dev, "eth3");
+	assert_int_equal(w.addrs[0].a.proto, KOBJ_RTPROT_HOSTNET);
+	assert_true(w.addrs[0].a.owned);
+	/* Its stack's table reaches it, and its traffic uses the table. */
+	route_of(&w, 100, "198.51.100.0/24", 0, "eth3");
+	route_of(&w, 100, "0.0.0.0/0", 0, "eth3");
+	assert_string_equal(w.rules[1].r.oif, "eth3");
+	want_clear(&w);
+	tu_end(&t);
+}
+
+static void in_place_settings_land_on_the_interface(void **state)
+{
+	char *y = tu_replace(TU_INPLACE_PROFILE, "    services: [nfs]\n",
+			     "    services: [nfs]\n    mac: \"02:00:00:00:00:33\"\n    state: down\n"
+			     "    ipv6: [auto]\n");
+	struct tu t;
+	struct want w;
+	const struct want_link *l;
+
+	realize_yaml(&t, &w, y);
+	l = link_of(&w, "eth3");
+	assert_int_equal(l->manage, BIT(WANT_ATTR_MTU) | BIT(WANT_ATTR_STATE) | BIT(WANT_ATTR_MAC) |
+				    BIT(WANT_ATTR_RA));
+	assert_false(l->l.admin_up);
+	assert_int_equal(l->l.accept_ra, 2);
+	assert_int_equal(l->l.autoconf, 1);
+	/* Not the default stack: no default route from an RA. */
+	assert_int_equal(l->l.accept_ra_defrtr, 0);
+	want_clear(&w);
+	tu_end(&t);
+	free(y);
+	/* Shaping on the switch's bridge is a tbf root qdisc on the bridge. */
+	y = tu_replace(TU_INPLACE_PROFILE, "    services: [management]\n",
+		       "    services: [management]\n    shaping: {average: 1gbit, burst: 100kb}\n");
+	realize_yaml(&t, &w, y);
+	l = link_of(&w, "vmbr0");
+	assert_int_equal(l->manage, MANAGE_OWNED | BIT(WANT_ATTR_RA) | BIT(WANT_ATTR_SHAPING));
+	assert_string_equal(l->l.qdisc, "tbf");
+	assert_int_equal(l->l.shaping.rate, 125000000);
+	assert_string_equal(l->l.alias, "hostnet:switch");
+	want_clear(&w);
+	tu_end(&t);
+	free(y);
+}
+
+static void vlan_adapter_is_a_marked_8021q_link_over_its_switch(void **state)
+{
+	struct tu t;
+	struct want w;
+	const struct want_link *l;
+	char *text;
+
+	realize_yaml(&t, &w, TU_INPLACE_PROFILE);
+	l = link_of(&w, "vmbr0.20");
+	assert_int_equal(l->l.kind, KOBJ_LINK_KIND_VLAN);
+	assert_string_equal(l->l.kind_name, "vlan");
+	assert_string_equal(l->parent, "vmbr0");
+	assert_int_equal(l->l.vlan_id, 20);
+	assert_string_equal(l->l.alias, "hostnet:adapter");
+	assert_true(l->l.owned);
+	assert_int_equal(l->manage, MANAGE_ADAPTER);
+	assert_true(w.needs & BIT(KOBJ_CAP_VLAN));
+	assert_loc(&w.needs_loc[KOBJ_CAP_VLAN], "t.yaml:27:14");
+	/* The id survives the want's JSON (saved plans, generations). */
+	text = want_text(&w);
+	assert_non_null(strstr(text, "\"vlan_id\":20"));
+	free(text);
+	want_clear(&w);
+	tu_end(&t);
+}
+
 static void addresses_carry_the_hostnet_protocol(void **state)
 {
 	struct tu t;
@@ -950,6 +1066,10 @@ int main(void)
 		cmocka_unit_test(a_need_names_the_first_entry_that_needs_it),
 		cmocka_unit_test(reordered_yaml_realizes_to_the_same_objects),
 		cmocka_unit_test(realizing_twice_gives_the_same_want),
+		cmocka_unit_test(switch_backed_adapter_puts_its_address_on_the_bridge),
+		cmocka_unit_test(uplink_backed_adapter_marks_nothing_on_the_nic),
+		cmocka_unit_test(in_place_settings_land_on_the_interface),
+		cmocka_unit_test(vlan_adapter_is_a_marked_8021q_link_over_its_switch),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

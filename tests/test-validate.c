@@ -13,6 +13,70 @@ static void valid_profile_has_no_diagnostics(void **state)
 	tu_end(&t);
 }
 
+/* Replace `from` with `to` in the in-place profile, expect one error `line`. */
+static void inplace_error(const char *from, const char *to, const char *line)
+{
+	char *y = tu_replace(TU_INPLACE_PROFILE, from, to);
+
+	tu_expect_error(y, line, 1);
+	free(y);
+}
+
+static void in_place_profile_has_no_diagnostics(void **state)
+{
+	struct tu t;
+
+	tu_run(&t, TU_INPLACE_PROFILE, 1);
+	tu_print_diags(&t.d);
+	assert_int_equal(t.rc, 0);
+	assert_int_equal(t.d.n, 0);
+	tu_end(&t);
+}
+
+static void in_place_adapters_name_their_switch_or_uplink(void **state)
+{
+	inplace_error("  - name: vmbr0\n    backing: switch\n", "  - name: vmbr1\n    backing: switch\n",
+		      "t.yaml:17:11: error: name: switch 'vmbr1' is not defined (did you mean "
+		      "'vmbr0'?)");
+	inplace_error("  - name: eth3\n    backing: uplink\n", "  - name: eth4\n    backing: uplink\n",
+		      "t.yaml:21:11: error: name: uplink 'eth4' is not defined (did you mean 'eth1'?)");
+	inplace_error("  - name: eth3\n    backing: uplink\n", "  - name: eth1\n    backing: uplink\n",
+		      "t.yaml:21:11: error: name: uplink 'eth1' is a port of switch 'vmbr0'; an address "
+		      "belongs on the switch (backing: switch, name: vmbr0), not on its port");
+	/* One interface, one adapter. */
+	inplace_error("  - name: eth3\n    backing: uplink\n", "  - name: vmbr0\n    backing: switch\n",
+		      "t.yaml:21:11: error: adapter name 'vmbr0' is already used by the adapter at "
+		      "line 17, column 11");
+	/* A veth adapter may not take a switch's name. */
+	inplace_error("  - name: vmbr0.20\n    backing: vlan\n    switch: vmbr0\n    vlan: 20\n",
+		      "  - name: eth2\n    backing: vlan\n    switch: vmbr0\n    vlan: 20\n",
+		      "t.yaml:26:11: error: interface name 'eth2' is already used by the uplink at "
+		      "line 6, column 12");
+}
+
+static void vlan_adapters_sit_on_a_switch_or_a_free_uplink(void **state)
+{
+	inplace_error("    switch: vmbr0\n", "    switch: vmbr9\n",
+		      "t.yaml:28:13: error: switch: switch 'vmbr9' is not defined (did you mean "
+		      "'vmbr0'?)");
+	inplace_error("    switch: vmbr0\n", "    uplink: eth2\n",
+		      "t.yaml:28:13: error: uplink: 'eth2' is a port of switch 'vmbr0'; a vlan adapter "
+		      "needs an uplink that is not in a switch (name the switch instead)");
+	inplace_error("    vlan: 20\n", "    vlan: 20\n    mtu: 9001\n",
+		      "t.yaml:30:10: error: mtu: adapter 'vmbr0.20' MTU 9001 is larger than switch "
+		      "'vmbr0' MTU 9000");
+}
+
+static void in_place_mtu_is_set_in_one_place(void **state)
+{
+	inplace_error("    backing: switch\n", "    backing: switch\n    mtu: 1500\n",
+		      "t.yaml:19:10: error: mtu: adapter 'vmbr0' is switch 'vmbr0' itself, whose MTU "
+		      "is 9000; set the MTU on the switch and remove it here");
+	inplace_error("    backing: uplink\n", "    backing: uplink\n    mtu: 1500\n",
+		      "t.yaml:23:10: error: mtu: adapter 'eth3' is uplink 'eth3' itself, whose MTU is "
+		      "9000; set it in one place");
+}
+
 static void interface_names_are_unique_across_kinds(void **state)
 {
 	tu_variant_error("  - name: vmk1\n", "  - name: vs0\n",
@@ -403,6 +467,10 @@ int main(void)
 		cmocka_unit_test(vmotion_below_jumbo_mtu_warns),
 		cmocka_unit_test(switch_without_redundant_uplink_warns),
 		cmocka_unit_test(fragment_is_checked_for_names_only),
+		cmocka_unit_test(in_place_profile_has_no_diagnostics),
+		cmocka_unit_test(in_place_adapters_name_their_switch_or_uplink),
+		cmocka_unit_test(vlan_adapters_sit_on_a_switch_or_a_free_uplink),
+		cmocka_unit_test(in_place_mtu_is_set_in_one_place),
 		cmocka_unit_test(large_profile_validates_clean),
 		cmocka_unit_test(did_you_mean_work_is_bounded),
 		cmocka_unit_test(many_duplicates_are_each_reported_against_the_first),

@@ -92,6 +92,42 @@
 	"routes:\n"								\
 	"  - {to: \"2001:db8:23::/64\", via: \"2001:db8:21::1\", adapter: vmk2, stack: storage}\n"
 
+/* Adapters in place (issue #15): on a switch's own bridge, on a plain NIC,
+ * and a VLAN device over the bridge. */
+#define TU_INPLACE_PROFILE							\
+	"apiVersion: hostnet/v1\n"						\
+	"kind: HostProfile\n"							\
+	"host: pve01\n"								\
+	"uplinks:\n"								\
+	"  - {name: eth1}\n"							\
+	"  - {name: eth2}\n"							\
+	"  - {name: eth3, mtu: 9000}\n"						\
+	"switches:\n"								\
+	"  - {name: vmbr0, mtu: 9000, uplinks: [eth1, eth2]}\n"			\
+	"stacks:\n"								\
+	"  - name: default\n"							\
+	"    gateway: {ipv4: 192.0.2.1}\n"					\
+	"  - name: storage\n"							\
+	"    table: 100\n"							\
+	"    gateway: {ipv4: 198.51.100.1}\n"					\
+	"adapters:\n"								\
+	"  - name: vmbr0\n"							\
+	"    backing: switch\n"							\
+	"    services: [management]\n"						\
+	"    ipv4: [192.0.2.10/24]\n"						\
+	"  - name: eth3\n"							\
+	"    backing: uplink\n"							\
+	"    services: [nfs]\n"							\
+	"    stack: storage\n"							\
+	"    ipv4: [198.51.100.10/24]\n"					\
+	"  - name: vmbr0.20\n"							\
+	"    backing: vlan\n"							\
+	"    switch: vmbr0\n"							\
+	"    vlan: 20\n"							\
+	"    ipv6: [\"2001:db8:20::10/64\"]\n"					\
+	"routes:\n"								\
+	"  - {to: 203.0.113.0/24, via: 192.0.2.254}\n"
+
 /* `s` with the first `from` replaced by `to`; fails the test if absent. */
 static inline char *tu_replace(const char *s, const char *from, const char *to)
 {
