@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "iscsi.h"
 #include "nl.h"
 #include "nlmsg.h"
 #include "plan.h"
@@ -269,6 +270,7 @@ static int build_net(struct ax *x, size_t i, struct nl_msg **m)
 		return w ? nlmsg_rule(m, add, w) : -EINVAL;
 	}
 	case DIFF_OBJ_LINK:
+	case DIFF_OBJ_ISCSI:
 	case DIFF_OBJ__MAX:
 		break;
 	}
@@ -346,7 +348,23 @@ static int net_run(struct ax *x, size_t i, size_t j)
 
 static bool batchable(const struct diff_action *a)
 {
-	return a->obj != DIFF_OBJ_LINK;
+	return a->obj != DIFF_OBJ_LINK && a->obj != DIFF_OBJ_ISCSI;
+}
+
+/* An open-iscsi iface record: a file, written whole or removed. */
+static int iscsi_run(struct ax *x, size_t i)
+{
+	const struct diff_action *a = &x->d->v[i];
+	const struct want_link *l = diff_action_iscsi(x->d, a);
+	const char *dir = iscsi_ifaces_dir();
+	char msg[512];
+	int r;
+
+	if (!l || !dir)
+		return fail(x, i, -EINVAL, "no iSCSI iface directory");
+	r = a->op == DIFF_OP_DELETE ? iscsi_remove(dir, l->l.name, msg, sizeof(msg))
+				    : iscsi_write(dir, l->l.name, msg, sizeof(msg));
+	return r < 0 ? fail(x, i, r, msg) : 0;
 }
 
 /* The end of the run starting at i: same step, same kind of execution, and
@@ -356,7 +374,7 @@ static size_t run_end(const struct ax *x, size_t i)
 	const struct diff_action *a = &x->d->v[i];
 	size_t j = i + 1;
 
-	if (!batchable(a) && a->op != DIFF_OP_DELETE)
+	if (a->obj == DIFF_OBJ_ISCSI || (!batchable(a) && a->op != DIFF_OP_DELETE))
 		return j;
 	while (j < x->d->n && x->d->v[j].step == a->step && x->d->v[j].obj == a->obj &&
 	       x->d->v[j].op == a->op &&
@@ -387,7 +405,9 @@ int apply_diff(struct hnl *nl, const struct diff *d, const struct apply_opts *op
 				 "injected failure (HOSTNET_TEST_FAIL_BEFORE)");
 			break;
 		}
-		if (batchable(a))
+		if (a->obj == DIFF_OBJ_ISCSI)
+			r = iscsi_run(&x, i);
+		else if (batchable(a))
 			r = net_run(&x, i, j);
 		else if (a->op == DIFF_OP_DELETE)
 			r = link_delete_run(&x, i, j);

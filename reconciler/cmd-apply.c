@@ -164,6 +164,8 @@ static void usage(FILE *f)
 		"  --confirm-timeout S  keep the change only if 'hostnet confirm' runs within\n"
 		"                  S seconds; otherwise (even if this process is killed) it is\n"
 		"                  rolled back, by this process or the next hostnet run\n"
+		"  --allow-management-change  apply a plan that disturbs the management\n"
+		"                  service without --confirm-timeout (refused otherwise)\n"
 		"Exit status: 0 applied (or nothing to do), 1 error (rolled back).\n");
 }
 
@@ -179,6 +181,7 @@ static int parse(struct apply_cmd *a, struct cmd_desired_opts *o, int argc, char
 		{ "adopt", no_argument, NULL, 'a' },
 		{ "confirm-timeout", required_argument, NULL, 't' },
 		{ "dhcp-timeout", required_argument, NULL, 'D' },
+		{ "allow-management-change", no_argument, NULL, 'M' },
 		{ 0 },
 	};
 	struct cmd_parser p = CMD_PARSER_INIT("apply", usage, &a->so, CMD_OPT_STATE | CMD_OPT_LOCK);
@@ -193,6 +196,7 @@ static int parse(struct apply_cmd *a, struct cmd_desired_opts *o, int argc, char
 		case 'n': a->t.color = false; break;
 		case 'c': a->t.connectivity = true; break;
 		case 'a': a->t.adopt = true; break;
+		case 'M': a->t.allow_management = true; break;
 		case 't':
 			if (cmd_parse_seconds(optarg, &a->t.confirm_ms) < 0 || !a->t.confirm_ms) {
 				cmd_fail("apply", "--confirm-timeout: '%s' is not a number of seconds", optarg);

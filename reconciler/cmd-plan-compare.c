@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "blast.h"
 #include "cmd.h"
 #include "esc.h"
 #include "diff.h"
@@ -176,6 +177,21 @@ static void print_diags_md(FILE *f, const struct diag_list *d)
 	fprintf(f, "```\n\n");
 }
 
+/* The actions per service a host's plan disturbs: "management 2, vmotion 1". */
+static void disturbs_cell(const struct diff *df, char *buf, size_t size)
+{
+	size_t counts[PROFILE_SERVICE__MAX], n = 0;
+	struct blast *b = blast_new(df);
+	uint32_t all = b ? blast_diff(b, counts) : 0;
+
+	buf[0] = '\0';
+	for (int s = 0; s < PROFILE_SERVICE__MAX && n < size; s++)
+		if (all & 1u << s)
+			n += (size_t)snprintf(buf + n, size - n, "%s%s %zu", n ? ", " : "",
+					      profile_service_name((enum profile_service)s), counts[s]);
+	blast_free(b);
+}
+
 static void print_markdown(const struct host_result *v, size_t n, size_t unchanged,
 			   const char *base, const char *head)
 {
@@ -187,15 +203,20 @@ static void print_markdown(const struct host_result *v, size_t n, size_t unchang
 		       unchanged == 1 ? "" : "s");
 		return;
 	}
-	printf("| host | to add | to change | to destroy | |\n|---|---:|---:|---:|---|\n");
+	printf("| host | to add | to change | to destroy | disturbs | |\n"
+	       "|---|---:|---:|---:|---|---|\n");
 	for (size_t i = 0; i < n; i++) {
 		const struct host_result *h = &v[i];
+		char dist[512];
 
-		if (h->invalid)
-			esc_line(stdout, "| `%s` | | | | :x: invalid |", h->host);
-		else
-			esc_line(stdout, "| `%s` | %zu | %zu | %zu | %s |", h->host, h->df.n_create, h->df.n_modify,
-			       h->df.n_delete, h->added ? "new host" : h->deleted ? "host removed" : "");
+		if (h->invalid) {
+			esc_line(stdout, "| `%s` | | | | | :x: invalid |", h->host);
+			continue;
+		}
+		disturbs_cell(&h->df, dist, sizeof(dist));
+		esc_line(stdout, "| `%s` | %zu | %zu | %zu | %s | %s |", h->host, h->df.n_create,
+			 h->df.n_modify, h->df.n_delete, dist,
+			 h->added ? "new host" : h->deleted ? "host removed" : "");
 	}
 	printf("\n%zu other host%s unchanged.\n\n", unchanged, unchanged == 1 ? "" : "s");
 	for (size_t i = 0; i < n; i++) {

@@ -22,6 +22,7 @@ struct agent {
 	const char *remote, *branch, *host, *mirror;
 	struct cmd_state_opts so;
 	bool connectivity;
+	bool allow_management;   /* --allow-management-change */
 };
 
 static volatile sig_atomic_t stop;
@@ -94,6 +95,7 @@ static int apply_commit(const struct agent *a, const char *commit)
 	struct cmd_desired_opts o = { .repo = a->mirror, .ref = commit, .host = a->host };
 	struct cmd_transact t = {
 		.cmd = "apply", .so = &a->so, .auto_approve = true, .connectivity = a->connectivity,
+		.allow_management = a->allow_management,
 		.dhcp_ms = CMD_TRANSACT_DHCP_TIMEOUT_MS,
 		.color = isatty(STDOUT_FILENO) && !getenv("NO_COLOR"),
 	};
@@ -157,7 +159,8 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"usage: hostnet reconcile --remote URL [--branch B] [--host H] [--mirror DIR]\n"
-		"                         [--interval S] [--connectivity-check] [--state PATH]\n"
+		"                         [--interval S] [--connectivity-check]\n"
+		"                         [--allow-management-change] [--state PATH]\n"
 		"\nFetches the profiles repository (file://, a path or https) into a local\n"
 		"mirror, checks nothing out, and applies this host's profile when the branch\n"
 		"moved or the host drifted.  A commit that does not validate is reported and\n"
@@ -170,6 +173,8 @@ static void usage(FILE *f)
 		"                        state database)\n"
 		"  --interval S          run again every S seconds until stopped\n"
 		"  --connectivity-check  as for 'hostnet apply'\n"
+		"  --allow-management-change  apply commits whose plan disturbs the management\n"
+		"                        service (refused by default: nobody is there to confirm)\n"
 		"Exit status: 0 applied or up to date, 1 error (or the newest commit does\n"
 		"not validate).\n");
 }
@@ -183,6 +188,7 @@ int cmd_reconcile(int argc, char **argv)
 		{ "mirror", required_argument, NULL, 'm' },
 		{ "interval", required_argument, NULL, 'i' },
 		{ "connectivity-check", no_argument, NULL, 'c' },
+		{ "allow-management-change", no_argument, NULL, 'M' },
 		{ 0 },
 	};
 	struct agent a = { .branch = "main", .so = CMD_STATE_OPTS_INIT };
@@ -198,6 +204,7 @@ int cmd_reconcile(int argc, char **argv)
 		case 'H': a.host = optarg; break;
 		case 'm': a.mirror = optarg; break;
 		case 'c': a.connectivity = true; break;
+		case 'M': a.allow_management = true; break;
 		case 'i':
 			if (cmd_parse_seconds(optarg, &interval_ms) < 0) {
 				cmd_fail("reconcile", "--interval: '%s' is not a number of seconds", optarg);

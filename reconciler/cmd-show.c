@@ -14,6 +14,7 @@
 #include "jstream.h"
 #include "kobj.h"
 #include "profile.h"
+#include "stats.h"
 #include "store.h"
 #include "table.h"
 #include "units.h"
@@ -109,6 +110,48 @@ static void show_adapters(struct show_out *o, const struct view *v)
 					json_array_append_new(sv, json_string(profile_service_name(s)));
 			if (!extra || !sv || json_object_set_new(extra, "services", sv) < 0)
 				o->failed = true;
+		}
+		emit(o, keys, cells, extra);
+	}
+}
+
+/* show adapters --stats: each adapter's counters, labelled with its services. */
+static const char *const stats_headers[] = {
+	"NAME", "SERVICES", "RX_BYTES", "RX_PACKETS", "RX_ERRORS", "RX_DROPPED",
+	"TX_BYTES", "TX_PACKETS", "TX_ERRORS", "TX_DROPPED", NULL,
+};
+
+static void show_adapter_stats(struct show_out *o, const struct view *v, const struct stats_set *st)
+{
+	static const char *const keys[] = { "name", "services", NULL };
+
+	for (size_t i = 0; i < v->n_adapters; i++) {
+		const struct view_adapter *a = &v->adapters[i];
+		const struct stats_link *sl = stats_find(st, a->link->ifindex, a->link->name);
+		char svc[256], num[STATS__MAX][24];
+		const char *cells[2 + STATS__MAX] = { a->link->name, svc };
+		json_t *extra = NULL, *counters = json_object(), *sv = json_array();
+
+		services_text(a->mark.services, svc, sizeof(svc));
+		for (int c = 0; c < STATS__MAX; c++) {
+			snprintf(num[c], sizeof(num[c]), "%llu", sl ? (unsigned long long)sl->v[c] : 0ull);
+			cells[2 + c] = sl ? num[c] : NULL;
+			if (counters && sl)
+				json_object_set_new(counters, stats_counter_name((enum stats_counter)c),
+						    json_integer((json_int_t)sl->v[c]));
+		}
+		for (int k = 0; sv && k < PROFILE_SERVICE__MAX; k++)
+			if (a->mark.services & (1u << k))
+				json_array_append_new(sv, json_string(profile_service_name(k)));
+		if (o->j) {
+			extra = json_pack("{s:o,s:o}", "services", sv, "stats", sl ? counters : json_null());
+			if (!sl)
+				json_decref(counters);
+			if (!extra)
+				o->failed = true;
+		} else {
+			json_decref(sv);
+			json_decref(counters);
 		}
 		emit(o, keys, cells, extra);
 	}
@@ -366,8 +409,9 @@ static int load_snapshot(struct kobj_set *out, const struct cmd_state_opts *so, 
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: hostnet show adapters|interfaces|addresses|routes|stacks [--json]\n"
-		   "                    [--snapshot ID] [--state PATH]\n"
+	fprintf(f, "usage: hostnet show adapters|interfaces|addresses|routes|stacks|services [--json]\n"
+		   "                    [--stats] [--snapshot ID] [--repo PATH [--ref REF]] [--host H]\n"
+		   "                    [--state PATH]\n"
 		   "\nThe host as the kernel has it now (nothing is changed):\n"
 		   "  adapters    VMkernel adapters hostnet manages, with switch, stack, services\n"
 		   "  interfaces  every link; OWNED marks hostnet's, SETTINGS shows shaping,\n"
@@ -376,9 +420,36 @@ static void usage(FILE *f)
 		   "  addresses   IPv4 and IPv6 addresses\n"
 		   "  routes      routes of every table, IPv4 and IPv6\n"
 		   "  stacks      TCP/IP stacks: table, adapters, default gateways\n"
+		   "  services    each service's adapter, addresses, stack, gateways, MTU, from\n"
+		   "              the last applied generation, or --repo and --ref, or a profile\n"
+		   "              FILE ('hostnet show services --help')\n"
 		   "  --json      one JSON array of objects, for scripts\n"
+		   "  --stats     with adapters: rx/tx bytes, packets, errors and drops of each\n"
+		   "              adapter (the kernel's 64-bit counters), with its services\n"
 		   "  --snapshot ID  show a snapshot recorded by 'hostnet observe' instead\n"
-		   "                 (read from the state database)\n");
+		   "                 (read from the state database)\n"
+		   "  --repo PATH, --ref REF, --host H  services: read the profile from git\n");
+}
+
+/* The view named on the command line (the first operand), before parsing:
+ * "services" reads the desired state and has options of its own. */
+static const char *view_operand(int argc, char **argv)
+{
+	static const char *const with_arg[] = { "--state", "--lock-timeout", "--snapshot", "--repo",
+						"--ref", "--host", NULL };
+
+	for (int i = 1; i < argc; i++) {
+		bool takes = false;
+
+		if (strcmp(argv[i], "--") == 0)
+			return i + 1 < argc ? argv[i + 1] : NULL;
+		if (argv[i][0] != '-')
+			return argv[i];
+		for (size_t k = 0; with_arg[k]; k++)
+			takes |= strcmp(argv[i], with_arg[k]) == 0;
+		i += takes;
+	}
+	return NULL;
 }
 
 int cmd_show(int argc, char **argv)
@@ -386,6 +457,7 @@ int cmd_show(int argc, char **argv)
 	static const struct option longopts[] = {
 		{ "json", no_argument, NULL, 'j' },
 		{ "snapshot", required_argument, NULL, 'S' },
+		{ "stats", no_argument, NULL, 's' },
 		{ 0 },
 	};
 	struct kobj_set set = { 0 };
@@ -394,13 +466,19 @@ int cmd_show(int argc, char **argv)
 	struct cmd_state_opts so = CMD_STATE_OPTS_INIT;
 	struct cmd_parser p = CMD_PARSER_INIT("show", usage, &so, CMD_OPT_STATE);
 	const char *snapshot = NULL;
-	bool json = false;
+	struct stats_set st = { 0 };
+	char msg[256];
+	bool json = false, stats = false;
 	int c, r, which = -1, rc = CMD_EXIT_ERROR;
+	const char *view = view_operand(argc, argv);
 
+	if (view && strcmp(view, "services") == 0)
+		return cmd_show_services(argc, argv);
 	while ((c = cmd_getopt(&p, argc, argv, "", longopts)) != -1) {
 		switch (c) {
 		case 'j': json = true; break;
 		case 'S': snapshot = optarg; break;
+		case 's': stats = true; break;
 		default: return p.exit;
 		}
 	}
@@ -412,21 +490,33 @@ int cmd_show(int argc, char **argv)
 		if (strcmp(argv[optind], views[i].name) == 0)
 			which = (int)i;
 	if (which < 0) {
-		cmd_fail("show", "unknown view '%s' (adapters, interfaces, addresses, routes, stacks)",
+		cmd_fail("show", "unknown view '%s' (adapters, interfaces, addresses, routes, stacks, services)",
 			 argv[optind]);
+		return CMD_EXIT_ERROR;
+	}
+	if (stats && (strcmp(views[which].name, "adapters") != 0 || snapshot)) {
+		cmd_fail("show", "--stats: only 'show adapters', from the kernel (a snapshot has no "
+			 "counters)");
 		return CMD_EXIT_ERROR;
 	}
 	if (snapshot ? load_snapshot(&set, &so, snapshot) < 0 : cmd_read_kernel("show", &set) < 0)
 		goto out;
+	if (stats && stats_read(&st, msg, sizeof(msg)) < 0) {
+		cmd_fail("show", "%s", msg);
+		goto out;
+	}
 	if (view_build(&v, &set) < 0)
 		goto oom;
 	if (json) {
 		o.j = true;
 		jstream_array_begin(&o.js, stdout, 0);
-	} else if (!(o.t = table_new(views[which].headers))) {
+	} else if (!(o.t = table_new(stats ? stats_headers : views[which].headers))) {
 		goto oom;
 	}
-	views[which].fn(&o, &v);
+	if (stats)
+		show_adapter_stats(&o, &v, &st);
+	else
+		views[which].fn(&o, &v);
 	if (o.j) {
 		/* Streamed: what was written stays, but the exit status tells. */
 		r = jstream_array_end(&o.js);
@@ -447,6 +537,7 @@ oom:
 	cmd_fail("show", "out of memory");
 out:
 	table_free(o.t);
+	stats_set_clear(&st);
 	view_clear(&v);
 	kobj_set_clear(&set);
 	return rc;

@@ -8,6 +8,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "blast.h"
 #include "cmd.h"
 #include "dhcp.h"
 #include "engine.h"
@@ -60,6 +61,9 @@ void cmd_engine_report(void *ctx, const struct engine_event *ev)
 		 * reason to fail or undo a change already recorded. */
 		journal_audit(ev->audit);
 		break;
+	case ENGINE_EV_WARNING:
+		esc_line(stderr, "hostnet %s: warning: %s", cmd, ev->text);
+		break;
 	}
 }
 
@@ -89,6 +93,35 @@ static int errno_of(const char *name)
 		if (strcmp(name, known[i].name) == 0)
 			return known[i].e;
 	return 0;
+}
+
+/* Never lock the operator out by accident: a change that can cut the
+ * management adapter off needs a way back (a confirmation deadline that
+ * rolls it back) or an explicit yes.  Refuses (prints, false) otherwise. */
+static bool management_ok(const struct cmd_transact *t, const struct diff *df)
+{
+	size_t counts[PROFILE_SERVICE__MAX];
+	struct blast *b;
+	uint32_t all;
+	bool ok;
+
+	if (t->confirm_ms || t->allow_management || !df->n)
+		return true;
+	b = blast_new(df);
+	if (!b) {
+		cmd_fail(t->cmd, "out of memory");
+		return false;
+	}
+	all = blast_diff(b, counts);
+	blast_free(b);
+	ok = !(all & 1u << PROFILE_SERVICE_MANAGEMENT);
+	if (!ok)
+		cmd_fail(t->cmd, "this plan disturbs management (%zu action%s): it could cut this host off "
+			 "from its operators; apply it with --confirm-timeout S (rolled back unless "
+			 "'hostnet confirm' comes in time) or --allow-management-change; nothing was "
+			 "changed", counts[PROFILE_SERVICE_MANAGEMENT],
+			 counts[PROFILE_SERVICE_MANAGEMENT] == 1 ? "" : "s");
+	return ok;
 }
 
 static bool approved(const struct cmd_transact *t)
@@ -189,7 +222,8 @@ int cmd_transact(const struct cmd_transact *t, struct cmd_desired *d)
 		} else {
 			plan_print_text(stdout, df, &meta, t->color);
 		}
-		if (!approved(t))
+		fflush(stdout);
+		if (!management_ok(t, df) || !approved(t))
 			goto out;
 	}
 	if (engine_apply(e, &res) < 0)

@@ -29,6 +29,8 @@ struct source;
 
 int cmd_validate(int argc, char **argv);
 int cmd_show(int argc, char **argv);
+/* show services (cmd-services.c): cmd_show() hands it the whole command line. */
+int cmd_show_services(int argc, char **argv);
 
 /* Prints diagnostics to stderr sorted by position, each once (a fragment
  * shared by many hosts reports its problems a single time). */
@@ -191,6 +193,9 @@ struct cmd_transact {
 	const struct cmd_state_opts *so;
 	bool auto_approve, color, connectivity;
 	bool adopt;                   /* --adopt: foreign objects may be taken over */
+	/* A plan that disturbs management (blast.h) is refused unless it runs
+	 * under confirm_ms or this is set: the operator may lose the host. */
+	bool allow_management;
 	unsigned confirm_ms, dhcp_ms;
 	/* apply PLANFILE: refuses (prints, <0) a host that changed since the
 	 * plan was made; NULL for none. */

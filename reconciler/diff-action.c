@@ -17,6 +17,7 @@ static const size_t obj_size[DIFF_OBJ__MAX] = {
 	[DIFF_OBJ_ADDR] = sizeof(struct want_addr),
 	[DIFF_OBJ_ROUTE] = sizeof(struct want_route),
 	[DIFF_OBJ_RULE] = sizeof(struct want_rule),
+	[DIFF_OBJ_ISCSI] = sizeof(struct want_link),
 };
 
 static const void *want_array(const struct want *w, enum diff_obj obj, size_t *n)
@@ -29,6 +30,7 @@ static const void *want_array(const struct want *w, enum diff_obj obj, size_t *n
 	case DIFF_OBJ_ADDR: *n = w->n_addrs; return w->addrs;
 	case DIFF_OBJ_ROUTE: *n = w->n_routes; return w->routes;
 	case DIFF_OBJ_RULE: *n = w->n_rules; return w->rules;
+	case DIFF_OBJ_ISCSI: *n = w->n_links; return w->links;
 	case DIFF_OBJ__MAX: break;
 	}
 	return NULL;
@@ -202,6 +204,11 @@ const struct want_rule *diff_action_rule(const struct diff *d, const struct diff
 	return deref(d, a, DIFF_OBJ_RULE, subject(a));
 }
 
+const struct want_link *diff_action_iscsi(const struct diff *d, const struct diff_action *a)
+{
+	return deref(d, a, DIFF_OBJ_ISCSI, subject(a));
+}
+
 const struct hn_loc *diff_action_loc(const struct diff *d, const struct diff_action *a)
 {
 	const struct hn_loc *loc = NULL;
@@ -231,6 +238,13 @@ const struct hn_loc *diff_action_loc(const struct diff *d, const struct diff_act
 		loc = x ? &x->loc : NULL;
 		break;
 	}
+	case DIFF_OBJ_ISCSI: {
+		const struct want_link *x = a->op == DIFF_OP_DELETE ? NULL
+			: deref(d, a, DIFF_OBJ_ISCSI, a->to_ref);
+
+		loc = x ? &x->loc : NULL;
+		break;
+	}
 	case DIFF_OBJ__MAX:
 		break;
 	}
@@ -245,4 +259,9 @@ void diff_clear(struct diff *d)
 	for (size_t i = 0; i < DIFF_OBJ__MAX; i++)
 		free(d->own[i]);
 	*d = (struct diff){ 0 };
+}
+
+const struct want *diff_want(const struct diff *d)
+{
+	return d->want;
 }

@@ -5,6 +5,7 @@
 #include <sys/socket.h>
 
 #include "diff-private.h"
+#include "iscsi.h"
 #include "mark.h"
 #include "sort.h"
 
@@ -310,6 +311,17 @@ int diff_observed_from_want(struct kobj_set *out, const struct want *w)
 
 		ru.owned = true;
 		r = kobj_set_add_rule(&s, &ru);
+	}
+	/* Its iSCSI iface records, as hostnet writes them (links by name:
+	 * already sorted). */
+	s.iscsi_managed = true;
+	for (size_t i = 0; i < w->n_links && r == 0; i++) {
+		struct kobj_iscsi rec = { { 0 }, true };
+
+		if (!iscsi_wanted(&w->links[i]))
+			continue;
+		memcpy(rec.adapter, w->links[i].l.name, sizeof(rec.adapter));
+		r = kobj_set_add_iscsi(&s, &rec);
 	}
 	if (r < 0) {
 		kobj_set_clear(&s);

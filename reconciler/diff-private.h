@@ -19,6 +19,7 @@ enum diff_step {
 	DIFF_STEP_DEL_ADDR,
 	DIFF_STEP_NEW_RULE,
 	DIFF_STEP_NEW_ROUTE,
+	DIFF_STEP_ISCSI,             /* iface records: files, after the adapters */
 	DIFF_STEP__MAX,
 };
 
@@ -71,3 +72,5 @@ bool dctx_adopted(const struct dctx *c, const char *name);
 void diff_addrs(struct dctx *c, const struct want *w, const struct dobs *o);
 void diff_routes(struct dctx *c, const struct want *w, const struct dobs *o);
 void diff_rules(struct dctx *c, const struct want *w, const struct dobs *o);
+/* diff-iscsi.c: the iface records of the adapters tagged iscsi. */
+void diff_iscsi(struct dctx *c, const struct want *w, const struct kobj_set *have);

@@ -21,6 +21,7 @@ static const char *const obj_names[DIFF_OBJ__MAX] = {
 	[DIFF_OBJ_ADDR] = "address",
 	[DIFF_OBJ_ROUTE] = "route",
 	[DIFF_OBJ_RULE] = "rule",
+	[DIFF_OBJ_ISCSI] = "iscsi-iface",
 };
 
 const char *diff_op_name(enum diff_op op)
@@ -483,6 +484,7 @@ int diff_compute(struct diff *out, const struct want *want, const struct kobj_se
 	diff_rules(&c, want, &o);
 	if (!c.oom)
 		refuse_managed(&c, &o);
+	diff_iscsi(&c, want, have);
 	dobs_clear(&o);
 	if (c.oom)
 		r = -ENOMEM;

@@ -8,7 +8,8 @@
  *   is one creation), link changes (MTU increases uplink -> bridge -> port ->
  *   adapter, decreases the other way round), addresses, then the removal of
  *   old addresses (a device never left without one), rules, routes
- *   (connected before gateways).
+ *   (connected before gateways), then open-iscsi iface records (files, once
+ *   their adapters exist).
  * Within a step, by name or key, so the same inputs give the same list.
  *
  * Ownership: only objects carrying hostnet's marks are deleted (pruned);
@@ -46,11 +47,13 @@ enum diff_obj {
 	DIFF_OBJ_ADDR,
 	DIFF_OBJ_ROUTE,
 	DIFF_OBJ_RULE,
+	DIFF_OBJ_ISCSI,    /* an open-iscsi iface record (iscsi.h); its object is
+			    * the adapter's want_link */
 	DIFF_OBJ__MAX,
 };
 
 const char *diff_op_name(enum diff_op op);     /* "create", "modify", "delete", "adopt" */
-const char *diff_obj_name(enum diff_obj obj);  /* "link", "address", "route", "rule" */
+const char *diff_obj_name(enum diff_obj obj);  /* "link", "address", "route", "rule", "iscsi-iface" */
 
 /* One action: about 30 bytes.  It names its objects instead of holding
  * them; read them with the diff_action_* accessors below, never through the
@@ -122,6 +125,11 @@ const struct want_link *diff_action_link(const struct diff *d, const struct diff
 const struct want_addr *diff_action_addr(const struct diff *d, const struct diff_action *a);
 const struct want_route *diff_action_route(const struct diff *d, const struct diff_action *a);
 const struct want_rule *diff_action_rule(const struct diff *d, const struct diff_action *a);
+/* An iSCSI iface record's adapter (as the want has it, or, for a removal,
+ * a want_link with just its name). */
+const struct want_link *diff_action_iscsi(const struct diff *d, const struct diff_action *a);
+/* The desired state the actions refer to (NULL for a diff made by hand). */
+const struct want *diff_want(const struct diff *d);
 /* The profile line behind an action (its "to"'s), NULL for none (a prune,
  * a rollback's restoration). */
 const struct hn_loc *diff_action_loc(const struct diff *d, const struct diff_action *a);

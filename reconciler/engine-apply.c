@@ -145,6 +145,7 @@ int engine_apply(struct engine *e, struct engine_result *res)
 				return r;
 			}
 		}
+		engine_publish_services(rep, e->d.want);
 		res->outcome = ENGINE_UNCHANGED;
 		return 0;
 	}
@@ -208,6 +209,7 @@ int engine_apply(struct engine *e, struct engine_result *res)
 	    store_snapshot_save(&snap_after, e->st, e->d.host, g.kernel_release, &after, NULL) == 0)
 		store_generation_attach_after(e->st, e->gen, snap_after, NULL);
 	res->outcome = ENGINE_APPLIED;
+	engine_publish_services(rep, e->d.want);
 	engine_audit_emit(rep, AUDIT_APPLY, e->gen, e->d.host, e->d.commit, e->d.author,
 			  res->deadline_ms ? STORE_RESULT_PENDING : STORE_RESULT_APPLIED, e->df.n, NULL);
 	if (res->deadline_ms) {

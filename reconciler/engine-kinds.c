@@ -14,6 +14,7 @@
 #include "addr.h"
 #include "dhcp.h"
 #include "probe.h"
+#include "services-publish.h"
 
 static int dhcp_check(const struct engine_opts *o, const struct want *w)
 {
@@ -107,3 +108,17 @@ const struct engine_kind engine_kinds[] = {
 	{ .name = "gateways", .check_after = gateways_check },
 };
 const size_t engine_n_kinds = sizeof(engine_kinds) / sizeof(*engine_kinds);
+
+void engine_publish_services(const struct engine_report *rep, const struct want *w)
+{
+	struct services_list l = { 0 };
+	char msg[512];
+
+	if (services_from_want(&l, w) < 0)
+		snprintf(msg, sizeof(msg), "cannot publish the service endpoints: out of memory");
+	else if (services_publish(services_publish_dir(), &l, msg, sizeof(msg)) == 0)
+		msg[0] = '\0';
+	if (msg[0])
+		engine_say(rep, ENGINE_EV_WARNING, "%s", msg);
+	services_list_clear(&l);
+}

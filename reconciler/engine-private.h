@@ -63,4 +63,8 @@ struct engine_kind {
 	void (*undo)(struct engine *e);
 };
 extern const struct engine_kind engine_kinds[];
+/* After an apply, a no-op apply or a rollback: the service endpoints of
+ * what is now on the host (`w`), published (services-publish.h); a failure
+ * is a warning, as the host itself is right. */
+void engine_publish_services(const struct engine_report *rep, const struct want *w);
 extern const size_t engine_n_kinds;

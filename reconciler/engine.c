@@ -233,6 +233,9 @@ int engine_roll_back_to(struct hnl *nl, const struct engine_report *rep,
 			   left == 1 ? "" : "s", diff_op_name(df.v[0].op), desc);
 		r = -EIO;
 	}
+	/* What the host had before and has again (a rollback that left
+	 * differences has said so above). */
+	engine_publish_services(rep, &back);
 	diff_clear(&df);
 	want_clear(&back);
 	return left < 0 ? (int)left : r;

@@ -52,6 +52,8 @@ enum engine_event_kind {
 	ENGINE_EV_DETAIL,     /* a line under the failure before it (indented) */
 	ENGINE_EV_ROLLBACK,   /* a rollback's own news: standard error, named "hostnet" */
 	ENGINE_EV_AUDIT,      /* ev->audit: an apply or rollback recorded, for the journal */
+	ENGINE_EV_WARNING,    /* something after the change failed and changes nothing
+			       * (the service endpoints not published): standard error */
 };
 
 struct engine_event {

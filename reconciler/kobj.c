@@ -100,6 +100,7 @@ void kobj_set_clear(struct kobj_set *s)
 	free(s->addrs);
 	free(s->routes);
 	free(s->rules);
+	free(s->iscsi);
 	*s = (struct kobj_set){ 0 };
 }
 
@@ -148,6 +149,11 @@ int kobj_set_add_route(struct kobj_set *s, const struct kobj_route *r)
 int kobj_set_add_rule(struct kobj_set *s, const struct kobj_rule *r)
 {
 	KOBJ_APPEND(s->rules, s->n_rules, r);
+}
+
+int kobj_set_add_iscsi(struct kobj_set *s, const struct kobj_iscsi *r)
+{
+	KOBJ_APPEND(s->iscsi, s->n_iscsi, r);
 }
 
 const struct kobj_link *kobj_set_link_by_index(const struct kobj_set *s, int ifindex)

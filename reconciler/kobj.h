@@ -219,11 +219,22 @@ enum kobj_cap {
 const char *kobj_cap_name(enum kobj_cap c);   /* "veth", "vlan", "bridge-vlan-filtering"... */
 
 /* Observed or desired objects.  All arrays are malloc'd and owned by the set. */
+/* An open-iscsi iface record hostnet owns (iscsi.h): the file
+ * <ifaces dir>/hostnet-<adapter>, which binds the software initiator to
+ * the adapter (port binding). */
+struct kobj_iscsi {
+	char adapter[KOBJ_IFNAMSIZ];     /* from the file name */
+	bool exact;                      /* the file is exactly what hostnet writes for it */
+};
+
 struct kobj_set {
 	struct kobj_link *links;   size_t n_links;
 	struct kobj_addr *addrs;   size_t n_addrs;
 	struct kobj_route *routes; size_t n_routes;
 	struct kobj_rule *rules;   size_t n_rules;
+	struct kobj_iscsi *iscsi;  size_t n_iscsi;   /* sorted by adapter; not in snapshots */
+	bool iscsi_managed;        /* the records were read (iscsi_ifaces_dir() is set):
+				    * without it, the differ leaves records alone */
 	uint32_t caps;             /* 1u << enum kobj_cap */
 };
 
@@ -234,6 +245,7 @@ int kobj_set_add_link(struct kobj_set *s, const struct kobj_link *l);
 int kobj_set_add_addr(struct kobj_set *s, const struct kobj_addr *a);
 int kobj_set_add_route(struct kobj_set *s, const struct kobj_route *r);
 int kobj_set_add_rule(struct kobj_set *s, const struct kobj_rule *r);
+int kobj_set_add_iscsi(struct kobj_set *s, const struct kobj_iscsi *r);
 /* Link by ifindex / name, NULL when absent (linear; build an index for loops). */
 const struct kobj_link *kobj_set_link_by_index(const struct kobj_set *s, int ifindex);
 const struct kobj_link *kobj_set_link_by_name(const struct kobj_set *s, const char *name);

@@ -1,5 +1,6 @@
 #include "observe-private.h"
 #include "sort.h"
+#include "iscsi.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -158,6 +159,7 @@ static int observe_once(struct kobj_set *set, struct hnl *nl)
 int observe_all(struct kobj_set *out, struct hnl *nl)
 {
 	struct kobj_set set = { 0 };
+	const char *dir;
 	int r = -EAGAIN;
 
 	for (int i = 0; i < OBSERVE_ATTEMPTS && r == -EAGAIN; i++) {
@@ -169,6 +171,12 @@ int observe_all(struct kobj_set *out, struct hnl *nl)
 		return r;
 	}
 	observe_managers(&set);
+	/* Files, not netlink: read once, after the kernel's objects. */
+	dir = iscsi_ifaces_dir();
+	if (dir && (r = iscsi_observe(&set, dir)) < 0) {
+		kobj_set_clear(&set);
+		return r;
+	}
 	kobj_set_clear(out);
 	*out = set;
 	return 0;

@@ -8,7 +8,9 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "blast.h"
 #include "esc.h"
+#include "iscsi.h"
 #include "jstream.h"
 #include "kobj-fmt.h"
 #include "want-json.h"
@@ -109,6 +111,12 @@ void plan_describe(const struct diff *d, const struct diff_action *a, char *buf,
 	case DIFF_OBJ_RULE:
 		if ((u = diff_action_rule(d, a))) {
 			describe_rule(u, buf, size);
+			return;
+		}
+		break;
+	case DIFF_OBJ_ISCSI:
+		if ((l = diff_action_iscsi(d, a))) {
+			snprintf(buf, size, "iscsi-iface " ISCSI_IFACE_PREFIX "%s", l->l.name);
 			return;
 		}
 		break;
@@ -268,6 +276,19 @@ static void details(const struct diff *d, const struct diff_action *a,
 		route_details(d, a, emit, arg);
 	else if (a->obj == DIFF_OBJ_RULE || a->obj == DIFF_OBJ_ADDR)
 		mark_details(d, a, emit, arg);
+	else if (a->obj == DIFF_OBJ_ISCSI && a->op == DIFF_OP_MODIFY)
+		emit(arg, "not as hostnet wrote it: rewritten");
+}
+
+/* An iSCSI iface record as JSON: its name and the adapter it binds. */
+static json_t *json_of_iscsi(const struct want_link *l)
+{
+	char name[64];
+
+	if (!l)
+		return NULL;
+	snprintf(name, sizeof(name), ISCSI_IFACE_PREFIX "%s", l->l.name);
+	return json_pack("{s:s,s:s}", "record", name, "adapter", l->l.name);
 }
 
 void plan_summary(const struct diff *d, char *buf, size_t size)
@@ -295,10 +316,25 @@ static void emit_text(void *arg, const char *line)
 	esc_line(t->f, "%s", line);
 }
 
+/* The services an action disturbs, as a detail line ("disturbs: management"). */
+static void disturbs(const struct blast *b, const struct diff_action *a,
+		     void (*emit)(void *, const char *), void *arg)
+{
+	char list[256], line[300];
+	uint32_t s = b ? blast_action(b, a) : 0;
+
+	if (!s)
+		return;
+	blast_text(s, list, sizeof(list));
+	snprintf(line, sizeof(line), "disturbs: %s", list);
+	emit(arg, line);
+}
+
 void plan_print_text(FILE *f, const struct diff *d, const struct plan_meta *m, bool color)
 {
 	char desc[512], at[1100], sum[128];
 	struct text_out t = { f, "      " };
+	struct blast *b = blast_new(d);
 
 	if (d->n) {
 		/* Names, aliases and paths come from git and the kernel: every
@@ -327,12 +363,14 @@ void plan_print_text(FILE *f, const struct diff *d, const struct plan_meta *m, b
 		}
 		fputc('\n', f);
 		details(d, a, emit_text, &t);
+		disturbs(b, a, emit_text, &t);
 	}
 	plan_summary(d, sum, sizeof(sum));
 	fprintf(f, "%s%s%s%s\n", d->n ? "\n" : "", color ? "\033[1m" : "", sum, color ? "\033[0m" : "");
 	if (d->n_adopt)
 		fprintf(f, "Adoptions (=) take over, in place, objects hostnet did not make: "
 			"'hostnet apply --adopt' does them.\n");
+	blast_free(b);
 }
 
 static void emit_json(void *arg, const char *line)
@@ -362,10 +400,11 @@ static json_t *json_of_rule(const struct want_rule *r)
 }
 
 /* One action: what it does, where the profile asks for it, and its objects. */
-static json_t *action_json(const struct diff *d, const struct diff_action *a)
+static json_t *action_json(const struct diff *d, const struct blast *b, const struct diff_action *a)
 {
 	char desc[512], at[1100];
-	json_t *changes = json_array(), *to = NULL, *from = NULL;
+	json_t *changes = json_array(), *to = NULL, *from = NULL, *dist = json_array();
+	uint32_t hit = b ? blast_action(b, a) : 0;
 
 	plan_describe(d, a, desc, sizeof(desc));
 	where(d, a, at, sizeof(at));
@@ -387,42 +426,63 @@ static json_t *action_json(const struct diff *d, const struct diff_action *a)
 		to = json_of_rule(a->op != DIFF_OP_DELETE ? diff_action_to_rule(d, a) : NULL);
 		from = json_of_rule(a->op != DIFF_OP_CREATE ? diff_action_from_rule(d, a) : NULL);
 		break;
+	case DIFF_OBJ_ISCSI:
+		to = json_of_iscsi(a->op != DIFF_OP_DELETE ? diff_action_iscsi(d, a) : NULL);
+		/* The record found has the same name; only its text differs. */
+		from = json_of_iscsi(a->op != DIFF_OP_CREATE ? diff_action_iscsi(d, a) : NULL);
+		break;
 	case DIFF_OBJ__MAX:
 		break;
 	}
-	return json_pack("{s:s,s:s,s:s,s:s,s:o,s:o*,s:o*}", "op", diff_op_name(a->op), "object",
+	for (int s = 0; dist && s < PROFILE_SERVICE__MAX; s++)
+		if (hit & 1u << s)
+			json_array_append_new(dist, json_string(profile_service_name((enum profile_service)s)));
+	return json_pack("{s:s,s:s,s:s,s:s,s:o,s:o,s:o*,s:o*}", "op", diff_op_name(a->op), "object",
 			 diff_obj_name(a->obj), "description", desc, "at", at, "changes", changes,
-			 "to", to, "from", from);
+			 "disturbs", dist, "to", to, "from", from);
 }
 
-/* Everything before the actions. */
-static json_t *head_json(const struct diff *d, const struct plan_meta *m)
+/* Everything before the actions; "disturbs" counts the actions that
+ * disturb each service (only the services some action disturbs). */
+static json_t *head_json(const struct diff *d, const struct blast *b, const struct plan_meta *m)
 {
-	return json_pack("{s:s?,s:s?,s:s?,s:s?,s:{s:I,s:I,s:I,s:I}}", "host", m->host, "source",
+	size_t counts[PROFILE_SERVICE__MAX];
+	json_t *dist = json_object();
+	uint32_t all = b ? blast_diff(b, counts) : 0;
+
+	for (int s = 0; dist && s < PROFILE_SERVICE__MAX; s++)
+		if (all & 1u << s)
+			json_object_set_new(dist, profile_service_name((enum profile_service)s),
+					    json_integer((json_int_t)counts[s]));
+	return json_pack("{s:s?,s:s?,s:s?,s:s?,s:{s:I,s:I,s:I,s:I},s:o}", "host", m->host, "source",
 			 m->source, "commit", m->commit, "profile_hash", m->profile_hash,
 			 "summary", "add", (json_int_t)d->n_create, "change",
 			 (json_int_t)d->n_modify, "destroy", (json_int_t)d->n_delete,
-			 "adopt", (json_int_t)d->n_adopt);
+			 "adopt", (json_int_t)d->n_adopt, "disturbs", dist);
 }
 
 json_t *plan_to_json(const struct diff *d, const struct plan_meta *m)
 {
-	json_t *o = head_json(d, m), *actions = json_array();
+	struct blast *b = blast_new(d);
+	json_t *o = b ? head_json(d, b, m) : NULL, *actions = json_array();
 
 	if (!o || json_object_set_new(o, "actions", actions) < 0)
 		goto oom;
 	for (size_t i = 0; i < d->n; i++)
-		if (json_array_append_new(actions, action_json(d, &d->v[i])) < 0)
+		if (json_array_append_new(actions, action_json(d, b, &d->v[i])) < 0)
 			goto oom;
+	blast_free(b);
 	return o;
 oom:
+	blast_free(b);
 	json_decref(o);
 	return NULL;
 }
 
 int plan_print_json(FILE *f, const struct diff *d, const struct plan_meta *m, const json_t *more)
 {
-	json_t *head = head_json(d, m);
+	struct blast *b = blast_new(d);
+	json_t *head = b ? head_json(d, b, m) : NULL;
 	char *text = head ? json_dumps(head, JSON_INDENT(2) | JSON_PRESERVE_ORDER) : NULL;
 	size_t len = text ? strlen(text) : 0;
 	struct jstream js;
@@ -438,7 +498,7 @@ int plan_print_json(FILE *f, const struct diff *d, const struct plan_meta *m, co
 		goto out;
 	jstream_array_begin(&js, f, 1);
 	for (size_t i = 0; i < d->n; i++)
-		jstream_array_add(&js, action_json(d, &d->v[i]));
+		jstream_array_add(&js, action_json(d, b, &d->v[i]));
 	if ((r = jstream_array_end(&js)) < 0)
 		goto out;
 	json_object_foreach((json_t *)more, key, v) {
@@ -451,6 +511,7 @@ int plan_print_json(FILE *f, const struct diff *d, const struct plan_meta *m, co
 	}
 	r = fputs("\n}", f) == EOF ? -EIO : 0;
 out:
+	blast_free(b);
 	free(text);
 	json_decref(head);
 	return r;
@@ -470,12 +531,26 @@ void plan_print_markdown(FILE *f, const struct diff *d, const struct plan_meta *
 {
 	struct md_out o = { f };
 	char desc[512], at[1100], sum[128];
+	size_t counts[PROFILE_SERVICE__MAX];
+	struct blast *b;
+	uint32_t all;
 
 	plan_summary(d, sum, sizeof(sum));
 	esc_line(f, "### `%s`: %s", m->host ? m->host : "host", sum);
 	fputc('\n', f);
 	if (!d->n)
 		return;
+	b = blast_new(d);
+	all = b ? blast_diff(b, counts) : 0;
+	if (all) {
+		fputs("Disturbs:", f);
+		for (int s = 0, k = 0; s < PROFILE_SERVICE__MAX; s++)
+			if (all & 1u << s)
+				fprintf(f, "%s **%s** (%zu action%s)", k++ ? "," : "",
+					profile_service_name((enum profile_service)s), counts[s],
+					counts[s] == 1 ? "" : "s");
+		fputs("\n\n", f);
+	}
 	fprintf(f, "<details><summary>%zu action%s", d->n, d->n == 1 ? "" : "s");
 	if (m->source) {
 		fputs(" from <code>", f);
@@ -489,6 +564,8 @@ void plan_print_markdown(FILE *f, const struct diff *d, const struct plan_meta *
 		esc_line(f, "%s %s%s%s%s", op_sign(&d->v[i]), d->v[i].op == DIFF_OP_ADOPT ? "adopt " : "",
 			 desc, at[0] ? "  # " : "", at);
 		details(d, &d->v[i], emit_md, &o);
+		disturbs(b, &d->v[i], emit_md, &o);
 	}
 	fprintf(f, "```\n\n</details>\n\n");
+	blast_free(b);
 }

@@ -37,6 +37,8 @@ check_tree() {
 		"$pkgdatadir/examples/profiles/common/site-a.yaml"
 		"$pkgdatadir"/examples/profiles/hosts/esx0{1,2,3,4,5}.yaml
 		"$pkgdatadir/examples/networkd.conf.d/hostnet.conf"
+		"$pkgdatadir"/examples/services/{libvirt-migration.conf,libvirt-qemu-conf.sh}
+		"$pkgdatadir"/examples/services/{migrate-to.sh,sshd-listen-management.conf}
 		"$pkgdatadir/schema/host-profile.schema.json" "$pkgdatadir/schema/README.md"
 		"$docdir/README.md"
 	)

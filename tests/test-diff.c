@@ -86,6 +86,9 @@ static const char *act_str(const struct diff *d, const struct diff_action *a, ch
 			 r->r.src.family ? "" : r->r.oif, r->r.table);
 		break;
 	}
+	case DIFF_OBJ_ISCSI:
+		snprintf(buf, size, "%s iscsi-iface %s", op, diff_action_iscsi(d, a)->l.name);
+		break;
 	case DIFF_OBJ__MAX:
 		snprintf(buf, size, "?");
 		break;
@@ -905,6 +908,10 @@ static char *action_text(const struct diff *d, const struct diff_action *a)
 	case DIFF_OBJ_RULE:
 		to = want_json_rule(OR_ZERO(diff_action_to_rule(d, a)));
 		from = want_json_rule(OR_ZERO(diff_action_from_rule(d, a)));
+		break;
+	case DIFF_OBJ_ISCSI:
+		to = want_json_link(OR_ZERO(diff_action_iscsi(d, a)));
+		from = json_null();
 		break;
 	case DIFF_OBJ__MAX:
 		break;

@@ -358,6 +358,7 @@ static void text_plan_is_exact(void **state)
 			    "hostnet will make these changes to esx01 (profile main:hosts/esx01.yaml):\n"
 			    "\n"
 			    "  - link vmk9 (veth)  # no longer in the profile\n"
+			    "      disturbs: nfs\n"
 			    "  ~ link vmk1 (veth)  # t.yaml:25:11\n"
 			    "      mtu: 1500 -> 9000\n"
 			    "  + address 198.51.100.10/24 on vmk1  # t.yaml:30:12\n"
@@ -381,6 +382,7 @@ static void text_plan_has_colour_only_when_asked(void **state)
 			    "hostnet will make these changes to this host:\n"
 			    "\n"
 			    "  \033[31m- link vmk9 (veth)\033[0m  # no longer in the profile\n"
+			    "      disturbs: nfs\n"
 			    "  \033[33m~ link vmk1 (veth)\033[0m  # t.yaml:25:11\n"
 			    "      mtu: 1500 -> 9000\n"
 			    "  \033[32m+ address 198.51.100.10/24 on vmk1\033[0m  # t.yaml:30:12\n"
@@ -442,11 +444,14 @@ static void markdown_is_a_section_with_a_diff_block(void **state)
 	assert_string_equal(out,
 			    "### `esx01`: Plan: 1 to add, 1 to change, 1 to destroy.\n"
 			    "\n"
+			    "Disturbs: **nfs** (1 action)\n"
+			    "\n"
 			    "<details><summary>3 actions from <code>main:hosts/esx01.yaml</code>"
 			    "</summary>\n"
 			    "\n"
 			    "```diff\n"
 			    "- link vmk9 (veth)  # no longer in the profile\n"
+			    "      disturbs: nfs\n"
 			    "~ link vmk1 (veth)  # t.yaml:25:11\n"
 			    "      mtu: 1500 -> 9000\n"
 			    "+ address 198.51.100.10/24 on vmk1  # t.yaml:30:12\n"
@@ -531,7 +536,7 @@ static void plan_json_of_no_changes_is_zero_counts(void **state)
 	assert_non_null(j);
 	s = json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER);
 	assert_string_equal(s, "{\"host\":null,\"source\":null,\"commit\":null,\"profile_hash\":null,"
-			    "\"summary\":{\"add\":0,\"change\":0,\"destroy\":0,\"adopt\":0},\"actions\":[]}");
+			    "\"summary\":{\"add\":0,\"change\":0,\"destroy\":0,\"adopt\":0},\"disturbs\":{},\"actions\":[]}");
 	free(s);
 	json_decref(j);
 }

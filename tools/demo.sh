@@ -80,6 +80,8 @@ fi
 work=$(mktemp -d /tmp/hostnet-demo.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 export HOSTNET_STATE=$work/state.db GIT_CONFIG_NOSYSTEM=1 HOME=$work
+# The published service endpoints and iSCSI records stay in the demo's directory too.
+export HOSTNET_SERVICES_DIR=$work/run HOSTNET_ISCSI_IFACES_DIR=$work/iscsi
 
 # The profiles repository: the examples, committed to git.
 cp -r "$top/examples/profiles" "$work/repo"

@@ -53,7 +53,14 @@ good=$(state)
 sed -i 's|192.0.2.13/26|192.0.2.213/26|' "$P"
 sed -i 's|      ipv4: 192.0.2.1$|      ipv4: 192.0.2.193|' "$T/p/common/site-a.yaml"
 sed -i 's|via: 192.0.2.62|via: 192.0.2.254|' "$T/p/common/site-a.yaml"
+# The plan disturbs management: refused without a way back or an explicit yes.
 out=$("$HOSTNET" apply --auto-approve --connectivity-check "$P" 2>&1)
+rc=$?
+[ $rc = 1 ] && grep -q "this plan disturbs management (.*--confirm-timeout S.*--allow-management-change; nothing was changed" <<<"$out" &&
+	grep -q "disturbs: management" <<<"$out" && [ "$(state)" = "$good" ] &&
+	ok "a plan that disturbs management is refused without --allow-management-change, nothing changed" ||
+	not_ok "a plan that disturbs management is refused without --allow-management-change, nothing changed" "rc=$rc" "$out"
+out=$("$HOSTNET" apply --auto-approve --allow-management-change --connectivity-check "$P" 2>&1)
 rc=$?
 [ $rc = 1 ] && grep -q "gateway 192.0.2.193 (table 254) does not answer from vmk0 (192.0.2.213)" <<<"$out" &&
 	ok "a change that would cut management off is caught by the check" ||

@@ -43,7 +43,7 @@ for n in $(seq 1 "$total"); do
 	out=$(fresh "$T/kill$n.db" "
 		HOSTNET_TEST_KILL_BEFORE=$n '$HOSTNET' apply --auto-approve '$P' >/dev/null 2>&1
 		[ \$? = 137 ] || { echo 'not killed'; exit 1; }
-		'$HOSTNET' apply --auto-approve '$P' >/dev/null 2>&1 || { echo 'second apply failed'; exit 1; }
+		'$HOSTNET' apply --auto-approve --allow-management-change '$P' >/dev/null 2>&1 || { echo 'second apply failed'; exit 1; }
 		'$HOSTNET' plan --detailed-exitcode '$P' >/dev/null 2>&1 || { echo 'not converged'; exit 1; }
 		'$HOSTNET' state check >/dev/null || { echo 'state check failed'; exit 1; }
 		'$HOSTNET' history --limit 0 | grep -q 'failed, .*interrupted' || { echo 'interrupted generation not recorded'; exit 1; }

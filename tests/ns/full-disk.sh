@@ -83,7 +83,7 @@ sweep() {
 	for F in 0 $(seq 32768 "$STEP" 163840); do
 		fill "$F"
 		s0=$(host_state)
-		out=$("$HOSTNET" apply --auto-approve "$@" "$BIG" 2>&1 >/dev/null)
+		out=$("$HOSTNET" apply --auto-approve --allow-management-change "$@" "$BIG" 2>&1 >/dev/null)
 		rc=$?
 		s1=$(host_state)
 		case "$out" in
@@ -107,7 +107,7 @@ sweep() {
 		rm -f "$FS/fill"
 		# The next run that can write closes anything left pending and
 		# still knows the baseline as applied.
-		out=$("$HOSTNET" apply --auto-approve "$BASE" 2>&1 >/dev/null) ||
+		out=$("$HOSTNET" apply --auto-approve --allow-management-change "$BASE" 2>&1 >/dev/null) ||
 			bad="$bad F=$F: the next apply failed ($(tail -3 <<<"$out"))"
 		[ "$(pending)" = 0 ] || bad="$bad F=$F: a generation stays pending after the next apply"
 		"$HOSTNET" drift --host full --exit-code >/dev/null 2>&1 ||

@@ -171,7 +171,7 @@ grep -q "vmk9: ipv4: dhcp needs CAP_NET_BIND_SERVICE for its client.*nothing was
 	[ "$(links)" = "$before" ] &&
 	ok "before anything changes, naming the capability" || not_ok "the DHCP refusal names the capability" "$LAST"
 expect_rc "with CAP_NET_BIND_SERVICE too, the DHCP adapter gets its lease" 0 \
-	as +net_admin,+net_raw,+net_bind_service "$HOSTNET" apply --auto-approve --dhcp-timeout 20 "$T/p/hosts/d1.yaml"
+	as +net_admin,+net_raw,+net_bind_service "$HOSTNET" apply --auto-approve --allow-management-change --dhcp-timeout 20 "$T/p/hosts/d1.yaml"
 pid=$(cat "$T/state/dhcp/vmk9.pid" 2>/dev/null)
 kill -USR1 "$pid" 2>/dev/null   # renew now: udhcpc binds UDP port 68 for it
 for _ in $(seq 30); do grep -q "renew: lease" "$T/state/dhcp/vmk9.log" 2>/dev/null && break; sleep 0.1; done

@@ -32,7 +32,7 @@ expect_rc() {  # expect_rc DESC RC CMD...
 
 # --- each example from zero, then idempotent --------------------------------
 for h in esx01 esx02 esx03; do
-	expect_rc "$h: apply from zero succeeds" 0 "$HOSTNET" apply --auto-approve "$EX/hosts/$h.yaml"
+	expect_rc "$h: apply from zero succeeds" 0 "$HOSTNET" apply --auto-approve --allow-management-change "$EX/hosts/$h.yaml"
 	grep -q "verified" <<<"$LAST" || not_ok "$h: apply verified the result" "$LAST"
 	expect_rc "$h: a second plan finds nothing to do" 0 "$HOSTNET" plan --detailed-exitcode "$EX/hosts/$h.yaml"
 	expect_rc "$h: a second apply finds nothing to do" 0 "$HOSTNET" apply --auto-approve "$EX/hosts/$h.yaml"
@@ -82,14 +82,14 @@ EOP
 change() {  # change DESC CHECK-CMD: apply the edited profile, then check
 	local desc=$1
 	shift
-	expect_rc "$desc: applies" 0 "$HOSTNET" apply --auto-approve "$P/esx01.yaml"
+	expect_rc "$desc: applies" 0 "$HOSTNET" apply --auto-approve --allow-management-change "$P/esx01.yaml"
 	if "$@" >/dev/null 2>&1 && "$HOSTNET" plan --detailed-exitcode "$P/esx01.yaml" >/dev/null 2>&1; then
 		ok "$desc: the kernel has it and the next plan is empty"
 	else
 		not_ok "$desc: the kernel has it and the next plan is empty" "$(ip addr; ip route show table all | grep -v local)"
 	fi
 }
-"$HOSTNET" apply --auto-approve "$P/esx01.yaml" >/dev/null 2>&1
+"$HOSTNET" apply --auto-approve --allow-management-change "$P/esx01.yaml" >/dev/null 2>&1
 edit "    ipv4: [198.51.100.71/26]" "    ipv4: [198.51.100.72/26]"
 change "an address changes" sh -c 'ip addr show vmk1 | grep -q 198.51.100.72/26 && ! ip addr show vmk1 | grep -q 198.51.100.71/'
 edit "    mtu: 9000                       # vMotion" "    mtu: 8000                       # vMotion"
@@ -155,7 +155,7 @@ assert d["link vmk0 (veth)"] > first, d' "$first" "$T/drift2.json"; then
 else
 	not_ok "drift says since when each difference exists" "$first" "$(cat "$T/drift2.json")"
 fi
-expect_rc "apply heals the drift" 0 "$HOSTNET" apply --auto-approve "$P/esx01.yaml"
+expect_rc "apply heals the drift" 0 "$HOSTNET" apply --auto-approve --allow-management-change "$P/esx01.yaml"
 expect_rc "no drift after healing" 0 "$HOSTNET" drift --host esx01 --exit-code
 
 # --- foreign objects survive apply and prune ---------------------------------
@@ -168,7 +168,7 @@ ip rule add from 10.99.0.1 lookup 300 priority 20000
 ip link set foreign0 mtu 1400
 foreign=$(ip -d link show foreign0; ip addr show foreign0; ip route show proto static table all; ip rule show | grep 10.99)
 cp "$EX/hosts/esx03.yaml" "$T/p/hosts/esx03.yaml"; cp -r "$EX/common" "$T/p/"
-expect_rc "switching the host to another profile prunes and rebuilds" 0 "$HOSTNET" apply --auto-approve "$T/p/hosts/esx03.yaml"
+expect_rc "switching the host to another profile prunes and rebuilds" 0 "$HOSTNET" apply --auto-approve --allow-management-change "$T/p/hosts/esx03.yaml"
 ! ip link show vmk9 >/dev/null 2>&1 && ! ip rule show | grep -q "lookup 110" && ok "esx01's stack and rules are pruned" ||
 	not_ok "esx01's stack and rules are pruned" "$(ip rule show)"
 now=$(ip -d link show foreign0; ip addr show foreign0; ip route show proto static table all; ip rule show | grep 10.99)
@@ -182,7 +182,7 @@ grep -q "^    foreign0$" <<<"$out" && grep -q "^    10.99.0.1/24 on foreign0$" <
 
 # --- a failure in the middle rolls back to an identical host ----------------
 before=$(state)
-expect_rc "a failure injected at action 12 fails the apply" 1 env HOSTNET_TEST_FAIL_BEFORE=12 "$HOSTNET" apply --auto-approve "$P/esx01.yaml"
+expect_rc "a failure injected at action 12 fails the apply" 1 env HOSTNET_TEST_FAIL_BEFORE=12 "$HOSTNET" apply --auto-approve --allow-management-change "$P/esx01.yaml"
 grep -q "rolled back: the host is as it was before this apply" <<<"$LAST" &&
 	ok "the apply says it rolled back" || not_ok "the apply says it rolled back" "$LAST"
 after=$(state)
@@ -198,7 +198,7 @@ expect_rc "a saved plan is refused after the host changed" 1 "$HOSTNET" apply --
 grep -q "the host changed since" <<<"$LAST" && ok "the refusal says the host changed" || not_ok "the refusal says the host changed" "$LAST"
 ip link set eth1 mtu 1500
 expect_rc "plan --out again" 0 "$HOSTNET" plan --out "$T/p2.plan" "$P/esx01.yaml"
-expect_rc "an unchanged host applies the saved plan" 0 "$HOSTNET" apply --auto-approve "$T/p2.plan"
+expect_rc "an unchanged host applies the saved plan" 0 "$HOSTNET" apply --auto-approve --allow-management-change "$T/p2.plan"
 expect_rc "and the profile then has nothing to do" 0 "$HOSTNET" plan --detailed-exitcode "$P/esx01.yaml"
 # A damaged plan is reported as a plan, not read as a profile (issue 12, item 7).
 before=$(state)

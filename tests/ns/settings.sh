@@ -154,7 +154,7 @@ fi
 out=$(H plan --detailed-exitcode "$profile" 2>&1)
 [ $? = 2 ] && grep -q "mac: 02:00:5e:00:53:99 -> $mac" <<<"$out" &&
 	ok "the changed adapter MAC is drift (mac_changes: reject)" || not_ok "MAC change is drift" "$out"
-H apply --auto-approve "$profile" >/dev/null 2>&1
+H apply --auto-approve --allow-management-change "$profile" >/dev/null 2>&1
 check "apply restores the MAC and the gateway answers again" "$HOSTNET" ping -I vmk0 -c 1 -W 2 192.0.2.1
 ip link set vmk0p type bridge_slave learning on locked off
 out=$(H drift --host esx05 --exit-code 2>&1)
@@ -208,7 +208,7 @@ pid=$new
 # --- everything removed -----------------------------------------------------
 sed -i -e '/security:/,/forged_transmits/d' -e 's|ipv4: dhcp|ipv4: [192.0.2.10/24]|' \
 	-e '/ipv6: \[auto\]/d' -e '/shaping:/,/burst:/d' "$profile"
-out=$(H apply --auto-approve "$profile" 2>&1)
+out=$(H apply --auto-approve --allow-management-change "$profile" 2>&1)
 [ $? = 0 ] && ok "apply of the profile without the settings" || not_ok "apply without settings" "$out"
 [ "$(ip -4 -o addr show dev vmk0 | grep -c inet)" = 1 ] && ip -4 -o addr show dev vmk0 | grep -q "192.0.2.10/24" &&
 	ok "the lease is released and the static address is in" || not_ok "static address only" "$(ip -4 addr show dev vmk0)"

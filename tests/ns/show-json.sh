@@ -95,7 +95,7 @@ if out=$(python3 - "$T/plan.json" "$N" <<'EOP' 2>&1
 import json, sys
 p = json.load(open(sys.argv[1]))
 n = int(sys.argv[2])
-assert list(p) == ["host", "source", "commit", "profile_hash", "summary", "actions", "unmanaged"], list(p)
+assert list(p) == ["host", "source", "commit", "profile_hash", "summary", "disturbs", "actions", "unmanaged"], list(p)
 assert len(p["profile_hash"]) == 40, p["profile_hash"]
 routes = [a for a in p["actions"] if a["object"] == "route"]
 assert len(routes) == n, len(routes)
