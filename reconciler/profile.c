@@ -756,7 +756,7 @@ int profile_from_tree(struct profile **out, const struct ydoc_node *root, struct
 {
 	static const char *const keys[] = {
 		"apiVersion", "kind", "host", "extends", "uplinks", "switches", "portgroups",
-		"stacks", "adapters", "routes", NULL,
+		"stacks", "adapters", "routes", "firewall", NULL,
 	};
 	struct profile *p = NULL;
 	struct arena *a = arena_new();
@@ -790,6 +790,8 @@ int profile_from_tree(struct profile **out, const struct ydoc_node *root, struct
 	CONV_LIST(&c, root, "stacks", p->stacks, p->n_stacks, conv_stack);
 	CONV_LIST(&c, root, "adapters", p->adapters, p->n_adapters, conv_adapter);
 	CONV_LIST(&c, root, "routes", p->routes, p->n_routes, conv_route);
+	if (ydoc_map_get(root, "firewall"))
+		profile_conv_firewall(&c, ydoc_map_get(root, "firewall"), &p->firewall);
 	if (add_implicit_default_stack(p, a) < 0)
 		c.oom = true;
 out:
