@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "nl.h"
+#include "nft.h"
 #include "nlmsg.h"
 #include "plan.h"
 #include "sysctl.h"
@@ -267,6 +268,7 @@ static int build_net(struct ax *x, size_t i, struct nl_msg **m)
 		return w ? nlmsg_rule(m, add, w) : -EINVAL;
 	}
 	case DIFF_OBJ_LINK:
+	case DIFF_OBJ_FIREWALL:
 	case DIFF_OBJ__MAX:
 		break;
 	}
@@ -328,7 +330,23 @@ static int net_run(struct ax *x, size_t i, size_t j)
 
 static bool batchable(const struct diff_action *a)
 {
-	return a->obj != DIFF_OBJ_LINK;
+	return a->obj != DIFF_OBJ_LINK && a->obj != DIFF_OBJ_FIREWALL;
+}
+
+/* Table inet hostnet replaced (or deleted) whole, in one nftables
+ * transaction: never half a ruleset. */
+static int fw_run(struct ax *x, size_t i)
+{
+	const struct diff_action *a = &x->d->v[i];
+	const struct want_fw *f = a->op == DIFF_OP_DELETE ? NULL : diff_action_to_fw(x->d, a);
+	char err[400];
+	int r;
+
+	if (a->op != DIFF_OP_DELETE && (!f || !f->text))
+		return fail(x, i, -EINVAL, NULL);
+	r = hnft_replace(f ? f->text : NULL, err, sizeof(err));
+	x->res->requests++;
+	return r < 0 ? fail(x, i, r, err) : 0;
 }
 
 /* The end of the run starting at i: same step, same kind of execution, and
@@ -369,7 +387,9 @@ int apply_diff(struct hnl *nl, const struct diff *d, const struct apply_opts *op
 				 "injected failure (HOSTNET_TEST_FAIL_BEFORE)");
 			break;
 		}
-		if (batchable(a))
+		if (a->obj == DIFF_OBJ_FIREWALL)
+			r = fw_run(&x, i);
+		else if (batchable(a))
 			r = net_run(&x, i, j);
 		else if (a->op == DIFF_OP_DELETE)
 			r = link_delete_run(&x, i, j);

@@ -17,6 +17,7 @@ static const size_t obj_size[DIFF_OBJ__MAX] = {
 	[DIFF_OBJ_ADDR] = sizeof(struct want_addr),
 	[DIFF_OBJ_ROUTE] = sizeof(struct want_route),
 	[DIFF_OBJ_RULE] = sizeof(struct want_rule),
+	[DIFF_OBJ_FIREWALL] = sizeof(struct want_fw),
 };
 
 static const void *want_array(const struct want *w, enum diff_obj obj, size_t *n)
@@ -29,6 +30,7 @@ static const void *want_array(const struct want *w, enum diff_obj obj, size_t *n
 	case DIFF_OBJ_ADDR: *n = w->n_addrs; return w->addrs;
 	case DIFF_OBJ_ROUTE: *n = w->n_routes; return w->routes;
 	case DIFF_OBJ_RULE: *n = w->n_rules; return w->rules;
+	case DIFF_OBJ_FIREWALL: *n = w->fw.text ? 1 : 0; return &w->fw;
 	case DIFF_OBJ__MAX: break;
 	}
 	return NULL;
@@ -200,6 +202,11 @@ const struct want_rule *diff_action_rule(const struct diff *d, const struct diff
 	return deref(d, a, DIFF_OBJ_RULE, subject(a));
 }
 
+const struct want_fw *diff_action_to_fw(const struct diff *d, const struct diff_action *a)
+{
+	return deref(d, a, DIFF_OBJ_FIREWALL, a->to_ref);
+}
+
 const struct hn_loc *diff_action_loc(const struct diff *d, const struct diff_action *a)
 {
 	const struct hn_loc *loc = NULL;
@@ -225,6 +232,12 @@ const struct hn_loc *diff_action_loc(const struct diff *d, const struct diff_act
 	}
 	case DIFF_OBJ_RULE: {
 		const struct want_rule *x = diff_action_to_rule(d, a);
+
+		loc = x ? &x->loc : NULL;
+		break;
+	}
+	case DIFF_OBJ_FIREWALL: {
+		const struct want_fw *x = diff_action_to_fw(d, a);
 
 		loc = x ? &x->loc : NULL;
 		break;

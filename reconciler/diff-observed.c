@@ -193,6 +193,11 @@ int diff_want_from_observed(struct want *out, const struct kobj_set *have, const
 		if (n == 0 || w.tables[n - 1] != w.tables[i])
 			w.tables[n++] = w.tables[i];
 	w.tables_n = (uint32_t)n;
+	/* The ruleset as it was, exactly (the table is hostnet's whole). */
+	if (have->fw && !(w.fw.text = strdup(have->fw))) {
+		r = -ENOMEM;
+		goto out;
+	}
 	*out = w;
 	w = (struct want){ 0 };
 out:
@@ -291,6 +296,8 @@ int diff_observed_from_want(struct kobj_set *out, const struct want *w)
 		ru.owned = true;
 		r = kobj_set_add_rule(&s, &ru);
 	}
+	if (r == 0 && w->fw.text && !(s.fw = strdup(w->fw.text)))
+		r = -ENOMEM;
 	if (r < 0) {
 		kobj_set_clear(&s);
 		return r;

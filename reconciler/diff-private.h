@@ -19,6 +19,9 @@ enum diff_step {
 	DIFF_STEP_DEL_ADDR,
 	DIFF_STEP_NEW_RULE,
 	DIFF_STEP_NEW_ROUTE,
+	/* Last: the ruleset names adapters by iifname only, and a table
+	 * replaced last is never left half-way by an earlier failure. */
+	DIFF_STEP_FIREWALL,
 	DIFF_STEP__MAX,
 };
 
@@ -66,3 +69,4 @@ struct diff_action *dctx_add(struct dctx *c, enum diff_op op, enum diff_obj obj,
 void diff_addrs(struct dctx *c, const struct want *w, const struct dobs *o);
 void diff_routes(struct dctx *c, const struct want *w, const struct dobs *o);
 void diff_rules(struct dctx *c, const struct want *w, const struct dobs *o);
+void diff_firewall(struct dctx *c, const struct want *w, const struct kobj_set *have);

@@ -19,6 +19,7 @@ static const char *const obj_names[DIFF_OBJ__MAX] = {
 	[DIFF_OBJ_ADDR] = "address",
 	[DIFF_OBJ_ROUTE] = "route",
 	[DIFF_OBJ_RULE] = "rule",
+	[DIFF_OBJ_FIREWALL] = "firewall",
 };
 
 const char *diff_op_name(enum diff_op op)
@@ -352,6 +353,7 @@ int diff_compute(struct diff *out, const struct want *want, const struct kobj_se
 	diff_addrs(&c, want, &o);
 	diff_routes(&c, want, &o);
 	diff_rules(&c, want, &o);
+	diff_firewall(&c, want, have);
 	dobs_clear(&o);
 	if (c.oom)
 		r = -ENOMEM;

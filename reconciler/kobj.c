@@ -60,6 +60,7 @@ void kobj_set_clear(struct kobj_set *s)
 	free(s->addrs);
 	free(s->routes);
 	free(s->rules);
+	free(s->fw);
 	*s = (struct kobj_set){ 0 };
 }
 

@@ -204,6 +204,11 @@ struct kobj_set {
 	struct kobj_route *routes; size_t n_routes;
 	struct kobj_rule *rules;   size_t n_rules;
 	uint32_t caps;             /* 1u << enum kobj_cap */
+	/* Table inet hostnet as nft lists it (fw.h), malloc'd; NULL = absent.
+	 * fw_unknown: it could not be listed (no libnftables access), so
+	 * the differ leaves the firewall alone. */
+	char *fw;
+	bool fw_unknown;
 };
 
 /* Frees the arrays and zeroes the set (which may live on the stack). NULL ok. */

@@ -9,6 +9,7 @@
 #include <sys/socket.h>
 
 #include "arena.h"
+#include "fw.h"
 #include "mark.h"
 #include "profile.h"
 #include "sort.h"
@@ -710,6 +711,9 @@ int realize_profile(struct want *out, const struct profile *p)
 	realize_vrfs(&z);
 	realize_routing(&z);
 	collect_tables(&z);
+	if (!z.oom && fw_ruleset(&out->fw.text, p) < 0)
+		z.oom = true;
+	out->fw.loc = p->firewall.loc;
 	if (z.oom) {
 		want_clear(out);
 		return -ENOMEM;
@@ -758,6 +762,7 @@ void want_clear(struct want *w)
 	free(w->routes);
 	free(w->rules);
 	free(w->tables);
+	free(w->fw.text);
 	arena_free(w->arena);
 	*w = (struct want){ 0 };
 }

@@ -81,6 +81,12 @@ struct want_rule {
 	struct hn_loc loc;
 };
 
+/* The firewall (fw.h): table inet hostnet's text, NULL = no table. */
+struct want_fw {
+	char *text;                     /* malloc'd; want_clear() frees it */
+	struct hn_loc loc;              /* the profile's firewall: key */
+};
+
 struct want {
 	struct want_link *links;   size_t n_links;
 	struct want_addr *addrs;   size_t n_addrs;
@@ -88,6 +94,7 @@ struct want {
 	struct want_rule *rules;   size_t n_rules;
 	uint32_t tables_n;         /* the tables hostnet manages (stacks), sorted */
 	uint32_t *tables;
+	struct want_fw fw;
 	/* What the kernel must be able to do, with the line that needs it. */
 	uint32_t needs;            /* bits of enum kobj_cap */
 	struct hn_loc needs_loc[KOBJ_CAP__MAX];

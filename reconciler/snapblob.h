@@ -46,6 +46,10 @@
 #include "kobj.h"
 
 #define SNAPBLOB_VERSION 1
+/* Version 2 is version 1 followed by str:ruleset (kobj_set.fw, the table
+ * inet hostnet as nft lists it: uv:length > 0, bytes); a set without one
+ * encodes as version 1, so older blobs and encodings stay as they were. */
+#define SNAPBLOB_VERSION_FW 2
 
 /* Where a blob or a set is wrong: the object ("route"), its index, the
  * field ("oif", or "header", "end" for the framing). */

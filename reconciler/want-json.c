@@ -188,6 +188,10 @@ json_t *want_to_json(const struct want *w)
 		t = needs = NULL;
 		goto oom;
 	}
+	/* Only with a firewall: a want without one keeps its JSON. */
+	if (w->fw.text && json_object_set_new(o, "firewall", json_pack("{s:s,s:o}", "ruleset",
+			w->fw.text, "at", jloc(&w->fw.loc))) < 0)
+		return json_decref(o), NULL;
 	return o;
 oom:
 	json_decref(o);
@@ -219,7 +223,7 @@ static const char *const rule_keys[] = {
 static const char *const shaping_keys[] = { "rate", "peak", "burst", NULL };
 static const char *const need_keys[] = { "capability", "at", NULL };
 static const char *const top_keys[] = {
-	"links", "addresses", "routes", "rules", "tables", "needs", NULL,
+	"links", "addresses", "routes", "rules", "tables", "needs", "firewall", NULL,
 };
 
 #define OPT JREAD_OPTIONAL
@@ -567,6 +571,23 @@ static void rd_tables(struct wj *c, const json_t *doc)
 		}
 }
 
+/* "firewall": {"ruleset": <table inet hostnet as nft lists it>, "at": loc} */
+static void rd_firewall(struct wj *c, const json_t *j)
+{
+	static const char *const keys[] = { "ruleset", "at", NULL };
+	const json_t *f = jread_any(&c->j, j, "firewall", OPT);
+	const char *s;
+
+	if (!f || c->j.r < 0 || !jread_object(&c->j, f, keys))
+		return;
+	s = jread_str(&c->j, f, "ruleset", 1u << 24, 0);
+	if (s && !*s)
+		jread_fail(&c->j, "ruleset", "is empty");
+	else if (s && !(c->w->fw.text = strdup(s)))
+		c->j.r = -ENOMEM;
+	rd_loc(c, &c->w->fw.loc, f);
+}
+
 static int want_read(struct want *out, const json_t *j, const char *root, char **err)
 {
 	struct want w = { 0 };
@@ -585,6 +606,7 @@ static int want_read(struct want *out, const json_t *j, const char *root, char *
 	rd_tables(&c, j);
 	jread_at(&c.j, NULL, 0);
 	rd_needs(&c, j);
+	rd_firewall(&c, j);
 	/* What the profile could not have said twice (validation refuses
 	 * duplicate names, addresses and routes). */
 	jread_unique(&c.j, "links", w.links, w.n_links, sizeof(*w.links), want_qcmp_link, "the same name");
@@ -719,5 +741,7 @@ int want_write_canonical(FILE *f, const struct want *w)
 	for (uint32_t i = 0; i < w->tables_n; i++)
 		fprintf(f, "T %u\n", w->tables[i]);
 	fprintf(f, "N %u\n", w->needs);
+	if (w->fw.text)
+		fprintf(f, "F %zu\n%s", strlen(w->fw.text), w->fw.text);
 	return ferror(f) ? -EIO : 0;
 }

@@ -86,6 +86,9 @@ static const char *act_str(const struct diff *d, const struct diff_action *a, ch
 			 r->r.src.family ? "" : r->r.oif, r->r.table);
 		break;
 	}
+	case DIFF_OBJ_FIREWALL:
+		snprintf(buf, size, "%s firewall", op);
+		break;
 	case DIFF_OBJ__MAX:
 		snprintf(buf, size, "?");
 		break;
@@ -774,6 +777,13 @@ static char *action_text(const struct diff *d, const struct diff_action *a)
 		to = want_json_rule(OR_ZERO(diff_action_to_rule(d, a)));
 		from = want_json_rule(OR_ZERO(diff_action_from_rule(d, a)));
 		break;
+	case DIFF_OBJ_FIREWALL: {
+		const struct want_fw *f = diff_action_to_fw(d, a);
+
+		to = json_pack("{s:s?}", "ruleset", f ? f->text : NULL);
+		from = json_object();
+		break;
+	}
 	case DIFF_OBJ__MAX:
 		break;
 	}
