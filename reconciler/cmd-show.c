@@ -376,6 +376,8 @@ static void usage(FILE *f)
 		   "  addresses   IPv4 and IPv6 addresses\n"
 		   "  routes      routes of every table, IPv4 and IPv6\n"
 		   "  stacks      TCP/IP stacks: table, adapters, default gateways\n"
+		   "  firewall    the service firewall's counters: accepted per adapter and\n"
+		   "              service, dropped per adapter (table inet hostnet)\n"
 		   "  --json      one JSON array of objects, for scripts\n"
 		   "  --snapshot ID  show a snapshot recorded by 'hostnet observe' instead\n"
 		   "                 (read from the state database)\n");
@@ -408,6 +410,8 @@ int cmd_show(int argc, char **argv)
 		usage(stderr);
 		return CMD_EXIT_ERROR;
 	}
+	if (strcmp(argv[optind], "firewall") == 0 && !snapshot)
+		return cmd_show_firewall(json);
 	for (size_t i = 0; i < sizeof(views) / sizeof(*views); i++)
 		if (strcmp(argv[optind], views[i].name) == 0)
 			which = (int)i;

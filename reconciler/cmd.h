@@ -29,6 +29,8 @@ struct source;
 
 int cmd_validate(int argc, char **argv);
 int cmd_show(int argc, char **argv);
+/* `show firewall`: table inet hostnet's counters (cmd-show-fw.c). */
+int cmd_show_firewall(bool json);
 
 /* Prints diagnostics to stderr sorted by position, each once (a fragment
  * shared by many hosts reports its problems a single time). */

@@ -790,8 +790,13 @@ int profile_from_tree(struct profile **out, const struct ydoc_node *root, struct
 	CONV_LIST(&c, root, "stacks", p->stacks, p->n_stacks, conv_stack);
 	CONV_LIST(&c, root, "adapters", p->adapters, p->n_adapters, conv_adapter);
 	CONV_LIST(&c, root, "routes", p->routes, p->n_routes, conv_route);
-	if (ydoc_map_get(root, "firewall"))
-		profile_conv_firewall(&c, ydoc_map_get(root, "firewall"), &p->firewall);
+	for (size_t i = 0; i < ydoc_count(root); i++) {
+		/* Its plan lines point at the key, "firewall:", itself. */
+		if (strcmp(ydoc_str(ydoc_key(root, i)), "firewall") != 0)
+			continue;
+		profile_conv_firewall(&c, ydoc_item(root, i), &p->firewall);
+		p->firewall.loc = ydoc_key(root, i)->loc;
+	}
 	if (add_implicit_default_stack(p, a) < 0)
 		c.oom = true;
 out:
