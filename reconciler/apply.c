@@ -95,6 +95,11 @@ static int link_settings(struct ax *x, size_t i, int idx, const struct want_link
 		if (r < 0)
 			return fail(x, i, r, "writing /proc/sys/net/ipv6/conf");
 	}
+	if (r == 0 && (attrs & 1u << WANT_ATTR_ARP) && l->l.has_arp) {
+		r = sysctl_ipv4_arp_set(l->l.name, l->l.arp_ignore, l->l.arp_announce, l->l.rp_filter);
+		if (r < 0)
+			return fail(x, i, r, "writing /proc/sys/net/ipv4/conf");
+	}
 	return r;
 }
 

@@ -166,6 +166,8 @@ int diff_want_from_observed(struct want *out, const struct kobj_set *have, const
 				w.links[w.n_links].manage |= 1u << WANT_ATTR_BRPORT | 1u << WANT_ATTR_FDB;
 			if (l->l.has_ra)
 				w.links[w.n_links].manage |= 1u << WANT_ATTR_RA;
+			if (l->l.has_arp)
+				w.links[w.n_links].manage |= 1u << WANT_ATTR_ARP;
 			if (l->l.kind == KOBJ_LINK_KIND_BOND)
 				w.links[w.n_links].manage |= 1u << WANT_ATTR_BOND;
 			/* A lease is the client's to renew, not the rollback's. */

@@ -101,6 +101,10 @@ static uint32_t changed_settings(const struct want_link *w, const struct want_li
 	    (w->l.accept_ra != o->l.accept_ra || w->l.autoconf != o->l.autoconf ||
 	     w->l.accept_ra_defrtr != o->l.accept_ra_defrtr))
 		ch |= 1u << WANT_ATTR_RA;
+	if ((w->manage & 1u << WANT_ATTR_ARP) && o->l.has_arp &&
+	    (w->l.arp_ignore != o->l.arp_ignore || w->l.arp_announce != o->l.arp_announce ||
+	     w->l.rp_filter != o->l.rp_filter))
+		ch |= 1u << WANT_ATTR_ARP;
 	if ((w->manage & 1u << WANT_ATTR_BOND) && strcmp(w->primary, o->primary) != 0)
 		ch |= 1u << WANT_ATTR_BOND;
 	if ((w->manage & 1u << WANT_ATTR_DHCP) && w->dhcp4 && !o->dhcp4)

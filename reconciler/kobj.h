@@ -141,6 +141,12 @@ struct kobj_link {
 	uint8_t accept_ra;               /* DEVCONF_ACCEPT_RA: 0, 1, 2 (even when forwarding) */
 	uint8_t autoconf;                /* DEVCONF_AUTOCONF: SLAAC addresses */
 	uint8_t accept_ra_defrtr;        /* DEVCONF_ACCEPT_RA_DEFRTR: a default route from RAs */
+	/* ARP flux (IFLA_INET_CONF); has_arp false = unknown (no IPv4 on the
+	 * link, or a snapshot from before hostnet read it). */
+	bool has_arp;
+	uint8_t arp_ignore;              /* IPV4_DEVCONF_ARP_IGNORE */
+	uint8_t arp_announce;            /* IPV4_DEVCONF_ARP_ANNOUNCE */
+	uint8_t rp_filter;               /* IPV4_DEVCONF_RP_FILTER */
 	bool owned;                      /* group == KOBJ_LINK_GROUP && alias has the prefix */
 };
 

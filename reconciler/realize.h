@@ -43,6 +43,7 @@ enum want_attr {
 	WANT_ATTR_BRPORT,    /* bridge port flags l.brport (a port's security policy) */
 	WANT_ATTR_FDB,       /* exactly one static FDB entry on the port: l.fdb */
 	WANT_ATTR_RA,        /* l.accept_ra, l.autoconf, l.accept_ra_defrtr */
+	WANT_ATTR_ARP,       /* l.arp_ignore, l.arp_announce, l.rp_filter (ARP flux) */
 	WANT_ATTR_BOND,      /* bond mode and primary */
 	WANT_ATTR_DHCP,      /* a DHCP client holds a lease (observed: an address of
 			      * protocol KOBJ_PROTO_DHCP on the link) */
@@ -50,6 +51,7 @@ enum want_attr {
 };
 
 struct want_link {
+	/* First: wantblob reads a want's links as kobj_links with a stride. */
 	struct kobj_link l;             /* name, kind, mtu, mac, admin_up, group, alias */
 	char master[KOBJ_IFNAMSIZ];     /* "" = none */
 	char peer[KOBJ_IFNAMSIZ];       /* veth: the other end (created together) */

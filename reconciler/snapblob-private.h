@@ -55,6 +55,17 @@ void snapblob_get_str(struct snapblob_dec *d, char *dst, size_t size, const char
 void snapblob_get_ip(struct snapblob_dec *d, struct hn_addr *a, const char *field);
 /* The same, malloc'd into *out; false when out of memory (d->bad is set). */
 bool snapblob_get_text(struct snapblob_dec *d, char **out, const char *field);
+
+/* Version 2's tail (snapblob.h): flags, the ruleset, each link's ARP
+ * settings.  `links` (n, spaced `stride` bytes apart) are the kobj_links
+ * of the set or of a want's links. */
+#define SNAPBLOB_TAIL_FW  1u
+#define SNAPBLOB_TAIL_ARP 2u
+unsigned snapblob_tail_flags(const char *fw, const void *links, size_t n, size_t stride);
+void snapblob_put_tail(struct snapblob_enc *e, unsigned flags, const char *fw, const void *links,
+		       size_t n, size_t stride);
+/* false when out of memory; d->bad for damage. */
+bool snapblob_get_tail(struct snapblob_dec *d, char **fw, void *links, size_t n, size_t stride);
 /* One object each; check d->bad before using it. */
 void snapblob_get_link(struct snapblob_dec *d, struct kobj_link *out);
 void snapblob_get_addr(struct snapblob_dec *d, struct kobj_addr *out);

@@ -232,10 +232,12 @@ int snapblob_encode(uint8_t **out, size_t *out_len, const struct kobj_set *set,
 		    struct snapblob_err *err)
 {
 	struct snapblob_enc e = { .err = err };
+	unsigned tail;
 
 	*err = (struct snapblob_err){ 0 };
 	snapblob_put_bytes(&e, magic, sizeof(magic));
-	snapblob_put_u8(&e, set->fw ? SNAPBLOB_VERSION_FW : SNAPBLOB_VERSION);
+	tail = snapblob_tail_flags(set->fw, set->links, set->n_links, sizeof(*set->links));
+	snapblob_put_u8(&e, tail ? SNAPBLOB_VERSION_FW : SNAPBLOB_VERSION);
 	snapblob_put_uv(&e, set->n_links);
 	snapblob_put_uv(&e, set->n_addrs);
 	snapblob_put_uv(&e, set->n_routes);
@@ -252,9 +254,9 @@ int snapblob_encode(uint8_t **out, size_t *out_len, const struct kobj_set *set,
 	e.what = "rule";
 	for (e.index = 0; e.index < set->n_rules; e.index++)
 		snapblob_put_rule(&e, &set->rules[e.index]);
-	e.what = "firewall";
-	if (set->fw)
-		snapblob_put_text(&e, set->fw, "ruleset");
+	e.what = "tail";
+	if (tail)
+		snapblob_put_tail(&e, tail, set->fw, set->links, set->n_links, sizeof(*set->links));
 	if (e.nomem || err->field) {
 		free(e.buf);
 		return e.nomem ? -ENOMEM : -EINVAL;
@@ -372,6 +374,68 @@ bool snapblob_get_text(struct snapblob_dec *d, char **out, const char *field)
 	}
 	memcpy(*out, p, n);
 	(*out)[n] = '\0';
+	return true;
+}
+
+static struct kobj_link *link_at(const void *links, size_t i, size_t stride)
+{
+	return (struct kobj_link *)((uintptr_t)links + i * stride);
+}
+
+unsigned snapblob_tail_flags(const char *fw, const void *links, size_t n, size_t stride)
+{
+	unsigned flags = fw ? SNAPBLOB_TAIL_FW : 0;
+
+	for (size_t i = 0; i < n; i++)
+		if (link_at(links, i, stride)->has_arp)
+			flags |= SNAPBLOB_TAIL_ARP;
+	return flags;
+}
+
+void snapblob_put_tail(struct snapblob_enc *e, unsigned flags, const char *fw, const void *links,
+		       size_t n, size_t stride)
+{
+	snapblob_put_u8(e, flags);
+	if (flags & SNAPBLOB_TAIL_FW)
+		snapblob_put_text(e, fw, "ruleset");
+	if (!(flags & SNAPBLOB_TAIL_ARP))
+		return;
+	for (size_t i = 0; i < n; i++) {
+		const struct kobj_link *l = link_at(links, i, stride);
+
+		snapblob_put_u8(e, l->has_arp);
+		if (!l->has_arp)
+			continue;
+		snapblob_put_u8(e, l->arp_ignore);
+		snapblob_put_u8(e, l->arp_announce);
+		snapblob_put_u8(e, l->rp_filter);
+	}
+}
+
+bool snapblob_get_tail(struct snapblob_dec *d, char **fw, void *links, size_t n, size_t stride)
+{
+	unsigned flags = (unsigned)snapblob_get_u8(d, SNAPBLOB_TAIL_FW | SNAPBLOB_TAIL_ARP, "tail");
+	bool any = false;
+
+	if (!d->bad && !flags)
+		snapblob_dec_bad(d, "tail");   /* that is version 1 */
+	if (!d->bad && (flags & SNAPBLOB_TAIL_FW) && !snapblob_get_text(d, fw, "ruleset"))
+		return false;
+	if (d->bad || !(flags & SNAPBLOB_TAIL_ARP))
+		return true;
+	for (size_t i = 0; i < n && !d->bad; i++) {
+		struct kobj_link *l = link_at(links, i, stride);
+
+		l->has_arp = snapblob_get_u8(d, 1, "has_arp");
+		if (!l->has_arp)
+			continue;
+		any = true;
+		l->arp_ignore = (uint8_t)snapblob_get_u8(d, UINT8_MAX, "arp_ignore");
+		l->arp_announce = (uint8_t)snapblob_get_u8(d, UINT8_MAX, "arp_announce");
+		l->rp_filter = (uint8_t)snapblob_get_u8(d, UINT8_MAX, "rp_filter");
+	}
+	if (!d->bad && !any)
+		snapblob_dec_bad(d, "tail");   /* canonical: the flag means some */
 	return true;
 }
 
@@ -568,10 +632,10 @@ int snapblob_decode(struct kobj_set *out, const uint8_t *buf, size_t len,
 		}
 	}
 	if (r >= 0 && version == SNAPBLOB_VERSION_FW) {
-		if (!snapblob_get_text(&d, &set.fw, "ruleset"))
+		if (!snapblob_get_tail(&d, &set.fw, set.links, set.n_links, sizeof(*set.links)))
 			r = -ENOMEM;
 		else if (d.bad) {
-			*err = (struct snapblob_err){ "firewall", 0, d.bad };
+			*err = (struct snapblob_err){ "tail", 0, d.bad };
 			r = -EUCLEAN;
 		}
 	}

@@ -22,6 +22,7 @@ static const char *const attr_names[WANT_ATTR__MAX] = {
 	[WANT_ATTR_BRPORT] = "brport",
 	[WANT_ATTR_FDB] = "fdb",
 	[WANT_ATTR_RA] = "ra",
+	[WANT_ATTR_ARP] = "arp",
 	[WANT_ATTR_BOND] = "bond",
 	[WANT_ATTR_DHCP] = "dhcp",
 };
@@ -85,6 +86,10 @@ static int link_settings_json(json_t *o, const struct want_link *l)
 		      "accept_ra_defrtr", l->l.accept_ra_defrtr);
 	r = s ? json_object_update(o, s) : -1;
 	json_decref(s);
+	if (r == 0 && l->l.has_arp)
+		r = json_object_update_new(o, json_pack("{s:i,s:i,s:i}", "arp_ignore", l->l.arp_ignore,
+							"arp_announce", l->l.arp_announce,
+							"rp_filter", l->l.rp_filter));
 	return r;
 }
 
@@ -209,7 +214,8 @@ static const char *const link_keys[] = {
 	"name", "kind", "mtu", "mac", "up", "master", "peer", "parent", "alias", "group", "owned",
 	"foreign", "manage", "pvid", "vrf_table", "macvlan_mode", "vlan_filtering", "primary",
 	"dhcp4", "bond_mode", "qdisc", "qdisc_handle", "shaping", "is_brport", "brport", "n_fdb",
-	"fdb", "has_ra", "accept_ra", "autoconf", "accept_ra_defrtr", "at", NULL,
+	"fdb", "has_ra", "accept_ra", "autoconf", "accept_ra_defrtr", "arp_ignore", "arp_announce",
+	"rp_filter", "at", NULL,
 };
 static const char *const addr_keys[] = { "dev", "address", "at", NULL };
 static const char *const route_keys[] = {
@@ -352,6 +358,10 @@ static void rd_link_settings(struct wj *c, struct want_link *l, const json_t *o)
 	l->l.accept_ra = (uint8_t)jread_int(j, o, "accept_ra", JREAD_U8, OPT);
 	l->l.autoconf = (uint8_t)jread_int(j, o, "autoconf", JREAD_U8, OPT);
 	l->l.accept_ra_defrtr = (uint8_t)jread_int(j, o, "accept_ra_defrtr", JREAD_U8, OPT);
+	l->l.has_arp = json_object_get(o, "arp_ignore") != NULL;
+	l->l.arp_ignore = (uint8_t)jread_int(j, o, "arp_ignore", JREAD_U8, OPT);
+	l->l.arp_announce = (uint8_t)jread_int(j, o, "arp_announce", JREAD_U8, OPT);
+	l->l.rp_filter = (uint8_t)jread_int(j, o, "rp_filter", JREAD_U8, OPT);
 }
 
 static void rd_link(struct wj *c, struct want_link *l, const json_t *o)
@@ -678,7 +688,7 @@ static bool link_has_settings(const struct want_link *l)
 	return l->primary[0] || l->dhcp4 || l->l.bond_mode || l->l.qdisc[0] || l->l.qdisc_handle ||
 	       l->l.shaping.rate || l->l.shaping.peak || l->l.shaping.burst || l->l.is_brport ||
 	       l->l.brport || l->l.n_fdb || !addr_mac_is_zero(&l->l.fdb) || l->l.has_ra ||
-	       l->l.accept_ra || l->l.autoconf || l->l.accept_ra_defrtr;
+	       l->l.accept_ra || l->l.autoconf || l->l.accept_ra_defrtr || l->l.has_arp;
 }
 
 /* The settings of #7, only on a link that has any: a want without them
@@ -697,6 +707,8 @@ static void write_canonical_settings(FILE *f, const struct want_link *l)
 		l->l.shaping.burst, l->l.is_brport, l->l.brport, l->l.n_fdb,
 		addr_mac_is_zero(&l->l.fdb) ? "-" : addr_format_mac(&l->l.fdb, fdb, sizeof(fdb)),
 		l->l.has_ra, l->l.accept_ra, l->l.autoconf, l->l.accept_ra_defrtr);
+	if (l->l.has_arp)
+		fprintf(f, " ARP %u %u %u", l->l.arp_ignore, l->l.arp_announce, l->l.rp_filter);
 }
 
 /* One line per object, every field but the source position, in the want's

@@ -60,12 +60,14 @@ int wantblob_encode(uint8_t **out, size_t *out_len, const struct want *w,
 {
 	struct snapblob_enc e = { .err = err };
 	struct files *f = calloc(1, sizeof(*f));
+	unsigned tail;
 
 	*err = (struct snapblob_err){ 0 };
 	if (!f)
 		return -ENOMEM;
 	snapblob_put_bytes(&e, magic, sizeof(magic));
-	snapblob_put_u8(&e, w->fw.text ? WANTBLOB_VERSION_FW : WANTBLOB_VERSION);
+	tail = snapblob_tail_flags(w->fw.text, w->links, w->n_links, sizeof(*w->links));
+	snapblob_put_u8(&e, tail ? WANTBLOB_VERSION_FW : WANTBLOB_VERSION);
 	snapblob_put_uv(&e, w->n_links);
 	snapblob_put_uv(&e, w->n_addrs);
 	snapblob_put_uv(&e, w->n_routes);
@@ -128,10 +130,11 @@ int wantblob_encode(uint8_t **out, size_t *out_len, const struct want *w,
 		snapblob_put_rule(&e, &ru->r);
 		put_loc(&e, f, &ru->loc);
 	}
-	if (w->fw.text) {
-		e.what = "firewall";
-		snapblob_put_text(&e, w->fw.text, "ruleset");
-		put_loc(&e, f, &w->fw.loc);
+	if (tail) {
+		e.what = "tail";
+		snapblob_put_tail(&e, tail, w->fw.text, w->links, w->n_links, sizeof(*w->links));
+		if (w->fw.text)
+			put_loc(&e, f, &w->fw.loc);
 	}
 	free(f);
 	if (e.nomem || err->field) {
@@ -316,10 +319,10 @@ int wantblob_decode(struct want *out, const uint8_t *buf, size_t len,
 	WB_LIST("rule", rules, n_rules, n[3], get_rule);
 #undef WB_LIST
 	if (!d->bad && version == WANTBLOB_VERSION_FW) {
-		err->what = "firewall";
-		if (!snapblob_get_text(d, &w.fw.text, "ruleset"))
+		err->what = "tail";
+		if (!snapblob_get_tail(d, &w.fw.text, w.links, w.n_links, sizeof(*w.links)))
 			c->nomem = true;
-		else if (!d->bad)
+		else if (!d->bad && w.fw.text)
 			get_loc(c, &w.fw.loc);
 	}
 	if (!d->bad && d->p != d->end) {

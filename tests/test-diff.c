@@ -900,7 +900,7 @@ static void want_from_observed_keeps_owned_objects_and_named_uplinks(void **stat
 	assert_int_equal(want_link(&back, "vmk1")->manage,
 			 BIT(WANT_ATTR_MTU) | BIT(WANT_ATTR_STATE) | BIT(WANT_ATTR_MARK) |
 			 BIT(WANT_ATTR_MASTER) | BIT(WANT_ATTR_MAC) | BIT(WANT_ATTR_SHAPING) |
-			 BIT(WANT_ATTR_RA));
+			 BIT(WANT_ATTR_RA) | BIT(WANT_ATTR_ARP));
 	assert_string_equal(want_link(&back, "vmk1")->peer, "vmk1p");
 	/* Owned addresses, routes and rules only. */
 	assert_int_equal(back.n_addrs, f.w.n_addrs);

@@ -131,6 +131,57 @@ C ip -4 neigh show dev eth1p | grep -q "192.0.2.10 lladdr" &&
 	ok "the client learnt the adapters' addresses by ARP" ||
 	not_ok "the client learnt the adapters' addresses by ARP" "$(C ip neigh)"
 
+# ARP flux: every link of the host would answer ARP for any of its
+# addresses (the switch vs0 did, and the client's SYN for vmk0 then came in
+# through vs0, past the adapter's rules).  Exactly the adapter that has the
+# address answers.
+cat >"$T/arp.py" <<'PY'
+import socket, struct, sys, time
+ifname, src, dst = sys.argv[1], sys.argv[2], sys.argv[3]
+s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(0x0806))
+s.bind((ifname, 0))
+mac = s.getsockname()[4]
+arp = struct.pack("!HHBBH6s4s6s4s", 1, 0x0800, 6, 4, 1, mac, socket.inet_aton(src),
+                  bytes(6), socket.inet_aton(dst))
+s.send(b"\xff" * 6 + mac + b"\x08\x06" + arp)
+s.settimeout(0.2)
+seen, end = set(), time.time() + 1.0
+while time.time() < end:
+    try:
+        f = s.recv(128)
+    except socket.timeout:
+        continue
+    if len(f) < 42:
+        continue
+    op, sha, spa = struct.unpack_from("!6xH6s4s", f, 14)
+    if op == 2 and spa == socket.inet_aton(dst):
+        seen.add(sha.hex(":"))
+print(" ".join(sorted(seen)))
+PY
+mac_of() { ip -br link show "$1" | awk '{print $3}'; }
+arp_who() { C python3 "$T/arp.py" eth1p "$1" "$2"; }
+[ "$(arp_who 198.51.100.50 198.51.100.10)" = "$(mac_of vmk1)" ] &&
+	[ "$(arp_who 192.0.2.50 192.0.2.10)" = "$(mac_of vmk0)" ] &&
+	ok "only the adapter with the address answers ARP for it" ||
+	not_ok "only the adapter with the address answers ARP for it" \
+		"198.51.100.10: $(arp_who 198.51.100.50 198.51.100.10) (vmk1 $(mac_of vmk1))" \
+		"192.0.2.10: $(arp_who 192.0.2.50 192.0.2.10) (vmk0 $(mac_of vmk0))"
+[ "$(sysctl -n net.ipv4.conf.vmk0.arp_ignore net.ipv4.conf.vmk0.arp_announce \
+	net.ipv4.conf.vmk0.rp_filter net.ipv4.conf.vs0.arp_ignore | tr '\n' ' ')" = "1 2 2 1 " ] &&
+	ok "adapters and switches have arp_ignore 1, arp_announce 2, rp_filter 2" ||
+	not_ok "adapters and switches have arp_ignore 1, arp_announce 2, rp_filter 2"
+sysctl -qw net.ipv4.conf.vmk1.arp_ignore=0 net.ipv4.conf.vs0.arp_ignore=0
+who=$(arp_who 192.0.2.50 192.0.2.10)
+[ "$(wc -w <<<"$who")" -ge 2 ] && ok "with arp_ignore 0 (set by hand) other links answer too: ARP flux" ||
+	not_ok "with arp_ignore 0 (set by hand) other links answer too: ARP flux" "$who"
+out=$("$HOSTNET" drift --exit-code 2>&1)
+rc=$?
+[ $rc = 2 ] && grep -q "link vmk1" <<<"$out" && grep -q "link vs0" <<<"$out" &&
+	ok "and that is drift (exit 2)" || not_ok "and that is drift (exit 2)" "rc=$rc" "$out"
+"$HOSTNET" apply --auto-approve "$P" >/dev/null 2>&1
+[ "$(arp_who 192.0.2.50 192.0.2.10)" = "$(mac_of vmk0)" ] && ok "apply heals it" ||
+	not_ok "apply heals it" "$(arp_who 192.0.2.50 192.0.2.10)"
+
 out=$("$HOSTNET" show firewall 2>&1)
 grep -Eq "^vmk0 +management +[1-9][0-9]* +[1-9][0-9]*$" <<<"$out" &&
 	grep -Eq "^vmk0 +\(dropped\) +[1-9][0-9]* +[1-9][0-9]*$" <<<"$out" &&
