@@ -366,7 +366,7 @@ static int load_snapshot(struct kobj_set *out, const struct cmd_state_opts *so, 
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: hostnet show adapters|interfaces|addresses|routes|stacks [--json]\n"
+	fprintf(f, "usage: hostnet show adapters|interfaces|addresses|routes|stacks|firewall [--json]\n"
 		   "                    [--snapshot ID] [--state PATH]\n"
 		   "\nThe host as the kernel has it now (nothing is changed):\n"
 		   "  adapters    VMkernel adapters hostnet manages, with switch, stack, services\n"
@@ -410,14 +410,18 @@ int cmd_show(int argc, char **argv)
 		usage(stderr);
 		return CMD_EXIT_ERROR;
 	}
-	if (strcmp(argv[optind], "firewall") == 0 && !snapshot)
-		return cmd_show_firewall(json);
+	if (strcmp(argv[optind], "firewall") == 0) {
+		if (!snapshot)
+			return cmd_show_firewall(json);
+		cmd_fail("show", "firewall: the counters are the kernel's now; a snapshot has none");
+		return CMD_EXIT_ERROR;
+	}
 	for (size_t i = 0; i < sizeof(views) / sizeof(*views); i++)
 		if (strcmp(argv[optind], views[i].name) == 0)
 			which = (int)i;
 	if (which < 0) {
-		cmd_fail("show", "unknown view '%s' (adapters, interfaces, addresses, routes, stacks)",
-			 argv[optind]);
+		cmd_fail("show", "unknown view '%s' (adapters, interfaces, addresses, routes, stacks, "
+			 "firewall)", argv[optind]);
 		return CMD_EXIT_ERROR;
 	}
 	if (snapshot ? load_snapshot(&set, &so, snapshot) < 0 : cmd_read_kernel("show", &set) < 0)
