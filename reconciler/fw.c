@@ -16,12 +16,12 @@
 #define ICMPV6_TYPES "destination-unreachable, packet-too-big, time-exceeded, parameter-problem, " \
 	"echo-request, nd-router-advert, nd-neighbor-solicit, nd-neighbor-advert"
 
-int fw_name_ok(const char *name)
+bool fw_name_ok(const char *name)
 {
 	size_t n = strlen(name);
 
 	if (!n || !((name[0] >= 'a' && name[0] <= 'z') || (name[0] >= 'A' && name[0] <= 'Z')))
-		return 0;
+		return false;
 	return strspn(name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-.") == n;
 }
 

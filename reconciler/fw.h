@@ -36,4 +36,4 @@ int fw_ruleset(char **out, const struct profile *p);
 
 /* Whether `name` can name a counter in the ruleset (nft's identifier
  * syntax: a letter, then letters, digits, '_', '-' and '.'). */
-int fw_name_ok(const char *name);
+bool fw_name_ok(const char *name);
