@@ -11,6 +11,7 @@ ns_enter "$@"
 [ -n "${HOSTNET_IN_NETNS:-}" ] || exit 1
 command -v nft >/dev/null || skip_all "nft (nftables) not found"
 command -v python3 >/dev/null || skip_all "python3 not found"
+command -v iptables-nft >/dev/null || skip_all "iptables-nft (iptables) not found"
 make_tmp
 export HOSTNET_STATE=$T/state.db NO_COLOR=1
 
@@ -66,9 +67,8 @@ table inet filter {
 	}
 }
 EOF
-foreign() { nft -s list table inet filter; command -v iptables-nft >/dev/null && iptables-nft -S INPUT; }
-have_ipt=0
-command -v iptables-nft >/dev/null && iptables-nft -A INPUT -p tcp --dport 5556 -j ACCEPT && have_ipt=1
+foreign() { nft -s list table inet filter; iptables-nft -S INPUT; }
+iptables-nft -A INPUT -p tcp --dport 5556 -j ACCEPT
 foreign_before=$(foreign)
 
 out=$("$HOSTNET" plan "$P" 2>&1)
@@ -266,6 +266,6 @@ out=$("$HOSTNET" apply --auto-approve "$P" 2>&1)
 grep -q -- "- link vmk1 (veth)" <<<"$out" || not_ok "vmk1 is pruned" "$out"
 [ "$(foreign)" = "$foreign_before" ] && ok "the foreign table survives apply and prune" ||
 	not_ok "the foreign table survives apply and prune" "$(diff <(echo "$foreign_before") <(foreign))"
-[ $have_ipt = 1 ] && iptables-nft -S INPUT | grep -q -- "--dport 5556" &&
+iptables-nft -S INPUT | grep -q -- "--dport 5556" &&
 	ok "and so does the iptables-nft rule" || not_ok "and so does the iptables-nft rule"
 tap_done
