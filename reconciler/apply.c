@@ -10,6 +10,7 @@
 
 #include "iscsi.h"
 #include "nl.h"
+#include "nft.h"
 #include "nlmsg.h"
 #include "plan.h"
 #include "sysctl.h"
@@ -94,6 +95,11 @@ static int link_settings(struct ax *x, size_t i, int idx, const struct want_link
 			r = 0;
 		if (r < 0)
 			return fail(x, i, r, "writing /proc/sys/net/ipv6/conf");
+	}
+	if (r == 0 && (attrs & 1u << WANT_ATTR_ARP) && l->l.has_arp) {
+		r = sysctl_ipv4_arp_set(l->l.name, l->l.arp_ignore, l->l.arp_announce, l->l.rp_filter);
+		if (r < 0)
+			return fail(x, i, r, "writing /proc/sys/net/ipv4/conf");
 	}
 	return r;
 }
@@ -271,6 +277,7 @@ static int build_net(struct ax *x, size_t i, struct nl_msg **m)
 	}
 	case DIFF_OBJ_LINK:
 	case DIFF_OBJ_ISCSI:
+	case DIFF_OBJ_FIREWALL:
 	case DIFF_OBJ__MAX:
 		break;
 	}
@@ -348,7 +355,7 @@ static int net_run(struct ax *x, size_t i, size_t j)
 
 static bool batchable(const struct diff_action *a)
 {
-	return a->obj != DIFF_OBJ_LINK && a->obj != DIFF_OBJ_ISCSI;
+	return a->obj != DIFF_OBJ_LINK && a->obj != DIFF_OBJ_ISCSI && a->obj != DIFF_OBJ_FIREWALL;
 }
 
 /* An open-iscsi iface record: a file, written whole or removed. */
@@ -367,6 +374,22 @@ static int iscsi_run(struct ax *x, size_t i)
 	return r < 0 ? fail(x, i, r, msg) : 0;
 }
 
+/* Table inet hostnet replaced (or deleted) whole, in one nftables
+ * transaction: never half a ruleset. */
+static int fw_run(struct ax *x, size_t i)
+{
+	const struct diff_action *a = &x->d->v[i];
+	const struct want_fw *f = a->op == DIFF_OP_DELETE ? NULL : diff_action_to_fw(x->d, a);
+	char err[400];
+	int r;
+
+	if (a->op != DIFF_OP_DELETE && (!f || !f->text))
+		return fail(x, i, -EINVAL, NULL);
+	r = hnft_replace(f ? f->text : NULL, err, sizeof(err));
+	x->res->requests++;
+	return r < 0 ? fail(x, i, r, err) : 0;
+}
+
 /* The end of the run starting at i: same step, same kind of execution, and
  * not past a test's failure point (so a crash lands between actions). */
 static size_t run_end(const struct ax *x, size_t i)
@@ -374,7 +397,7 @@ static size_t run_end(const struct ax *x, size_t i)
 	const struct diff_action *a = &x->d->v[i];
 	size_t j = i + 1;
 
-	if (a->obj == DIFF_OBJ_ISCSI || (!batchable(a) && a->op != DIFF_OP_DELETE))
+	if (a->obj == DIFF_OBJ_ISCSI || a->obj == DIFF_OBJ_FIREWALL || (!batchable(a) && a->op != DIFF_OP_DELETE))
 		return j;
 	while (j < x->d->n && x->d->v[j].step == a->step && x->d->v[j].obj == a->obj &&
 	       x->d->v[j].op == a->op &&
@@ -407,6 +430,8 @@ int apply_diff(struct hnl *nl, const struct diff *d, const struct apply_opts *op
 		}
 		if (a->obj == DIFF_OBJ_ISCSI)
 			r = iscsi_run(&x, i);
+		else if (a->obj == DIFF_OBJ_FIREWALL)
+			r = fw_run(&x, i);
 		else if (batchable(a))
 			r = net_run(&x, i, j);
 		else if (a->op == DIFF_OP_DELETE)

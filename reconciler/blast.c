@@ -347,9 +347,38 @@ static uint32_t rule_services(const struct blast *b, const struct want_rule *r)
 	return s ? s : services_in_table(b, r->r.table);
 }
 
+/* A firewall created or rewritten filters what arrives on each adapter its
+ * rules name (`iifname "vmk0"`): until proven right, the services there are
+ * at stake, so turning the firewall on counts too.  Deleting it filters
+ * nothing more and disturbs nothing. */
+static uint32_t firewall_services(const struct blast *b, const struct diff_action *a)
+{
+	const struct want_fw *f = a->op == DIFF_OP_DELETE ? NULL : diff_action_to_fw(b->d, a);
+	static const char key[] = "iifname \"";
+	uint32_t s = 0;
+
+	for (const char *p = f && f->text ? f->text : ""; (p = strstr(p, key)); ) {
+		char name[KOBJ_IFNAMSIZ];
+		size_t n;
+
+		p += sizeof(key) - 1;
+		n = strcspn(p, "\"");
+		if (n < sizeof(name)) {
+			memcpy(name, p, n);
+			name[n] = '\0';
+			s |= services_of(b, name);
+		}
+		p += n;
+	}
+	return s;
+}
+
 uint32_t blast_action(const struct blast *b, const struct diff_action *a)
 {
 	const struct diff *d = b->d;
+
+	if (a->obj == DIFF_OBJ_FIREWALL)
+		return firewall_services(b, a);
 
 	/* Nothing runs over what does not exist yet; an adoption re-marks an
 	 * object in place and leaves its traffic alone. */
@@ -374,6 +403,7 @@ uint32_t blast_action(const struct blast *b, const struct diff_action *a)
 	case DIFF_OBJ_ISCSI:
 		/* Sessions bound to the record lose their binding. */
 		return 1u << PROFILE_SERVICE_ISCSI;
+	case DIFF_OBJ_FIREWALL:   /* above */
 	case DIFF_OBJ__MAX:
 		break;
 	}

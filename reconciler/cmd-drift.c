@@ -13,6 +13,8 @@
 #include "engine.h"
 #include "esc.h"
 #include "diff.h"
+#include "fw.h"
+#include "nft.h"
 #include "nl.h"
 #include "plan.h"
 #include "stats.h"
@@ -195,6 +197,36 @@ static void write_adapter_stats(FILE *f, const char *host, const struct kobj_set
 	view_clear(&v);
 }
 
+/* What the service firewall dropped per adapter (its <adapter>.drop
+ * counters); nothing when the host has no firewall. */
+static void fw_metrics(FILE *f, const char *host)
+{
+	struct hnft_counter *v = NULL;
+	char err[256];
+	size_t n = 0, len = strlen("." FW_DROP_COUNTER);
+	bool head = false;
+
+	if (hnft_counters(&v, &n, err, sizeof(err)) < 0)
+		return;
+	for (int bytes = 0; bytes < 2; bytes++, head = false) {
+		for (size_t i = 0; i < n; i++) {
+			size_t nl = strlen(v[i].name);
+
+			if (nl <= len || strcmp(v[i].name + nl - len, "." FW_DROP_COUNTER) != 0)
+				continue;
+			if (!head)
+				fprintf(f, "# HELP hostnet_firewall_dropped_%s What the firewall dropped "
+					   "arriving on the adapter.\n# TYPE hostnet_firewall_dropped_%s "
+					   "counter\n", bytes ? "bytes" : "packets", bytes ? "bytes" : "packets");
+			head = true;
+			fprintf(f, "hostnet_firewall_dropped_%s{host=\"%s\",adapter=\"%.*s\"} %llu\n",
+				bytes ? "bytes" : "packets", host, (int)(nl - len), v[i].name,
+				(unsigned long long)(bytes ? v[i].bytes : v[i].packets));
+		}
+	}
+	free(v);
+}
+
 /* Prometheus textfile collector: written whole and renamed, so the
  * exporter never reads half a file. */
 static int write_metrics(const char *path, const struct diff *df, const struct store_generation *g,
@@ -232,6 +264,7 @@ static int write_metrics(const char *path, const struct diff *df, const struct s
 		g->host, (long long)time(NULL), g->host, (long long)(g->finished_at_ms / 1000), g->host,
 		(long long)g->id, g->commit_id ? g->commit_id : "");
 	write_adapter_stats(f, g->host, have);
+	fw_metrics(f, g->host);
 	if (fclose(f) != 0)
 		r = -errno;
 	if (r == 0 && rename(tmp, path) < 0)

@@ -409,9 +409,9 @@ static int load_snapshot(struct kobj_set *out, const struct cmd_state_opts *so, 
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: hostnet show adapters|interfaces|addresses|routes|stacks|services [--json]\n"
-		   "                    [--stats] [--snapshot ID] [--repo PATH [--ref REF]] [--host H]\n"
-		   "                    [--state PATH]\n"
+	fprintf(f, "usage: hostnet show adapters|interfaces|addresses|routes|stacks|services|firewall\n"
+		   "                    [--json] [--stats] [--snapshot ID] [--repo PATH [--ref REF]]\n"
+		   "                    [--host H] [--state PATH]\n"
 		   "\nThe host as the kernel has it now (nothing is changed):\n"
 		   "  adapters    VMkernel adapters hostnet manages, with switch, stack, services\n"
 		   "  interfaces  every link; OWNED marks hostnet's, SETTINGS shows shaping,\n"
@@ -423,6 +423,8 @@ static void usage(FILE *f)
 		   "  services    each service's adapter, addresses, stack, gateways, MTU, from\n"
 		   "              the last applied generation, or --repo and --ref, or a profile\n"
 		   "              FILE ('hostnet show services --help')\n"
+		   "  firewall    the service firewall's counters: accepted per adapter and\n"
+		   "              service, dropped per adapter (table inet hostnet)\n"
 		   "  --json      one JSON array of objects, for scripts\n"
 		   "  --stats     with adapters: rx/tx bytes, packets, errors and drops of each\n"
 		   "              adapter (the kernel's 64-bit counters), with its services\n"
@@ -486,12 +488,18 @@ int cmd_show(int argc, char **argv)
 		usage(stderr);
 		return CMD_EXIT_ERROR;
 	}
+	if (strcmp(argv[optind], "firewall") == 0) {
+		if (!snapshot)
+			return cmd_show_firewall(json);
+		cmd_fail("show", "firewall: the counters are the kernel's now; a snapshot has none");
+		return CMD_EXIT_ERROR;
+	}
 	for (size_t i = 0; i < sizeof(views) / sizeof(*views); i++)
 		if (strcmp(argv[optind], views[i].name) == 0)
 			which = (int)i;
 	if (which < 0) {
-		cmd_fail("show", "unknown view '%s' (adapters, interfaces, addresses, routes, stacks, services)",
-			 argv[optind]);
+		cmd_fail("show", "unknown view '%s' (adapters, interfaces, addresses, routes, stacks, "
+			 "services, firewall)", argv[optind]);
 		return CMD_EXIT_ERROR;
 	}
 	if (stats && (strcmp(views[which].name, "adapters") != 0 || snapshot)) {

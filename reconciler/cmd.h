@@ -31,6 +31,8 @@ int cmd_validate(int argc, char **argv);
 int cmd_show(int argc, char **argv);
 /* show services (cmd-services.c): cmd_show() hands it the whole command line. */
 int cmd_show_services(int argc, char **argv);
+/* `show firewall`: table inet hostnet's counters (cmd-show-fw.c). */
+int cmd_show_firewall(bool json);
 
 /* Prints diagnostics to stderr sorted by position, each once (a fragment
  * shared by many hosts reports its problems a single time). */

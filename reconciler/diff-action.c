@@ -18,6 +18,7 @@ static const size_t obj_size[DIFF_OBJ__MAX] = {
 	[DIFF_OBJ_ROUTE] = sizeof(struct want_route),
 	[DIFF_OBJ_RULE] = sizeof(struct want_rule),
 	[DIFF_OBJ_ISCSI] = sizeof(struct want_link),
+	[DIFF_OBJ_FIREWALL] = sizeof(struct want_fw),
 };
 
 static const void *want_array(const struct want *w, enum diff_obj obj, size_t *n)
@@ -31,6 +32,7 @@ static const void *want_array(const struct want *w, enum diff_obj obj, size_t *n
 	case DIFF_OBJ_ROUTE: *n = w->n_routes; return w->routes;
 	case DIFF_OBJ_RULE: *n = w->n_rules; return w->rules;
 	case DIFF_OBJ_ISCSI: *n = w->n_links; return w->links;
+	case DIFF_OBJ_FIREWALL: *n = w->fw.text ? 1 : 0; return &w->fw;
 	case DIFF_OBJ__MAX: break;
 	}
 	return NULL;
@@ -209,6 +211,11 @@ const struct want_link *diff_action_iscsi(const struct diff *d, const struct dif
 	return deref(d, a, DIFF_OBJ_ISCSI, subject(a));
 }
 
+const struct want_fw *diff_action_to_fw(const struct diff *d, const struct diff_action *a)
+{
+	return deref(d, a, DIFF_OBJ_FIREWALL, a->to_ref);
+}
+
 const struct hn_loc *diff_action_loc(const struct diff *d, const struct diff_action *a)
 {
 	const struct hn_loc *loc = NULL;
@@ -241,6 +248,12 @@ const struct hn_loc *diff_action_loc(const struct diff *d, const struct diff_act
 	case DIFF_OBJ_ISCSI: {
 		const struct want_link *x = a->op == DIFF_OP_DELETE ? NULL
 			: deref(d, a, DIFF_OBJ_ISCSI, a->to_ref);
+
+		loc = x ? &x->loc : NULL;
+		break;
+	}
+	case DIFF_OBJ_FIREWALL: {
+		const struct want_fw *x = diff_action_to_fw(d, a);
 
 		loc = x ? &x->loc : NULL;
 		break;

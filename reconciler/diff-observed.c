@@ -181,6 +181,8 @@ int diff_want_from_observed(struct want *out, const struct kobj_set *have, const
 				w.links[w.n_links].manage |= 1u << WANT_ATTR_BRPORT | 1u << WANT_ATTR_FDB;
 			if (l->l.has_ra)
 				w.links[w.n_links].manage |= 1u << WANT_ATTR_RA;
+			if (l->l.has_arp)
+				w.links[w.n_links].manage |= 1u << WANT_ATTR_ARP;
 			if (l->l.kind == KOBJ_LINK_KIND_BOND)
 				w.links[w.n_links].manage |= 1u << WANT_ATTR_BOND;
 			/* A lease is the client's to renew, not the rollback's. */
@@ -214,6 +216,11 @@ int diff_want_from_observed(struct want *out, const struct kobj_set *have, const
 		if (n == 0 || w.tables[n - 1] != w.tables[i])
 			w.tables[n++] = w.tables[i];
 	w.tables_n = (uint32_t)n;
+	/* The ruleset as it was, exactly (the table is hostnet's whole). */
+	if (have->fw && !(w.fw.text = strdup(have->fw))) {
+		r = -ENOMEM;
+		goto out;
+	}
 	*out = w;
 	w = (struct want){ 0 };
 out:
@@ -323,6 +330,8 @@ int diff_observed_from_want(struct kobj_set *out, const struct want *w)
 		memcpy(rec.adapter, w->links[i].l.name, sizeof(rec.adapter));
 		r = kobj_set_add_iscsi(&s, &rec);
 	}
+	if (r == 0 && w->fw.text && !(s.fw = strdup(w->fw.text)))
+		r = -ENOMEM;
 	if (r < 0) {
 		kobj_set_clear(&s);
 		return r;

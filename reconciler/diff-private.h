@@ -20,6 +20,9 @@ enum diff_step {
 	DIFF_STEP_NEW_RULE,
 	DIFF_STEP_NEW_ROUTE,
 	DIFF_STEP_ISCSI,             /* iface records: files, after the adapters */
+	/* Last: the ruleset names adapters by iifname only, and a table
+	 * replaced last is never left half-way by an earlier failure. */
+	DIFF_STEP_FIREWALL,
 	DIFF_STEP__MAX,
 };
 
@@ -74,3 +77,4 @@ void diff_routes(struct dctx *c, const struct want *w, const struct dobs *o);
 void diff_rules(struct dctx *c, const struct want *w, const struct dobs *o);
 /* diff-iscsi.c: the iface records of the adapters tagged iscsi. */
 void diff_iscsi(struct dctx *c, const struct want *w, const struct kobj_set *have);
+void diff_firewall(struct dctx *c, const struct want *w, const struct kobj_set *have);

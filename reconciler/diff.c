@@ -22,6 +22,7 @@ static const char *const obj_names[DIFF_OBJ__MAX] = {
 	[DIFF_OBJ_ROUTE] = "route",
 	[DIFF_OBJ_RULE] = "rule",
 	[DIFF_OBJ_ISCSI] = "iscsi-iface",
+	[DIFF_OBJ_FIREWALL] = "firewall",
 };
 
 const char *diff_op_name(enum diff_op op)
@@ -103,6 +104,10 @@ static uint32_t changed_settings(const struct want_link *w, const struct want_li
 	    (w->l.accept_ra != o->l.accept_ra || w->l.autoconf != o->l.autoconf ||
 	     w->l.accept_ra_defrtr != o->l.accept_ra_defrtr))
 		ch |= 1u << WANT_ATTR_RA;
+	if ((w->manage & 1u << WANT_ATTR_ARP) && o->l.has_arp &&
+	    (w->l.arp_ignore != o->l.arp_ignore || w->l.arp_announce != o->l.arp_announce ||
+	     w->l.rp_filter != o->l.rp_filter))
+		ch |= 1u << WANT_ATTR_ARP;
 	if ((w->manage & 1u << WANT_ATTR_BOND) && strcmp(w->primary, o->primary) != 0)
 		ch |= 1u << WANT_ATTR_BOND;
 	if ((w->manage & 1u << WANT_ATTR_DHCP) && w->dhcp4 && !o->dhcp4)
@@ -485,6 +490,7 @@ int diff_compute(struct diff *out, const struct want *want, const struct kobj_se
 	if (!c.oom)
 		refuse_managed(&c, &o);
 	diff_iscsi(&c, want, have);
+	diff_firewall(&c, want, have);
 	dobs_clear(&o);
 	if (c.oom)
 		r = -ENOMEM;

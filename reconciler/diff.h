@@ -49,6 +49,7 @@ enum diff_obj {
 	DIFF_OBJ_RULE,
 	DIFF_OBJ_ISCSI,    /* an open-iscsi iface record (iscsi.h); its object is
 			    * the adapter's want_link */
+	DIFF_OBJ_FIREWALL,   /* table inet hostnet, replaced whole */
 	DIFF_OBJ__MAX,
 };
 
@@ -120,6 +121,7 @@ const struct want_route *diff_action_to_route(const struct diff *d, const struct
 const struct want_route *diff_action_from_route(const struct diff *d, const struct diff_action *a);
 const struct want_rule *diff_action_to_rule(const struct diff *d, const struct diff_action *a);
 const struct want_rule *diff_action_from_rule(const struct diff *d, const struct diff_action *a);
+const struct want_fw *diff_action_to_fw(const struct diff *d, const struct diff_action *a);
 /* The object an action is about: "to", or "from" for a deletion. */
 const struct want_link *diff_action_link(const struct diff *d, const struct diff_action *a);
 const struct want_addr *diff_action_addr(const struct diff *d, const struct diff_action *a);

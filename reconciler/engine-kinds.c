@@ -8,11 +8,13 @@
 #include <errno.h>
 #include <linux/rtnetlink.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "addr.h"
 #include "dhcp.h"
+#include "nft.h"
 #include "probe.h"
 #include "services-publish.h"
 
@@ -102,10 +104,32 @@ static int gateways_check(struct engine *e, char *msg, size_t size)
 	return 0;
 }
 
+/* A profile with a firewall needs nftables: refused before anything is
+ * opened when table inet hostnet cannot even be listed (no nf_tables in
+ * the kernel, no CAP_NET_ADMIN), rather than applied without it. */
+static int firewall_check(const struct engine_opts *o, const struct want *w)
+{
+	char err[400], *text = NULL;
+	int r;
+
+	if (!w->fw.text)
+		return 0;
+	r = hnft_list(&text, err, sizeof(err));
+	free(text);
+	if (r < 0) {
+		engine_say(&o->report, ENGINE_EV_FAILURE, "%s:%u:%u: firewall: nftables cannot be "
+			   "used here (%s); nothing was changed", w->fw.loc.file ? w->fw.loc.file : "?",
+			   w->fw.loc.line, w->fw.loc.col, err);
+		return -EOPNOTSUPP;
+	}
+	return 0;
+}
+
 const struct engine_kind engine_kinds[] = {
 	{ .name = "dhcp", .check = dhcp_check, .settle = dhcp_settle, .also_unchanged = true,
 	  .undo = dhcp_undo },
 	{ .name = "gateways", .check_after = gateways_check },
+	{ .name = "firewall", .check = firewall_check },
 };
 const size_t engine_n_kinds = sizeof(engine_kinds) / sizeof(*engine_kinds);
 

@@ -30,7 +30,22 @@ json_t *kobj_json_brport(uint8_t bits)
 
 /* Rates above INT64_MAX come out negative, which the import refuses: no
  * link shapes at 9 EB/s, and a file must not silently clamp. */
+static json_t *link_json_base(const struct kobj_link *l);
+
+/* The ARP settings only where known: exports without them read as before. */
 static json_t *link_json(const struct kobj_link *l)
+{
+	json_t *o = link_json_base(l);
+
+	if (o && l->has_arp &&
+	    json_object_update_new(o, json_pack("{s:i,s:i,s:i}", "arp_ignore", l->arp_ignore,
+						"arp_announce", l->arp_announce, "rp_filter",
+						l->rp_filter)) < 0)
+		return json_decref(o), NULL;
+	return o;
+}
+
+static json_t *link_json_base(const struct kobj_link *l)
 {
 	char mac[ADDR_MAC_STRLEN], fdb[ADDR_MAC_STRLEN];
 
@@ -124,7 +139,8 @@ static const char *const link_keys[] = {
 	"ifindex", "name", "kind", "kind_name", "mtu", "mac", "up", "operstate", "master", "link",
 	"group", "alias", "vlan_id", "vrf_table", "macvlan_mode", "owned", "bond_mode",
 	"bond_primary", "qdisc", "qdisc_handle", "shaping", "is_brport", "brport", "n_fdb", "fdb",
-	"has_ra", "accept_ra", "autoconf", "accept_ra_defrtr", NULL,
+	"has_ra", "accept_ra", "autoconf", "accept_ra_defrtr", "arp_ignore", "arp_announce",
+	"rp_filter", NULL,
 };
 static const char *const addr_keys[] = {
 	"ifindex", "address", "scope", "flags", "proto", "owned", NULL,
@@ -237,6 +253,10 @@ static void rd_link_settings(struct jread *j, struct kobj_link *l, const json_t 
 	l->accept_ra = (uint8_t)jread_int(j, o, "accept_ra", JREAD_U8, OPT);
 	l->autoconf = (uint8_t)jread_int(j, o, "autoconf", JREAD_U8, OPT);
 	l->accept_ra_defrtr = (uint8_t)jread_int(j, o, "accept_ra_defrtr", JREAD_U8, OPT);
+	l->has_arp = json_object_get(o, "arp_ignore") != NULL;
+	l->arp_ignore = (uint8_t)jread_int(j, o, "arp_ignore", JREAD_U8, OPT);
+	l->arp_announce = (uint8_t)jread_int(j, o, "arp_announce", JREAD_U8, OPT);
+	l->rp_filter = (uint8_t)jread_int(j, o, "rp_filter", JREAD_U8, OPT);
 }
 
 static void rd_link(struct jread *j, struct kobj_set *s, const json_t *o)

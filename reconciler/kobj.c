@@ -101,6 +101,7 @@ void kobj_set_clear(struct kobj_set *s)
 	free(s->routes);
 	free(s->rules);
 	free(s->iscsi);
+	free(s->fw);
 	*s = (struct kobj_set){ 0 };
 }
 

@@ -141,6 +141,12 @@ struct kobj_link {
 	uint8_t accept_ra;               /* DEVCONF_ACCEPT_RA: 0, 1, 2 (even when forwarding) */
 	uint8_t autoconf;                /* DEVCONF_AUTOCONF: SLAAC addresses */
 	uint8_t accept_ra_defrtr;        /* DEVCONF_ACCEPT_RA_DEFRTR: a default route from RAs */
+	/* ARP flux (IFLA_INET_CONF); has_arp false = unknown (no IPv4 on the
+	 * link, or a snapshot from before hostnet read it). */
+	bool has_arp;
+	uint8_t arp_ignore;              /* IPV4_DEVCONF_ARP_IGNORE */
+	uint8_t arp_announce;            /* IPV4_DEVCONF_ARP_ANNOUNCE */
+	uint8_t rp_filter;               /* IPV4_DEVCONF_RP_FILTER */
 	bool owned;                      /* group == KOBJ_LINK_GROUP && alias has the prefix */
 	uint8_t manager;                 /* enum kobj_manager: another tool that manages it
 					  * (read from its state files, not kept in snapshots) */
@@ -236,6 +242,11 @@ struct kobj_set {
 	bool iscsi_managed;        /* the records were read (iscsi_ifaces_dir() is set):
 				    * without it, the differ leaves records alone */
 	uint32_t caps;             /* 1u << enum kobj_cap */
+	/* Table inet hostnet as nft lists it (fw.h), malloc'd; NULL = absent.
+	 * fw_unknown: it could not be listed (no libnftables access), so
+	 * the differ leaves the firewall alone. */
+	char *fw;
+	bool fw_unknown;
 };
 
 /* Frees the arrays and zeroes the set (which may live on the stack). NULL ok. */

@@ -10,7 +10,7 @@
 static const struct cmd cmd_table[] = {
 	{ "validate", cmd_validate, "[--repo PATH [--ref REF] [--host H]...] [FILE...]",
 	  "check host profiles; errors as FILE:LINE:COLUMN" },
-	{ "show", cmd_show, "adapters|interfaces|addresses|routes|stacks [--json]",
+	{ "show", cmd_show, "adapters|interfaces|addresses|routes|stacks|firewall [--json]",
 	  "the host as the kernel has it now" },
 	{ "plan", cmd_plan, "[--repo R [--ref REF]] [--host H] [FILE] [--format F] [--out PLANFILE]",
 	  "show what apply would change (changes nothing)" },

@@ -4,6 +4,7 @@
 #include <string.h>
 #include <linux/if.h>
 #include <linux/if_link.h>
+#include <linux/ip.h>
 #include <linux/ipv6.h>
 #include <linux/rtnetlink.h>
 #include <sys/socket.h>
@@ -171,6 +172,28 @@ static int link_parse_inet6(struct kobj_link *l, struct nlattr *af_spec)
 	return 0;
 }
 
+/* ARP flux settings from IFLA_AF_SPEC's AF_INET part: IFLA_INET_CONF is
+ * an array of u32 indexed by IPV4_DEVCONF_* - 1. */
+static int link_parse_inet(struct kobj_link *l, struct nlattr *af_spec)
+{
+	struct nlattr *inet, *conf;
+
+	inet = nla_find(nla_data(af_spec), nla_len(af_spec), AF_INET);
+	if (!inet)
+		return 0;
+	conf = nla_find(nla_data(inet), nla_len(inet), IFLA_INET_CONF);
+	if (!conf)
+		return 0;
+	/* The kernel sends all of IPV4_DEVCONF_MAX; shorter is unknown. */
+	if (nla_len(conf) < (int)(IPV4_DEVCONF_ARP_IGNORE * sizeof(int32_t)))
+		return 0;
+	l->has_arp = true;
+	l->arp_ignore = link_devconf(conf, IPV4_DEVCONF_ARP_IGNORE - 1);
+	l->arp_announce = link_devconf(conf, IPV4_DEVCONF_ARP_ANNOUNCE - 1);
+	l->rp_filter = link_devconf(conf, IPV4_DEVCONF_RP_FILTER - 1);
+	return 0;
+}
+
 int observe_parse_link(struct kobj_link *out, struct nlmsghdr *h)
 {
 	struct nlattr *tb[IFLA_MAX + 1];
@@ -210,6 +233,8 @@ int observe_parse_link(struct kobj_link *out, struct nlmsghdr *h)
 	}
 	if (tb[IFLA_AF_SPEC]) {
 		r = link_parse_inet6(&l, tb[IFLA_AF_SPEC]);
+		if (r == 0)
+			r = link_parse_inet(&l, tb[IFLA_AF_SPEC]);
 		if (r < 0)
 			return r;
 	}

@@ -1,4 +1,5 @@
 #include "observe-private.h"
+#include "nft.h"
 #include "sort.h"
 #include "iscsi.h"
 
@@ -177,6 +178,13 @@ int observe_all(struct kobj_set *out, struct hnl *nl)
 		kobj_set_clear(&set);
 		return r;
 	}
+	/* The firewall's table through libnftables.  Without access to it
+	 * (no CAP_NET_ADMIN: a plain 'show'), the set says so and the
+	 * differ leaves the firewall alone rather than planning it anew. */
+	char err[256];
+
+	if (hnft_list(&set.fw, err, sizeof(err)) < 0)
+		set.fw_unknown = true;
 	kobj_set_clear(out);
 	*out = set;
 	return 0;

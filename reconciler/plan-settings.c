@@ -65,6 +65,24 @@ static const char *ra_text(const struct want_link *w, char *buf, size_t size)
 	return buf;
 }
 
+static const char *arp_text(const struct want_link *w, char *buf, size_t size)
+{
+	const struct kobj_link *l = &w->l;
+
+	if (!l->has_arp)
+		return "unknown";
+	snprintf(buf, size, "arp_ignore %u, arp_announce %u, rp_filter %u", l->arp_ignore,
+		 l->arp_announce, l->rp_filter);
+	return buf;
+}
+
+/* hostnet's setting for every adapter and switch: said in the README,
+ * not under each new link. */
+static bool never(const struct want_link *w)
+{
+	return false;
+}
+
 static bool has_qdisc(const struct want_link *w)
 {
 	return w->l.qdisc[0] != '\0';
@@ -106,6 +124,7 @@ static const struct setting {
 	{ WANT_ATTR_BRPORT, "port", brport_text, port_not_default },
 	{ WANT_ATTR_FDB, "static fdb", fdb_text, has_fdb },
 	{ WANT_ATTR_RA, "ipv6 ra", ra_text, accepts_ras },
+	{ WANT_ATTR_ARP, "arp", arp_text, never },
 	{ WANT_ATTR_BOND, "bond", bond_text, NULL },
 };
 

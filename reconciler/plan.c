@@ -120,6 +120,19 @@ void plan_describe(const struct diff *d, const struct diff_action *a, char *buf,
 			return;
 		}
 		break;
+	case DIFF_OBJ_FIREWALL: {
+		const struct want_fw *f = diff_action_to_fw(d, a);
+		size_t rules = 0;
+
+		/* A rule is a line of the chain that matches an adapter. */
+		for (const char *p = f && f->text ? f->text : ""; (p = strstr(p, "\t\tiifname ")); p++)
+			rules++;
+		if (a->op == DIFF_OP_DELETE)
+			snprintf(buf, size, "firewall table inet hostnet");
+		else
+			snprintf(buf, size, "firewall table inet hostnet (%zu rules)", rules);
+		return;
+	}
 	case DIFF_OBJ__MAX:
 		break;
 	}
@@ -430,6 +443,10 @@ static json_t *action_json(const struct diff *d, const struct blast *b, const st
 		to = json_of_iscsi(a->op != DIFF_OP_DELETE ? diff_action_iscsi(d, a) : NULL);
 		/* The record found has the same name; only its text differs. */
 		from = json_of_iscsi(a->op != DIFF_OP_CREATE ? diff_action_iscsi(d, a) : NULL);
+		break;
+	case DIFF_OBJ_FIREWALL:
+		if (a->op != DIFF_OP_DELETE && diff_action_to_fw(d, a))
+			to = json_pack("{s:s?}", "ruleset", diff_action_to_fw(d, a)->text);
 		break;
 	case DIFF_OBJ__MAX:
 		break;

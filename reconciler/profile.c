@@ -840,7 +840,7 @@ int profile_from_tree(struct profile **out, const struct ydoc_node *root, struct
 {
 	static const char *const keys[] = {
 		"apiVersion", "kind", "host", "extends", "uplinks", "switches", "portgroups",
-		"stacks", "adapters", "routes", NULL,
+		"stacks", "adapters", "routes", "firewall", NULL,
 	};
 	struct profile *p = NULL;
 	struct arena *a = arena_new();
@@ -875,6 +875,13 @@ int profile_from_tree(struct profile **out, const struct ydoc_node *root, struct
 	CONV_LIST(&c, root, "adapters", p->adapters, p->n_adapters, conv_adapter);
 	CONV_LIST(&c, root, "routes", p->routes, p->n_routes, conv_route);
 	inherit_in_place_mtus(p);
+	for (size_t i = 0; i < ydoc_count(root); i++) {
+		/* Its plan lines point at the key, "firewall:", itself. */
+		if (strcmp(ydoc_str(ydoc_key(root, i)), "firewall") != 0)
+			continue;
+		profile_conv_firewall(&c, ydoc_item(root, i), &p->firewall);
+		p->firewall.loc = ydoc_key(root, i)->loc;
+	}
 	if (add_implicit_default_stack(p, a) < 0)
 		c.oom = true;
 out:

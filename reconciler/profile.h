@@ -18,6 +18,8 @@
 #include "diag.h"
 
 struct ydoc_node;
+struct svccat_port;
+struct conv;
 
 #define PROFILE_API_VERSION "hostnet/v1"
 #define PROFILE_KIND_HOST "HostProfile"
@@ -194,6 +196,24 @@ struct profile_route {
 	struct hn_loc loc, to_loc, via_loc, adapter_loc, stack_loc, metric_loc;
 };
 
+/* firewall.services.<service>: who may reach it and extra ports. */
+struct profile_fw_service {
+	bool present;
+	struct profile_addrv allow;   /* networks (host bits zero); none = any source */
+	struct svccat_port *ports;    /* added to the catalogue's (svccat.h) */
+	struct hn_loc *ports_loc;
+	size_t n_ports;
+	struct hn_loc loc, allow_loc;
+};
+
+/* The per-service host firewall (fw.c): table inet hostnet. */
+struct profile_firewall {
+	bool present;                 /* the key is there (even if disabled) */
+	bool enabled;                 /* default false: no table */
+	struct profile_fw_service services[PROFILE_SERVICE__MAX];
+	struct hn_loc loc, enabled_loc;
+};
+
 struct profile {
 	const char *api_version;
 	const char *kind;             /* PROFILE_KIND_HOST or PROFILE_KIND_FRAGMENT */
@@ -206,6 +226,7 @@ struct profile {
 	struct profile_stack *stacks;         size_t n_stacks;  /* incl. an implicit "default" */
 	struct profile_adapter *adapters;     size_t n_adapters;
 	struct profile_route *routes;         size_t n_routes;
+	struct profile_firewall firewall;
 
 	struct hn_loc loc, host_loc;
 	void *arena;                  /* private */
@@ -219,6 +240,9 @@ struct profile {
  * *out is set whenever the return is not -ENOMEM; free it with profile_free().
  * The tree must outlive nothing: strings are copied into the profile. */
 int profile_from_tree(struct profile **out, const struct ydoc_node *root, struct diag_list *diags);
+
+/* The top-level `firewall:` mapping (fw-profile.c), for profile_from_tree. */
+void profile_conv_firewall(struct conv *c, const struct ydoc_node *n, struct profile_firewall *fw);
 
 /* Accepts NULL. Returns NULL. */
 struct profile *profile_free(struct profile *p);

@@ -9,6 +9,7 @@
 #include <sys/socket.h>
 
 #include "arena.h"
+#include "fw.h"
 #include "mark.h"
 #include "profile.h"
 #include "sort.h"
@@ -108,6 +109,22 @@ static void manage_ras(struct want_link *l, uint8_t accept_ra, uint8_t autoconf,
 	l->manage |= 1u << WANT_ATTR_RA;
 }
 
+/* ARP flux off: Linux answers ARP for any of its addresses on any link
+ * (arp_ignore 0), so a neighbour could reach vmk1's address through vmk0 or
+ * the switch and bypass the firewall's per-adapter rules.  arp_ignore 1
+ * answers only for the link's own addresses, arp_announce 2 sends ARP from
+ * the link's own address, and rp_filter 2 (loose) drops only sources no
+ * route reaches: strict (1) would drop the stacks' asymmetric paths, where a
+ * reply to a source in table 100 leaves by another adapter than it came. */
+static void manage_arp(struct want_link *l)
+{
+	l->l.has_arp = true;
+	l->l.arp_ignore = 1;
+	l->l.arp_announce = 2;
+	l->l.rp_filter = 2;
+	l->manage |= 1u << WANT_ATTR_ARP;
+}
+
 /* A teamed switch's uplinks join a bond, and the bond joins the bridge. */
 static void bond_name(char out[KOBJ_IFNAMSIZ], const struct profile_switch *s)
 {
@@ -165,6 +182,8 @@ static void realize_switches(struct rz *z)
 		 * traffic and has no address of its own: an RA on it must not
 		 * give the host an address or a default route there. */
 		manage_ras(l, 0, 0, 0);
+		/* With no address it must not answer ARP for the adapters'. */
+		manage_arp(l);
 		need(z, KOBJ_CAP_BRIDGE, &s->loc);
 		if (s->teaming.present)
 			realize_bond(z, s);
@@ -221,6 +240,8 @@ static void realize_settings(struct rz *z, const struct profile_adapter *a,
 	 * stack other than the default takes no default route from an RA, as
 	 * it would land in the main table, outside the stack. */
 	manage_ras(l, a->slaac ? 2 : 0, a->slaac, a->slaac && main_stack);
+	if (a->ipv4.n || a->dhcp4)
+		manage_arp(l);
 	l->manage |= 1u << WANT_ATTR_SHAPING;
 	if (!sh->present)
 		return;
@@ -780,6 +801,9 @@ int realize_profile(struct want *out, const struct profile *p)
 	realize_vrfs(&z);
 	realize_routing(&z);
 	collect_tables(&z);
+	if (!z.oom && fw_ruleset(&out->fw.text, p) < 0)
+		z.oom = true;
+	out->fw.loc = p->firewall.loc;
 	if (z.oom) {
 		want_clear(out);
 		return -ENOMEM;
@@ -828,6 +852,7 @@ void want_clear(struct want *w)
 	free(w->routes);
 	free(w->rules);
 	free(w->tables);
+	free(w->fw.text);
 	arena_free(w->arena);
 	*w = (struct want){ 0 };
 }

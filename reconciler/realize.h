@@ -43,6 +43,7 @@ enum want_attr {
 	WANT_ATTR_BRPORT,    /* bridge port flags l.brport (a port's security policy) */
 	WANT_ATTR_FDB,       /* exactly one static FDB entry on the port: l.fdb */
 	WANT_ATTR_RA,        /* l.accept_ra, l.autoconf, l.accept_ra_defrtr */
+	WANT_ATTR_ARP,       /* l.arp_ignore, l.arp_announce, l.rp_filter (ARP flux) */
 	WANT_ATTR_BOND,      /* bond mode and primary */
 	WANT_ATTR_DHCP,      /* a DHCP client holds a lease (observed: an address of
 			      * protocol KOBJ_PROTO_DHCP on the link) */
@@ -50,6 +51,7 @@ enum want_attr {
 };
 
 struct want_link {
+	/* First: wantblob reads a want's links as kobj_links with a stride. */
 	struct kobj_link l;             /* name, kind, mtu, mac, admin_up, group, alias */
 	char master[KOBJ_IFNAMSIZ];     /* "" = none */
 	char peer[KOBJ_IFNAMSIZ];       /* veth: the other end (created together) */
@@ -81,6 +83,12 @@ struct want_rule {
 	struct hn_loc loc;
 };
 
+/* The firewall (fw.h): table inet hostnet's text, NULL = no table. */
+struct want_fw {
+	char *text;                     /* malloc'd; want_clear() frees it */
+	struct hn_loc loc;              /* the profile's firewall: key */
+};
+
 struct want {
 	struct want_link *links;   size_t n_links;
 	struct want_addr *addrs;   size_t n_addrs;
@@ -88,6 +96,7 @@ struct want {
 	struct want_rule *rules;   size_t n_rules;
 	uint32_t tables_n;         /* the tables hostnet manages (stacks), sorted */
 	uint32_t *tables;
+	struct want_fw fw;
 	/* What the kernel must be able to do, with the line that needs it. */
 	uint32_t needs;            /* bits of enum kobj_cap */
 	struct hn_loc needs_loc[KOBJ_CAP__MAX];

@@ -32,6 +32,8 @@ void snapblob_put_ifindex(struct snapblob_enc *e, int v, const char *field);
 /* A string of a char[size] field: it must hold its NUL. */
 void snapblob_put_str(struct snapblob_enc *e, const char *s, size_t size, const char *field);
 void snapblob_put_ip(struct snapblob_enc *e, const struct hn_addr *a, const char *field);
+/* A text of any length (the firewall's ruleset): uv:length (> 0) bytes, no NUL. */
+void snapblob_put_text(struct snapblob_enc *e, const char *s, const char *field);
 void snapblob_put_link(struct snapblob_enc *e, const struct kobj_link *l);
 void snapblob_put_addr(struct snapblob_enc *e, const struct kobj_addr *a);
 void snapblob_put_route(struct snapblob_enc *e, const struct kobj_route *rt);
@@ -51,6 +53,19 @@ uint64_t snapblob_get_uv(struct snapblob_dec *d, uint64_t max, const char *field
 /* A string into char[size] (no NUL inside, shorter than size). */
 void snapblob_get_str(struct snapblob_dec *d, char *dst, size_t size, const char *field);
 void snapblob_get_ip(struct snapblob_dec *d, struct hn_addr *a, const char *field);
+/* The same, malloc'd into *out; false when out of memory (d->bad is set). */
+bool snapblob_get_text(struct snapblob_dec *d, char **out, const char *field);
+
+/* Version 2's tail (snapblob.h): flags, the ruleset, each link's ARP
+ * settings.  `links` (n, spaced `stride` bytes apart) are the kobj_links
+ * of the set or of a want's links. */
+#define SNAPBLOB_TAIL_FW  1u
+#define SNAPBLOB_TAIL_ARP 2u
+unsigned snapblob_tail_flags(const char *fw, const void *links, size_t n, size_t stride);
+void snapblob_put_tail(struct snapblob_enc *e, unsigned flags, const char *fw, const void *links,
+		       size_t n, size_t stride);
+/* false when out of memory; d->bad for damage. */
+bool snapblob_get_tail(struct snapblob_dec *d, char **fw, void *links, size_t n, size_t stride);
 /* One object each; check d->bad before using it. */
 void snapblob_get_link(struct snapblob_dec *d, struct kobj_link *out);
 void snapblob_get_addr(struct snapblob_dec *d, struct kobj_addr *out);

@@ -232,10 +232,12 @@ int snapblob_encode(uint8_t **out, size_t *out_len, const struct kobj_set *set,
 		    struct snapblob_err *err)
 {
 	struct snapblob_enc e = { .err = err };
+	unsigned tail;
 
 	*err = (struct snapblob_err){ 0 };
 	snapblob_put_bytes(&e, magic, sizeof(magic));
-	snapblob_put_u8(&e, SNAPBLOB_VERSION);
+	tail = snapblob_tail_flags(set->fw, set->links, set->n_links, sizeof(*set->links));
+	snapblob_put_u8(&e, tail ? SNAPBLOB_VERSION_FW : SNAPBLOB_VERSION);
 	snapblob_put_uv(&e, set->n_links);
 	snapblob_put_uv(&e, set->n_addrs);
 	snapblob_put_uv(&e, set->n_routes);
@@ -252,6 +254,9 @@ int snapblob_encode(uint8_t **out, size_t *out_len, const struct kobj_set *set,
 	e.what = "rule";
 	for (e.index = 0; e.index < set->n_rules; e.index++)
 		snapblob_put_rule(&e, &set->rules[e.index]);
+	e.what = "tail";
+	if (tail)
+		snapblob_put_tail(&e, tail, set->fw, set->links, set->n_links, sizeof(*set->links));
 	if (e.nomem || err->field) {
 		free(e.buf);
 		return e.nomem ? -ENOMEM : -EINVAL;
@@ -338,6 +343,100 @@ void snapblob_get_str(struct snapblob_dec *d, char *dst, size_t size, const char
 	}
 	memcpy(dst, p, n);
 	dst[n] = '\0';
+}
+
+void snapblob_put_text(struct snapblob_enc *e, const char *s, const char *field)
+{
+	size_t n = strlen(s);
+
+	if (n == 0)
+		snapblob_enc_bad(e, field);
+	snapblob_put_uv(e, n);
+	snapblob_put_bytes(e, s, n);
+}
+
+bool snapblob_get_text(struct snapblob_dec *d, char **out, const char *field)
+{
+	size_t n = (size_t)snapblob_get_uv(d, (uint64_t)(d->end - d->p), field);
+	const uint8_t *p = snapblob_get_bytes(d, n, field);
+
+	*out = NULL;
+	if (!p)
+		return true;
+	if (n == 0 || memchr(p, '\0', n)) {
+		snapblob_dec_bad(d, field);
+		return true;
+	}
+	*out = malloc(n + 1);
+	if (!*out) {
+		snapblob_dec_bad(d, field);
+		return false;
+	}
+	memcpy(*out, p, n);
+	(*out)[n] = '\0';
+	return true;
+}
+
+static struct kobj_link *link_at(const void *links, size_t i, size_t stride)
+{
+	return (struct kobj_link *)((uintptr_t)links + i * stride);
+}
+
+unsigned snapblob_tail_flags(const char *fw, const void *links, size_t n, size_t stride)
+{
+	unsigned flags = fw ? SNAPBLOB_TAIL_FW : 0;
+
+	for (size_t i = 0; i < n; i++)
+		if (link_at(links, i, stride)->has_arp)
+			flags |= SNAPBLOB_TAIL_ARP;
+	return flags;
+}
+
+void snapblob_put_tail(struct snapblob_enc *e, unsigned flags, const char *fw, const void *links,
+		       size_t n, size_t stride)
+{
+	snapblob_put_u8(e, flags);
+	if (flags & SNAPBLOB_TAIL_FW)
+		snapblob_put_text(e, fw, "ruleset");
+	if (!(flags & SNAPBLOB_TAIL_ARP))
+		return;
+	for (size_t i = 0; i < n; i++) {
+		const struct kobj_link *l = link_at(links, i, stride);
+
+		snapblob_put_u8(e, l->has_arp);
+		if (!l->has_arp)
+			continue;
+		snapblob_put_u8(e, l->arp_ignore);
+		snapblob_put_u8(e, l->arp_announce);
+		snapblob_put_u8(e, l->rp_filter);
+	}
+}
+
+bool snapblob_get_tail(struct snapblob_dec *d, char **fw, void *links, size_t n, size_t stride)
+{
+	unsigned flags = (unsigned)snapblob_get_u8(d, SNAPBLOB_TAIL_FW | SNAPBLOB_TAIL_ARP, "tail");
+	bool any = false;
+
+	if (!d->bad && !flags)
+		snapblob_dec_bad(d, "tail");   /* that is version 1 */
+	if (!d->bad && (flags & SNAPBLOB_TAIL_FW) && !snapblob_get_text(d, fw, "ruleset"))
+		return false;
+	if (d->bad || !(flags & SNAPBLOB_TAIL_ARP))
+		return true;
+	for (size_t i = 0; i < n && !d->bad; i++) {
+		struct kobj_link *l = link_at(links, i, stride);
+
+		l->has_arp = snapblob_get_u8(d, 1, "has_arp");
+		if (!l->has_arp)
+			continue;
+		any = true;
+		l->arp_ignore = (uint8_t)snapblob_get_u8(d, UINT8_MAX, "arp_ignore");
+		l->arp_announce = (uint8_t)snapblob_get_u8(d, UINT8_MAX, "arp_announce");
+		l->rp_filter = (uint8_t)snapblob_get_u8(d, UINT8_MAX, "rp_filter");
+	}
+	if (!d->bad && !any)
+		snapblob_dec_bad(d, "tail");   /* canonical: the flag means some */
+	return true;
 }
 
 void snapblob_get_ip(struct snapblob_dec *d, struct hn_addr *a, const char *field)
@@ -507,13 +606,15 @@ int snapblob_decode(struct kobj_set *out, const uint8_t *buf, size_t len,
 	struct kobj_set set = { 0 };
 	uint64_t counts[N_KINDS];
 	const uint8_t *p;
+	unsigned version;
 	int r = 0;
 
 	*err = (struct snapblob_err){ .what = "blob" };
 	p = snapblob_get_bytes(&d, sizeof(magic), "header");
 	if (p && memcmp(p, magic, sizeof(magic)) != 0)
 		snapblob_dec_bad(&d, "header");
-	if (snapblob_get_u8(&d, UINT8_MAX, "header") != SNAPBLOB_VERSION)
+	version = (unsigned)snapblob_get_u8(&d, UINT8_MAX, "header");
+	if (version != SNAPBLOB_VERSION && version != SNAPBLOB_VERSION_FW)
 		snapblob_dec_bad(&d, "version");
 	/* Every object takes a byte at least: a count above the bytes left
 	 * is damage, found before any loop or allocation. */
@@ -528,6 +629,14 @@ int snapblob_decode(struct kobj_set *out, const uint8_t *buf, size_t len,
 			r = kinds[k].get(&d, &set);
 			if (r == -EUCLEAN)
 				*err = (struct snapblob_err){ kinds[k].what, (size_t)i, d.bad };
+		}
+	}
+	if (r >= 0 && version == SNAPBLOB_VERSION_FW) {
+		if (!snapblob_get_tail(&d, &set.fw, set.links, set.n_links, sizeof(*set.links)))
+			r = -ENOMEM;
+		else if (d.bad) {
+			*err = (struct snapblob_err){ "tail", 0, d.bad };
+			r = -EUCLEAN;
 		}
 	}
 	if (r >= 0 && d.p != d.end) {

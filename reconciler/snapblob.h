@@ -46,6 +46,14 @@
 #include "kobj.h"
 
 #define SNAPBLOB_VERSION 1
+/* Version 2 is version 1 followed by a tail:
+ *   tail = u8:flags [text:ruleset if flags & 1] [arp*n_links if flags & 2]
+ *   text = uv:length (> 0) bytes, no NUL: kobj_set.fw, table inet hostnet
+ *          as nft lists it
+ *   arp  = u8:has_arp [u8:arp_ignore u8:arp_announce u8:rp_filter if 1]
+ * flags is never 0, and 2 only when some link has_arp.  A set with neither
+ * encodes as version 1, so older blobs and encodings stay as they were. */
+#define SNAPBLOB_VERSION_FW 2
 
 /* Where a blob or a set is wrong: the object ("route"), its index, the
  * field ("oif", or "header", "end" for the framing). */

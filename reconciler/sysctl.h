@@ -28,6 +28,14 @@ int sysctl_ipv6_ra_set(const char *ifname, uint8_t accept_ra, uint8_t autoconf,
 int sysctl_ipv6_ra_set_at(const char *root, const char *ifname, uint8_t accept_ra,
 			  uint8_t autoconf, uint8_t accept_ra_defrtr);
 
+/* ARP flux: writes arp_ignore (0..8), arp_announce (0..2) and rp_filter
+ * (0..2) of ifname under ROOT/net/ipv4/conf, in that order; the errors of
+ * sysctl_ipv6_ra_set(), -ENOENT for a link without IPv4. */
+int sysctl_ipv4_arp_set(const char *ifname, uint8_t arp_ignore, uint8_t arp_announce,
+			uint8_t rp_filter);
+int sysctl_ipv4_arp_set_at(const char *root, const char *ifname, uint8_t arp_ignore,
+			   uint8_t arp_announce, uint8_t rp_filter);
+
 /* Formats ROOT/net/ipv6/conf/IFNAME/KEY into buf.  Returns 0, -EINVAL for
  * a bad interface name (as above), or -ENAMETOOLONG when it does not fit. */
 int sysctl_ipv6_conf_path(char *buf, size_t size, const char *root, const char *ifname,

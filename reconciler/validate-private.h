@@ -57,6 +57,7 @@ const char *vwhere(const struct hn_loc *at, const struct hn_loc *here, char *buf
 void validate_net(struct vctx *c);
 void validate_practice(struct vctx *c);
 void validate_settings(struct vctx *c);
+void validate_firewall(struct vctx *c);   /* fw-validate.c */
 /* Whether an adapter on `stack` takes its IPv4 address from DHCP: its subnet
  * is not known before the lease, so gateways and next hops cannot be
  * checked against it. */

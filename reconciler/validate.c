@@ -442,6 +442,7 @@ int validate_profile(const struct profile *p, struct diag_list *diags)
 		validate_net(&c);
 		validate_practice(&c);
 		validate_settings(&c);
+		validate_firewall(&c);
 	}
 out:
 	vindex_clear(&c.uplinks);

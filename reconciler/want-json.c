@@ -22,6 +22,7 @@ static const char *const attr_names[WANT_ATTR__MAX] = {
 	[WANT_ATTR_BRPORT] = "brport",
 	[WANT_ATTR_FDB] = "fdb",
 	[WANT_ATTR_RA] = "ra",
+	[WANT_ATTR_ARP] = "arp",
 	[WANT_ATTR_BOND] = "bond",
 	[WANT_ATTR_DHCP] = "dhcp",
 };
@@ -85,6 +86,10 @@ static int link_settings_json(json_t *o, const struct want_link *l)
 		      "accept_ra_defrtr", l->l.accept_ra_defrtr);
 	r = s ? json_object_update(o, s) : -1;
 	json_decref(s);
+	if (r == 0 && l->l.has_arp)
+		r = json_object_update_new(o, json_pack("{s:i,s:i,s:i}", "arp_ignore", l->l.arp_ignore,
+							"arp_announce", l->l.arp_announce,
+							"rp_filter", l->l.rp_filter));
 	return r;
 }
 
@@ -193,6 +198,10 @@ json_t *want_to_json(const struct want *w)
 		t = needs = NULL;
 		goto oom;
 	}
+	/* Only with a firewall: a want without one keeps its JSON. */
+	if (w->fw.text && json_object_set_new(o, "firewall", json_pack("{s:s,s:o}", "ruleset",
+			w->fw.text, "at", jloc(&w->fw.loc))) < 0)
+		return json_decref(o), NULL;
 	return o;
 oom:
 	json_decref(o);
@@ -210,7 +219,8 @@ static const char *const link_keys[] = {
 	"name", "kind", "mtu", "mac", "up", "master", "peer", "parent", "alias", "group", "owned",
 	"foreign", "manage", "pvid", "vrf_table", "macvlan_mode", "vlan_filtering", "primary",
 	"dhcp4", "bond_mode", "qdisc", "qdisc_handle", "shaping", "is_brport", "brport", "n_fdb",
-	"fdb", "has_ra", "accept_ra", "autoconf", "accept_ra_defrtr", "vlan_id", "at", NULL,
+	"fdb", "has_ra", "accept_ra", "autoconf", "accept_ra_defrtr", "vlan_id", "arp_ignore",
+	"arp_announce", "rp_filter", "at", NULL,
 };
 static const char *const addr_keys[] = { "dev", "address", "at", NULL };
 static const char *const route_keys[] = {
@@ -224,7 +234,7 @@ static const char *const rule_keys[] = {
 static const char *const shaping_keys[] = { "rate", "peak", "burst", NULL };
 static const char *const need_keys[] = { "capability", "at", NULL };
 static const char *const top_keys[] = {
-	"links", "addresses", "routes", "rules", "tables", "needs", NULL,
+	"links", "addresses", "routes", "rules", "tables", "needs", "firewall", NULL,
 };
 
 #define OPT JREAD_OPTIONAL
@@ -353,6 +363,10 @@ static void rd_link_settings(struct wj *c, struct want_link *l, const json_t *o)
 	l->l.accept_ra = (uint8_t)jread_int(j, o, "accept_ra", JREAD_U8, OPT);
 	l->l.autoconf = (uint8_t)jread_int(j, o, "autoconf", JREAD_U8, OPT);
 	l->l.accept_ra_defrtr = (uint8_t)jread_int(j, o, "accept_ra_defrtr", JREAD_U8, OPT);
+	l->l.has_arp = json_object_get(o, "arp_ignore") != NULL;
+	l->l.arp_ignore = (uint8_t)jread_int(j, o, "arp_ignore", JREAD_U8, OPT);
+	l->l.arp_announce = (uint8_t)jread_int(j, o, "arp_announce", JREAD_U8, OPT);
+	l->l.rp_filter = (uint8_t)jread_int(j, o, "rp_filter", JREAD_U8, OPT);
 }
 
 static void rd_link(struct wj *c, struct want_link *l, const json_t *o)
@@ -573,6 +587,23 @@ static void rd_tables(struct wj *c, const json_t *doc)
 		}
 }
 
+/* "firewall": {"ruleset": <table inet hostnet as nft lists it>, "at": loc} */
+static void rd_firewall(struct wj *c, const json_t *j)
+{
+	static const char *const keys[] = { "ruleset", "at", NULL };
+	const json_t *f = jread_any(&c->j, j, "firewall", OPT);
+	const char *s;
+
+	if (!f || c->j.r < 0 || !jread_object(&c->j, f, keys))
+		return;
+	s = jread_str(&c->j, f, "ruleset", 1u << 24, 0);
+	if (s && !*s)
+		jread_fail(&c->j, "ruleset", "is empty");
+	else if (s && !(c->w->fw.text = strdup(s)))
+		c->j.r = -ENOMEM;
+	rd_loc(c, &c->w->fw.loc, f);
+}
+
 static int want_read(struct want *out, const json_t *j, const char *root, char **err)
 {
 	struct want w = { 0 };
@@ -591,6 +622,7 @@ static int want_read(struct want *out, const json_t *j, const char *root, char *
 	rd_tables(&c, j);
 	jread_at(&c.j, NULL, 0);
 	rd_needs(&c, j);
+	rd_firewall(&c, j);
 	/* What the profile could not have said twice (validation refuses
 	 * duplicate names, addresses and routes). */
 	jread_unique(&c.j, "links", w.links, w.n_links, sizeof(*w.links), want_qcmp_link, "the same name");
@@ -662,7 +694,7 @@ static bool link_has_settings(const struct want_link *l)
 	return l->primary[0] || l->dhcp4 || l->l.bond_mode || l->l.qdisc[0] || l->l.qdisc_handle ||
 	       l->l.shaping.rate || l->l.shaping.peak || l->l.shaping.burst || l->l.is_brport ||
 	       l->l.brport || l->l.n_fdb || !addr_mac_is_zero(&l->l.fdb) || l->l.has_ra ||
-	       l->l.accept_ra || l->l.autoconf || l->l.accept_ra_defrtr;
+	       l->l.accept_ra || l->l.autoconf || l->l.accept_ra_defrtr || l->l.has_arp;
 }
 
 /* The settings of #7, only on a link that has any: a want without them
@@ -681,6 +713,8 @@ static void write_canonical_settings(FILE *f, const struct want_link *l)
 		l->l.shaping.burst, l->l.is_brport, l->l.brport, l->l.n_fdb,
 		addr_mac_is_zero(&l->l.fdb) ? "-" : addr_format_mac(&l->l.fdb, fdb, sizeof(fdb)),
 		l->l.has_ra, l->l.accept_ra, l->l.autoconf, l->l.accept_ra_defrtr);
+	if (l->l.has_arp)
+		fprintf(f, " ARP %u %u %u", l->l.arp_ignore, l->l.arp_announce, l->l.rp_filter);
 }
 
 /* One line per object, every field but the source position, in the want's
@@ -725,5 +759,7 @@ int want_write_canonical(FILE *f, const struct want *w)
 	for (uint32_t i = 0; i < w->tables_n; i++)
 		fprintf(f, "T %u\n", w->tables[i]);
 	fprintf(f, "N %u\n", w->needs);
+	if (w->fw.text)
+		fprintf(f, "F %zu\n%s", strlen(w->fw.text), w->fw.text);
 	return ferror(f) ? -EIO : 0;
 }

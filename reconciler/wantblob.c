@@ -60,12 +60,14 @@ int wantblob_encode(uint8_t **out, size_t *out_len, const struct want *w,
 {
 	struct snapblob_enc e = { .err = err };
 	struct files *f = calloc(1, sizeof(*f));
+	unsigned tail;
 
 	*err = (struct snapblob_err){ 0 };
 	if (!f)
 		return -ENOMEM;
 	snapblob_put_bytes(&e, magic, sizeof(magic));
-	snapblob_put_u8(&e, WANTBLOB_VERSION);
+	tail = snapblob_tail_flags(w->fw.text, w->links, w->n_links, sizeof(*w->links));
+	snapblob_put_u8(&e, tail ? WANTBLOB_VERSION_FW : WANTBLOB_VERSION);
 	snapblob_put_uv(&e, w->n_links);
 	snapblob_put_uv(&e, w->n_addrs);
 	snapblob_put_uv(&e, w->n_routes);
@@ -127,6 +129,12 @@ int wantblob_encode(uint8_t **out, size_t *out_len, const struct want *w,
 
 		snapblob_put_rule(&e, &ru->r);
 		put_loc(&e, f, &ru->loc);
+	}
+	if (tail) {
+		e.what = "tail";
+		snapblob_put_tail(&e, tail, w->fw.text, w->links, w->n_links, sizeof(*w->links));
+		if (w->fw.text)
+			put_loc(&e, f, &w->fw.loc);
 	}
 	free(f);
 	if (e.nomem || err->field) {
@@ -265,6 +273,7 @@ int wantblob_decode(struct want *out, const uint8_t *buf, size_t len,
 	struct snapblob_dec *d;
 	uint64_t n[5];
 	const uint8_t *p;
+	unsigned version;
 	int r = 0;
 
 	*err = (struct snapblob_err){ .what = "blob" };
@@ -276,7 +285,8 @@ int wantblob_decode(struct want *out, const uint8_t *buf, size_t len,
 	p = snapblob_get_bytes(d, sizeof(magic), "header");
 	if (p && memcmp(p, magic, sizeof(magic)) != 0)
 		snapblob_dec_bad(d, "header");
-	if (snapblob_get_u8(d, UINT8_MAX, "header") != WANTBLOB_VERSION)
+	version = (unsigned)snapblob_get_u8(d, UINT8_MAX, "header");
+	if (version != WANTBLOB_VERSION && version != WANTBLOB_VERSION_FW)
 		snapblob_dec_bad(d, "version");
 	for (size_t k = 0; k < 5; k++)
 		n[k] = snapblob_get_uv(d, (uint64_t)(d->end - d->p), "header");
@@ -308,6 +318,13 @@ int wantblob_decode(struct want *out, const uint8_t *buf, size_t len,
 	WB_LIST("route", routes, n_routes, n[2], get_route);
 	WB_LIST("rule", rules, n_rules, n[3], get_rule);
 #undef WB_LIST
+	if (!d->bad && version == WANTBLOB_VERSION_FW) {
+		err->what = "tail";
+		if (!snapblob_get_tail(d, &w.fw.text, w.links, w.n_links, sizeof(*w.links)))
+			c->nomem = true;
+		else if (!d->bad && w.fw.text)
+			get_loc(c, &w.fw.loc);
+	}
 	if (!d->bad && d->p != d->end) {
 		*err = (struct snapblob_err){ "blob", len - (size_t)(d->end - d->p), "end" };
 		r = -EUCLEAN;

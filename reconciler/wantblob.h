@@ -39,6 +39,10 @@
 #include "snapblob.h"
 
 #define WANTBLOB_VERSION   1
+/* Version 2: version 1 followed by snapblob's tail (the ruleset, each
+ * link's ARP settings), then the ruleset's loc when it has one; a want
+ * with neither encodes as version 1. */
+#define WANTBLOB_VERSION_FW 2
 #define WANTBLOB_FILE_MAX  4096
 #define WANTBLOB_FILES_MAX 1024
 

@@ -64,8 +64,8 @@ grep -qx -- --base <<<"$got" && grep -qx -- --head <<<"$got" &&
 	ok "plan offers --base and --head (written --base/--head)" || not_ok "plan offers --base and --head" "$got"
 
 # Values and words.
-expect "show offers its views" "adapters interfaces addresses routes stacks services" show ""
-expect "show's view after an option and its value" "adapters interfaces addresses routes stacks services" show --snapshot 3 ""
+expect "show offers its views" "adapters interfaces addresses routes stacks services firewall" show ""
+expect "show's view after an option and its value" "adapters interfaces addresses routes stacks services firewall" show --snapshot 3 ""
 expect "nothing after show's view" "" show routes ""
 expect "state offers check and info" "check info" state ""
 expect "check offers mtu" "mtu" check ""

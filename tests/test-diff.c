@@ -89,6 +89,9 @@ static const char *act_str(const struct diff *d, const struct diff_action *a, ch
 	case DIFF_OBJ_ISCSI:
 		snprintf(buf, size, "%s iscsi-iface %s", op, diff_action_iscsi(d, a)->l.name);
 		break;
+	case DIFF_OBJ_FIREWALL:
+		snprintf(buf, size, "%s firewall", op);
+		break;
 	case DIFF_OBJ__MAX:
 		snprintf(buf, size, "?");
 		break;
@@ -913,6 +916,13 @@ static char *action_text(const struct diff *d, const struct diff_action *a)
 		to = want_json_link(OR_ZERO(diff_action_iscsi(d, a)));
 		from = json_null();
 		break;
+	case DIFF_OBJ_FIREWALL: {
+		const struct want_fw *f = diff_action_to_fw(d, a);
+
+		to = json_pack("{s:s?}", "ruleset", f ? f->text : NULL);
+		from = json_object();
+		break;
+	}
 	case DIFF_OBJ__MAX:
 		break;
 	}
@@ -1029,7 +1039,7 @@ static void want_from_observed_keeps_owned_objects_and_named_uplinks(void **stat
 	assert_int_equal(want_link(&back, "vmk1")->manage,
 			 BIT(WANT_ATTR_MTU) | BIT(WANT_ATTR_STATE) | BIT(WANT_ATTR_MARK) |
 			 BIT(WANT_ATTR_MASTER) | BIT(WANT_ATTR_MAC) | BIT(WANT_ATTR_SHAPING) |
-			 BIT(WANT_ATTR_RA));
+			 BIT(WANT_ATTR_RA) | BIT(WANT_ATTR_ARP));
 	assert_string_equal(want_link(&back, "vmk1")->peer, "vmk1p");
 	/* Owned addresses, routes and rules only. */
 	assert_int_equal(back.n_addrs, f.w.n_addrs);

@@ -656,6 +656,7 @@ static void want_json_has_fixed_keys_and_canonical_values(void **state)
 	static const char *const settings[] = {
 		"primary", "dhcp4", "bond_mode", "qdisc", "qdisc_handle", "shaping", "is_brport",
 		"brport", "n_fdb", "fdb", "has_ra", "accept_ra", "autoconf", "accept_ra_defrtr",
+		"arp_ignore", "arp_announce", "rp_filter",
 	};
 	static const char *const base_manage[] = { "mtu", "mac", "state", "mark" };
 	struct fx f = { 0 };
@@ -675,7 +676,7 @@ static void want_json_has_fixed_keys_and_canonical_values(void **state)
 	assert_string_equal(keys, "name kind mtu mac up master peer parent alias group owned foreign "
 			    "manage pvid vrf_table macvlan_mode vlan_filtering primary dhcp4 bond_mode "
 			    "qdisc qdisc_handle shaping is_brport brport n_fdb fdb has_ra accept_ra "
-			    "autoconf accept_ra_defrtr at ");
+			    "autoconf accept_ra_defrtr arp_ignore arp_announce rp_filter at ");
 	for (size_t i = 0; i < sizeof(settings) / sizeof(settings[0]); i++)
 		assert_int_equal(json_object_del(j, settings[i]), 0);
 	/* What realize manages on top of these follows the profile's settings. */

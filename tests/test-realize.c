@@ -21,8 +21,9 @@
 #define BIT(a) (1u << (a))
 #define MANAGE_OWNED (BIT(WANT_ATTR_MTU) | BIT(WANT_ATTR_STATE) | BIT(WANT_ATTR_MARK))
 /* Every adapter also has its qdisc and router advertisements managed, every
- * bridge port its flags and static FDB entries (issue #7). */
-#define MANAGE_ADAPTER (MANAGE_OWNED | BIT(WANT_ATTR_SHAPING) | BIT(WANT_ATTR_RA))
+ * bridge port its flags and static FDB entries (issue #7); every adapter
+ * with IPv4 and every switch its ARP flux settings (issue #14). */
+#define MANAGE_ADAPTER (MANAGE_OWNED | BIT(WANT_ATTR_SHAPING) | BIT(WANT_ATTR_RA) | BIT(WANT_ATTR_ARP))
 #define MANAGE_PORT (MANAGE_OWNED | BIT(WANT_ATTR_MASTER) | BIT(WANT_ATTR_BRPORT) | BIT(WANT_ATTR_FDB))
 
 
@@ -96,7 +97,11 @@ static void switch_becomes_a_marked_bridge_with_its_mtu(void **state)
 	assert_false(l->foreign);
 	assert_string_equal(l->master, "");
 	/* A switch has no address of its own: no router advertisements. */
-	assert_int_equal(l->manage, MANAGE_OWNED | BIT(WANT_ATTR_RA));
+	assert_int_equal(l->manage, MANAGE_OWNED | BIT(WANT_ATTR_RA) | BIT(WANT_ATTR_ARP));
+	assert_true(l->l.has_arp);
+	assert_int_equal(l->l.arp_ignore, 1);
+	assert_int_equal(l->l.arp_announce, 2);
+	assert_int_equal(l->l.rp_filter, 2);
 	assert_true(l->l.has_ra);
 	assert_int_equal(l->l.accept_ra + l->l.autoconf + l->l.accept_ra_defrtr, 0);
 	/* Management is tagged (vlan 10): the bridge filters VLANs. */
@@ -330,7 +335,9 @@ static void vrf_stack_is_a_vrf_link_bound_to_its_table(void **state)
 
 	a = link_of(&w, "vmk2");
 	assert_string_equal(a->master, "storage");
-	assert_int_equal(a->manage, MANAGE_ADAPTER | BIT(WANT_ATTR_MASTER));
+	/* IPv6 only: no ARP, so no ARP flux settings. */
+	assert_int_equal(a->manage, (MANAGE_ADAPTER & ~BIT(WANT_ATTR_ARP)) | BIT(WANT_ATTR_MASTER));
+	assert_false(a->l.has_arp);
 	assert_string_equal(a->l.alias, "hostnet:adapter services=nfs stack=storage");
 	assert_string_equal(link_of(&w, "vmk2p")->master, "vs1");
 	assert_int_equal(link_of(&w, "vmk2p")->pvid, 31);
@@ -358,7 +365,8 @@ static void switch_backed_adapter_puts_its_address_on_the_bridge(void **state)
 	assert_true(l->l.owned);
 	assert_int_equal(l->l.mtu, 9000);
 	assert_true(l->l.admin_up);
-	assert_int_equal(l->manage, MANAGE_OWNED | BIT(WANT_ATTR_RA));
+	/* ARP flux settings too: the bridge carries an IPv4 address. */
+	assert_int_equal(l->manage, MANAGE_OWNED | BIT(WANT_ATTR_RA) | BIT(WANT_ATTR_ARP));
 	assert_loc(&l->loc, "t.yaml:9:12");
 	assert_string_equal(w.addrs[1].dev, "vmbr0");
 	assert_addr(&w.addrs[1].a.addr, "192.0.2.10/24");
@@ -407,7 +415,7 @@ static void in_place_settings_land_on_the_interface(void **state)
 	realize_yaml(&t, &w, y);
 	l = link_of(&w, "eth3");
 	assert_int_equal(l->manage, BIT(WANT_ATTR_MTU) | BIT(WANT_ATTR_STATE) | BIT(WANT_ATTR_MAC) |
-				    BIT(WANT_ATTR_RA));
+				    BIT(WANT_ATTR_RA) | BIT(WANT_ATTR_ARP));
 	assert_false(l->l.admin_up);
 	assert_int_equal(l->l.accept_ra, 2);
 	assert_int_equal(l->l.autoconf, 1);
@@ -421,7 +429,8 @@ static void in_place_settings_land_on_the_interface(void **state)
 		       "    services: [management]\n    shaping: {average: 1gbit, burst: 100kb}\n");
 	realize_yaml(&t, &w, y);
 	l = link_of(&w, "vmbr0");
-	assert_int_equal(l->manage, MANAGE_OWNED | BIT(WANT_ATTR_RA) | BIT(WANT_ATTR_SHAPING));
+	assert_int_equal(l->manage, MANAGE_OWNED | BIT(WANT_ATTR_RA) | BIT(WANT_ATTR_SHAPING) |
+				    BIT(WANT_ATTR_ARP));
 	assert_string_equal(l->l.qdisc, "tbf");
 	assert_int_equal(l->l.shaping.rate, 125000000);
 	assert_string_equal(l->l.alias, "hostnet:switch");
@@ -445,7 +454,8 @@ static void vlan_adapter_is_a_marked_8021q_link_over_its_switch(void **state)
 	assert_int_equal(l->l.vlan_id, 20);
 	assert_string_equal(l->l.alias, "hostnet:adapter");
 	assert_true(l->l.owned);
-	assert_int_equal(l->manage, MANAGE_ADAPTER);
+	/* IPv6 only: no ARP, so no ARP flux settings. */
+	assert_int_equal(l->manage, MANAGE_ADAPTER & ~BIT(WANT_ATTR_ARP));
 	assert_true(w.needs & BIT(KOBJ_CAP_VLAN));
 	assert_loc(&w.needs_loc[KOBJ_CAP_VLAN], "t.yaml:27:14");
 	/* The id survives the want's JSON (saved plans, generations). */

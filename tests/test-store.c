@@ -1026,7 +1026,7 @@ static void test_snapshot_blob_damage_is_reported(void **state)
 		{ "UPDATE snapshot_blobs SET objects = substr(objects, 1, length(objects) - 1)",
 		  "rule 1 has a bad owned" },
 		{ "UPDATE snapshot_blobs SET objects = CAST(objects || x'00' AS BLOB)", "its blob has a bad end at byte" },
-		{ "UPDATE snapshot_blobs SET objects = x'484e534202'", "its blob has a bad version" },
+		{ "UPDATE snapshot_blobs SET objects = x'484e534203'", "its blob has a bad version" },
 		{ "UPDATE snapshot_blobs SET objects = 'text'", "its objects are not a blob" },
 		{ "DELETE FROM snapshot_blobs", "has no objects" },
 		{ "UPDATE snapshots SET n_routes = 4", "should hold 4 routes, it holds 3" },

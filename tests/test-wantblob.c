@@ -150,6 +150,88 @@ static void test_every_truncation_and_a_trailing_byte_are_refused(void **state)
 	want_clear(&w);
 }
 
+/* Version 2: the firewall's ruleset and the links' ARP settings (#14) in
+ * the tail; a want without them stays version 1. */
+static void test_firewall_and_arp_ride_in_version_2(void **state)
+{
+	struct want w, back = { 0 };
+	struct snapblob_err e;
+	uint8_t *blob, *again;
+	size_t len, len2;
+	char *j1, *j2;
+
+	(void)state;
+	build_want(&w, 3);
+	assert_int_equal(wantblob_encode(&blob, &len, &w, &e), 0);
+	assert_int_equal(blob[4], WANTBLOB_VERSION);
+	free(blob);
+	assert_non_null(w.fw.text = strdup("table inet hostnet {\n}\n"));
+	w.fw.loc = (struct hn_loc){ file_b, 40, 1 };
+	w.links[1].l.has_arp = true;
+	w.links[1].l.arp_ignore = 1;
+	w.links[1].l.arp_announce = 2;
+	w.links[1].l.rp_filter = 2;
+	assert_int_equal(wantblob_encode(&blob, &len, &w, &e), 0);
+	assert_int_equal(blob[4], WANTBLOB_VERSION_FW);
+	assert_int_equal(wantblob_decode(&back, blob, len, &e), 0);
+	assert_string_equal(back.fw.text, w.fw.text);
+	assert_string_equal(back.fw.loc.file, file_b);
+	assert_int_equal(back.fw.loc.line, 40);
+	assert_false(back.links[0].l.has_arp);
+	assert_true(back.links[1].l.has_arp);
+	assert_int_equal(back.links[1].l.arp_ignore, 1);
+	assert_int_equal(back.links[1].l.arp_announce, 2);
+	assert_int_equal(back.links[1].l.rp_filter, 2);
+	j1 = json_text(&w);
+	j2 = json_text(&back);
+	assert_string_equal(j1, j2);
+	assert_int_equal(wantblob_encode(&again, &len2, &back, &e), 0);
+	assert_int_equal(len2, len);
+	assert_memory_equal(again, blob, len);
+	for (size_t n = 0; n < len; n++)
+		assert_int_equal(wantblob_decode(&(struct want){ 0 }, blob, n, &e), -EUCLEAN);
+	/* Read as version 1, the tail is bytes after the end. */
+	blob[4] = WANTBLOB_VERSION;
+	assert_int_equal(wantblob_decode(&(struct want){ 0 }, blob, len, &e), -EUCLEAN);
+	free(j1);
+	free(j2);
+	free(blob);
+	free(again);
+	want_clear(&w);
+	want_clear(&back);
+}
+
+/* The same tail in a snapshot (snapblob): an observed ruleset and the
+ * links' ARP settings survive, and a set without them stays version 1. */
+static void test_snapshot_keeps_ruleset_and_arp(void **state)
+{
+	struct kobj_set set = { 0 }, back = { 0 };
+	struct kobj_link l = { .ifindex = 1, .kind = KOBJ_LINK_KIND_DEVICE, .mtu = 1500 };
+	struct snapblob_err e;
+	uint8_t *blob;
+	size_t len;
+
+	(void)state;
+	snprintf(l.name, sizeof(l.name), "lo");
+	snprintf(l.kind_name, sizeof(l.kind_name), "device");
+	assert_int_equal(kobj_set_add_link(&set, &l), 0);
+	assert_int_equal(snapblob_encode(&blob, &len, &set, &e), 0);
+	assert_int_equal(blob[4], SNAPBLOB_VERSION);
+	free(blob);
+	set.links[0].has_arp = true;
+	set.links[0].rp_filter = 2;
+	assert_non_null(set.fw = strdup("table inet hostnet {\n}\n"));
+	assert_int_equal(snapblob_encode(&blob, &len, &set, &e), 0);
+	assert_int_equal(blob[4], SNAPBLOB_VERSION_FW);
+	assert_int_equal(snapblob_decode(&back, blob, len, &e), 0);
+	assert_string_equal(back.fw, set.fw);
+	assert_true(back.links[0].has_arp);
+	assert_int_equal(back.links[0].rp_filter, 2);
+	free(blob);
+	kobj_set_clear(&set);
+	kobj_set_clear(&back);
+}
+
 /* Routes keep the want's order (a saved plan's, unsorted, included: the
  * differ sorts them); links must be by name, since want_link() searches. */
 static void test_route_order_is_kept_and_links_out_of_order_are_refused(void **state)
@@ -216,6 +298,8 @@ int main(void)
 		cmocka_unit_test(test_every_truncation_and_a_trailing_byte_are_refused),
 		cmocka_unit_test(test_route_order_is_kept_and_links_out_of_order_are_refused),
 		cmocka_unit_test(test_a_file_name_repeated_is_refused),
+		cmocka_unit_test(test_firewall_and_arp_ride_in_version_2),
+		cmocka_unit_test(test_snapshot_keeps_ruleset_and_arp),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

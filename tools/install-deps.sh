@@ -18,6 +18,8 @@ apt-get install -y -qq --no-install-recommends libsystemd-dev python3 >/dev/null
 # The install test (bash-completion's loader), the Debian package and its
 # test on a fresh root (tests/deb.sh).
 apt-get install -y -qq --no-install-recommends bash-completion >/dev/null
+# The service firewall (libnftables) and its test (nft, iptables-nft's foreign rule).
+apt-get install -y -qq --no-install-recommends libnftables-dev nftables iptables >/dev/null
 apt-get install -y -qq --no-install-recommends debhelper dpkg-dev fakeroot lintian debootstrap >/dev/null
 # libclang-rt-14-dev: libFuzzer for `make fuzz` (clang only Recommends it);
 # python3: the tests' JSON checks and the benchmarks' generators; linux-perf:
