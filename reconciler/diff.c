@@ -100,7 +100,8 @@ static uint32_t changed_settings(const struct want_link *w, const struct want_li
 	    (w->l.accept_ra != o->l.accept_ra || w->l.autoconf != o->l.autoconf ||
 	     w->l.accept_ra_defrtr != o->l.accept_ra_defrtr))
 		ch |= 1u << WANT_ATTR_RA;
-	if ((w->manage & 1u << WANT_ATTR_BOND) && strcmp(w->primary, o->primary) != 0)
+	if ((w->manage & 1u << WANT_ATTR_BOND) &&
+	    (strcmp(w->primary, o->primary) != 0 || !kobj_bond_mon_equal(&w->l.bond_mon, &o->l.bond_mon)))
 		ch |= 1u << WANT_ATTR_BOND;
 	if ((w->manage & 1u << WANT_ATTR_DHCP) && w->dhcp4 && !o->dhcp4)
 		ch |= 1u << WANT_ATTR_DHCP;

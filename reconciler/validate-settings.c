@@ -122,6 +122,38 @@ out:
 	free(stby.v);
 }
 
+/* ARP monitoring needs somewhere to send its probes; link status has none. */
+static void check_detection(struct vctx *c, const struct profile_detection *d)
+{
+	if (!d->present)
+		return;
+	if (d->method == PROFILE_DETECTION_LINK && d->has_targets) {
+		verr(c, &d->targets_loc, "teaming.detection.targets: method link watches the "
+		     "uplinks' link status and sends no probes; remove targets or use method arp");
+		return;
+	}
+	if (d->method != PROFILE_DETECTION_ARP)
+		return;
+	if (!d->has_targets)
+		verr(c, &d->loc, "teaming.detection: method arp needs targets, the IPv4 "
+		     "addresses to probe (like [192.0.2.1], the gateway)");
+	else if (d->n_listed == 0)
+		verr(c, &d->targets_loc, "teaming.detection.targets: method arp needs at least "
+		     "one target");
+	else if (d->n_targets > PROFILE_DETECTION_TARGETS_MAX)
+		verr(c, &d->targets_loc, "teaming.detection.targets: at most %d targets, got %zu",
+		     PROFILE_DETECTION_TARGETS_MAX, d->n_targets);
+	for (size_t i = 0; i < d->n_targets; i++)
+		for (size_t j = 0; j < i; j++)
+			if (memcmp(&d->targets[i], &d->targets[j], sizeof(d->targets[i])) == 0) {
+				char ip[ADDR_STRLEN];
+
+				verr(c, &d->target_locs[i], "teaming.detection.targets: '%s' is "
+				     "listed twice", addr_format(&d->targets[i], false, ip, sizeof(ip)));
+				break;
+			}
+}
+
 static void check_teaming(struct vctx *c, const struct profile_switch *sw)
 {
 	const struct profile_teaming *t = &sw->teaming;
@@ -133,6 +165,7 @@ static void check_teaming(struct vctx *c, const struct profile_switch *sw)
 		     "Linux's 15 characters; shorten the switch name", sw->name, sw->name,
 		     PROFILE_BOND_SUFFIX);
 	check_team_lists(c, sw);
+	check_detection(c, &t->detection);
 	if (!t->policy_loc.file)
 		return;   /* a policy that did not parse is reported already */
 	switch (t->policy) {

@@ -31,3 +31,5 @@ apt-get install -y -qq --no-install-recommends libclang-rt-14-dev python3 linux-
 if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
 	apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null
 fi
+# make check-kernel: tools/vm-run.sh boots Debian's kernel under qemu.
+apt-get install -y -qq --no-install-recommends qemu-system-x86 busybox-static kmod >/dev/null
