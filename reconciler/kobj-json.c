@@ -115,6 +115,14 @@ void kobj_json_read_bond_mon(struct jread *j, const json_t *link, struct kobj_bo
 				m->n_targets++;
 			}
 		kobj_bond_mon_sort(m);
+		for (size_t i = 1; i < m->n_targets; i++)
+			if (m->targets[i] == m->targets[i - 1]) {
+				char ip[INET_ADDRSTRLEN];
+
+				jread_fail(j, "arp_targets", "%s is listed twice",
+					   inet_ntop(AF_INET, &m->targets[i], ip, sizeof(ip)));
+				break;
+			}
 	}
 	memcpy(j->at, at, sizeof(at));
 }

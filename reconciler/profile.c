@@ -199,8 +199,6 @@ static void conv_detection(struct conv *c, const struct ydoc_node *m, struct pro
 		return;
 	d->has_targets = true;
 	d->targets_loc = n->loc;
-	/* Anything but a list (null too) is reported by list_items(). */
-	d->n_listed = n->kind == YDOC_KIND_SEQ ? ydoc_count(n) : 1;
 	d->targets = list_items(c, n, "targets", sizeof(*d->targets), &count);
 	if (!d->targets)
 		return;

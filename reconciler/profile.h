@@ -104,25 +104,23 @@ struct profile_uplink {
 };
 
 /* How a teamed switch detects a failed uplink, as ESXi's "network failure
- * detection": link status (the default), or probes (ESXi's beacon probing;
- * on Linux ARP requests to targets, validated on every uplink). */
+ * detection": link status.  ESXi's beacon probing would be ARP monitoring
+ * on Linux, which cannot work on a switch: "arp" is read so that validation
+ * can say why (validate-settings.c). */
 enum profile_detection_method {
 	PROFILE_DETECTION_LINK,   /* "link": bond miimon */
-	PROFILE_DETECTION_ARP,    /* "arp": bond arp_interval + arp_ip_target + arp_validate */
+	PROFILE_DETECTION_ARP,    /* "arp": refused */
 	PROFILE_DETECTION__MAX,
 };
 #define PROFILE_DETECTION_LINK_MS 100    /* ESXi-like: link status, checked every 100 ms */
-#define PROFILE_DETECTION_ARP_MS 1000
-#define PROFILE_DETECTION_TARGETS_MAX 16 /* the kernel's BOND_MAX_ARP_TARGETS */
 
 struct profile_detection {
 	bool present;
 	enum profile_detection_method method;
 	unsigned interval_ms;         /* 0 = the method's default */
-	struct hn_addr *targets;      /* IPv4, method arp */
+	struct hn_addr *targets;      /* IPv4, for method arp (refused) */
 	struct hn_loc *target_locs;
 	size_t n_targets;
-	size_t n_listed;              /* items in the list, valid or not */
 	bool has_targets;
 	struct hn_loc loc, method_loc, interval_loc, targets_loc;
 };

@@ -117,18 +117,11 @@ static void bond_name(char out[KOBJ_IFNAMSIZ], const struct profile_switch *s)
 
 /* Without link monitoring a bond keeps a member whose carrier is gone
  * active, and failover never happens: link status every 100 ms unless the
- * profile says otherwise (ESXi's default detection). */
+ * profile says otherwise (ESXi's default detection).  No ARP monitoring
+ * (validate-settings.c says why): zero, which also clears any set by hand. */
 static void realize_bond_mon(struct kobj_bond_mon *m, const struct profile_detection *d)
 {
 	*m = (struct kobj_bond_mon){ 0 };
-	if (d->present && d->method == PROFILE_DETECTION_ARP) {
-		m->arp_interval = d->interval_ms ? d->interval_ms : PROFILE_DETECTION_ARP_MS;
-		m->arp_validate = KOBJ_BOND_ARP_VALIDATE_ALL;
-		for (size_t i = 0; i < d->n_targets && i < KOBJ_BOND_ARP_TARGETS; i++)
-			memcpy(&m->targets[m->n_targets++], d->targets[i].bytes, 4);
-		kobj_bond_mon_sort(m);
-		return;
-	}
 	m->miimon = d->present && d->interval_ms ? d->interval_ms : PROFILE_DETECTION_LINK_MS;
 }
 

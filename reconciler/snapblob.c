@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <arpa/inet.h>
 
 static const uint8_t magic[4] = { 'H', 'N', 'S', 'B' };
 
@@ -457,8 +458,13 @@ void snapblob_get_link(struct snapblob_dec *d, struct kobj_link *out)
 
 			if (p)
 				memcpy(&m->targets[i], p, 4);
+			/* Written ascending, without duplicates: anything else
+			 * would not encode back to the same bytes. */
+			if (i > 0 && ntohl(m->targets[i]) <= ntohl(m->targets[i - 1]))
+				snapblob_dec_bad(d, "arp_targets");
 		}
-		kobj_bond_mon_sort(m);
+		if (kobj_bond_mon_is_zero(m))
+			snapblob_dec_bad(d, "bond_mon");
 	}
 }
 
