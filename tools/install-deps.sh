@@ -33,3 +33,4 @@ if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
 fi
 # make check-kernel: tools/vm-run.sh boots Debian's kernel under qemu.
 apt-get install -y -qq --no-install-recommends qemu-system-x86 busybox-static kmod >/dev/null
+apt-get install -y -qq --no-install-recommends iputils-ping >/dev/null  # tests/kernel/: a peer's ping
