@@ -173,13 +173,13 @@ static void conv_uplink(struct conv *c, const struct ydoc_node *m, struct profil
 	u->has_state = get_state(c, m, &u->state, &u->state_loc);
 }
 
-/* teaming.detection: {method: link|arp, interval_ms: N, targets: [ipv4...]} */
+/* teaming.detection: {method: link, interval_ms: N}; method arp and
+ * targets (ESXi's beacon probing) are read to be refused with the reason. */
 static void conv_detection(struct conv *c, const struct ydoc_node *m, struct profile_detection *d)
 {
 	static const char *const keys[] = { "method", "interval_ms", "targets", NULL };
 	const struct ydoc_node *n;
 	uint64_t v;
-	size_t count;
 	int e;
 
 	if (!conv_map(c, m, "detection"))
@@ -194,26 +194,12 @@ static void conv_detection(struct conv *c, const struct ydoc_node *m, struct pro
 	}
 	if (get_uint(c, m, "interval_ms", 10, 60000, &v, &d->interval_loc))
 		d->interval_ms = (unsigned)v;
+	/* Only where it is: validation refuses it (probes need method arp,
+	 * which cannot work on a switch). */
 	n = ydoc_map_get(m, "targets");
-	if (!n)
-		return;
-	d->has_targets = true;
-	d->targets_loc = n->loc;
-	d->targets = list_items(c, n, "targets", sizeof(*d->targets), &count);
-	if (!d->targets)
-		return;
-	d->target_locs = arena_calloc(c->arena, count, sizeof(*d->target_locs));
-	if (!d->target_locs) {
-		c->oom = true;
-		return;
-	}
-	for (size_t i = 0; i < count; i++) {
-		const struct ydoc_node *item = ydoc_item(n, i);
-
-		if (!conv_ip(c, item, "teaming.detection.targets", AF_INET, &d->targets[d->n_targets]) ||
-		    !next_hop(c, item, "teaming.detection.targets", &d->targets[d->n_targets]))
-			continue;
-		d->target_locs[d->n_targets++] = item->loc;
+	if (n) {
+		d->has_targets = true;
+		d->targets_loc = n->loc;
 	}
 }
 

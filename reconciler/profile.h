@@ -118,10 +118,7 @@ struct profile_detection {
 	bool present;
 	enum profile_detection_method method;
 	unsigned interval_ms;         /* 0 = the method's default */
-	struct hn_addr *targets;      /* IPv4, for method arp (refused) */
-	struct hn_loc *target_locs;
-	size_t n_targets;
-	bool has_targets;
+	bool has_targets;             /* `targets:` is there (refused) */
 	struct hn_loc loc, method_loc, interval_loc, targets_loc;
 };
 
