@@ -87,7 +87,9 @@ static int link_settings(struct ax *x, size_t i, int idx, const struct want_link
 	else if (r == 0 && (attrs & 1u << WANT_ATTR_SHAPING) && from && from->l.qdisc[0])
 		r = settings_send(x, i, &m, nlmsg_qdisc_delete_root(&m, idx, from->l.qdisc_handle));
 	if (r == 0 && (attrs & 1u << WANT_ATTR_BOND))
-		r = settings_send(x, i, &m, nlmsg_bond_primary(&m, idx, ifindex_of(l->primary)));
+		r = settings_send(x, i, &m, nlmsg_bond_settings(&m, idx,
+				   l->l.bond_mode == KOBJ_BOND_ACTIVE_BACKUP ? ifindex_of(l->primary) : -1,
+				   &l->l.bond_mon));
 	if (r == 0 && (attrs & 1u << WANT_ATTR_RA) && l->l.has_ra) {
 		r = sysctl_ipv6_ra_set(l->l.name, l->l.accept_ra, l->l.autoconf, l->l.accept_ra_defrtr);
 		/* No IPv6 in this kernel (ipv6.disable=1): nothing to turn off. */

@@ -108,7 +108,8 @@ static uint32_t changed_settings(const struct want_link *w, const struct want_li
 	    (w->l.arp_ignore != o->l.arp_ignore || w->l.arp_announce != o->l.arp_announce ||
 	     w->l.rp_filter != o->l.rp_filter))
 		ch |= 1u << WANT_ATTR_ARP;
-	if ((w->manage & 1u << WANT_ATTR_BOND) && strcmp(w->primary, o->primary) != 0)
+	if ((w->manage & 1u << WANT_ATTR_BOND) &&
+	    (strcmp(w->primary, o->primary) != 0 || !kobj_bond_mon_equal(&w->l.bond_mon, &o->l.bond_mon)))
 		ch |= 1u << WANT_ATTR_BOND;
 	if ((w->manage & 1u << WANT_ATTR_DHCP) && w->dhcp4 && !o->dhcp4)
 		ch |= 1u << WANT_ATTR_DHCP;

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <arpa/inet.h>
 
 static json_t *jaddr(const struct hn_addr *a)
 {
@@ -49,7 +50,7 @@ static json_t *link_json_base(const struct kobj_link *l)
 {
 	char mac[ADDR_MAC_STRLEN], fdb[ADDR_MAC_STRLEN];
 
-	return json_pack("{s:i,s:s,s:s,s:s,s:I,s:o,s:b,s:i,s:i,s:i,s:I,s:s,s:i,s:I,s:I,s:b,"
+	json_t *o = json_pack("{s:i,s:s,s:s,s:s,s:I,s:o,s:b,s:i,s:i,s:i,s:I,s:s,s:i,s:I,s:I,s:b,"
 			 "s:i,s:i,s:s,s:I,s:{s:I,s:I,s:I},s:b,s:o,s:i,s:o,s:b,s:i,s:i,s:i}",
 			 "ifindex", l->ifindex, "name", l->name, "kind", kobj_link_kind_name(l->kind),
 			 "kind_name", l->kind_name, "mtu", (json_int_t)l->mtu,
@@ -66,6 +67,79 @@ static json_t *link_json_base(const struct kobj_link *l)
 			 "fdb", l->n_fdb ? json_string(addr_format_mac(&l->fdb, fdb, sizeof(fdb))) : json_null(),
 			 "has_ra", l->has_ra, "accept_ra", l->accept_ra, "autoconf", l->autoconf,
 			 "accept_ra_defrtr", l->accept_ra_defrtr);
+
+	if (o && kobj_json_put_bond_mon(o, &l->bond_mon) < 0) {
+		json_decref(o);
+		o = NULL;
+	}
+	return o;
+}
+
+int kobj_json_put_bond_mon(json_t *link, const struct kobj_bond_mon *m)
+{
+	json_t *t, *o;
+	char ip[INET_ADDRSTRLEN];
+
+	if (kobj_bond_mon_is_zero(m))
+		return 0;
+	t = json_array();
+	for (size_t i = 0; t && i < m->n_targets; i++)
+		if (json_array_append_new(t, json_string(inet_ntop(AF_INET, &m->targets[i], ip,
+								   sizeof(ip)))) < 0) {
+			json_decref(t);
+			t = NULL;
+		}
+	o = t ? json_pack("{s:I,s:I,s:I,s:o}", "miimon", (json_int_t)m->miimon,
+			  "arp_interval", (json_int_t)m->arp_interval,
+			  "arp_validate", (json_int_t)m->arp_validate, "arp_targets", t) : NULL;
+	if (!o || json_object_set_new(link, "bond_mon", o) < 0)
+		return -ENOMEM;
+	return 0;
+}
+
+static const char *const bond_mon_keys[] = { "miimon", "arp_interval", "arp_validate",
+					     "arp_targets", NULL };
+
+void kobj_json_read_bond_mon(struct jread *j, const json_t *link, struct kobj_bond_mon *m)
+{
+	const json_t *v = jread_any(j, link, "bond_mon", JREAD_OPTIONAL);
+	const json_t *t, *item;
+	char at[sizeof(j->at)];
+	size_t k;
+
+	*m = (struct kobj_bond_mon){ 0 };
+	if (!v)
+		return;
+	memcpy(at, j->at, sizeof(at));
+	snprintf(j->at, sizeof(j->at), "%.80s.bond_mon", at);
+	if (jread_object(j, v, bond_mon_keys)) {
+		m->miimon = (uint32_t)jread_int(j, v, "miimon", JREAD_U32, 0);
+		m->arp_interval = (uint32_t)jread_int(j, v, "arp_interval", JREAD_U32, 0);
+		m->arp_validate = (uint32_t)jread_int(j, v, "arp_validate", JREAD_U32, 0);
+		t = jread_any(j, v, "arp_targets", 0);
+		if (t && (!json_is_array(t) || json_array_size(t) > KOBJ_BOND_ARP_TARGETS))
+			jread_fail(j, "arp_targets", "expected a list of at most %d IPv4 addresses",
+				   KOBJ_BOND_ARP_TARGETS);
+		else if (t)
+			json_array_foreach(t, k, item) {
+				if (!json_is_string(item) ||
+				    inet_pton(AF_INET, json_string_value(item), &m->targets[m->n_targets]) != 1) {
+					jread_fail(j, "arp_targets", "item %zu is not an IPv4 address", k);
+					break;
+				}
+				m->n_targets++;
+			}
+		kobj_bond_mon_sort(m);
+		for (size_t i = 1; i < m->n_targets; i++)
+			if (m->targets[i] == m->targets[i - 1]) {
+				char ip[INET_ADDRSTRLEN];
+
+				jread_fail(j, "arp_targets", "%s is listed twice",
+					   inet_ntop(AF_INET, &m->targets[i], ip, sizeof(ip)));
+				break;
+			}
+	}
+	memcpy(j->at, at, sizeof(at));
 }
 
 static json_t *addr_json(const struct kobj_addr *a)
@@ -140,7 +214,7 @@ static const char *const link_keys[] = {
 	"group", "alias", "vlan_id", "vrf_table", "macvlan_mode", "owned", "bond_mode",
 	"bond_primary", "qdisc", "qdisc_handle", "shaping", "is_brport", "brport", "n_fdb", "fdb",
 	"has_ra", "accept_ra", "autoconf", "accept_ra_defrtr", "arp_ignore", "arp_announce",
-	"rp_filter", NULL,
+	"rp_filter", "bond_mon", NULL,
 };
 static const char *const addr_keys[] = {
 	"ifindex", "address", "scope", "flags", "proto", "owned", NULL,
@@ -241,6 +315,7 @@ static void rd_link_settings(struct jread *j, struct kobj_link *l, const json_t 
 	l->bond_primary = (int)jread_int(j, o, "bond_primary", JREAD_IFINDEX, OPT);
 	jread_strcpy(j, o, "qdisc", l->qdisc, sizeof(l->qdisc), OPT);
 	l->qdisc_handle = (uint32_t)jread_int(j, o, "qdisc_handle", JREAD_U32, OPT);
+	kobj_json_read_bond_mon(j, o, &l->bond_mon);
 	rd_shaping(j, l, o);
 	l->is_brport = jread_bool(j, o, "is_brport", OPT);
 	rd_brport(j, l, o);

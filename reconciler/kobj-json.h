@@ -19,3 +19,12 @@ int kobj_snapshot_doc_read(struct kobj_set *out, const json_t *doc, char **err);
  * names, in enum order; NULL when out of memory.  Shared by every JSON
  * writer of links. */
 json_t *kobj_json_brport(uint8_t bits);
+
+struct jread;
+/* A bond's failure detection, as the key "bond_mon" of a link object
+ * ({"miimon", "arp_interval", "arp_validate", "arp_targets": [IPv4...]}),
+ * left out when all zero so that files from before it read the same.
+ * 0, or -ENOMEM. */
+int kobj_json_put_bond_mon(json_t *link, const struct kobj_bond_mon *m);
+/* Reads "bond_mon" (optional) of a link object; failures go to j. */
+void kobj_json_read_bond_mon(struct jread *j, const json_t *link, struct kobj_bond_mon *m);

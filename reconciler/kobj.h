@@ -106,6 +106,27 @@ int kobj_brport_flag_from_name(const char *name);
 /* "active-backup", "balance-xor"; NULL for another mode. */
 const char *kobj_bond_mode_name(uint8_t mode);
 
+/* How a bond notices a failed member (kobj-bond.c): the MII link state
+ * every miimon ms (ESXi's "link status only"), or ARP probes to targets
+ * every arp_interval ms, validated on every member (the nearest Linux has
+ * to ESXi's "beacon probing").  The kernel runs one or the other. */
+#define KOBJ_BOND_ARP_TARGETS 16         /* BOND_MAX_ARP_TARGETS */
+#define KOBJ_BOND_ARP_VALIDATE_ALL 3u    /* BOND_ARP_VALIDATE_ALL */
+struct kobj_bond_mon {
+	uint32_t miimon;                 /* ms, 0 = no MII monitoring */
+	uint32_t arp_interval;           /* ms, 0 = no ARP monitoring */
+	uint32_t arp_validate;           /* BOND_ARP_VALIDATE_* */
+	uint8_t n_targets;
+	uint32_t targets[KOBJ_BOND_ARP_TARGETS];  /* IPv4, network order, ascending */
+};
+/* Sorts the targets, so that equal sets compare equal. */
+void kobj_bond_mon_sort(struct kobj_bond_mon *m);
+bool kobj_bond_mon_equal(const struct kobj_bond_mon *a, const struct kobj_bond_mon *b);
+bool kobj_bond_mon_is_zero(const struct kobj_bond_mon *m);
+/* "link status every 100 ms", "ARP to 192.0.2.1 192.0.2.2 every 1000 ms",
+ * "no link monitoring". */
+const char *kobj_bond_mon_format(const struct kobj_bond_mon *m, char *buf, size_t size);
+
 struct kobj_link {
 	int ifindex;
 	char name[KOBJ_IFNAMSIZ];
@@ -125,6 +146,7 @@ struct kobj_link {
 	uint32_t macvlan_mode;           /* macvlan links (MACVLAN_MODE_*) */
 	uint8_t bond_mode;               /* bond links: IFLA_BOND_MODE */
 	int bond_primary;                /* bond links: IFLA_BOND_PRIMARY ifindex, 0 = none */
+	struct kobj_bond_mon bond_mon;   /* bond links: failure detection */
 	/* The root qdisc: qdisc "" = the device's default one (handle 0, such
 	 * as noqueue on a veth), else its kind ("tbf", "fq_codel"...). */
 	char qdisc[KOBJ_IFNAMSIZ];

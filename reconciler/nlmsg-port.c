@@ -117,22 +117,57 @@ int nlmsg_fdb_flush_static(struct nl_msg **out, int port_ifindex)
 	return port_finish(out, m, nla_put_u16(m, NDA_NDM_STATE_MASK, NUD_NOARP | NUD_PERMANENT));
 }
 
-int nlmsg_bond_primary(struct nl_msg **out, int bond_ifindex, int primary_ifindex)
+/* Both monitors are said in one message: the kernel refuses MII and ARP
+ * monitoring at once (bond_changelink), and a zero turns one off. */
+static int put_bond_mon(struct nl_msg *m, const struct kobj_bond_mon *mon)
+{
+	struct nlattr *targets;
+	int r;
+
+	if ((r = nla_put_u32(m, IFLA_BOND_MIIMON, mon->miimon)) < 0 ||
+	    (r = nla_put_u32(m, IFLA_BOND_ARP_INTERVAL, mon->arp_interval)) < 0)
+		return r;
+	/* The list replaces the bond's targets; an empty one clears them.
+	 * libnl's nla_nest_end() drops an empty nest, so that one is put as
+	 * an attribute without payload (which the kernel takes as a list). */
+	if (mon->n_targets == 0) {
+		r = nla_put(m, IFLA_BOND_ARP_IP_TARGET, 0, NULL);
+		return r < 0 ? r : nla_put_u32(m, IFLA_BOND_ARP_VALIDATE, mon->arp_validate);
+	}
+	if (!(targets = nla_nest_start(m, IFLA_BOND_ARP_IP_TARGET)))
+		return -NLE_NOMEM;
+	for (int i = 0; i < mon->n_targets && i < KOBJ_BOND_ARP_TARGETS; i++)
+		if ((r = nla_put_u32(m, i, mon->targets[i])) < 0)
+			return r;
+	nla_nest_end(m, targets);
+	return nla_put_u32(m, IFLA_BOND_ARP_VALIDATE, mon->arp_validate);
+}
+
+int nlmsg_bond_settings(struct nl_msg **out, int bond_ifindex, int primary_ifindex,
+			const struct kobj_bond_mon *mon)
 {
 	struct nlattr *info = NULL, *data = NULL;
 	struct nl_msg *m;
 	int r;
 
-	if (primary_ifindex < 0)
-		return -EINVAL;
 	r = port_linkinfo(&m, bond_ifindex, IFLA_INFO_KIND, "bond", IFLA_INFO_DATA, &info, &data);
 	if (r < 0)
 		return r;
 	/* An ifindex that names no link (0) clears the primary. */
-	r = nla_put_u32(m, IFLA_BOND_PRIMARY, (uint32_t)primary_ifindex);
+	if (primary_ifindex >= 0)
+		r = nla_put_u32(m, IFLA_BOND_PRIMARY, (uint32_t)primary_ifindex);
+	if (r >= 0 && mon)
+		r = put_bond_mon(m, mon);
 	if (r >= 0) {
 		nla_nest_end(m, data);
 		nla_nest_end(m, info);
 	}
 	return port_finish(out, m, r);
+}
+
+int nlmsg_bond_primary(struct nl_msg **out, int bond_ifindex, int primary_ifindex)
+{
+	if (primary_ifindex < 0)
+		return -EINVAL;
+	return nlmsg_bond_settings(out, bond_ifindex, primary_ifindex, NULL);
 }

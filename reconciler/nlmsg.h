@@ -90,3 +90,8 @@ int nlmsg_fdb_flush_static(struct nl_msg **out, int port_ifindex);
  * (0 = none).  The kernel accepts a primary only in active-backup, tlb and
  * alb modes (-EACCES otherwise). */
 int nlmsg_bond_primary(struct nl_msg **out, int bond_ifindex, int primary_ifindex);
+/* The same with the failure detection (MII or ARP monitoring, both said so
+ * that one turns the other off); primary_ifindex -1 leaves the primary
+ * alone (a balance-xor bond refuses one, even 0), mon NULL the monitors. */
+int nlmsg_bond_settings(struct nl_msg **out, int bond_ifindex, int primary_ifindex,
+			const struct kobj_bond_mon *mon);

@@ -34,6 +34,26 @@ static struct nla_policy info_policy[IFLA_INFO_MAX + 1] = {
 				LINK_MAX2(IFLA_VLAN_MAX, IFLA_VRF_MAX))
 
 /* The kind-specific values kobj_link keeps; other kinds' data is ignored. */
+/* A bond's failure detection: IFLA_BOND_ARP_IP_TARGET nests one u32 per
+ * target, in the kernel's slot order. */
+static void observe_bond_mon(struct kobj_bond_mon *m, struct nlattr **tb)
+{
+	struct nlattr *t;
+	int rem;
+
+	if (tb[IFLA_BOND_MIIMON])
+		m->miimon = nla_get_u32(tb[IFLA_BOND_MIIMON]);
+	if (tb[IFLA_BOND_ARP_INTERVAL])
+		m->arp_interval = nla_get_u32(tb[IFLA_BOND_ARP_INTERVAL]);
+	if (tb[IFLA_BOND_ARP_VALIDATE])
+		m->arp_validate = nla_get_u32(tb[IFLA_BOND_ARP_VALIDATE]);
+	if (tb[IFLA_BOND_ARP_IP_TARGET])
+		nla_for_each_nested(t, tb[IFLA_BOND_ARP_IP_TARGET], rem)
+			if (nla_len(t) >= 4 && m->n_targets < KOBJ_BOND_ARP_TARGETS)
+				memcpy(&m->targets[m->n_targets++], nla_data(t), 4);
+	kobj_bond_mon_sort(m);
+}
+
 static int link_parse_data(struct kobj_link *l, struct nlattr *data)
 {
 	struct nlattr *tb[LINK_DATA_MAX + 1];
@@ -49,6 +69,10 @@ static int link_parse_data(struct kobj_link *l, struct nlattr *data)
 	static struct nla_policy bond_policy[IFLA_BOND_MAX + 1] = {
 		[IFLA_BOND_MODE] = { .type = NLA_U8 },
 		[IFLA_BOND_PRIMARY] = { .type = NLA_U32 },
+		[IFLA_BOND_MIIMON] = { .type = NLA_U32 },
+		[IFLA_BOND_ARP_INTERVAL] = { .type = NLA_U32 },
+		[IFLA_BOND_ARP_VALIDATE] = { .type = NLA_U32 },
+		[IFLA_BOND_ARP_IP_TARGET] = { .type = NLA_NESTED },
 	};
 
 	switch (l->kind) {
@@ -77,6 +101,7 @@ static int link_parse_data(struct kobj_link *l, struct nlattr *data)
 			l->bond_mode = nla_get_u8(tb[IFLA_BOND_MODE]);
 		if (tb[IFLA_BOND_PRIMARY])
 			l->bond_primary = (int)nla_get_u32(tb[IFLA_BOND_PRIMARY]);
+		observe_bond_mon(&l->bond_mon, tb);
 		return 0;
 	case KOBJ_LINK_KIND_DEVICE:
 	case KOBJ_LINK_KIND_VETH:

@@ -105,9 +105,12 @@ static bool accepts_ras(const struct want_link *w)
 
 static const char *bond_text(const struct want_link *l, char *buf, size_t size)
 {
-	snprintf(buf, size, "%s%s%s",
+	char mon[160];
+
+	snprintf(buf, size, "%s%s%s, %s",
 		 kobj_bond_mode_name(l->l.bond_mode) ? kobj_bond_mode_name(l->l.bond_mode) : "other mode",
-		 l->primary[0] ? ", primary " : "", l->primary);
+		 l->primary[0] ? ", primary " : "", l->primary,
+		 kobj_bond_mon_format(&l->l.bond_mon, mon, sizeof(mon)));
 	return buf;
 }
 

@@ -25,6 +25,7 @@ static const char *const state_names[] = { "up", "down" };
 static const char *const isolation_names[] = { "table", "vrf" };
 static const char *const backing_names[] = { "veth", "macvlan", "switch", "uplink", "vlan" };
 static const char *const teaming_names[] = { "failover", "loadbalance" };
+static const char *const detection_names[] = { "link", "arp" };
 static const char *const policy_names[] = { "reject", "accept" };
 
 /* Allocates a zeroed array for a list node's items; n_out = 0 when the node
@@ -172,9 +173,39 @@ static void conv_uplink(struct conv *c, const struct ydoc_node *m, struct profil
 	u->has_state = get_state(c, m, &u->state, &u->state_loc);
 }
 
+/* teaming.detection: {method: link, interval_ms: N}; method arp and
+ * targets (ESXi's beacon probing) are read to be refused with the reason. */
+static void conv_detection(struct conv *c, const struct ydoc_node *m, struct profile_detection *d)
+{
+	static const char *const keys[] = { "method", "interval_ms", "targets", NULL };
+	const struct ydoc_node *n;
+	uint64_t v;
+	int e;
+
+	if (!conv_map(c, m, "detection"))
+		return;
+	conv_check_keys(c, m, keys, "detection");
+	d->present = true;
+	d->loc = m->loc;
+	n = ydoc_map_get(m, "method");
+	if (n && conv_enum(c, n, "method", detection_names, PROFILE_DETECTION__MAX, &e)) {
+		d->method = (enum profile_detection_method)e;
+		d->method_loc = n->loc;
+	}
+	if (get_uint(c, m, "interval_ms", 10, 60000, &v, &d->interval_loc))
+		d->interval_ms = (unsigned)v;
+	/* Only where it is: validation refuses it (probes need method arp,
+	 * which cannot work on a switch). */
+	n = ydoc_map_get(m, "targets");
+	if (n) {
+		d->has_targets = true;
+		d->targets_loc = n->loc;
+	}
+}
+
 static void conv_teaming(struct conv *c, const struct ydoc_node *m, struct profile_teaming *t)
 {
-	static const char *const keys[] = { "policy", "active", "standby", NULL };
+	static const char *const keys[] = { "policy", "active", "standby", "detection", NULL };
 	const struct ydoc_node *n;
 	int v;
 
@@ -196,6 +227,8 @@ static void conv_teaming(struct conv *c, const struct ydoc_node *m, struct profi
 	if (n)
 		t->standby_loc = n->loc;
 	get_strv(c, n, "standby", IFNAME_MAX, &t->standby);
+	if ((n = ydoc_map_get(m, "detection")))
+		conv_detection(c, n, &t->detection);
 }
 
 static void conv_switch(struct conv *c, const struct ydoc_node *m, struct profile_switch *s)

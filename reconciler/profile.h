@@ -110,10 +110,30 @@ struct profile_uplink {
 	struct hn_loc loc, mtu_loc, state_loc;
 };
 
+/* How a teamed switch detects a failed uplink, as ESXi's "network failure
+ * detection": link status.  ESXi's beacon probing would be ARP monitoring
+ * on Linux, which cannot work on a switch: "arp" is read so that validation
+ * can say why (validate-settings.c). */
+enum profile_detection_method {
+	PROFILE_DETECTION_LINK,   /* "link": bond miimon */
+	PROFILE_DETECTION_ARP,    /* "arp": refused */
+	PROFILE_DETECTION__MAX,
+};
+#define PROFILE_DETECTION_LINK_MS 100    /* ESXi-like: link status, checked every 100 ms */
+
+struct profile_detection {
+	bool present;
+	enum profile_detection_method method;
+	unsigned interval_ms;         /* 0 = the method's default */
+	bool has_targets;             /* `targets:` is there (refused) */
+	struct hn_loc loc, method_loc, interval_loc, targets_loc;
+};
+
 struct profile_teaming {
 	bool present;
 	enum profile_teaming_policy policy;
 	struct profile_strv active, standby;
+	struct profile_detection detection;
 	struct hn_loc loc, policy_loc, active_loc, standby_loc;
 };
 

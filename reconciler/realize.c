@@ -132,6 +132,16 @@ static void bond_name(char out[KOBJ_IFNAMSIZ], const struct profile_switch *s)
 	strncat(out, PROFILE_BOND_SUFFIX, KOBJ_IFNAMSIZ - strlen(out) - 1);
 }
 
+/* Without link monitoring a bond keeps a member whose carrier is gone
+ * active, and failover never happens: link status every 100 ms unless the
+ * profile says otherwise (ESXi's default detection).  No ARP monitoring
+ * (validate-settings.c says why): zero, which also clears any set by hand. */
+static void realize_bond_mon(struct kobj_bond_mon *m, const struct profile_detection *d)
+{
+	*m = (struct kobj_bond_mon){ 0 };
+	m->miimon = d->present && d->interval_ms ? d->interval_ms : PROFILE_DETECTION_LINK_MS;
+}
+
 static void realize_bond(struct rz *z, const struct profile_switch *s)
 {
 	const struct profile_teaming *t = &s->teaming;
@@ -163,6 +173,7 @@ static void realize_bond(struct rz *z, const struct profile_switch *s)
 		l->l.bond_mode = KOBJ_BOND_XOR;
 		break;
 	}
+	realize_bond_mon(&l->l.bond_mon, &t->detection);
 	need(z, KOBJ_CAP_BOND, &t->loc);
 }
 

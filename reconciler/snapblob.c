@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <arpa/inet.h>
 
 static const uint8_t magic[4] = { 'H', 'N', 'S', 'B' };
 
@@ -15,7 +16,11 @@ static const uint8_t magic[4] = { 'H', 'N', 'S', 'B' };
 #define BITS_OWNED     4u
 #define BITS_IS_BRPORT 8u
 #define BITS_HAS_RA    16u
-#define BITS_ALL       31u
+/* A bond's failure detection follows the link's other fields.  A flag, not
+ * a new version: blobs without it (every one written before) read as they
+ * always did. */
+#define BITS_BOND_MON  32u
+#define BITS_ALL       63u
 
 #define TAG_V4   0x40u
 #define TAG_V6   0x80u
@@ -137,7 +142,8 @@ void snapblob_put_link(struct snapblob_enc *e, const struct kobj_link *l)
 {
 	unsigned bits = (l->has_mac ? BITS_HAS_MAC : 0) | (l->admin_up ? BITS_ADMIN_UP : 0) |
 			(l->owned ? BITS_OWNED : 0) | (l->is_brport ? BITS_IS_BRPORT : 0) |
-			(l->has_ra ? BITS_HAS_RA : 0);
+			(l->has_ra ? BITS_HAS_RA : 0) |
+			(kobj_bond_mon_is_zero(&l->bond_mon) ? 0 : BITS_BOND_MON);
 
 	snapblob_put_ifindex(e, l->ifindex, "ifindex");
 	snapblob_put_str(e, l->name, sizeof(l->name), "name");
@@ -185,6 +191,16 @@ void snapblob_put_link(struct snapblob_enc *e, const struct kobj_link *l)
 	snapblob_put_u8(e, l->accept_ra);
 	snapblob_put_u8(e, l->autoconf);
 	snapblob_put_u8(e, l->accept_ra_defrtr);
+	if (!kobj_bond_mon_is_zero(&l->bond_mon)) {
+		snapblob_put_uv(e, l->bond_mon.miimon);
+		snapblob_put_uv(e, l->bond_mon.arp_interval);
+		snapblob_put_uv(e, l->bond_mon.arp_validate);
+		if (l->bond_mon.n_targets > KOBJ_BOND_ARP_TARGETS)
+			snapblob_enc_bad(e, "bond_mon");
+		snapblob_put_u8(e, l->bond_mon.n_targets);
+		for (size_t i = 0; i < l->bond_mon.n_targets && i < KOBJ_BOND_ARP_TARGETS; i++)
+			snapblob_put_bytes(e, &l->bond_mon.targets[i], 4);
+	}
 }
 
 void snapblob_put_addr(struct snapblob_enc *e, const struct kobj_addr *a)
@@ -529,6 +545,26 @@ void snapblob_get_link(struct snapblob_dec *d, struct kobj_link *out)
 	out->accept_ra = snapblob_get_byte(d, "accept_ra");
 	out->autoconf = snapblob_get_byte(d, "autoconf");
 	out->accept_ra_defrtr = snapblob_get_byte(d, "accept_ra_defrtr");
+	if (bits & BITS_BOND_MON) {
+		struct kobj_bond_mon *m = &out->bond_mon;
+
+		m->miimon = snapblob_get_u32(d, "miimon");
+		m->arp_interval = snapblob_get_u32(d, "arp_interval");
+		m->arp_validate = snapblob_get_u32(d, "arp_validate");
+		m->n_targets = (uint8_t)snapblob_get_u8(d, KOBJ_BOND_ARP_TARGETS, "arp_targets");
+		for (size_t i = 0; i < m->n_targets; i++) {
+			const uint8_t *p = snapblob_get_bytes(d, 4, "arp_targets");
+
+			if (p)
+				memcpy(&m->targets[i], p, 4);
+			/* Written ascending, without duplicates: anything else
+			 * would not encode back to the same bytes. */
+			if (i > 0 && ntohl(m->targets[i]) <= ntohl(m->targets[i - 1]))
+				snapblob_dec_bad(d, "arp_targets");
+		}
+		if (kobj_bond_mon_is_zero(m))
+			snapblob_dec_bad(d, "bond_mon");
+	}
 }
 
 void snapblob_get_addr(struct snapblob_dec *d, struct kobj_addr *out)

@@ -122,6 +122,27 @@ out:
 	free(stby.v);
 }
 
+/* Link status is the one detection that works on a switch.  ARP probes
+ * (ESXi's beacon probing, as near as Linux gets) were tried on Debian's
+ * kernel (tests/kernel/teaming.sh): bond_arp_send_all() sends a probe only
+ * where the route to the target leaves through the bond or a device
+ * stacked on it, and a switch's addresses are on its adapters (veth ports
+ * of the bridge, or macvlans), so no probe goes out and arp_validate marks
+ * every uplink down: the team loses its network. */
+static void check_detection(struct vctx *c, const struct profile_detection *d)
+{
+	if (!d->present)
+		return;
+	if (d->method == PROFILE_DETECTION_ARP)
+		verr(c, vloc(&d->method_loc, &d->loc), "teaming.detection.method: arp cannot work on "
+		     "a switch: Linux's ARP monitor probes only through the bond or a device on top of "
+		     "it, and the switch's addresses are on its adapters, so every uplink would be "
+		     "marked down; use method link");
+	else if (d->has_targets)
+		verr(c, &d->targets_loc, "teaming.detection.targets: method link watches the "
+		     "uplinks' link status and sends no probes; remove targets");
+}
+
 static void check_teaming(struct vctx *c, const struct profile_switch *sw)
 {
 	const struct profile_teaming *t = &sw->teaming;
@@ -133,6 +154,7 @@ static void check_teaming(struct vctx *c, const struct profile_switch *sw)
 		     "Linux's 15 characters; shorten the switch name", sw->name, sw->name,
 		     PROFILE_BOND_SUFFIX);
 	check_team_lists(c, sw);
+	check_detection(c, &t->detection);
 	if (!t->policy_loc.file)
 		return;   /* a policy that did not parse is reported already */
 	switch (t->policy) {

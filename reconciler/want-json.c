@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <arpa/inet.h>
 
 #include "arena.h"
 #include "jread.h"
@@ -90,6 +91,8 @@ static int link_settings_json(json_t *o, const struct want_link *l)
 		r = json_object_update_new(o, json_pack("{s:i,s:i,s:i}", "arp_ignore", l->l.arp_ignore,
 							"arp_announce", l->l.arp_announce,
 							"rp_filter", l->l.rp_filter));
+	if (r == 0 && kobj_json_put_bond_mon(o, &l->l.bond_mon) < 0)
+		r = -1;
 	return r;
 }
 
@@ -220,7 +223,7 @@ static const char *const link_keys[] = {
 	"foreign", "manage", "pvid", "vrf_table", "macvlan_mode", "vlan_filtering", "primary",
 	"dhcp4", "bond_mode", "qdisc", "qdisc_handle", "shaping", "is_brport", "brport", "n_fdb",
 	"fdb", "has_ra", "accept_ra", "autoconf", "accept_ra_defrtr", "vlan_id", "arp_ignore",
-	"arp_announce", "rp_filter", "at", NULL,
+	"arp_announce", "rp_filter", "bond_mon", "at", NULL,
 };
 static const char *const addr_keys[] = { "dev", "address", "at", NULL };
 static const char *const route_keys[] = {
@@ -346,6 +349,7 @@ static void rd_link_settings(struct wj *c, struct want_link *l, const json_t *o)
 	rd_name(c, l->primary, o, "primary", OPT | NUL);
 	l->dhcp4 = jread_bool(j, o, "dhcp4", OPT);
 	l->l.bond_mode = (uint8_t)jread_int(j, o, "bond_mode", JREAD_U8, OPT);
+	kobj_json_read_bond_mon(j, o, &l->l.bond_mon);
 	rd_name(c, l->l.qdisc, o, "qdisc", OPT | NUL);
 	l->l.qdisc_handle = (uint32_t)jread_int(j, o, "qdisc_handle", JREAD_U32, OPT);
 	rd_shaping(c, l, o);
@@ -694,7 +698,8 @@ static bool link_has_settings(const struct want_link *l)
 	return l->primary[0] || l->dhcp4 || l->l.bond_mode || l->l.qdisc[0] || l->l.qdisc_handle ||
 	       l->l.shaping.rate || l->l.shaping.peak || l->l.shaping.burst || l->l.is_brport ||
 	       l->l.brport || l->l.n_fdb || !addr_mac_is_zero(&l->l.fdb) || l->l.has_ra ||
-	       l->l.accept_ra || l->l.autoconf || l->l.accept_ra_defrtr || l->l.has_arp;
+	       l->l.accept_ra || l->l.autoconf || l->l.accept_ra_defrtr || l->l.has_arp ||
+	       !kobj_bond_mon_is_zero(&l->l.bond_mon);
 }
 
 /* The settings of #7, only on a link that has any: a want without them
@@ -715,6 +720,13 @@ static void write_canonical_settings(FILE *f, const struct want_link *l)
 		l->l.has_ra, l->l.accept_ra, l->l.autoconf, l->l.accept_ra_defrtr);
 	if (l->l.has_arp)
 		fprintf(f, " ARP %u %u %u", l->l.arp_ignore, l->l.arp_announce, l->l.rp_filter);
+	/* Added later, and only when set: older wants keep their hash. */
+	if (!kobj_bond_mon_is_zero(&l->l.bond_mon)) {
+		fprintf(f, " M %u %u %u", l->l.bond_mon.miimon, l->l.bond_mon.arp_interval,
+			l->l.bond_mon.arp_validate);
+		for (size_t i = 0; i < l->l.bond_mon.n_targets; i++)
+			fprintf(f, " %08x", (unsigned)ntohl(l->l.bond_mon.targets[i]));
+	}
 }
 
 /* One line per object, every field but the source position, in the want's

@@ -74,6 +74,12 @@ static void build_set(struct kobj_set *s)
 		.is_brport = true, .brport = 1u << KOBJ_BRPORT_LEARNING | 1u << KOBJ_BRPORT_LOCKED,
 		.n_fdb = 255, .fdb = mac("02:00:5e:10:00:99"),
 		.has_ra = true, .accept_ra = 2, .autoconf = 255, .accept_ra_defrtr = 0,
+		.bond_mon = { .miimon = UINT32_MAX, .arp_interval = UINT32_MAX, .arp_validate = 6,
+			      .n_targets = KOBJ_BOND_ARP_TARGETS,
+			      .targets = { 0x010200c0, 0x020200c0, 0x030200c0, 0x040200c0, 0x050200c0,
+					   0x060200c0, 0x070200c0, 0x080200c0, 0x090200c0, 0x0a0200c0,
+					   0x0b0200c0, 0x0c0200c0, 0x0d0200c0, 0x0e0200c0, 0x0f0200c0,
+					   0x100200c0 } },
 	};
 	assert_int_equal(kobj_set_add_link(s, &l), 0);
 	l = (struct kobj_link){
@@ -106,6 +112,8 @@ static void assert_settings_equal(const struct kobj_link *x, const struct kobj_l
 	assert_int_equal(x->accept_ra, y->accept_ra);
 	assert_int_equal(x->autoconf, y->autoconf);
 	assert_int_equal(x->accept_ra_defrtr, y->accept_ra_defrtr);
+	assert_true(kobj_bond_mon_equal(&x->bond_mon, &y->bond_mon));
+	assert_int_equal(x->bond_mon.n_targets, y->bond_mon.n_targets);
 }
 
 static void assert_no_settings(const struct kobj_link *l)
@@ -410,6 +418,8 @@ static void canonical_text_changes_with_each_adapter_setting(void **state)
 	CHANGES(l->l.accept_ra = 1);
 	CHANGES(l->l.autoconf = 1);
 	CHANGES(l->l.accept_ra_defrtr = 1);
+	CHANGES(l->l.bond_mon.miimon = 100);
+	CHANGES(l->l.bond_mon.arp_interval = 1000);
 	CHANGES(l->manage |= 1u << WANT_ATTR_BOND);
 #undef CHANGES
 	free(base);

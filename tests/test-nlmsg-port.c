@@ -13,6 +13,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <arpa/inet.h>
 #include <unistd.h>
 #include <linux/if_link.h>
 #include <linux/ipv6.h>
@@ -256,6 +257,42 @@ static void bond_primary_names_the_member_or_clears_with_zero(void **state)
 	assert_null(m);
 }
 
+/* MII and ARP monitoring in one message (the kernel refuses both on), the
+ * target list replacing the bond's; no primary for a balance-xor bond. */
+static void bond_settings_say_both_monitors_and_may_leave_the_primary(void **state)
+{
+	const struct kobj_bond_mon arp = { .arp_interval = 1000, .arp_validate = 3, .n_targets = 2,
+					   .targets = { htonl(0xc0000201), htonl(0xc0000209) } };
+	const struct kobj_bond_mon mii = { .miimon = 100 };
+	struct nl_msg *m = NULL;
+	struct nlattr *info, *data, *t;
+	struct nlmsghdr *h;
+
+	(void)state;
+	assert_int_equal(nlmsg_bond_settings(&m, 5, -1, &arp), 0);
+	h = nlmsg_hdr(m);
+	info = attr(h, IFI_LEN, IFLA_LINKINFO);
+	data = nested(info, IFLA_INFO_DATA);
+	ASSERT_NESTED(data, IFLA_BOND_MIIMON, IFLA_BOND_ARP_INTERVAL, IFLA_BOND_ARP_IP_TARGET,
+		      IFLA_BOND_ARP_VALIDATE);
+	assert_int_equal(nla_get_u32(nested(data, IFLA_BOND_MIIMON)), 0);
+	assert_int_equal(nla_get_u32(nested(data, IFLA_BOND_ARP_INTERVAL)), 1000);
+	assert_int_equal(nla_get_u32(nested(data, IFLA_BOND_ARP_VALIDATE)), 3);
+	t = nested(data, IFLA_BOND_ARP_IP_TARGET);
+	ASSERT_NESTED(t, 0, 1);
+	assert_int_equal(ntohl(nla_get_u32(nested(t, 1))), 0xc0000209);
+	nlmsg_free(m);
+
+	m = NULL;
+	assert_int_equal(nlmsg_bond_settings(&m, 5, 12, &mii), 0);
+	data = nested(attr(nlmsg_hdr(m), IFI_LEN, IFLA_LINKINFO), IFLA_INFO_DATA);
+	ASSERT_NESTED(data, IFLA_BOND_PRIMARY, IFLA_BOND_MIIMON, IFLA_BOND_ARP_INTERVAL,
+		      IFLA_BOND_ARP_IP_TARGET, IFLA_BOND_ARP_VALIDATE);
+	assert_int_equal(nla_get_u32(nested(data, IFLA_BOND_MIIMON)), 100);
+	assert_int_equal(nla_len(nested(data, IFLA_BOND_ARP_IP_TARGET)), 0);
+	nlmsg_free(m);
+}
+
 /* --- observe: hand-built links ------------------------------------------- */
 
 static struct nl_msg *link_msg(int ifindex, const char *name)
@@ -477,6 +514,36 @@ static void parse_link_bond_mode_and_primary(void **state)
 	nlmsg_free(m);
 	assert_int_equal(l.bond_mode, KOBJ_BOND_XOR);
 	assert_int_equal(l.bond_primary, 0);
+}
+
+/* The monitors as the kernel dumps them: targets in slot order, kept sorted. */
+static void parse_link_bond_monitors(void **state)
+{
+	struct kobj_link l;
+	struct nl_msg *m = link_msg(20, "team0");
+	struct nlattr *info = nla_nest_start(m, IFLA_LINKINFO), *data, *t;
+
+	(void)state;
+	assert_int_equal(nla_put_string(m, IFLA_INFO_KIND, "bond"), 0);
+	data = nla_nest_start(m, IFLA_INFO_DATA);
+	assert_int_equal(nla_put_u8(m, IFLA_BOND_MODE, KOBJ_BOND_ACTIVE_BACKUP), 0);
+	assert_int_equal(nla_put_u32(m, IFLA_BOND_MIIMON, 0), 0);
+	assert_int_equal(nla_put_u32(m, IFLA_BOND_ARP_INTERVAL, 500), 0);
+	t = nla_nest_start(m, IFLA_BOND_ARP_IP_TARGET);
+	assert_int_equal(nla_put_u32(m, 0, htonl(0xc0000209)), 0);   /* 192.0.2.9 */
+	assert_int_equal(nla_put_u32(m, 1, htonl(0xc0000201)), 0);   /* 192.0.2.1 */
+	nla_nest_end(m, t);
+	assert_int_equal(nla_put_u32(m, IFLA_BOND_ARP_VALIDATE, 3), 0);
+	nla_nest_end(m, data);
+	nla_nest_end(m, info);
+	assert_int_equal(observe_parse_link(&l, nlmsg_hdr(m)), 0);
+	nlmsg_free(m);
+	assert_int_equal(l.bond_mon.miimon, 0);
+	assert_int_equal(l.bond_mon.arp_interval, 500);
+	assert_int_equal(l.bond_mon.arp_validate, 3);
+	assert_int_equal(l.bond_mon.n_targets, 2);
+	assert_int_equal(ntohl(l.bond_mon.targets[0]), 0xc0000201);
+	assert_int_equal(ntohl(l.bond_mon.targets[1]), 0xc0000209);
 }
 
 /* --- observe: hand-built FDB entries ------------------------------------- */
@@ -701,6 +768,8 @@ int main(void)
 		cmocka_unit_test(parse_link_ipv6_ra_settings_from_inet6_conf),
 		cmocka_unit_test(parse_link_without_ipv6_has_no_ra_and_short_conf_is_malformed),
 		cmocka_unit_test(parse_link_bond_mode_and_primary),
+		cmocka_unit_test(parse_link_bond_monitors),
+		cmocka_unit_test(bond_settings_say_both_monitors_and_may_leave_the_primary),
 		cmocka_unit_test(parse_fdb_counts_static_bridge_entries_only),
 		cmocka_unit_test(parse_fdb_rejects_a_counted_entry_without_a_mac),
 		cmocka_unit_test(sysctl_ra_writes_the_three_files_of_the_link),

@@ -8,6 +8,7 @@
 #include <linux/rtnetlink.h>
 #include <stdint.h>
 #include <sys/socket.h>
+#include <arpa/inet.h>
 
 #include "testutil.h"
 #include "testhost.h"
@@ -414,6 +415,72 @@ static void teaming_members_must_be_uplinks_of_the_switch_and_listed_once(void *
 			     "    teaming: {policy: failover, active: [eth2], standby: [eth2, eth1]}\n",
 			     "t.yaml:11:59: error: teaming.standby: 'eth2' is also active; an uplink "
 			     "is either active or standby");
+}
+
+/* teaming.detection: link status by default, ARP probes on request. */
+static const struct kobj_bond_mon *bond_mon_of(const char *from, const char *to, struct fx *f)
+{
+	char *y = tu_replace(SETTINGS_PROFILE, from, to);
+
+	fx_realize(f, y);
+	free(y);
+	return &link_of(&f->w, "vs0b")->l.bond_mon;
+}
+
+static void teaming_detection_realizes_as_the_bond_monitors(void **state)
+{
+	const struct kobj_bond_mon arp = { .arp_interval = 1000, .arp_validate = 3, .n_targets = 2,
+					   .targets = { htonl(0xc0000201), htonl(0xc0000209) } };
+	const struct kobj_bond_mon *m;
+	char buf[160];
+	struct fx f;
+
+	(void)state;
+	m = bond_mon_of(TEAMING_LINE, TEAMING_LINE, &f);
+	assert_int_equal(m->miimon, 100);
+	assert_int_equal(m->arp_interval, 0);
+	assert_int_equal(m->n_targets, 0);
+	assert_string_equal(kobj_bond_mon_format(m, buf, sizeof(buf)), "link status every 100 ms");
+	fx_end(&f);
+	m = bond_mon_of(TEAMING_LINE, "    teaming: {policy: failover, active: [eth2], standby: [eth1], "
+			"detection: {method: link, interval_ms: 250}}\n", &f);
+	assert_int_equal(m->miimon, 250);
+	assert_int_equal(m->arp_interval, 0);
+	fx_end(&f);
+	/* ARP monitoring is only ever observed (set by hand: drift). */
+	assert_string_equal(kobj_bond_mon_format(&arp, buf, sizeof(buf)),
+			    "ARP to 192.0.2.1 192.0.2.9 every 1000 ms");
+	assert_string_equal(kobj_bond_mon_format(&(struct kobj_bond_mon){ 0 }, buf, sizeof(buf)),
+			    "no link monitoring");
+}
+
+static void teaming_detection_errors_name_their_key(void **state)
+{
+	(void)state;
+	expect_variant_error(TEAMING_LINE,
+			     "    teaming: {policy: failover, active: [eth2], standby: [eth1], "
+			     "detection: {method: arp, targets: [192.0.2.1]}}\n",
+			     "t.yaml:11:86: error: teaming.detection.method: arp cannot work on a switch: "
+			     "Linux's ARP monitor probes only through the bond or a device on top of it, "
+			     "and the switch's addresses are on its adapters, so every uplink would be "
+			     "marked down; use method link");
+	expect_variant_error(TEAMING_LINE,
+			     "    teaming: {policy: failover, active: [eth2], standby: [eth1], "
+			     "detection: {method: link, targets: [192.0.2.1]}}\n",
+			     "t.yaml:11:101: error: teaming.detection.targets: method link watches the "
+			     "uplinks' link status and sends no probes; remove targets");
+	expect_variant_error(TEAMING_LINE,
+			     "    teaming: {policy: failover, active: [eth2], standby: [eth1], "
+			     "detection: {method: beacon}}\n",
+			     "t.yaml:11:86: error: method: 'beacon' is not one of: link, arp");
+	expect_variant_error(TEAMING_LINE,
+			     "    teaming: {policy: failover, active: [eth2], standby: [eth1], "
+			     "detection: {interval_ms: 0}}\n",
+			     "t.yaml:11:91: error: interval_ms: 0 is out of range (10..60000)");
+	expect_variant_error(TEAMING_LINE,
+			     "    teaming: {policy: failover, active: [eth2], standby: [eth1], "
+			     "detection: {method: link, every: 100}}\n",
+			     "t.yaml:11:92: error: unknown key 'every' in detection");
 }
 
 static void every_uplink_of_a_teamed_switch_is_in_a_teaming_list(void **state)
@@ -933,6 +1000,20 @@ static void mut_no_primary(struct kobj_set *s, struct kobj_link *l)
 	l->bond_primary = 0;
 }
 
+/* The bond created without link monitoring (the failover that never fails
+ * over of issue #16), and one switched to ARP monitoring by hand. */
+static void mut_no_miimon(struct kobj_set *s, struct kobj_link *l)
+{
+	(void)s;
+	l->bond_mon.miimon = 0;
+}
+static void mut_arp_mon(struct kobj_set *s, struct kobj_link *l)
+{
+	(void)s;
+	l->bond_mon = (struct kobj_bond_mon){ .arp_interval = 1000, .arp_validate = 3, .n_targets = 1,
+					      .targets = { htonl(0xc0000201) } };
+}
+
 static void each_setting_changed_alone_is_one_modify_of_its_attribute(void **state)
 {
 	static const struct {
@@ -957,6 +1038,8 @@ static void each_setting_changed_alone_is_one_modify_of_its_attribute(void **sta
 		{ "accept_ra_defrtr", "vmk1", mut_defrtr, WANT_ATTR_RA },
 		{ "bond primary", "vs0b", mut_primary, WANT_ATTR_BOND },
 		{ "no bond primary", "vs0b", mut_no_primary, WANT_ATTR_BOND },
+		{ "no link monitoring", "vs0b", mut_no_miimon, WANT_ATTR_BOND },
+		{ "arp monitoring instead", "vs0b", mut_arp_mon, WANT_ATTR_BOND },
 	};
 
 	(void)state;
@@ -1149,7 +1232,7 @@ static void plan_shows_the_settings_of_new_links(void **state)
 	/* A port with Linux's defaults says nothing. */
 	assert_string_equal(settings_lines(&f.d, link_action(&f.d, DIFF_OP_CREATE, "vmk0p"), &l), "");
 	assert_string_equal(settings_lines(&f.d, link_action(&f.d, DIFF_OP_CREATE, "vs0b"), &l),
-			    "bond: active-backup, primary eth2\n");
+			    "bond: active-backup, primary eth2, link status every 100 ms\n");
 	fx_end(&f);
 }
 
@@ -1193,7 +1276,8 @@ static void plan_shows_each_changed_setting_from_and_to(void **state)
 		assert_string_equal(settings_lines(&f.d, link_action(&f.d, DIFF_OP_MODIFY, "vmk1p"), &l), e);
 	}
 	assert_string_equal(settings_lines(&f.d, link_action(&f.d, DIFF_OP_MODIFY, "vs0b"), &l),
-			    "bond: active-backup, primary eth1 -> active-backup, primary eth2\n");
+			    "bond: active-backup, primary eth1, link status every 100 ms -> "
+			    "active-backup, primary eth2, link status every 100 ms\n");
 	fx_end(&f);
 }
 
@@ -1381,6 +1465,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(rates_use_decimal_prefixes_and_any_case),
+		cmocka_unit_test(teaming_detection_realizes_as_the_bond_monitors),
+		cmocka_unit_test(teaming_detection_errors_name_their_key),
 		cmocka_unit_test(sizes_use_binary_prefixes_with_both_spellings),
 		cmocka_unit_test(a_value_without_a_known_unit_is_einval_and_leaves_the_output),
 		cmocka_unit_test(values_beyond_64_bits_are_erange_and_the_largest_fits),

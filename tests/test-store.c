@@ -200,6 +200,12 @@ static void build_set(struct kobj_set *s)
 		.is_brport = true,
 		.brport = 1u << KOBJ_BRPORT_LEARNING | 1u << KOBJ_BRPORT_LOCKED,
 		.n_fdb = 255, .has_ra = true, .accept_ra = 2, .autoconf = 255, .accept_ra_defrtr = 1,
+		.bond_mon = { .miimon = UINT32_MAX, .arp_interval = UINT32_MAX, .arp_validate = 6,
+			      .n_targets = KOBJ_BOND_ARP_TARGETS,
+			      .targets = { 0x010200c0, 0x020200c0, 0x030200c0, 0x040200c0, 0x050200c0,
+					   0x060200c0, 0x070200c0, 0x080200c0, 0x090200c0, 0x0a0200c0,
+					   0x0b0200c0, 0x0c0200c0, 0x0d0200c0, 0x0e0200c0, 0x0f0200c0,
+					   0x100200c0 } },
 	};
 	assert_int_equal(addr_parse_mac(&l.fdb, "02:00:5e:10:00:99"), 0);
 	assert_int_equal(kobj_set_add_link(s, &l), 0);

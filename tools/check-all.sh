@@ -184,6 +184,21 @@ else
 	failed=$((failed + 1))
 fi
 
+# What this machine's kernel lacks (bonding, VRF), in one boot of Debian's
+# kernel under qemu (tools/check-kernel.sh); no VM is a failure here.
+note "make check-kernel (Debian's kernel under qemu)"
+start=$(date +%s)
+(cd "$out/normal" && HOSTNET_REQUIRE_ALL=1 make check-kernel >check-kernel.log 2>&1)
+status=$?
+grep -E '^not ok|^# failover:' "$out/normal/check-kernel.log"
+line=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$out/normal/check-kernel.log" | tail -n 1)
+echo "check-kernel: ${line:-no summary} in $(($(date +%s) - start)) s"
+[ -n "$line" ] || tail -n 20 -- "$out/normal/check-kernel.log"
+set -- $line
+passed=$((passed + ${1:-0}))
+failed=$((failed + ${3:-0}))
+[ $status != 0 ] && [ "${3:-0}" = 0 ] && failed=$((failed + 1))
+
 note "make distcheck"
 if (cd "$out/normal" && env -u HOSTNET_REQUIRE_ALL make -j"$jobs" distcheck >distcheck.log 2>&1); then
 	echo "distcheck: ok"

@@ -35,9 +35,11 @@ apt-get install -y -qq --no-install-recommends open-iscsi >/dev/null
 if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
 	apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null
 fi
-apt-get install -y -qq --no-install-recommends iputils-ping >/dev/null  # tests/ns/adopt.sh, takeover.sh: ping -i 0.01 during a takeover
+apt-get install -y -qq --no-install-recommends iputils-ping >/dev/null  # tests/ns/adopt.sh, takeover.sh, tests/kernel/: a peer's ping
 apt-get install -y -qq --no-install-recommends dbus-daemon dbus-system-bus-common >/dev/null  # tests/ns/networkd.sh: networkctl's bus
 # ifupdown2 builds the Proxmox-like host of tests/ns/takeover.sh (in its own
 # namespace; the package enables networking.service, which reads only lo from
 # the /etc/network/interfaces it creates).
 apt-get install -y -qq --no-install-recommends ifupdown2 >/dev/null
+# make check-kernel: tools/vm-run.sh boots Debian's kernel under qemu.
+apt-get install -y -qq --no-install-recommends qemu-system-x86 busybox-static kmod >/dev/null

@@ -97,6 +97,8 @@ mount -t 9p -o "$o,ro,multidevs=remap,cache=loose" hostroot /newroot || { echo "
 R=/newroot
 for d in dev proc sys; do mount --move /$d $R/$d 2>/dev/null || mount -t $d $d $R/$d; done
 mount -t devpts devpts $R/dev/pts 2>/dev/null
+# devtmpfs has no /dev/fd, which bash's <(...) needs.
+ln -s /proc/self/fd $R/dev/fd 2>/dev/null
 for d in tmp var/tmp; do mount -t tmpfs -o mode=1777 tmpfs $R/$d; done
 mount -t tmpfs -o mode=755 tmpfs $R/run
 mkdir -p $R/run/vmrun

@@ -127,4 +127,18 @@ lost = [q for q in range(lo, hi + 1) if q not in got]
 print("%d lost of %d in the window (%d of %d lost overall)" % (len(lost), hi - lo + 1, sent - len(got), sent))
 sys.exit(1 if lost else 0)
 PYEOF
+# True when hostnet's kernel probe says this kernel has every capability
+# named ("vlan", "vrf", "bond", "bridge-vlan-filtering"...): a test asserts
+# the plan's refusal where one is missing and the real behaviour where all
+# are there (tests/kernel/ runs on Debian's kernel under qemu).
+ns_kernel_has() {  # ns_kernel_has CAP...
+	local d r
+	d=$(mktemp -d "${TMPDIR:-/tmp}/hostnet-caps.XXXXXX")
+	HOSTNET_STATE=$d/state.db "$HOSTNET" observe -q --export "$d/snap.json" >/dev/null 2>&1 &&
+		python3 -c 'import json,sys
+caps = json.load(open(sys.argv[1]))["state"]["caps"]
+sys.exit(0 if all(c in caps for c in sys.argv[2:]) else 1)' "$d/snap.json" "$@"
+	r=$?
+	rm -rf "$d"
+	return $r
 }
