@@ -127,6 +127,8 @@ lost = [q for q in range(lo, hi + 1) if q not in got]
 print("%d lost of %d in the window (%d of %d lost overall)" % (len(lost), hi - lo + 1, sent - len(got), sent))
 sys.exit(1 if lost else 0)
 PYEOF
+}
+
 # True when hostnet's kernel probe says this kernel has every capability
 # named ("vlan", "vrf", "bond", "bridge-vlan-filtering"...): a test asserts
 # the plan's refusal where one is missing and the real behaviour where all
