@@ -130,6 +130,11 @@ static void route_action(struct dctx *c, enum diff_op op, const struct want_rout
 		 order, to, from);
 }
 
+static bool kernel_connected(const struct want_route *r)
+{
+	return r->r.protocol == RTPROT_KERNEL && !r->r.gateway.family;
+}
+
 void diff_routes(struct dctx *c, const struct want *w, const struct dobs *o)
 {
 	const struct want_route **v = (const struct want_route **)sorted(w->routes, w->n_routes,
@@ -162,9 +167,14 @@ void diff_routes(struct dctx *c, const struct want *w, const struct dobs *o)
 			}
 			if (match == (size_t)-1) {
 				/* A foreign route that is the desired one but for its
-				 * protocol is adopted: replaced in place. */
+				 * protocol is adopted: replaced in place.  Not a
+				 * connected route the kernel made itself (proto kernel,
+				 * no gateway), e.g. in a VRF's table for an adapter's
+				 * address: nobody else owns it, so it is taken over as
+				 * a change, as before adoption existed. */
 				for (size_t m = j; m < k && match == (size_t)-1; m++)
 					if (!o->routes[m].r.owned && v[i]->r.protocol == KOBJ_RTPROT_HOSTNET &&
+					    !kernel_connected(&o->routes[m]) &&
 					    same_route_but_protocol(v[i], &o->routes[m])) {
 						route_action(c, DIFF_OP_ADOPT, v[i], &o->routes[m]);
 						match = m;

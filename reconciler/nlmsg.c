@@ -225,6 +225,20 @@ static int put_addr(struct nl_msg *m, int type, const struct hn_addr *a)
 	return nla_put(m, type, a->family == AF_INET ? 4 : 16, a->bytes);
 }
 
+/* The header and the address itself, as both an add and a re-mark send
+ * them (IFA_LOCAL and IFA_ADDRESS alike: a point-to-point peer is never
+ * hostnet's). */
+static int addr_head(struct nl_msg *m, struct ifaddrmsg *ifa, const struct want_addr *a)
+{
+	int r = nlmsg_append(m, ifa, sizeof(*ifa), NLMSG_ALIGNTO);
+
+	if (r >= 0)
+		r = put_addr(m, IFA_LOCAL, &a->a.addr);
+	if (r >= 0)
+		r = put_addr(m, IFA_ADDRESS, &a->a.addr);
+	return r;
+}
+
 int nlmsg_addr(struct nl_msg **out, bool add, const struct want_addr *a, int ifindex)
 {
 	struct ifaddrmsg ifa = {
@@ -237,11 +251,7 @@ int nlmsg_addr(struct nl_msg **out, bool add, const struct want_addr *a, int ifi
 
 	if (!m)
 		return -ENOMEM;
-	r = nlmsg_append(m, &ifa, sizeof(ifa), NLMSG_ALIGNTO);
-	if (r >= 0)
-		r = put_addr(m, IFA_LOCAL, &a->a.addr);
-	if (r >= 0)
-		r = put_addr(m, IFA_ADDRESS, &a->a.addr);
+	r = addr_head(m, &ifa, a);
 	/* Kernels before 6.1 ignore IFA_PROTO; ownership then comes from the
 	 * link's marks alone. */
 	if (r >= 0 && add)
@@ -267,11 +277,7 @@ int nlmsg_addr_mark(struct nl_msg **out, const struct want_addr *a, const struct
 
 	if (!m)
 		return -ENOMEM;
-	r = nlmsg_append(m, &ifa, sizeof(ifa), NLMSG_ALIGNTO);
-	if (r >= 0)
-		r = put_addr(m, IFA_LOCAL, &a->a.addr);
-	if (r >= 0)
-		r = put_addr(m, IFA_ADDRESS, &a->a.addr);
+	r = addr_head(m, &ifa, a);
 	if (r >= 0 && flags)
 		r = nla_put_u32(m, IFA_FLAGS, flags);
 	/* An absent IFA_PROTO is protocol 0 (unknown) to the kernel. */

@@ -733,6 +733,36 @@ static void foreign_route_with_a_desired_key_is_taken_over(void **state)
 	fx_end(&f);
 }
 
+/* The connected route the kernel itself puts in a VRF's table for an
+ * adapter's address (proto kernel, no gateway) is nobody's: taken over as
+ * a change, not an adoption that would need --adopt. */
+static void kernel_connected_route_in_a_stack_table_is_a_change(void **state)
+{
+	struct fx f;
+	struct kobj_route *r = NULL;
+
+	fx_realize(&f, TU_VALID_PROFILE);
+	observe_want(&f.have, &f.w);
+	for (size_t i = 0; i < f.have.n_routes && !r; i++)
+		if (f.have.routes[i].table != 254 && !f.have.routes[i].gateway.family &&
+		    f.have.routes[i].dst.prefixlen && f.have.routes[i].type == RTN_UNICAST)
+			r = &f.have.routes[i];
+	assert_non_null(r);
+	r->protocol = RTPROT_KERNEL;
+	r->owned = false;
+	assert_int_equal(compute(&f), 0);
+	assert_int_equal(f.d.n, 1);
+	assert_int_equal(f.d.v[0].op, DIFF_OP_MODIFY);
+	assert_int_equal(f.d.n_adopt, 0);
+	diff_clear(&f.d);
+	diag_list_clear(&f.diags);
+	/* The same route made by someone (proto boot): an adoption. */
+	r->protocol = RTPROT_BOOT;
+	assert_int_equal(compute(&f), 0);
+	assert_int_equal(f.d.n_adopt, 1);
+	fx_end(&f);
+}
+
 static void owned_route_with_another_gateway_is_modified(void **state)
 {
 	struct fx f;
@@ -1225,6 +1255,7 @@ int main(void)
 		cmocka_unit_test(owned_link_not_wanted_is_pruned_foreign_is_ignored),
 		cmocka_unit_test(foreign_link_of_another_kind_with_an_adapter_name_is_a_conflict),
 		cmocka_unit_test(foreign_link_of_the_profiles_shape_is_adopted),
+		cmocka_unit_test(kernel_connected_route_in_a_stack_table_is_a_change),
 		cmocka_unit_test(foreign_veth_whose_peer_is_elsewhere_is_a_conflict),
 		cmocka_unit_test(adopting_a_link_shows_its_unlisted_addresses_going),
 		cmocka_unit_test(links_of_another_manager_are_refused_even_to_adopt),

@@ -60,7 +60,7 @@ for l in json.load(sys.stdin): l.pop("index"); l.pop("oper"); print(json.dumps(l
 expect_rc "the plan creates the bond" 2 "$HOSTNET" plan --detailed-exitcode "$H"
 grep -q "bond: active-backup, primary eth1, link status every 100 ms" <<<"$LAST" &&
 	ok "the plan shows active-backup, primary eth1 and link monitoring" || not_ok "plan shows the bond" "$LAST"
-expect_rc "failover applies" 0 "$HOSTNET" apply --auto-approve "$H"
+expect_rc "failover applies" 0 "$HOSTNET" apply --auto-approve --allow-management-change "$H"
 grep -q verified <<<"$LAST" || not_ok "the apply verified the result" "$LAST"
 out=$(bond)
 grep -q "mode active-backup" <<<"$out" && grep -q "miimon 100 " <<<"$out" && grep -q "primary eth1 " <<<"$out" &&
@@ -106,7 +106,7 @@ drift_heal() {  # drift_heal WHAT PATTERN CHECK...
 	shift 2
 	expect_rc "$what is drift" 2 "$HOSTNET" drift --exit-code
 	grep -q -- "$pat" <<<"$LAST" || not_ok "the drift report names it ($pat)" "$LAST"
-	expect_rc "apply heals $what" 0 "$HOSTNET" apply --auto-approve "$H"
+	expect_rc "apply heals $what" 0 "$HOSTNET" apply --auto-approve --allow-management-change "$H"
 	if "$@"; then ok "$what is as the profile says again"; else not_ok "$what healed" "$(bond)"; fi
 	expect_rc "and the plan is empty after healing $what" 0 "$HOSTNET" plan --detailed-exitcode "$H"
 }
@@ -138,7 +138,7 @@ edit "$H" "      standby: [eth2]\n" "      standby: [eth2]\n      detection: {me
 expect_rc "a change of the detection interval is planned" 2 "$HOSTNET" plan --detailed-exitcode "$H"
 grep -q "~ .*vs0b" <<<"$LAST" && grep -q "link status every 100 ms -> .*link status every 250 ms" <<<"$LAST" &&
 	ok "the plan modifies vs0b: link status every 100 ms -> 250 ms" || not_ok "plan shows the interval change" "$LAST"
-expect_rc "the new interval applies" 0 "$HOSTNET" apply --auto-approve "$H"
+expect_rc "the new interval applies" 0 "$HOSTNET" apply --auto-approve --allow-management-change "$H"
 grep -q "miimon 250 " <<<"$(bond)" && ok "vs0b checks its members every 250 ms" || not_ok "miimon 250" "$(bond)"
 expect_rc "and the next plan is empty" 0 "$HOSTNET" plan --detailed-exitcode "$H"
 # ARP monitoring would mark every uplink down here (validate-settings.c):
@@ -151,7 +151,7 @@ drift_heal "ARP monitoring set by hand" "vs0b" sh -c 'ip -d link show vs0b | gre
 for _ in $(seq 30); do P ping -c 1 -W 1 192.0.2.10 >/dev/null 2>&1 && break; sleep 0.2; done
 P ping -c 2 -W 2 192.0.2.10 >/dev/null 2>&1 && ok "and the peer reaches vmk0 again" || not_ok "traffic after healing" "$(bond)"
 edit "$H" "      detection: {method: link, interval_ms: 250}\n" ""
-expect_rc "back to the default interval applies" 0 "$HOSTNET" apply --auto-approve "$H"
+expect_rc "back to the default interval applies" 0 "$HOSTNET" apply --auto-approve --allow-management-change "$H"
 grep -q "miimon 100 " <<<"$(bond)" && ok "vs0b is back to miimon 100" || not_ok "back to miimon 100" "$(bond)"
 
 # --- a forced failure rolls back ----------------------------------------------
@@ -159,7 +159,7 @@ before=$(host_state)
 cp "$H" "$T/lb.yaml"
 edit "$T/lb.yaml" "      policy: failover\n      active: [eth1]\n      standby: [eth2]\n" "      policy: loadbalance\n      active: [eth1, eth2]\n"
 HOSTNET_TEST_FAIL_BEFORE=3 HOSTNET_TEST_FAIL_ERRNO=EBUSY expect_rc "a failure in the middle of a policy change is refused" 1 \
-	"$HOSTNET" apply --auto-approve "$T/lb.yaml"
+	"$HOSTNET" apply --auto-approve --allow-management-change "$T/lb.yaml"
 grep -q "rolled back: the host is as it was" <<<"$LAST" && [ "$(host_state)" = "$before" ] &&
 	ok "and rolled back to the same bond" || not_ok "rollback of a policy change" "$LAST" "$(diff <(echo "$before") <(host_state))"
 
@@ -167,7 +167,7 @@ grep -q "rolled back: the host is as it was" <<<"$LAST" && [ "$(host_state)" = "
 expect_rc "changing the policy is planned" 2 "$HOSTNET" plan --detailed-exitcode "$T/lb.yaml"
 grep -q "vs0b" <<<"$LAST" && grep -q "balance-xor" <<<"$LAST" && ok "the plan rebuilds vs0b as balance-xor" ||
 	not_ok "plan of the policy change" "$LAST"
-expect_rc "loadbalance applies" 0 "$HOSTNET" apply --auto-approve "$T/lb.yaml"
+expect_rc "loadbalance applies" 0 "$HOSTNET" apply --auto-approve --allow-management-change "$T/lb.yaml"
 out=$(bond)
 grep -q "mode balance-xor" <<<"$out" && grep -q "miimon 100 " <<<"$out" &&
 	[ "$(ip -o link show eth1 | grep -o 'master [^ ]*')" = "master vs0b" ] &&
@@ -180,7 +180,7 @@ P ping -c 2 -W 2 192.0.2.10 >/dev/null 2>&1 && ok "the peer reaches vmk0 through
 
 # --- prune: the switch without teaming ---------------------------------------------
 edit "$T/lb.yaml" "    teaming:\n      policy: loadbalance\n      active: [eth1, eth2]\n" ""
-expect_rc "a switch without teaming applies" 0 "$HOSTNET" apply --auto-approve "$T/lb.yaml"
+expect_rc "a switch without teaming applies" 0 "$HOSTNET" apply --auto-approve --allow-management-change "$T/lb.yaml"
 ! ip link show vs0b >/dev/null 2>&1 && [ "$(ip -o link show eth1 | grep -o 'master [^ ]*')" = "master vs0" ] &&
 	ok "the bond is pruned and the uplinks are in the switch again" || not_ok "bond pruned" "$(ip -o link show)"
 expect_rc "and the next plan is empty" 0 "$HOSTNET" plan --detailed-exitcode "$T/lb.yaml"

@@ -79,7 +79,7 @@ for l in json.load(sys.stdin): l.pop("index"); l.pop("oper"); print(json.dumps(l
 # --- plan, apply, verify, idempotent ------------------------------------------------
 expect_rc "the plan creates the VRF" 2 "$HOSTNET" plan --detailed-exitcode "$H"
 grep -q "+ link storage (vrf)" <<<"$LAST" && ok "the plan shows the VRF device storage" || not_ok "plan shows the VRF" "$LAST"
-expect_rc "isolation: vrf applies" 0 "$HOSTNET" apply --auto-approve "$H"
+expect_rc "isolation: vrf applies" 0 "$HOSTNET" apply --auto-approve --allow-management-change "$H"
 grep -q verified <<<"$LAST" || not_ok "the apply verified the result" "$LAST"
 ip -d link show storage | grep -q "vrf table 200" && ip -o link show vmk1 | grep -q "master storage" &&
 	ok "storage is a VRF on table 200 and vmk1 is in it" || not_ok "VRF device" "$(ip -d link show storage 2>&1; ip -o link show vmk1)"
@@ -112,7 +112,7 @@ S ip link set eth3p mtu 9000
 ip link set vmk1 nomaster
 expect_rc "vmk1 taken out of the VRF is drift" 2 "$HOSTNET" drift --exit-code
 grep -q "vmk1" <<<"$LAST" || not_ok "the drift report names vmk1" "$LAST"
-expect_rc "apply heals it" 0 "$HOSTNET" apply --auto-approve "$H"
+expect_rc "apply heals it" 0 "$HOSTNET" apply --auto-approve --allow-management-change "$H"
 ip -o link show vmk1 | grep -q "master storage" && ip route show vrf storage | grep -q "^default via 198.51.100.1" &&
 	ok "vmk1 is in the VRF again with its default route" || not_ok "VRF healed" "$(ip -o link show vmk1; ip route show vrf storage)"
 expect_rc "and the next plan is empty" 0 "$HOSTNET" plan --detailed-exitcode "$H"
@@ -122,7 +122,7 @@ before=$(host_state)
 cp "$H" "$T/v2.yaml"
 edit "$T/v2.yaml" "    ipv4: [198.51.100.10/24]\n" "    ipv4: [198.51.100.11/24]\n"
 HOSTNET_TEST_FAIL_BEFORE=2 HOSTNET_TEST_FAIL_ERRNO=EBUSY expect_rc "a failure in the middle of a change is refused" 1 \
-	"$HOSTNET" apply --auto-approve "$T/v2.yaml"
+	"$HOSTNET" apply --auto-approve --allow-management-change "$T/v2.yaml"
 after=$(host_state)
 grep -q "rolled back: the host is as it was" <<<"$LAST" && [ "$after" = "$before" ] &&
 	ok "and rolled back: the VRF, its routes and addresses as they were" ||
@@ -130,10 +130,10 @@ grep -q "rolled back: the host is as it was" <<<"$LAST" && [ "$after" = "$before
 
 # --- prune: the stack as a table again, then gone ------------------------------------------
 edit "$T/v2.yaml" "    isolation: vrf\n" ""
-expect_rc "isolation: table instead applies" 0 "$HOSTNET" apply --auto-approve "$T/v2.yaml"
+expect_rc "isolation: table instead applies" 0 "$HOSTNET" apply --auto-approve --allow-management-change "$T/v2.yaml"
 ! ip link show storage >/dev/null 2>&1 && ip rule show | grep -q "lookup 200" &&
 	ok "the VRF device is pruned and policy rules steer into table 200" || not_ok "VRF pruned" "$(ip -o link show; ip rule show)"
 expect_rc "and the next plan is empty" 0 "$HOSTNET" plan --detailed-exitcode "$T/v2.yaml"
-expect_rc "back to the VRF applies" 0 "$HOSTNET" apply --auto-approve "$H"
+expect_rc "back to the VRF applies" 0 "$HOSTNET" apply --auto-approve --allow-management-change "$H"
 ip -d link show storage 2>/dev/null | grep -q "vrf table 200" && ok "and the VRF is back" || not_ok "VRF back" "$(ip -d link show storage 2>&1)"
 tap_done
