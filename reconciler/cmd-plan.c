@@ -268,6 +268,8 @@ int cmd_plan(int argc, char **argv)
 				"%lld (its sources are unchanged)\n", (long long)gen);
 		else if (debug)
 			fprintf(stderr, "hostnet plan: debug: full path: %s\n", why);
+	} else if (debug) {
+		fprintf(stderr, "hostnet plan: debug: full path: --out and --against-snapshot take it\n");
 	}
 	if (!cached) {
 		if (cmd_desired_load("plan", &o, &d) < 0)
