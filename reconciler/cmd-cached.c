@@ -20,40 +20,64 @@
 
 /* Bumped whenever realization changes in a way the version does not show
  * (a development build): every recorded key then misses. */
-#define SOURCE_KEY_FORMAT 1
+#define SOURCE_KEY_FORMAT 2
+#define SOURCE_KEY_HEADER_LINES 3
 
-int cmd_source_key(char out[41], struct source *src, const char *host, const char *files,
-		   uint32_t caps)
+/* The next line of *p (advanced past it) into a malloc'd string. */
+static char *next_line(const char **p)
 {
-	char *text = NULL, *buf = NULL, id[41];
-	size_t tlen = 0, len;
-	FILE *f = open_memstream(&text, &tlen);
-	int r = 0;
+	size_t n = strcspn(*p, "\n");
+	char *s = strndup(*p, n);
 
-	if (!f)
-		return -ENOMEM;
-	fprintf(f, "hostnet %s source key %d\nhost %s\ncaps %08x\n", PACKAGE_VERSION,
-		SOURCE_KEY_FORMAT, host, (unsigned)caps);
-	for (const char *p = files; r == 0 && *p;) {
-		size_t n = strcspn(p, "\n");
-		char *path = strndup(p, n);
+	*p += n + ((*p)[n] == '\n');
+	return s;
+}
 
-		/* A file's git blob id stands for its bytes. */
-		r = path ? source_read(src, path, YDOC_MAX_BYTES, &buf, &len) : -ENOMEM;
-		if (r == 0)
-			r = source_hash(id, buf, len);
-		if (r == 0)
-			fprintf(f, "file %s %s\n", id, path);
-		free(buf);
-		buf = NULL;
-		free(path);
-		p += n + (p[n] == '\n');
-	}
-	if (fclose(f) != 0 && r == 0)
-		r = -ENOMEM;
+int cmd_source_key(char **key, char **files_out, struct source *src, const char *host,
+		   const char *files, uint32_t caps, const char *known_key)
+{
+	char *ktext = NULL, *ftext = NULL, id[41], sig[128];
+	size_t klen = 0, flen = 0;
+	FILE *kf = open_memstream(&ktext, &klen), *ff = open_memstream(&ftext, &flen);
+	const char *known = known_key;
+	int r = kf && ff ? 0 : -ENOMEM;
+
+	*key = *files_out = NULL;
 	if (r == 0)
-		r = source_hash(out, text, tlen);
-	free(text);
+		fprintf(kf, "hostnet %s source key %d\nhost %s\ncaps %08x\n", PACKAGE_VERSION,
+			SOURCE_KEY_FORMAT, host, (unsigned)caps);
+	for (int i = 0; known && i < SOURCE_KEY_HEADER_LINES; i++)
+		free(next_line(&known));
+	for (const char *p = files; r == 0 && *p;) {
+		char *line = next_line(&p), *kline = known && *known ? next_line(&known) : NULL;
+		char *tab = line ? strchr(line, '\t') : NULL, *path = tab ? tab + 1 : line;
+		/* The recorded id of this file, if the recorded line names it. */
+		char *kid = kline && strlen(kline) > 41 && strcmp(kline + 41, path) == 0 ? kline : NULL;
+
+		if (tab)
+			*tab = '\0';
+		if (kid)
+			kid[40] = '\0';
+		r = line ? source_file_id(src, path, tab ? line : NULL, kid, id, sig, sizeof(sig))
+			 : -ENOMEM;
+		if (r == 0) {
+			fprintf(kf, "%s %s\n", id, path);
+			fprintf(ff, "%s\t%s\n", sig, path);
+		}
+		free(line);
+		free(kline);
+	}
+	if (kf && fclose(kf) != 0 && r == 0)
+		r = -ENOMEM;
+	if (ff && fclose(ff) != 0 && r == 0)
+		r = -ENOMEM;
+	if (r == 0) {
+		*key = ktext;
+		*files_out = ftext;
+	} else {
+		free(ktext);
+		free(ftext);
+	}
 	return r;
 }
 
@@ -64,11 +88,12 @@ int cmd_desired_files(char **out, const char *host_path, const char *const *frag
 	FILE *f;
 
 	*out = NULL;
-	/* One path a line: a path with a newline (an odd extends) has no key. */
-	if (strchr(host_path, '\n'))
+	/* One path a line after a tab: a path with either (an odd extends)
+	 * has no key. */
+	if (strpbrk(host_path, "\n\t"))
 		return -EINVAL;
 	for (size_t i = 0; i < n; i++)
-		if (strchr(frags[i], '\n'))
+		if (strpbrk(frags[i], "\n\t"))
 			return -EINVAL;
 	f = open_memstream(&s, &len);
 	if (!f)
@@ -104,7 +129,8 @@ int cmd_desired_cached(const struct cmd_desired_opts *o, const struct cmd_state_
 	struct store_generation g = { 0 };
 	struct cmd_file_source fs = { 0 };
 	struct store *st = NULL;
-	char *key = NULL, *files = NULL, *path = NULL, mine[41];
+	char *key = NULL, *files = NULL, *path = NULL, *mine = NULL, *mine_files = NULL;
+	const char *hp, *first;
 	uint32_t caps = 0;
 	int r;
 
@@ -152,8 +178,9 @@ int cmd_desired_cached(const struct cmd_desired_opts *o, const struct cmd_state_
 	if (r < 0)
 		goto out;
 	/* The host file first: a profile at another path is another profile. */
-	if (strncmp(files, o->repo ? path : fs.path, strcspn(files, "\n")) != 0 ||
-	    strlen(o->repo ? path : fs.path) != strcspn(files, "\n")) {
+	hp = o->repo ? path : fs.path;
+	first = strchr(files, '\t') ? strchr(files, '\t') + 1 : files;
+	if (strncmp(first, hp, strlen(hp)) != 0 || (first[strlen(hp)] != '\n' && first[strlen(hp)])) {
 		*why = "the last generation was applied from another file";
 		r = -ESTALE;
 		goto out;
@@ -163,7 +190,7 @@ int cmd_desired_cached(const struct cmd_desired_opts *o, const struct cmd_state_
 	if (r < 0)
 		goto out;
 	*why = "a source file changed or is gone";
-	r = cmd_source_key(mine, d->src, d->host, files, caps);
+	r = cmd_source_key(&mine, &mine_files, d->src, d->host, files, caps, key);
 	if (r < 0)
 		goto out;
 	if (strcmp(mine, key) != 0) {
@@ -186,6 +213,8 @@ out:
 	store_close(st);
 	free(key);
 	free(files);
+	free(mine);
+	free(mine_files);
 	free(path);
 	if (r < 0)
 		cmd_desired_clear(d);

@@ -151,16 +151,17 @@ int cmd_transact(const struct cmd_transact *t, struct cmd_desired *d)
 	struct dhcp_ctx dc;
 	const struct diff *df = NULL;
 	struct plan_meta meta = { d->host, d->source, d->commit, d->hash };
-	char dhcp_dir[4096], self[4096], sum[128], key[41];
+	char dhcp_dir[4096], self[4096], sum[128], *key = NULL, *files = NULL;
 	uint32_t caps;
 	int rc = CMD_EXIT_ERROR;
 
 	if (cmd_check_kernel(t->cmd, t->so, &d->want, &caps) < 0)
 		return CMD_EXIT_ERROR;
 	/* Without a key the next plan parses the profile: nothing is lost. */
-	if (d->files && d->src && d->host && cmd_source_key(key, d->src, d->host, d->files, caps) == 0) {
+	if (d->files && d->src && d->host &&
+	    cmd_source_key(&key, &files, d->src, d->host, d->files, caps, NULL) == 0) {
 		ed.source_key = key;
-		ed.source_files = d->files;
+		ed.source_files = files;
 	}
 	cmd_engine_opts(&o, t->cmd, t->so);
 	cmd_dhcp_ctx(&dc, t->so, dhcp_dir, sizeof(dhcp_dir), self, sizeof(self));
@@ -211,5 +212,7 @@ int cmd_transact(const struct cmd_transact *t, struct cmd_desired *d)
 	rc = CMD_EXIT_OK;
 out:
 	engine_close(e);
+	free(key);
+	free(files);
 	return rc;
 }

@@ -151,14 +151,17 @@ struct cmd_desired {
  * profile or source, reported), -ENOMEM. */
 int cmd_desired_load(const char *cmd, const struct cmd_desired_opts *o, struct cmd_desired *d);
 void cmd_desired_clear(struct cmd_desired *d);
-/* A no-op plan without parsing (cmd-cached.c).  The source key: a hash of
+/* A no-op plan without parsing (cmd-cached.c).  The source key: a text of
  * hostnet's version, a format number, the host, the kernel's capabilities
- * and each file of `files` (one repository path a line) with its blob id.
- * 0, or the errno of reading a file. */
-int cmd_source_key(char out[41], struct source *src, const char *host, const char *files,
-		   uint32_t caps);
+ * and, for each file of `files` (lines of a repository path, or of
+ * "SIG<tab>PATH" as recorded), the id of its bytes and its path
+ * (source_file_id(); a file whose SIG still holds takes its id from
+ * `known_key`, the key recorded with SIG, unread).  *files_out: the lines to
+ * record with it.  0, or the errno of reading a file; both the caller's. */
+int cmd_source_key(char **key, char **files_out, struct source *src, const char *host,
+		   const char *files, uint32_t caps, const char *known_key);
 /* The `files` text of a host file and its fragments; -EINVAL for a path
- * that cannot be one line. */
+ * that cannot be one line after a tab. */
 int cmd_desired_files(char **out, const char *host_path, const char *const *frags, size_t n);
 /* Fills *d (want, host, source, commit, hash; no loader) with the desired
  * state of the last applied generation of the host when its recorded source

@@ -47,7 +47,7 @@ same "--format json" --format json "$P"
 same "--format markdown" --format markdown "$P"
 same "--detailed-exitcode" --detailed-exitcode "$P"
 same "--show-unmanaged" --show-unmanaged "$P"
-[ "$(sqlite3 "$HOSTNET_STATE" 'SELECT files FROM generation_sources')" = $'hosts/esx03.yaml\ncommon/site-a.yaml' ] &&
+[ "$(sqlite3 "$HOSTNET_STATE" 'SELECT files FROM generation_sources' | cut -f2)" = $'hosts/esx03.yaml\ncommon/site-a.yaml' ] &&
 	ok "the generation records the host file and its fragment" ||
 	not_ok "the generation records the host file and its fragment" \
 		"$(sqlite3 "$HOSTNET_STATE" 'SELECT * FROM generation_sources')"
@@ -120,4 +120,20 @@ grep -q "No changes" <<<"$OUT" && ok "... and the plan is still empty" || not_ok
 [ "$(sqlite3 "$HOSTNET_STATE" 'PRAGMA user_version')" = 8 ] && ok "an apply migrates it to schema 8" ||
 	not_ok "an apply migrates it to schema 8"
 path "a no-op apply keys the generation it found: cached" "$REUSED" "$P"
+
+# --- a directory's files are known by their status, as git's index knows them --
+sleep 3   # older than the racy window: the status is recorded
+"$HOSTNET" apply --auto-approve "$P" >/dev/null 2>&1
+n=$(sqlite3 "$HOSTNET_STATE" "SELECT files FROM generation_sources" | grep -c $'^[0-9][^\t]*\t')
+[ "$n" = 2 ] && ok "an old enough file's status is recorded with the key" ||
+	not_ok "an old enough file's status is recorded with the key" "$(sqlite3 "$HOSTNET_STATE" "SELECT * FROM generation_sources")"
+path "unchanged files by their status: cached" "$REUSED" "$P"
+F=$T/p/common/site-a.yaml
+cp -p "$F" "$T/site-a.saved"
+sed -i 's|^  - to: 203.0.113.192/26$|  - to: 203.0.113.128/26|' "$F"
+touch -r "$T/site-a.saved" "$F"
+[ "$(stat -c %s.%Y "$F")" = "$(stat -c %s.%Y "$T/site-a.saved")" ] || not_ok "same size and mtime after the edit"
+path "a same-size edit with its mtime put back: full path" "source key differs" "$P"
+grep -q "+ route 203.0.113.128/26" <<<"$OUT" && ok "... and the plan adds the route" ||
+	not_ok "... and the plan adds the route" "$OUT"
 tap_done
