@@ -130,10 +130,15 @@ n=$(sqlite3 "$HOSTNET_STATE" "SELECT files FROM generation_sources" | grep -c $'
 path "unchanged files by their status: cached" "$REUSED" "$P"
 F=$T/p/common/site-a.yaml
 cp -p "$F" "$T/site-a.saved"
-sed -i 's|^  - to: 203.0.113.192/26$|  - to: 203.0.113.128/26|' "$F"
+ino=$(stat -c %i "$F")
+# In place (same inode), same size, the mtime put back: only ctime tells.
+python3 -c 'import sys; f = open(sys.argv[1], "r+"); s = f.read(); f.seek(0)
+f.write(s.replace("  - to: 203.0.113.192/26", "  - to: 203.0.113.128/26"))' "$F"
 touch -r "$T/site-a.saved" "$F"
-[ "$(stat -c %s.%Y "$F")" = "$(stat -c %s.%Y "$T/site-a.saved")" ] || not_ok "same size and mtime after the edit"
-path "a same-size edit with its mtime put back: full path" "source key differs" "$P"
+[ "$(stat -c %i.%s.%Y "$F")" = "$ino.$(stat -c %s.%Y "$T/site-a.saved")" ] ||
+	not_ok "same inode, size and mtime after the edit" "$(stat "$F")"
+sleep 3   # past the racy window again: the status alone must tell
+path "a same-size edit in place with its mtime put back: full path" "source key differs" "$P"
 grep -q "+ route 203.0.113.128/26" <<<"$OUT" && ok "... and the plan adds the route" ||
 	not_ok "... and the plan adds the route" "$OUT"
 tap_done
