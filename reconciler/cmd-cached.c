@@ -9,6 +9,7 @@
  * desired state is what parsing would give, and is reused.  Reading and
  * hashing the files is cheap next to parsing them. */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -107,6 +108,52 @@ int cmd_desired_files(char **out, const char *host_path, const char *const *frag
 	}
 	*out = s;
 	return 0;
+}
+
+/* Whether "[SIG<tab>]PATH" lines `a` and `b` name the same paths in order. */
+static bool same_paths(const char *a, const char *b)
+{
+	while (*a && *b) {
+		size_t na = strcspn(a, "\n"), nb = strcspn(b, "\n");
+		const char *ta = memchr(a, '\t', na), *tb = memchr(b, '\t', nb);
+		const char *pa = ta ? ta + 1 : a, *pb = tb ? tb + 1 : b;
+
+		if (a + na - pa != b + nb - pb || memcmp(pa, pb, (size_t)(a + na - pa)) != 0)
+			return false;
+		a += na + (a[na] == '\n');
+		b += nb + (b[nb] == '\n');
+	}
+	return !*a && !*b;
+}
+
+int cmd_desired_source_key(const struct cmd_desired *d, const struct cmd_state_opts *so,
+			   uint32_t caps, char **key, char **files)
+{
+	struct store_open_opts sopts;
+	struct store_generation g = { 0 };
+	struct store *st = NULL;
+	char *kkey = NULL, *kfiles = NULL;
+	int r;
+
+	*key = *files = NULL;
+	if (!d->files || !d->src || !d->host)
+		return -ENOENT;
+	/* The last generation's signatures spare reading files that did not
+	 * change (a no-op apply of 100,000 routes would hash 5 MB). */
+	cmd_store_opts(so, &sopts);
+	if (store_open(&st, cmd_state_path(so), STORE_READONLY, &sopts, NULL) == 0 &&
+	    store_generation_last_applied(&g, st, d->host, NULL) == 0 &&
+	    store_generation_source(&kkey, &kfiles, st, g.id, NULL) == 0 && !same_paths(kfiles, d->files)) {
+		free(kkey);
+		free(kfiles);
+		kkey = kfiles = NULL;
+	}
+	store_generation_clear(&g);
+	store_close(st);
+	r = cmd_source_key(key, files, d->src, d->host, kfiles ? kfiles : d->files, caps, kkey);
+	free(kkey);
+	free(kfiles);
+	return r;
 }
 
 /* The host a file outside hosts/ is for is in its bytes: the one host this

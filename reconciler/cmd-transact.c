@@ -158,8 +158,7 @@ int cmd_transact(const struct cmd_transact *t, struct cmd_desired *d)
 	if (cmd_check_kernel(t->cmd, t->so, &d->want, &caps) < 0)
 		return CMD_EXIT_ERROR;
 	/* Without a key the next plan parses the profile: nothing is lost. */
-	if (d->files && d->src && d->host &&
-	    cmd_source_key(&key, &files, d->src, d->host, d->files, caps, NULL) == 0) {
+	if (cmd_desired_source_key(d, t->so, caps, &key, &files) == 0) {
 		ed.source_key = key;
 		ed.source_files = files;
 	}

@@ -160,6 +160,12 @@ void cmd_desired_clear(struct cmd_desired *d);
  * record with it.  0, or the errno of reading a file; both the caller's. */
 int cmd_source_key(char **key, char **files_out, struct source *src, const char *host,
 		   const char *files, uint32_t caps, const char *known_key);
+/* The source key to record with an apply of *d (cmd_source_key() of
+ * d->files, taking the signatures of the last applied generation of the
+ * host when it was keyed from the same files); -ENOENT when the profile
+ * had diagnostics (d->files NULL). */
+int cmd_desired_source_key(const struct cmd_desired *d, const struct cmd_state_opts *so,
+			   uint32_t caps, char **key, char **files);
 /* The `files` text of a host file and its fragments; -EINVAL for a path
  * that cannot be one line after a tab. */
 int cmd_desired_files(char **out, const char *host_path, const char *const *frags, size_t n);
