@@ -63,6 +63,17 @@ static int load_profile(const char *cmd, struct cmd_desired *d, struct source *s
 		r = -ENOMEM;
 		goto out;
 	}
+	/* Not a word from loading or validating: these files may key a
+	 * desired state that is reused without them (cmd-cached.c). */
+	if (p && diags.n == 0 && !diags.truncated) {
+		size_t nf;
+		const char *const *frags = loader_last_fragments(l, &nf);
+
+		if (cmd_desired_files(&d->files, path, frags, nf) == -ENOMEM) {
+			r = -ENOMEM;
+			goto out;
+		}
+	}
 	cmd_print_diags(&diags);
 	if (!p || diags.n_errors) {
 		cmd_fail(cmd, "the profile has errors; nothing was changed");
@@ -141,6 +152,7 @@ void cmd_desired_clear(struct cmd_desired *d)
 	free(d->host);
 	free(d->source);
 	free(d->commit);
+	free(d->files);
 	*d = (struct cmd_desired){ 0 };
 }
 

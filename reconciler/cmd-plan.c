@@ -205,7 +205,7 @@ int cmd_plan(int argc, char **argv)
 	};
 	static const char *const formats[PLAN_FORMAT__MAX] = { "text", "json", "markdown" };
 	struct cmd_state_opts so = CMD_STATE_OPTS_INIT;
-	struct cmd_parser p = CMD_PARSER_INIT("plan", usage, &so, 0);
+	struct cmd_parser p = CMD_PARSER_INIT("plan", usage, &so, CMD_OPT_STATE);
 	struct cmd_desired_opts o = { 0 };
 	struct cmd_desired d = { 0 };
 	struct diag_list diags = { 0 };
@@ -214,7 +214,9 @@ int cmd_plan(int argc, char **argv)
 	enum plan_format fmt = PLAN_FORMAT_TEXT;
 	const char *out = NULL;
 	const char *base = NULL, *head = NULL, *snapshot = NULL;
-	bool all = false;
+	bool all = false, cached = false, observed = false;
+	const char *dbg = getenv("HOSTNET_DEBUG");
+	bool debug = dbg && *dbg;
 	bool detailed = false, unmanaged = false, color = isatty(STDOUT_FILENO) && !getenv("NO_COLOR");
 	char state_hash[41];
 	json_t *pj = NULL, *um = NULL;
@@ -262,12 +264,45 @@ int cmd_plan(int argc, char **argv)
 					fmt == PLAN_FORMAT_MARKDOWN, detailed);
 	}
 	o.defer_hash = true;
-	if (cmd_desired_load("plan", &o, &d) < 0)
-		goto done;
-	if (snapshot ? load_snapshot(snapshot, &d.want, &have) < 0
-		     : cmd_check_kernel("plan", NULL, &d.want, NULL) < 0 || cmd_read_kernel("plan", &have) < 0)
-		goto done;
-	r = diff_compute(&df, &d.want, &have, &diags);
+	/* A no-op plan of the profile last applied, unchanged: that
+	 * generation's desired state instead of parsing it (cmd-cached.c).
+	 * Anything else (a change to print, a warning, any failure) takes the
+	 * full path, whose actions carry their profile lines. */
+	if (!snapshot && !out) {
+		const char *why = NULL;
+		int64_t gen = 0;
+
+		if (cmd_desired_cached(&o, &so, &d, &gen, &why) == 0) {
+			if (cmd_read_kernel("plan", &have) < 0)
+				goto done;
+			observed = true;
+			r = diff_compute(&df, &d.want, &have, &diags);
+			cached = r == 0 && df.n == 0 && diags.n == 0;
+			if (!cached) {
+				why = "the host differs from its desired state";
+				diff_clear(&df);
+				diag_list_clear(&diags);
+				cmd_desired_clear(&d);
+			}
+		}
+		if (debug && cached)
+			fprintf(stderr, "hostnet plan: debug: reused the desired state of generation "
+				"%lld (its sources are unchanged)\n", (long long)gen);
+		else if (debug)
+			fprintf(stderr, "hostnet plan: debug: full path: %s\n", why);
+	} else if (debug) {
+		fprintf(stderr, "hostnet plan: debug: full path: --out and --against-snapshot take it\n");
+	}
+	if (!cached) {
+		if (cmd_desired_load("plan", &o, &d) < 0)
+			goto done;
+		/* The kernel as observed just now, when the cached path did. */
+		if (snapshot ? load_snapshot(snapshot, &d.want, &have) < 0
+			     : cmd_check_kernel("plan", NULL, &d.want, NULL) < 0 ||
+			       (!observed && cmd_read_kernel("plan", &have) < 0))
+			goto done;
+		r = diff_compute(&df, &d.want, &have, &diags);
+	}
 	cmd_print_diags(&diags);
 	if (r < 0) {
 		if (r == -ENOMEM)

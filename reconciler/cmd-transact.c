@@ -186,17 +186,23 @@ int cmd_transact(const struct cmd_transact *t, struct cmd_desired *d)
 {
 	struct engine_opts o;
 	struct engine_desired ed = { &d->want, d->host, d->source, d->commit, d->hash,
-				     d->src ? source_commit_author(d->src) : NULL };
+				     d->src ? source_commit_author(d->src) : NULL, NULL, NULL };
 	struct engine_result res;
 	struct engine *e = NULL;
 	struct dhcp_ctx dc;
 	const struct diff *df = NULL;
 	struct plan_meta meta = { d->host, d->source, d->commit, d->hash };
-	char dhcp_dir[4096], self[4096], sum[128];
+	char dhcp_dir[4096], self[4096], sum[128], *key = NULL, *files = NULL;
+	uint32_t caps;
 	int rc = CMD_EXIT_ERROR;
 
-	if (cmd_check_kernel(t->cmd, t->so, &d->want, NULL) < 0)
+	if (cmd_check_kernel(t->cmd, t->so, &d->want, &caps) < 0)
 		return CMD_EXIT_ERROR;
+	/* Without a key the next plan parses the profile: nothing is lost. */
+	if (cmd_desired_source_key(d, t->so, caps, &key, &files) == 0) {
+		ed.source_key = key;
+		ed.source_files = files;
+	}
 	cmd_engine_opts(&o, t->cmd, t->so);
 	cmd_dhcp_ctx(&dc, t->so, dhcp_dir, sizeof(dhcp_dir), self, sizeof(self));
 	o.dhcp = &dc;
@@ -248,5 +254,7 @@ int cmd_transact(const struct cmd_transact *t, struct cmd_desired *d)
 	rc = CMD_EXIT_OK;
 out:
 	engine_close(e);
+	free(key);
+	free(files);
 	return rc;
 }

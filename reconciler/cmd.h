@@ -145,12 +145,41 @@ struct cmd_desired {
 			     * cmd_desired_hash() when loaded with defer_hash */
 	struct loader *loader;
 	struct source *src;
+	/* The files the profile was merged from, host file first, one a line
+	 * (cmd_desired_files()); NULL when loading it said anything at all
+	 * (a warning), so that a reused desired state never hides one. */
+	char *files;
 };
 
 /* Loads, validates and realizes; prints problems.  0, -EINVAL (invalid
  * profile or source, reported), -ENOMEM. */
 int cmd_desired_load(const char *cmd, const struct cmd_desired_opts *o, struct cmd_desired *d);
 void cmd_desired_clear(struct cmd_desired *d);
+/* A no-op plan without parsing (cmd-cached.c).  The source key: a text of
+ * hostnet's version, a format number, the host, the kernel's capabilities
+ * and, for each file of `files` (lines of a repository path, or of
+ * "SIG<tab>PATH" as recorded), the id of its bytes and its path
+ * (source_file_id(); a file whose SIG still holds takes its id from
+ * `known_key`, the key recorded with SIG, unread).  *files_out: the lines to
+ * record with it.  0, or the errno of reading a file; both the caller's. */
+int cmd_source_key(char **key, char **files_out, struct source *src, const char *host,
+		   const char *files, uint32_t caps, const char *known_key);
+/* The source key to record with an apply of *d (cmd_source_key() of
+ * d->files, taking the signatures of the last applied generation of the
+ * host when it was keyed from the same files); -ENOENT when the profile
+ * had diagnostics (d->files NULL). */
+int cmd_desired_source_key(const struct cmd_desired *d, const struct cmd_state_opts *so,
+			   uint32_t caps, char **key, char **files);
+/* The `files` text of a host file and its fragments; -EINVAL for a path
+ * that cannot be one line after a tab. */
+int cmd_desired_files(char **out, const char *host_path, const char *const *frags, size_t n);
+/* Fills *d (want, host, source, commit, hash; no loader) with the desired
+ * state of the last applied generation of the host when its recorded source
+ * key is the key of the same files now, and *gen with that generation.
+ * Otherwise a negative errno and in *why a reason (for HOSTNET_DEBUG); it
+ * prints nothing, so that the caller falls back to cmd_desired_load(). */
+int cmd_desired_cached(const struct cmd_desired_opts *o, const struct cmd_state_opts *so,
+		       struct cmd_desired *d, int64_t *gen, const char **why);
 /* Fills d->hash if it is not yet: 0 or -ENOMEM. */
 int cmd_desired_hash(struct cmd_desired *d);
 /* The content hash of a want's canonical JSON. */

@@ -146,6 +146,13 @@ int engine_apply(struct engine *e, struct engine_result *res)
 			}
 		}
 		engine_publish_services(rep, e->d.want);
+		/* The generation applied this very want (same commit and
+		 * hash): these sources realize it too, so the next plan may
+		 * reuse it (a generation from before schema 8, or a profile
+		 * whose comments changed).  Best effort: only a cache. */
+		if (e->d.source_key && e->d.source_files)
+			store_generation_source_set(e->st, e->recorded_gen, e->d.source_key,
+						    e->d.source_files, NULL);
 		res->outcome = ENGINE_UNCHANGED;
 		return 0;
 	}
@@ -161,6 +168,7 @@ int engine_apply(struct engine *e, struct engine_result *res)
 	struct store_generation_start g = {
 		.host = e->d.host, .commit_id = e->d.commit, .profile_hash = e->d.hash,
 		.plan = doc, .want = e->d.want, .n_actions = e->df.n, .before = &e->before,
+		.source_key = e->d.source_key, .source_files = e->d.source_files,
 		.kernel_release = uname(&uts) == 0 ? uts.release : NULL,
 		.confirm_by_ms = e->o.confirm_ms && e->df.n ? engine_wall_ms() + e->o.confirm_ms : 0,
 		.audit = &who,

@@ -14,6 +14,7 @@ struct engine {
 	struct kobj_set before;
 	struct diff df;
 	bool planned, recorded;       /* recorded: df is empty and the last generation says so */
+	int64_t recorded_gen;         /* that generation when recorded */
 	int64_t gen;
 	int64_t deadline;             /* wall-clock ms; 0 = none */
 };

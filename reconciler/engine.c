@@ -122,6 +122,7 @@ static bool already_recorded(struct engine *e)
 		return false;
 	same = g.profile_hash && e->d.hash && same_str(g.commit_id, e->d.commit) &&
 	       strcmp(g.profile_hash, e->d.hash) == 0;
+	e->recorded_gen = same ? g.id : 0;
 	store_generation_clear(&g);
 	return same;
 }

@@ -88,6 +88,9 @@ struct engine_desired {
 	const struct want *want;      /* must outlive the engine's plan */
 	const char *host, *source, *commit, *hash;
 	const char *author;           /* the commit's "name <email>"; NULL for a file */
+	/* What the want was realized from (store.h, generation_sources); NULL
+	 * when the profile had diagnostics or came from a saved plan. */
+	const char *source_key, *source_files;
 };
 
 enum engine_outcome {

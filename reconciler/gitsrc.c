@@ -162,17 +162,13 @@ out:
 	return r;
 }
 
-static int gitsrc_read(struct source *src, const char *path, size_t max, char **out, size_t *len)
+/* The tree entry of a regular file at `path`. */
+static int gitsrc_entry(struct gitsrc *g, const char *path, const git_tree_entry **out)
 {
-	struct gitsrc *g = gitsrc_of(src);
 	const char *slash = strrchr(path, '/');
 	const char *base = slash ? slash + 1 : path;
 	const git_tree_entry *e;
 	const git_tree *dir;
-	git_blob *blob = NULL;
-	git_object_t type;
-	size_t size;
-	char *buf;
 	int r;
 
 	r = gitsrc_dir_get(g, path, slash ? (size_t)(slash - path) : 0, &dir);
@@ -186,7 +182,8 @@ static int gitsrc_read(struct source *src, const char *path, size_t max, char **
 	switch (git_tree_entry_filemode(e)) {
 	case GIT_FILEMODE_BLOB:
 	case GIT_FILEMODE_BLOB_EXECUTABLE:
-		break;
+		*out = e;
+		return 0;
 	case GIT_FILEMODE_TREE:
 		return -EISDIR;
 	case GIT_FILEMODE_LINK:
@@ -195,6 +192,37 @@ static int gitsrc_read(struct source *src, const char *path, size_t max, char **
 	default:
 		return -EINVAL;
 	}
+}
+
+/* The commit's tree names the blob: its id is the file's, unread. */
+static int gitsrc_file_id(struct source *src, const char *path, const char *known_sig,
+			  const char *known_id, char id[41], char *sig, size_t sigsize)
+{
+	const git_tree_entry *e;
+	int r = gitsrc_entry(gitsrc_of(src), path, &e);
+
+	(void)known_sig;
+	(void)known_id;
+	(void)sig;
+	(void)sigsize;
+	if (r == 0)
+		git_oid_tostr(id, 41, git_tree_entry_id(e));
+	return r;
+}
+
+static int gitsrc_read(struct source *src, const char *path, size_t max, char **out, size_t *len)
+{
+	struct gitsrc *g = gitsrc_of(src);
+	const git_tree_entry *e;
+	git_blob *blob = NULL;
+	git_object_t type;
+	size_t size;
+	char *buf;
+	int r;
+
+	r = gitsrc_entry(g, path, &e);
+	if (r < 0)
+		return r;
 	/* The header gives the size without inflating the blob, so an
 	 * oversized one is refused before it is read whole. */
 	/* The tree names the blob: failing to find it is damage (a lost
@@ -305,6 +333,7 @@ static void gitsrc_free(struct source *src)
 
 static const struct source_ops gitsrc_ops = {
 	.read = gitsrc_read,
+	.file_id = gitsrc_file_id,
 	.display_name = gitsrc_display_name,
 	.list_hosts = gitsrc_list_hosts,
 	.commit_id = gitsrc_commit_id,

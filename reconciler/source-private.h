@@ -30,6 +30,9 @@ struct source_ops {
 	const char *(*commit_id)(const struct source *src);
 	/* "name <email>" of the commit's author; NULL when none. */
 	const char *(*commit_author)(const struct source *src);
+	/* source_file_id(): `path` has passed source_path_check(). */
+	int (*file_id)(struct source *src, const char *path, const char *known_sig,
+		       const char *known_id, char id[41], char *sig, size_t sigsize);
 	/* Frees the backend, including the struct source itself. */
 	void (*free)(struct source *src);
 };

@@ -20,7 +20,9 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stdio.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 /* --- shared ------------------------------------------------------------ */
@@ -119,6 +121,16 @@ int source_read(struct source *src, const char *path, size_t max, char **out, si
 	return 0;
 }
 
+int source_file_id(struct source *src, const char *path, const char *known_sig,
+		   const char *known_id, char id[41], char *sig, size_t sigsize)
+{
+	int r = source_path_check(path);
+
+	if (sigsize)
+		sig[0] = '\0';
+	return r < 0 ? r : src->ops->file_id(src, path, known_sig, known_id, id, sig, sigsize);
+}
+
 char *source_display_name(struct source *src, const char *path)
 {
 	return src->ops->display_name(src, path);
@@ -215,13 +227,13 @@ static int dirsrc_read_fd(int fd, size_t size, char **out, size_t *len)
 	return 0;
 }
 
-static int dirsrc_read(struct source *src, const char *path, size_t max, char **out, size_t *len)
+/* Opens `path` under the root without following a symlink anywhere: a
+ * regular file, with its status. */
+static int dirsrc_open(struct dirsrc *d, const char *path, int *out, struct stat *st)
 {
-	struct dirsrc *d = dirsrc_of(src);
 	char *copy = strdup(path);
 	char *comp, *slash;
-	int dfd = d->rootfd, fd = -1, r;
-	struct stat st;
+	int dfd = d->rootfd, fd = -1, r = 0;
 
 	if (!copy)
 		return -ENOMEM;
@@ -246,24 +258,70 @@ static int dirsrc_read(struct source *src, const char *path, size_t max, char **
 		r = errno == ELOOP ? -EINVAL : -errno;
 		goto out;
 	}
-	if (fstat(fd, &st) < 0) {
+	if (fstat(fd, st) < 0)
 		r = -errno;
-		goto out;
-	}
-	if (S_ISDIR(st.st_mode))
+	else if (S_ISDIR(st->st_mode))
 		r = -EISDIR;
-	else if (!S_ISREG(st.st_mode))
+	else if (!S_ISREG(st->st_mode))
 		r = -EINVAL;
-	else if ((uintmax_t)st.st_size > max)
-		r = -EFBIG;
-	else
-		r = dirsrc_read_fd(fd, (size_t)st.st_size, out, len);
 out:
-	if (fd >= 0)
+	if (r < 0 && fd >= 0)
 		close(fd);
 	if (dfd != d->rootfd)
 		close(dfd);
 	free(copy);
+	if (r == 0)
+		*out = fd;
+	return r;
+}
+
+static int dirsrc_read(struct source *src, const char *path, size_t max, char **out, size_t *len)
+{
+	struct stat st;
+	int fd, r = dirsrc_open(dirsrc_of(src), path, &fd, &st);
+
+	if (r < 0)
+		return r;
+	if ((uintmax_t)st.st_size > max)
+		r = -EFBIG;
+	else
+		r = dirsrc_read_fd(fd, (size_t)st.st_size, out, len);
+	close(fd);
+	return r;
+}
+
+/* A file changed within this many seconds is not trusted by its status:
+ * a second write in the same timestamp tick would keep it (git's "racily
+ * clean" entries). */
+#define DIRSRC_RACY_S 2
+
+static int dirsrc_file_id(struct source *src, const char *path, const char *known_sig,
+			  const char *known_id, char id[41], char *sig, size_t sigsize)
+{
+	struct timespec now;
+	struct stat st;
+	char *buf = NULL;
+	size_t len = 0;
+	int fd, r = dirsrc_open(dirsrc_of(src), path, &fd, &st);
+
+	if (r < 0)
+		return r;
+	clock_gettime(CLOCK_REALTIME, &now);
+	if (st.st_mtim.tv_sec + DIRSRC_RACY_S < now.tv_sec &&
+	    st.st_ctim.tv_sec + DIRSRC_RACY_S < now.tv_sec &&
+	    (size_t)snprintf(sig, sigsize, "%ju %ju %jd %jd.%09ld %jd.%09ld", (uintmax_t)st.st_dev,
+			     (uintmax_t)st.st_ino, (intmax_t)st.st_size, (intmax_t)st.st_mtim.tv_sec,
+			     st.st_mtim.tv_nsec, (intmax_t)st.st_ctim.tv_sec, st.st_ctim.tv_nsec) >= sigsize)
+		sig[0] = '\0';
+	if (sig[0] && known_sig && known_id && strcmp(sig, known_sig) == 0 && strlen(known_id) == 40) {
+		memcpy(id, known_id, 41);
+	} else {
+		r = dirsrc_read_fd(fd, (size_t)st.st_size, &buf, &len);
+		if (r == 0)
+			r = source_hash(id, buf, len);
+		free(buf);
+	}
+	close(fd);
 	return r;
 }
 
@@ -329,6 +387,7 @@ static void dirsrc_free(struct source *src)
 
 static const struct source_ops dirsrc_ops = {
 	.read = dirsrc_read,
+	.file_id = dirsrc_file_id,
 	.display_name = dirsrc_display_name,
 	.list_hosts = dirsrc_list_hosts,
 	.commit_id = NULL,

@@ -50,6 +50,18 @@ struct source *source_free(struct source *src);
  * errno of a failing system call. */
 int source_read(struct source *src, const char *path, size_t max, char **out, size_t *len);
 
+/* What a file holds, without reading it where that can be known: `id` the
+ * id git gives its bytes (source_hash()), and `sig` (at most sigsize bytes)
+ * a signature of the file that changes whenever its bytes may have.  A git
+ * commit names its blobs: the id from the tree, sig "".  A directory: sig is
+ * "dev ino size mtime ctime" (ns), as git's index trusts a work tree file,
+ * and "" while the file is too new to be told apart from a write in the
+ * same clock tick; when it equals `known_sig` (not "") the file is not read
+ * and `known_id` is the id, otherwise the file is read and hashed.  Errors
+ * as source_read(). */
+int source_file_id(struct source *src, const char *path, const char *known_sig,
+		   const char *known_id, char id[41], char *sig, size_t sigsize);
+
 /* The name used in diagnostics for a path: "hosts/x.yaml" for a directory
  * source, "REF:hosts/x.yaml" for git (REF as the user gave it).  Malloc'd;
  * NULL on ENOMEM. */

@@ -151,6 +151,8 @@ int store_generation_begin(int64_t *out_id, struct store *st,
 	}
 	if (g->want)
 		r = store_generation_want_insert(st, *out_id, g->want, errmsg);
+	if (r == 0 && g->source_key && g->source_files)
+		r = store_generation_source_insert(st, *out_id, g->source_key, g->source_files, errmsg);
 	if (r < 0)
 		goto out;
 	if (g->audit && (r = store_audit_record(st, *out_id, STORE_AUDIT_APPLY, g->audit, errmsg)) < 0)

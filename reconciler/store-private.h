@@ -104,6 +104,10 @@ int store_generation_from_row(struct store_generation *out, sqlite3_stmt *s);
  * inside the caller's transaction. */
 int store_generation_want_insert(struct store *st, int64_t id, const struct want *w,
 				 char **errmsg);
+/* The generation_sources row of generation `id` (store-generation-source.c);
+ * inside the caller's transaction. */
+int store_generation_source_insert(struct store *st, int64_t id, const char *key,
+				   const char *files, char **errmsg);
 #define STORE_DRIFT_COLS(report_) \
 	"id, taken_at, host, generation_id, snapshot_id, count, " report_
 int store_drift_from_row(struct store_drift *out, sqlite3_stmt *s);

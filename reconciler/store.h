@@ -176,6 +176,10 @@ struct store_generation_start {
 	/* The desired state packed (wantblob.h), written once beside the row
 	 * (0006-generation-wants.sql); NULL = none. */
 	const struct want *want;
+	/* What the desired state was realized from (0008-generation-sources.sql):
+	 * a key over the sources and the files' repository paths, one a line;
+	 * both or neither; NULL = not recorded (the profile had diagnostics). */
+	const char *source_key, *source_files;
 	size_t n_actions;
 	int64_t snapshot_before;   /* 0 = none; ignored when `before` is set */
 	/* The kernel state to roll back to, saved as the generation's snapshot
@@ -205,6 +209,14 @@ int store_generation_begin(int64_t *out_id, struct store *st,
  * it has none, -EUCLEAN when it is damaged, -ENOMEM; *errmsg says which. */
 int store_generation_want(struct want *out, struct store *st, const struct store_generation *g,
 			  char **errmsg);
+/* The source key and files recorded with generation `id` (malloc'd, the
+ * caller frees both): 0, -ENOENT when none were (a generation from before
+ * schema 8, or of a profile with diagnostics), another negative errno. */
+int store_generation_source(char **key, char **files, struct store *st, int64_t id,
+			    char **errmsg);
+/* Records (or replaces) them for generation `id`, which must exist. */
+int store_generation_source_set(struct store *st, int64_t id, const char *key, const char *files,
+				char **errmsg);
 /* Finish pending generation `id`: -ENOENT when absent, -EALREADY when it is
  * not pending, -EINVAL for result PENDING. */
 int store_generation_finish(struct store *st, int64_t id,

@@ -93,7 +93,7 @@ static void test_ns_apply_rolls_back_a_failure_then_applies_and_records(void **s
 	const struct diff *df = NULL;
 	struct tu t;
 	struct want w = { 0 };
-	struct engine_desired d = { &w, "esx01", "t.yaml", NULL, "0123456789abcdef", NULL };
+	struct engine_desired d = { &w, "esx01", "t.yaml", NULL, "0123456789abcdef", NULL, NULL, NULL };
 	size_t first;
 	char *yaml;
 

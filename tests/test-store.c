@@ -1232,6 +1232,38 @@ static void test_generation_want_is_packed_and_old_json_still_reads(void **state
 	store_close(st);
 }
 
+/* 0008: the source key goes in with the generation, can be replaced, and a
+ * generation without one (older, or of a profile with warnings) says so. */
+static void test_generation_source_is_recorded_with_the_generation(void **state)
+{
+	struct fixture *f = *state;
+	struct store *st = open_ok(f->path, STORE_WRITE);
+	char *key = NULL, *files = NULL;
+	int64_t gen, bare;
+
+	assert_int_equal(store_generation_begin(&gen, st, &(struct store_generation_start){
+		.host = "esx01", .source_key = "k1", .source_files = "\thosts/esx01.yaml\n" }, NULL), 0);
+	assert_int_equal(store_generation_begin(&bare, st, &(struct store_generation_start){
+		.host = "esx01" }, NULL), 0);
+	assert_int_equal(store_generation_source(&key, &files, st, gen, NULL), 0);
+	assert_string_equal(key, "k1");
+	assert_string_equal(files, "\thosts/esx01.yaml\n");
+	free(key);
+	free(files);
+	assert_int_equal(store_generation_source(&key, &files, st, bare, NULL), -ENOENT);
+	assert_null(key);
+	assert_null(files);
+	assert_int_equal(store_generation_source_set(st, gen, "k2", "1 2\thosts/esx01.yaml\n", NULL), 0);
+	assert_int_equal(store_generation_source_set(st, bare, "k3", "x\n", NULL), 0);
+	assert_int_equal(store_generation_source(&key, &files, st, gen, NULL), 0);
+	assert_string_equal(key, "k2");
+	assert_string_equal(files, "1 2\thosts/esx01.yaml\n");
+	free(key);
+	free(files);
+	store_close(st);
+	assert_int_equal(sql_int(f->path, "SELECT count(*) FROM generation_sources"), 2);
+}
+
 static void test_migration_4_moves_plans_out_of_generations(void **state)
 {
 	struct fixture *f = *state;
@@ -1245,7 +1277,8 @@ static void test_migration_4_moves_plans_out_of_generations(void **state)
 	sql_exec(f->path, "DROP TABLE generation_plans; UPDATE generations SET plan = 'old plan';"
 			  " DROP TABLE generation_wants;"
 			  " DROP TABLE snapshot_blobs; ALTER TABLE snapshots DROP COLUMN format;"
-			  " DROP TABLE generation_audit; PRAGMA user_version = 3");
+			  " DROP TABLE generation_audit; DROP TABLE generation_sources;"
+			  " PRAGMA user_version = 3");
 	st = open_ok(f->path, STORE_WRITE);
 	assert_int_equal(store_schema_version_found(st), 3);
 	assert_int_equal(store_generation_get(&g, st, gen, NULL), 0);
@@ -1684,6 +1717,7 @@ int main(void)
 		T(test_generation_hosts_lists_hosts_with_an_applied_generation),
 		T(test_generation_begin_records_snapshot_plan_and_deadline_together),
 		T(test_migration_4_moves_plans_out_of_generations),
+		T(test_generation_source_is_recorded_with_the_generation),
 		T(test_generation_want_is_packed_and_old_json_still_reads),
 		T(test_pending_generations_of_a_dead_process_are_reaped),
 		T(test_history_lists_all_kinds_newest_first_with_a_limit),

@@ -122,7 +122,7 @@ out=$("$HOSTNET" show interfaces --snapshot 1 --state "$D/state.db" 2>&1)
 	cmp -s "$T/before" "$D/state.db" &&
 	ok "a snapshot blob with trailing bytes is reported as damage" ||
 	not_ok "a snapshot blob with trailing bytes is reported as damage" "$out"
-# plan never opens the state database.
+# plan only reads the state database (the desired state it may reuse).
 damage "$(page generations)"
 cp "$D/state.db" "$T/before"
 HOSTNET_STATE=$D/state.db "$HOSTNET" plan "$P" >/dev/null 2>&1
