@@ -52,7 +52,7 @@ P ip link set eth1p up
 # abstract one there, so tgtadm runs there too), one 8 MiB LUN.
 IQN=iqn.2026-12.test.hostnet:lun0
 truncate -s 8M "$T/lun0.img"
-P tgtd -f --iscsi portal=198.51.100.1:3260 >"$T/tgtd.log" 2>&1 &
+P setsid tgtd -f --iscsi portal=198.51.100.1:3260 >"$T/tgtd.log" 2>&1 &
 tgtd_pid=$!
 for _ in $(seq 50); do P tgtadm --lld iscsi --op show --mode target >/dev/null 2>&1 && break; sleep 0.1; done
 P tgtadm --lld iscsi --op new --mode target --tid 1 -T "$IQN" &&
@@ -83,7 +83,9 @@ out=$("$HOSTNET" apply --auto-approve "$H" 2>&1)
 
 # The initiator daemon, in hostnet's namespace (its control socket is an
 # abstract one here).
-iscsid -f >"$T/iscsid.log" 2>&1 &
+# In its own session: stopping, iscsid -f signals its whole process group
+# (kill(0, SIGTERM)), which would otherwise be this test's.
+setsid iscsid -f >"$T/iscsid.log" 2>&1 &
 iscsid_pid=$!
 for _ in $(seq 50); do ss -xl | grep -q ISCSIADM_ABSTRACT_NAMESPACE && break; sleep 0.1; done
 ss -xl | grep -q ISCSIADM_ABSTRACT_NAMESPACE && ok "iscsid listens in hostnet's namespace" ||
