@@ -44,15 +44,19 @@ static int cmp_named(const void *a, const void *b)
 	return strcmp(((const struct named *)a)->name, ((const struct named *)b)->name);
 }
 
+/* By the desired state: an adapter's mark, or the in-place adapter's
+ * services on a switch's bridge or a NIC (realize.h). */
 static uint32_t mark_services(const struct want_link *l, char *stack)
 {
-	struct mark m;
+	char st[KOBJ_IFNAMSIZ];
+	uint32_t s;
 
-	if (!l || mark_parse(&m, l->l.alias) < 0 || m.role != MARK_ROLE_ADAPTER)
+	if (!l)
 		return 0;
-	if (stack)
-		memcpy(stack, m.stack, KOBJ_IFNAMSIZ);
-	return m.services;
+	s = want_link_services(l, st);
+	if (s && stack)
+		memcpy(stack, st, KOBJ_IFNAMSIZ);
+	return s;
 }
 
 static int add_named(struct named **v, size_t *n, const char *name, uint32_t services)
@@ -257,7 +261,8 @@ static bool under(const struct blast *b, const struct want_link *a, const char *
  * own; a switch's, bond's, uplink's or VRF's, those of the adapters above. */
 static uint32_t link_services(const struct blast *b, const struct want_link *l)
 {
-	uint32_t s = 0;
+	/* The adapter in place on a switch's bridge or a NIC, if any. */
+	uint32_t s = services_of(b, l->l.name);
 	struct mark m;
 
 	if (mark_parse(&m, l->l.alias) == 0) {

@@ -343,3 +343,39 @@ void cmd_dhcp_ctx(struct dhcp_ctx *c, const struct cmd_state_opts *so, char *dir
 		snprintf(dir, dsize, "dhcp");
 	*c = (struct dhcp_ctx){ .run_dir = dir, .udhcpc = dhcp_find_client(), .self = self };
 }
+
+int cmd_applied_want(const struct cmd_state_opts *o, struct want *out)
+{
+	struct store_open_opts so;
+	struct store_generation g = { 0 };
+	struct store *st = NULL;
+	char **hosts = NULL, *err = NULL;
+	const char *path = cmd_state_path(o), *host;
+	size_t n = 0;
+	int r;
+
+	*out = (struct want){ 0 };
+	/* No database: nothing was applied here; do not create one to say so. */
+	if (access(path, R_OK) < 0)
+		return 0;
+	cmd_store_opts(o, &so);
+	r = store_open(&st, path, STORE_READONLY, &so, &err);
+	if (r == 0)
+		r = store_generation_hosts(&hosts, &n, st, &err);
+	if (r < 0 || n == 0)
+		goto out;
+	/* One host: that one; several: this machine's (it is the kernel's). */
+	host = n == 1 ? hosts[0] : cmd_default_host();
+	free(err);
+	err = NULL;
+	if (store_generation_last_applied(&g, st, host, &err) == 0)
+		r = store_generation_want(out, st, &g, &err);
+out:
+	if (r < 0)
+		want_clear(out);
+	store_generation_clear(&g);
+	store_hosts_free(hosts, n);
+	store_close(st);
+	free(err);
+	return r == -ENOMEM ? r : 0;
+}

@@ -183,15 +183,18 @@ static void print_markdown(const struct diff *df, const struct store_generation 
 	printf("\n");
 }
 
-/* Each adapter's traffic counters, labelled with its services.  Best
- * effort: counters that cannot be read leave the drift metrics as they are. */
-static void write_adapter_stats(FILE *f, const char *host, const struct kobj_set *have)
+/* Each adapter's traffic counters, labelled with its services (an adapter
+ * in place on a bridge or NIC: those the applied generation gives it).
+ * Best effort: counters that cannot be read leave the drift metrics as
+ * they are. */
+static void write_adapter_stats(FILE *f, const char *host, const struct kobj_set *have,
+				const struct want *want)
 {
 	struct stats_set st = { 0 };
 	struct view v = { 0 };
 	char msg[256];
 
-	if (view_build(&v, have) == 0 && stats_read(&st, msg, sizeof(msg)) == 0)
+	if (view_build_want(&v, have, want) == 0 && stats_read(&st, msg, sizeof(msg)) == 0)
 		stats_write_prom(f, host, &v, &st);
 	stats_set_clear(&st);
 	view_clear(&v);
@@ -230,7 +233,7 @@ static void fw_metrics(FILE *f, const char *host)
 /* Prometheus textfile collector: written whole and renamed, so the
  * exporter never reads half a file. */
 static int write_metrics(const char *path, const struct diff *df, const struct store_generation *g,
-			 const struct kobj_set *have)
+			 const struct kobj_set *have, const struct want *want)
 {
 	size_t by_obj[DIFF_OBJ__MAX] = { 0 };
 	char *tmp = NULL;
@@ -263,7 +266,7 @@ static int write_metrics(const char *path, const struct diff *df, const struct s
 		   "hostnet_applied_info{host=\"%s\",generation=\"%lld\",commit=\"%s\"} 1\n",
 		g->host, (long long)time(NULL), g->host, (long long)(g->finished_at_ms / 1000), g->host,
 		(long long)g->id, g->commit_id ? g->commit_id : "");
-	write_adapter_stats(f, g->host, have);
+	write_adapter_stats(f, g->host, have, want);
 	fw_metrics(f, g->host);
 	if (fclose(f) != 0)
 		r = -errno;
@@ -405,7 +408,7 @@ int cmd_drift(int argc, char **argv)
 	case DRIFT_FORMAT__MAX:
 		break;
 	}
-	if (metrics && (r = write_metrics(metrics, &df, &g, &have)) < 0) {
+	if (metrics && (r = write_metrics(metrics, &df, &g, &have, &want)) < 0) {
 		cmd_fail("drift", "cannot write %s: %s", metrics, strerror(-r));
 		goto out;
 	}

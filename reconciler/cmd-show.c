@@ -464,6 +464,7 @@ int cmd_show(int argc, char **argv)
 	};
 	struct kobj_set set = { 0 };
 	struct view v = { 0 };
+	struct want want = { 0 };
 	struct show_out o = { 0 };
 	struct cmd_state_opts so = CMD_STATE_OPTS_INIT;
 	struct cmd_parser p = CMD_PARSER_INIT("show", usage, &so, CMD_OPT_STATE);
@@ -513,7 +514,9 @@ int cmd_show(int argc, char **argv)
 		cmd_fail("show", "%s", msg);
 		goto out;
 	}
-	if (view_build(&v, &set) < 0)
+	/* The kernel now, and what only the applied generation knows: the
+	 * services of adapters in place (a snapshot is read as it was). */
+	if ((!snapshot && cmd_applied_want(&so, &want) < 0) || view_build_want(&v, &set, &want) < 0)
 		goto oom;
 	if (json) {
 		o.j = true;
@@ -547,6 +550,7 @@ out:
 	table_free(o.t);
 	stats_set_clear(&st);
 	view_clear(&v);
+	want_clear(&want);
 	kobj_set_clear(&set);
 	return rc;
 }

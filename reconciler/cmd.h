@@ -90,6 +90,12 @@ struct store_generation;
 int cmd_generation_want(const char *cmd, struct store *st, const struct store_generation *g,
 			struct want *out);
 
+/* The desired state of the last applied generation of this host (the
+ * database's one host, else this machine's name), for what only it knows
+ * (the services of adapters in place, realize.h).  Quiet: no database, no
+ * generation or a damaged one leave *out empty.  0, or -ENOMEM. */
+int cmd_applied_want(const struct cmd_state_opts *o, struct want *out);
+
 /* One option grammar for every command.  A command lists only its own
  * options; cmd_getopt() adds the common ones, handles them and reports a bad
  * option once ("hostnet drift: unrecognized option '--x'"):

@@ -27,12 +27,11 @@ const char *iscsi_ifaces_dir(void)
 	return stat(ISCSI_CONFIG_DIR, &st) == 0 && S_ISDIR(st.st_mode) ? ISCSI_IFACES_DIR_DEFAULT : NULL;
 }
 
+/* An adapter's mark, or an adapter in place on a bridge or NIC (whose
+ * services only the desired state knows). */
 bool iscsi_wanted(const struct want_link *l)
 {
-	struct mark m;
-
-	return !l->foreign && mark_parse(&m, l->l.alias) == 0 && m.role == MARK_ROLE_ADAPTER &&
-	       (m.services & 1u << PROFILE_SERVICE_ISCSI);
+	return (want_link_services(l, NULL) & 1u << PROFILE_SERVICE_ISCSI) != 0;
 }
 
 /* What iscsiadm 2.1.8 (Debian 12) writes for `-o new` followed by

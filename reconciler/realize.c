@@ -336,6 +336,9 @@ static void realize_in_place(struct rz *z, const struct profile_adapter *a,
 			l = &z->w->links[i];
 	if (!l)
 		return;   /* validation names the missing switch or uplink */
+	l->in_place_services = a->services;
+	if (st && strcmp(st->name, PROFILE_DEFAULT_STACK) != 0)
+		copy_name(l->in_place_stack, st->name);
 	if (a->mtu_loc.file) {
 		l->l.mtu = a->mtu;
 		l->manage |= 1u << WANT_ATTR_MTU;
@@ -879,4 +882,18 @@ const struct want_link *want_link(const struct want *w, const char *name)
 bool want_manages_table(const struct want *w, uint32_t table)
 {
 	return hn_bsearch(&table, w->tables, w->tables_n, sizeof(*w->tables), cmp_u32) != NULL;
+}
+
+uint32_t want_link_services(const struct want_link *l, char stack[KOBJ_IFNAMSIZ])
+{
+	struct mark m;
+
+	if (mark_parse(&m, l->l.alias) == 0 && m.role == MARK_ROLE_ADAPTER) {
+		if (stack)
+			memcpy(stack, m.stack, KOBJ_IFNAMSIZ);
+		return m.services;
+	}
+	if (stack)
+		memcpy(stack, l->in_place_stack, KOBJ_IFNAMSIZ);
+	return l->in_place_services;
 }

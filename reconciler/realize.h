@@ -63,6 +63,12 @@ struct want_link {
 	bool vlan_filtering;            /* bridges with VLAN portgroups */
 	bool foreign;                   /* an uplink: must exist, never created or deleted */
 	uint32_t manage;                /* bits of enum want_attr */
+	/* An adapter in place on this link (a switch's bridge, a NIC): its
+	 * services (1u << enum profile_service) and stack ("" = default).
+	 * No mark on the link can say them (a bridge keeps hostnet:switch, a
+	 * NIC is foreign), so the desired state carries them. */
+	uint32_t in_place_services;
+	char in_place_stack[KOBJ_IFNAMSIZ];
 	struct hn_loc loc;              /* the profile line it comes from */
 };
 
@@ -127,5 +133,9 @@ int want_qcmp_rule(const void *a, const void *b);
 
 /* Lookups by name (binary search: realize_profile sorts links by name). */
 const struct want_link *want_link(const struct want *w, const char *name);
+/* The adapter services link `l` carries by the desired state: its
+ * adapter mark's, or those of the adapter in place on it; *stack (may be
+ * NULL) gets its stack ("" = default).  0 for no adapter. */
+uint32_t want_link_services(const struct want_link *l, char stack[KOBJ_IFNAMSIZ]);
 /* Whether hostnet manages routes and rules in this table. */
 bool want_manages_table(const struct want *w, uint32_t table);

@@ -50,9 +50,14 @@ static void fill_addrs(struct services_entry *e, const struct kobj_set *set, int
 
 int services_from_set(struct services_list *out, const struct kobj_set *set)
 {
+	return services_from_set_want(out, set, NULL);
+}
+
+int services_from_set_want(struct services_list *out, const struct kobj_set *set, const struct want *w)
+{
 	struct view v = { 0 };
 	size_t cap = 0;
-	int r = view_build(&v, set);
+	int r = view_build_want(&v, set, w);
 
 	*out = (struct services_list){ 0 };
 	if (r < 0)
@@ -107,7 +112,7 @@ int services_from_want(struct services_list *out, const struct want *w)
 
 	*out = (struct services_list){ 0 };
 	if (r == 0)
-		r = services_from_set(out, &set);
+		r = services_from_set_want(out, &set, w);
 	kobj_set_clear(&set);
 	return r;
 }

@@ -38,7 +38,10 @@ struct services_list {
 
 /* From a host (or a snapshot): the adapters hostnet owns.  0 or -ENOMEM. */
 int services_from_set(struct services_list *out, const struct kobj_set *set);
-/* From a desired state.  0 or -ENOMEM. */
+/* The same with the adapters in place that desired state `w` names (NULL =
+ * none; view.h: view_build_want()). */
+int services_from_set_want(struct services_list *out, const struct kobj_set *set, const struct want *w);
+/* From a desired state, its adapters in place too.  0 or -ENOMEM. */
 int services_from_want(struct services_list *out, const struct want *w);
 void services_list_clear(struct services_list *l);
 

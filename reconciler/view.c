@@ -6,6 +6,7 @@
 #include <sys/socket.h>
 
 #include "profile.h"
+#include "realize.h"
 #include "sort.h"
 
 static int cmp_link_index(const void *a, const void *b)
@@ -142,6 +143,11 @@ static int build_stacks(struct view *v)
 
 int view_build(struct view *out, const struct kobj_set *set)
 {
+	return view_build_want(out, set, NULL);
+}
+
+int view_build_want(struct view *out, const struct kobj_set *set, const struct want *w)
+{
 	struct view v = { .set = set };
 	int r = -ENOMEM;
 
@@ -156,8 +162,16 @@ int view_build(struct view *out, const struct kobj_set *set)
 		const struct kobj_link *l = &set->links[i];
 		struct view_adapter *a = &v.adapters[v.n_adapters];
 
-		if (!l->owned || mark_parse(&a->mark, l->alias) < 0 || a->mark.role != MARK_ROLE_ADAPTER)
+		const struct want_link *wl = w ? want_link(w, l->name) : NULL;
+
+		if (wl && wl->in_place_services && (!l->owned || mark_parse(&a->mark, l->alias) < 0 ||
+						    a->mark.role != MARK_ROLE_ADAPTER)) {
+			a->mark = (struct mark){ .role = MARK_ROLE_ADAPTER, .services = wl->in_place_services };
+			memcpy(a->mark.stack, wl->in_place_stack, sizeof(a->mark.stack));
+		} else if (!l->owned || mark_parse(&a->mark, l->alias) < 0 ||
+			   a->mark.role != MARK_ROLE_ADAPTER) {
 			continue;
+		}
 		a->link = l;
 		a->stack = a->mark.stack[0] ? a->mark.stack : PROFILE_DEFAULT_STACK;
 		if (l->kind == KOBJ_LINK_KIND_MACVLAN && l->link)

@@ -36,8 +36,15 @@ struct view {
 	const struct kobj_link **by_index; /* private: links sorted by ifindex */
 };
 
+struct want;
+
 /* Builds the view; `set` must outlive it.  0 or -ENOMEM. */
 int view_build(struct view *out, const struct kobj_set *set);
+/* The same, and the adapters in place that desired state `w` (NULL = none)
+ * puts on a switch's bridge or a NIC of `set`: no mark on the link says
+ * them (realize.h), so without `w` they are not adapters.  Such an
+ * adapter's `mark` is made from `w`; `w` need not outlive the view. */
+int view_build_want(struct view *out, const struct kobj_set *set, const struct want *w);
 void view_clear(struct view *v);
 
 /* The link with this ifindex, or NULL (binary search). */

@@ -11,6 +11,7 @@
 #include "arena.h"
 #include "jread.h"
 #include "kobj-json.h"
+#include "profile.h"
 #include "sort.h"
 
 static const char *const attr_names[WANT_ATTR__MAX] = {
@@ -96,6 +97,19 @@ static int link_settings_json(json_t *o, const struct want_link *l)
 	return r;
 }
 
+static int in_place_json(json_t *o, const struct want_link *l)
+{
+	json_t *s = json_array();
+
+	for (int k = 0; s && k < PROFILE_SERVICE__MAX; k++)
+		if (l->in_place_services & (1u << k) &&
+		    json_array_append_new(s, json_string(profile_service_name((enum profile_service)k))) < 0)
+			break;
+	if (json_object_set_new(o, "in_place_services", s) < 0)
+		return -1;
+	return json_object_set_new(o, "in_place_stack", json_string(l->in_place_stack));
+}
+
 json_t *want_json_link(const struct want_link *l)
 {
 	char mac[ADDR_MAC_STRLEN];
@@ -124,6 +138,11 @@ json_t *want_json_link(const struct want_link *l)
 		      "vrf_table", (json_int_t)l->l.vrf_table,
 		      "macvlan_mode", (json_int_t)l->l.macvlan_mode,
 		      "vlan_filtering", l->vlan_filtering);
+	/* Only a link with an adapter in place has these (likewise). */
+	if (o && l->in_place_services && in_place_json(o, l) < 0) {
+		json_decref(o);
+		o = NULL;
+	}
 	/* Only a VLAN adapter has an id: other links' JSON stays as it was. */
 	if (o && l->l.vlan_id && json_object_set_new(o, "vlan_id", json_integer(l->l.vlan_id)) < 0) {
 		json_decref(o);
@@ -223,7 +242,7 @@ static const char *const link_keys[] = {
 	"foreign", "manage", "pvid", "vrf_table", "macvlan_mode", "vlan_filtering", "primary",
 	"dhcp4", "bond_mode", "qdisc", "qdisc_handle", "shaping", "is_brport", "brport", "n_fdb",
 	"fdb", "has_ra", "accept_ra", "autoconf", "accept_ra_defrtr", "vlan_id", "arp_ignore",
-	"arp_announce", "rp_filter", "bond_mon", "at", NULL,
+	"arp_announce", "rp_filter", "bond_mon", "in_place_services", "in_place_stack", "at", NULL,
 };
 static const char *const addr_keys[] = { "dev", "address", "at", NULL };
 static const char *const route_keys[] = {
@@ -337,6 +356,11 @@ static const char *attr_name(int a)
 	return attr_names[a];
 }
 
+static const char *service_name(int s)
+{
+	return profile_service_name((enum profile_service)s);
+}
+
 static const char *brport_name(int f)
 {
 	return kobj_brport_flag_name((enum kobj_brport_flag)f);
@@ -411,6 +435,9 @@ static void rd_link(struct wj *c, struct want_link *l, const json_t *o)
 	l->l.macvlan_mode = (uint32_t)jread_int(j, o, "macvlan_mode", JREAD_U32, 0);
 	l->vlan_filtering = jread_bool(j, o, "vlan_filtering", 0);
 	l->l.vlan_id = (uint16_t)jread_int(j, o, "vlan_id", JREAD_VLAN, JREAD_OPTIONAL);
+	l->in_place_services = rd_bits(c, o, "in_place_services", OPT, "service", service_name,
+				       PROFILE_SERVICE__MAX);
+	rd_name(c, l->in_place_stack, o, "in_place_stack", OPT);
 	rd_link_settings(c, l, o);
 	rd_loc(c, &l->loc, o);
 }

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "arena.h"
+#include "profile.h"
 #include "snapblob-private.h"
 
 static const uint8_t magic[4] = { 'H', 'N', 'W', 'B' };
@@ -61,13 +62,17 @@ int wantblob_encode(uint8_t **out, size_t *out_len, const struct want *w,
 	struct snapblob_enc e = { .err = err };
 	struct files *f = calloc(1, sizeof(*f));
 	unsigned tail;
+	size_t n_in_place = 0;
 
 	*err = (struct snapblob_err){ 0 };
 	if (!f)
 		return -ENOMEM;
+	for (size_t i = 0; i < w->n_links; i++)
+		n_in_place += w->links[i].in_place_services != 0;
 	snapblob_put_bytes(&e, magic, sizeof(magic));
 	tail = snapblob_tail_flags(w->fw.text, w->links, w->n_links, sizeof(*w->links));
-	snapblob_put_u8(&e, tail ? WANTBLOB_VERSION_FW : WANTBLOB_VERSION);
+	snapblob_put_u8(&e, n_in_place ? WANTBLOB_VERSION_IN_PLACE : tail ? WANTBLOB_VERSION_FW
+									 : WANTBLOB_VERSION);
 	snapblob_put_uv(&e, w->n_links);
 	snapblob_put_uv(&e, w->n_addrs);
 	snapblob_put_uv(&e, w->n_routes);
@@ -130,11 +135,28 @@ int wantblob_encode(uint8_t **out, size_t *out_len, const struct want *w,
 		snapblob_put_rule(&e, &ru->r);
 		put_loc(&e, f, &ru->loc);
 	}
+	if (n_in_place)
+		snapblob_put_u8(&e, tail != 0);
 	if (tail) {
 		e.what = "tail";
 		snapblob_put_tail(&e, tail, w->fw.text, w->links, w->n_links, sizeof(*w->links));
 		if (w->fw.text)
 			put_loc(&e, f, &w->fw.loc);
+	}
+	if (n_in_place) {
+		e.what = "in place";
+		snapblob_put_uv(&e, n_in_place);
+		for (e.index = 0; e.index < w->n_links; e.index++) {
+			const struct want_link *l = &w->links[e.index];
+
+			if (!l->in_place_services)
+				continue;
+			if (l->in_place_services >> PROFILE_SERVICE__MAX)
+				snapblob_enc_bad(&e, "services");
+			snapblob_put_uv(&e, e.index);
+			snapblob_put_uv(&e, l->in_place_services);
+			put_name(&e, l->in_place_stack, "stack");
+		}
 	}
 	free(f);
 	if (e.nomem || err->field) {
@@ -219,6 +241,37 @@ static void get_link(struct wdec *c, size_t i)
 		snapblob_dec_bad(d, "name");
 }
 
+/* Version 3's adapters in place: at least one, links in ascending order. */
+static void get_in_place(struct wdec *c, struct snapblob_err *err)
+{
+	struct snapblob_dec *d = &c->d;
+	size_t n = c->w->n_links;
+	uint64_t count;
+	uint64_t next = 0;
+
+	err->what = "in place";
+	count = snapblob_get_uv(d, n, "count");
+	if (!d->bad && !count)
+		snapblob_dec_bad(d, "count");   /* canonical: that is version 1 or 2 */
+	for (uint64_t k = 0; k < count && !d->bad; k++) {
+		uint64_t i = snapblob_get_uv(d, n ? n - 1 : 0, "link");
+		struct want_link *l;
+
+		if (d->bad || i < next) {
+			snapblob_dec_bad(d, "link");
+			break;
+		}
+		next = i + 1;
+		l = &c->w->links[i];
+		err->index = (size_t)i;
+		l->in_place_services = (uint32_t)snapblob_get_uv(d, (1u << PROFILE_SERVICE__MAX) - 1,
+								 "services");
+		if (!d->bad && !l->in_place_services)
+			snapblob_dec_bad(d, "services");
+		get_name(d, l->in_place_stack, "stack");
+	}
+}
+
 static void get_addr(struct wdec *c, size_t i)
 {
 	struct want_addr *a = &c->w->addrs[i];
@@ -286,7 +339,8 @@ int wantblob_decode(struct want *out, const uint8_t *buf, size_t len,
 	if (p && memcmp(p, magic, sizeof(magic)) != 0)
 		snapblob_dec_bad(d, "header");
 	version = (unsigned)snapblob_get_u8(d, UINT8_MAX, "header");
-	if (version != WANTBLOB_VERSION && version != WANTBLOB_VERSION_FW)
+	if (version != WANTBLOB_VERSION && version != WANTBLOB_VERSION_FW &&
+	    version != WANTBLOB_VERSION_IN_PLACE)
 		snapblob_dec_bad(d, "version");
 	for (size_t k = 0; k < 5; k++)
 		n[k] = snapblob_get_uv(d, (uint64_t)(d->end - d->p), "header");
@@ -318,13 +372,16 @@ int wantblob_decode(struct want *out, const uint8_t *buf, size_t len,
 	WB_LIST("route", routes, n_routes, n[2], get_route);
 	WB_LIST("rule", rules, n_rules, n[3], get_rule);
 #undef WB_LIST
-	if (!d->bad && version == WANTBLOB_VERSION_FW) {
+	if (!d->bad && (version == WANTBLOB_VERSION_FW ||
+			(version == WANTBLOB_VERSION_IN_PLACE && snapblob_get_u8(d, 1, "tail")))) {
 		err->what = "tail";
 		if (!snapblob_get_tail(d, &w.fw.text, w.links, w.n_links, sizeof(*w.links)))
 			c->nomem = true;
 		else if (!d->bad && w.fw.text)
 			get_loc(c, &w.fw.loc);
 	}
+	if (!d->bad && version == WANTBLOB_VERSION_IN_PLACE)
+		get_in_place(c, err);
 	if (!d->bad && d->p != d->end) {
 		*err = (struct snapblob_err){ "blob", len - (size_t)(d->end - d->p), "end" };
 		r = -EUCLEAN;

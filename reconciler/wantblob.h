@@ -43,6 +43,12 @@
  * link's ARP settings), then the ruleset's loc when it has one; a want
  * with neither encodes as version 1. */
 #define WANTBLOB_VERSION_FW 2
+/* Version 3: version 1, u8:1 and version 2's tail (with its loc) or u8:0,
+ * then the adapters in place (realize.h: a link's in_place_services):
+ *   uv:n (at least 1), n * (uv:link index, strictly ascending,
+ *   uv:services (not 0), str:stack)
+ * A want without adapters in place encodes as version 1 or 2. */
+#define WANTBLOB_VERSION_IN_PLACE 3
 #define WANTBLOB_FILE_MAX  4096
 #define WANTBLOB_FILES_MAX 1024
 

@@ -75,6 +75,46 @@ static uint32_t edited(const char *from, const char *to)
 	return s;
 }
 
+/* Proxmox-like: management on the switch's own bridge, iSCSI on a NIC;
+ * neither link carries an adapter mark. */
+#define IN_PLACE_PROFILE \
+	"apiVersion: hostnet/v1\nkind: HostProfile\nhost: pve01\n" \
+	"uplinks:\n  - {name: eth1}\n  - {name: eth3}\n" \
+	"switches:\n  - {name: vmbr0, uplinks: [eth1]}\n" \
+	"adapters:\n" \
+	"  - name: vmbr0\n    backing: switch\n    services: [management]\n" \
+	"    ipv4: [192.0.2.10/24]\n" \
+	"  - name: eth3\n    backing: uplink\n    services: [iscsi]\n" \
+	"    ipv4: [198.51.100.10/24]\n"
+
+static void in_place_address_change_disturbs_its_services(void **state)
+{
+	char *mgmt = tu_replace(IN_PLACE_PROFILE, "192.0.2.10/24", "192.0.2.11/24");
+	char *iscsi = tu_replace(IN_PLACE_PROFILE, "198.51.100.10/24", "198.51.100.11/24");
+	size_t nm = 0;
+
+	(void)state;
+	/* The old address on vmbr0 deleted: management's, though vmbr0's
+	 * alias says hostnet:switch. */
+	assert_int_equal(disturbed(IN_PLACE_PROFILE, mgmt, &nm, NULL), MGMT);
+	assert_true(nm >= 1);
+	assert_int_equal(disturbed(IN_PLACE_PROFILE, iscsi, NULL, NULL), ISCSI);
+	/* Nothing changed: nothing disturbed. */
+	assert_int_equal(disturbed(IN_PLACE_PROFILE, IN_PLACE_PROFILE, NULL, NULL), 0);
+	free(iscsi);
+	free(mgmt);
+}
+
+static void in_place_switch_set_down_disturbs_its_adapter(void **state)
+{
+	char *after = tu_replace(IN_PLACE_PROFILE, "    services: [management]\n",
+				 "    services: [management]\n    state: down\n");
+
+	(void)state;
+	assert_int_equal(disturbed(IN_PLACE_PROFILE, after, NULL, NULL), MGMT);
+	free(after);
+}
+
 static void no_change_disturbs_nothing(void **state)
 {
 	(void)state;
@@ -238,6 +278,8 @@ int main(void)
 		cmocka_unit_test(an_uplink_set_down_disturbs_every_adapter_on_its_switch),
 		cmocka_unit_test(a_default_gateway_change_disturbs_the_stack),
 		cmocka_unit_test(iscsi_record_removal_disturbs_iscsi),
+		cmocka_unit_test(in_place_address_change_disturbs_its_services),
+		cmocka_unit_test(in_place_switch_set_down_disturbs_its_adapter),
 		cmocka_unit_test(text_lists_services_in_catalogue_order),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1241,6 +1241,35 @@ static void appended_actions_are_copies_and_counted(void **state)
 	assert_null(d.v);
 }
 
+/* An adapter in place tagged iscsi (on a NIC: no mark on it) gets its
+ * open-iscsi record like any adapter; untagged, the record goes. */
+static void in_place_iscsi_adapter_gets_its_record(void **state)
+{
+	static const char yaml[] =
+		"apiVersion: hostnet/v1\nkind: HostProfile\nhost: pve01\n"
+		"uplinks:\n  - {name: eth3}\n"
+		"adapters:\n"
+		"  - name: eth3\n    backing: uplink\n    services: [management, iscsi]\n"
+		"    ipv4: [198.51.100.10/24]\n";
+	struct fx f;
+	struct kobj_set set = { 0 };
+
+	(void)state;
+	fx_realize(&f, yaml);
+	/* The host as the profile has it: the record is there. */
+	assert_int_equal(diff_observed_from_want(&set, &f.w), 0);
+	assert_int_equal(set.n_iscsi, 1);
+	assert_string_equal(set.iscsi[0].adapter, "eth3");
+	kobj_set_clear(&set);
+	/* A host with the NIC and its address but no record: one to write. */
+	add_lo(&f.have);
+	add_nic(&f.have, "eth3", 2);
+	f.have.iscsi_managed = true;
+	assert_int_equal(compute(&f), 0);
+	find_action(&f.d, "create iscsi-iface eth3");
+	fx_end(&f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1279,6 +1308,7 @@ int main(void)
 		cmocka_unit_test(want_from_observed_without_a_profile_has_no_foreign_links),
 		cmocka_unit_test(want_from_observed_gives_an_adopted_link_back_its_marks),
 		cmocka_unit_test(want_from_observed_leaves_out_foreign_links_not_named),
+		cmocka_unit_test(in_place_iscsi_adapter_gets_its_record),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

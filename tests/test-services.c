@@ -155,6 +155,42 @@ static void vrf_stack_gives_its_table(void **state)
 	fx_end(&f);
 }
 
+/* vmbr0 (the switch's bridge, alias hostnet:switch) and eth3 (a NIC, no
+ * alias) carry adapters in place: only the desired state says their tags. */
+static void adapters_in_place_are_listed_from_the_desired_state(void **state)
+{
+	static const char yaml[] =
+		"apiVersion: hostnet/v1\nkind: HostProfile\nhost: pve01\n"
+		"uplinks:\n  - {name: eth1}\n  - {name: eth3}\n"
+		"switches:\n  - {name: vmbr0, uplinks: [eth1]}\n"
+		"stacks:\n  - name: default\n    gateway: {ipv4: 192.0.2.1}\n"
+		"  - name: storage\n    table: 100\n    gateway: {ipv4: 198.51.100.1}\n"
+		"adapters:\n"
+		"  - name: vmbr0\n    backing: switch\n    services: [management]\n"
+		"    ipv4: [192.0.2.10/24]\n"
+		"  - name: eth3\n    backing: uplink\n    services: [iscsi]\n    stack: storage\n"
+		"    ipv4: [198.51.100.10/24]\n";
+	struct fx f = { 0 };
+	char buf[ADDR_STRLEN];
+
+	(void)state;
+	fx_load(&f, yaml);
+	assert_int_equal(f.l.n, 2);
+	assert_int_equal(f.l.v[0].service, PROFILE_SERVICE_MANAGEMENT);
+	assert_string_equal(f.l.v[0].adapter, "vmbr0");
+	assert_string_equal(f.l.v[0].stack, "default");
+	assert_int_equal(f.l.v[0].table, 254);
+	assert_string_equal(addr_format(&f.l.v[0].addr4, true, buf, sizeof(buf)), "192.0.2.10/24");
+	assert_string_equal(addr_format(&f.l.v[0].gw4, false, buf, sizeof(buf)), "192.0.2.1");
+	assert_int_equal(f.l.v[1].service, PROFILE_SERVICE_ISCSI);
+	assert_string_equal(f.l.v[1].adapter, "eth3");
+	assert_string_equal(f.l.v[1].stack, "storage");
+	assert_int_equal(f.l.v[1].table, 100);
+	assert_string_equal(addr_format(&f.l.v[1].addr4, true, buf, sizeof(buf)), "198.51.100.10/24");
+	assert_string_equal(addr_format(&f.l.v[1].gw4, false, buf, sizeof(buf)), "198.51.100.1");
+	fx_end(&f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -164,6 +200,7 @@ int main(void)
 		cmocka_unit_test(dhcp_adapter_has_no_address_but_says_dhcp),
 		cmocka_unit_test(json_has_fixed_keys_and_typed_values),
 		cmocka_unit_test(vrf_stack_gives_its_table),
+		cmocka_unit_test(adapters_in_place_are_listed_from_the_desired_state),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

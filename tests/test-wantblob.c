@@ -13,6 +13,7 @@
 #include <cmocka.h>
 
 #include "addr.h"
+#include "profile.h"
 #include "want-json.h"
 #include "wantblob.h"
 
@@ -291,6 +292,51 @@ static void test_a_file_name_repeated_is_refused(void **state)
 	assert_string_equal(e.field, "at");
 }
 
+/* An adapter in place (realize.h) rides in version 3, with or without the
+ * version 2 tail, and comes back whole through the blob and the JSON. */
+static void test_adapters_in_place_ride_in_version_3(void **state)
+{
+	struct want w, back = { 0 };
+	struct snapblob_err e;
+	uint8_t *blob, *again;
+	size_t len, len2;
+	char *j1, *j2;
+
+	(void)state;
+	for (int fw = 0; fw < 2; fw++) {
+		build_want(&w, 2);
+		w.links[0].in_place_services = 1u << PROFILE_SERVICE_MANAGEMENT | 1u << PROFILE_SERVICE_ISCSI;
+		snprintf(w.links[0].in_place_stack, KOBJ_IFNAMSIZ, "storage");
+		if (fw)
+			assert_non_null(w.fw.text = strdup("table inet hostnet {\n}\n"));
+		assert_int_equal(wantblob_encode(&blob, &len, &w, &e), 0);
+		assert_int_equal(blob[4], WANTBLOB_VERSION_IN_PLACE);
+		assert_int_equal(wantblob_decode(&back, blob, len, &e), 0);
+		assert_int_equal(back.links[0].in_place_services, w.links[0].in_place_services);
+		assert_string_equal(back.links[0].in_place_stack, "storage");
+		assert_int_equal(back.links[1].in_place_services, 0);
+		assert_true(!fw || (back.fw.text && strcmp(back.fw.text, w.fw.text) == 0));
+		j1 = json_text(&w);
+		j2 = json_text(&back);
+		assert_string_equal(j1, j2);
+		assert_non_null(strstr(j1, "\"in_place_services\":[\"management\",\"iscsi\"]"));
+		assert_int_equal(wantblob_encode(&again, &len2, &back, &e), 0);
+		assert_int_equal(len2, len);
+		assert_memory_equal(again, blob, len);
+		/* Services 0 is version 1 or 2, not 3: refused. */
+		want_clear(&back);
+		blob[len - 1 - 1 - strlen("storage")] = 0;
+		assert_int_equal(wantblob_decode(&back, blob, len, &e), -EUCLEAN);
+		assert_string_equal(e.what, "in place");
+		free(j1);
+		free(j2);
+		free(blob);
+		free(again);
+		want_clear(&w);
+		want_clear(&back);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -299,6 +345,7 @@ int main(void)
 		cmocka_unit_test(test_route_order_is_kept_and_links_out_of_order_are_refused),
 		cmocka_unit_test(test_a_file_name_repeated_is_refused),
 		cmocka_unit_test(test_firewall_and_arp_ride_in_version_2),
+		cmocka_unit_test(test_adapters_in_place_ride_in_version_3),
 		cmocka_unit_test(test_snapshot_keeps_ruleset_and_arp),
 	};
 

@@ -27,6 +27,8 @@ apt-get install -y -qq --no-install-recommends debhelper dpkg-dev fakeroot linti
 apt-get install -y -qq --no-install-recommends libclang-rt-14-dev python3 linux-perf >/dev/null
 # open-iscsi: iscsiadm reads back the iface records of tests/ns/iscsi.sh (iSCSI port binding).
 apt-get install -y -qq --no-install-recommends open-iscsi >/dev/null
+# tgt: the iSCSI target (tgtd, tgtadm) of tests/kernel/iscsi.sh, in its own namespace.
+apt-get install -y -qq --no-install-recommends tgt >/dev/null
 # udhcpc is the DHCP client hostnet runs for `ipv4: dhcp` adapters; dnsmasq
 # (the binary only, no service) is the DHCP server and router advertiser of
 # tests/ns/settings.sh, inside its namespace.
