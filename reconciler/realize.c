@@ -142,6 +142,34 @@ static void realize_bond_mon(struct kobj_bond_mon *m, const struct profile_detec
 	m->miimon = d->present && d->interval_ms ? d->interval_ms : PROFILE_DETECTION_LINK_MS;
 }
 
+/* The bridge port towards the physical network (an uplink, or the bond of
+ * a teamed switch) carries every tagged portgroup VLAN of its switch,
+ * tagged, and keeps the bridge's default PVID 1 for untagged portgroups:
+ * a VLAN-filtering bridge drops the frames of a VLAN a port is not in. */
+static void realize_uplink_vlans(struct rz *z, const struct profile_switch *s, struct want_link *l)
+{
+	const struct profile *p = z->p;
+	struct kobj_brvlan v = { 0 };
+	bool any = false;
+
+	for (size_t j = 0; j < p->n_portgroups; j++) {
+		const struct profile_portgroup *pg = &p->portgroups[j];
+
+		if (!pg->vlan || !pg->switch_name || strcmp(pg->switch_name, s->name) != 0)
+			continue;
+		/* More VLANs than a port's set holds: validation refuses them
+		 * (validate-net.c), so a full set is not reached here. */
+		(void)kobj_brvlan_add(&v, (uint16_t)pg->vlan, false);
+		any = true;
+	}
+	if (!any)
+		return;
+	(void)kobj_brvlan_add(&v, 1, true);
+	l->l.has_brvlan = true;
+	l->l.brvlan = v;
+	l->manage |= 1u << WANT_ATTR_BRVLAN;
+}
+
 static void realize_bond(struct rz *z, const struct profile_switch *s)
 {
 	const struct profile_teaming *t = &s->teaming;
@@ -175,6 +203,7 @@ static void realize_bond(struct rz *z, const struct profile_switch *s)
 	}
 	realize_bond_mon(&l->l.bond_mon, &t->detection);
 	need(z, KOBJ_CAP_BOND, &t->loc);
+	realize_uplink_vlans(z, s, l);
 }
 
 static void realize_switches(struct rz *z)
@@ -226,6 +255,7 @@ static void realize_switches(struct rz *z)
 		} else if (s) {
 			copy_name(l->master, s->name);
 			l->manage |= 1u << WANT_ATTR_MASTER;
+			realize_uplink_vlans(z, s, l);
 		}
 	}
 }
@@ -445,6 +475,11 @@ static void realize_adapter(struct rz *z, const struct profile_adapter *a)
 	}
 	if (pg && pg->vlan) {
 		pl->pvid = (uint16_t)pg->vlan;
+		/* Only its VLAN: the default VLAN 1 would let untagged
+		 * frames from the uplinks reach every tagged portgroup. */
+		pl->l.has_brvlan = true;
+		pl->l.brvlan.pvid = (uint16_t)pg->vlan;
+		pl->manage |= 1u << WANT_ATTR_BRVLAN;
 		need(z, KOBJ_CAP_BRIDGE_VLAN_FILTERING, &pg->vlan_loc);
 	}
 	/* The port is hostnet's: without a policy it gets Linux's defaults

@@ -26,6 +26,7 @@ static const char *const attr_names[WANT_ATTR__MAX] = {
 	[WANT_ATTR_ARP] = "arp",
 	[WANT_ATTR_BOND] = "bond",
 	[WANT_ATTR_DHCP] = "dhcp",
+	[WANT_ATTR_BRVLAN] = "brvlan",
 };
 
 static json_t *jaddr(const struct hn_addr *a, bool prefix)

@@ -221,7 +221,7 @@ static void bare_host_gets_creations_in_dependency_order(void **state)
 	assert_int_equal(diff_action_loc(&f.d, &f.d.v[12])->line, 30);
 	/* An uplink: only what the profile manages, not its own alias. */
 	assert_int_equal(f.d.v[5].changed, BIT(WANT_ATTR_MTU) | BIT(WANT_ATTR_STATE) |
-			 BIT(WANT_ATTR_MASTER));
+			 BIT(WANT_ATTR_MASTER) | BIT(WANT_ATTR_BRVLAN));
 	assert_int_equal(diff_action_from_link(&f.d, &f.d.v[5])->l.mtu, 1500);
 	assert_int_equal(diff_action_to_link(&f.d, &f.d.v[5])->l.mtu, 9000);
 	assert_string_equal(diff_action_to_link(&f.d, &f.d.v[5])->master, "vs0");
@@ -244,6 +244,8 @@ static void bare_host_with_ready_uplinks_gets_creations_only(void **state)
 			f.w.links[i].manage &= ~BIT(WANT_ATTR_MASTER);
 			have_link(&f.have, f.w.links[i].l.name)->mtu = f.w.links[i].l.mtu;
 			have_link(&f.have, f.w.links[i].l.name)->admin_up = true;
+			have_link(&f.have, f.w.links[i].l.name)->has_brvlan = f.w.links[i].l.has_brvlan;
+			have_link(&f.have, f.w.links[i].l.name)->brvlan = f.w.links[i].l.brvlan;
 		}
 	assert_int_equal(compute(&f), 0);
 	ASSERT_ACTIONS(&f.d,

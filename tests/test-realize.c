@@ -145,7 +145,13 @@ static void uplinks_are_foreign_with_master_mtu_and_state_managed(void **state)
 		assert_int_equal(l->l.mtu, 9000);
 		assert_true(l->l.admin_up);
 		assert_int_equal(l->manage, BIT(WANT_ATTR_MTU) | BIT(WANT_ATTR_STATE) |
-				 BIT(WANT_ATTR_MASTER));
+				 BIT(WANT_ATTR_MASTER) | BIT(WANT_ATTR_BRVLAN));
+		/* The switch's portgroup VLAN, tagged; untagged traffic on
+		 * the bridge's default VLAN 1. */
+		assert_true(l->l.has_brvlan);
+		assert_int_equal(l->l.brvlan.pvid, 1);
+		assert_int_equal(l->l.brvlan.n, 1);
+		assert_int_equal(l->l.brvlan.vids[0], 10);
 	}
 	assert_loc(&link_of(&w, "eth2")->loc, "t.yaml:6:12");
 	want_clear(&w);
