@@ -185,7 +185,8 @@ static void link_modify(struct dctx *c, const struct want_link *w, const struct 
 	bool shrink = (changed & 1u << WANT_ATTR_MTU) && w->l.mtu < o->l.mtu;
 	int lay = layer(w);
 	struct diff_action *a = dctx_add(c, DIFF_OP_MODIFY, DIFF_OBJ_LINK,
-					 shrink ? DIFF_STEP_MOD_LINK_SHRINK : DIFF_STEP_MOD_LINK,
+					 shrink ? DIFF_STEP_MOD_LINK_SHRINK :
+					 w->foreign ? DIFF_STEP_MOD_UPLINK : DIFF_STEP_MOD_LINK,
 					 shrink ? -lay : lay, w, o);
 
 	if (a)

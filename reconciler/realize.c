@@ -206,6 +206,19 @@ static void realize_bond(struct rz *z, const struct profile_switch *s)
 	realize_uplink_vlans(z, s, l);
 }
 
+/* Whether a macvlan or VLAN adapter sits on the uplink. */
+static bool carries_adapter(const struct profile *p, const char *uplink)
+{
+	for (size_t i = 0; i < p->n_adapters; i++) {
+		const struct profile_adapter *a = &p->adapters[i];
+
+		if ((a->backing == PROFILE_BACKING_MACVLAN || a->backing == PROFILE_BACKING_VLAN) &&
+		    a->uplink && strcmp(a->uplink, uplink) == 0)
+			return true;
+	}
+	return false;
+}
+
 static void realize_switches(struct rz *z)
 {
 	const struct profile *p = z->p;
@@ -256,6 +269,11 @@ static void realize_switches(struct rz *z)
 			copy_name(l->master, s->name);
 			l->manage |= 1u << WANT_ATTR_MASTER;
 			realize_uplink_vlans(z, s, l);
+		} else if (carries_adapter(p, u->name)) {
+			/* A macvlan on a bridge port is EBUSY: a NIC that
+			 * left its switch (esx03 -> esx04) leaves its bridge. */
+			l->master[0] = '\0';
+			l->manage |= 1u << WANT_ATTR_MASTER;
 		}
 	}
 }
