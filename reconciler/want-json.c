@@ -730,6 +730,16 @@ static void write_canonical_settings(FILE *f, const struct want_link *l)
 	}
 }
 
+/* Bridge VLANs, added later still: only on links that have them. */
+static void write_canonical_brvlan(FILE *f, const struct want_link *l)
+{
+	if (!l->l.has_brvlan)
+		return;
+	fprintf(f, " V %u", l->l.brvlan.pvid);
+	for (uint8_t i = 0; i < l->l.brvlan.n; i++)
+		fprintf(f, " %u", l->l.brvlan.vids[i]);
+}
+
 /* One line per object, every field but the source position, in the want's
  * canonical order: what want_to_json_bare() says, at a fraction of the
  * cost (no JSON tree for 100,000 routes just to hash it). */
@@ -747,6 +757,7 @@ int want_write_canonical(FILE *f, const struct want *w)
 			l->parent[0] ? l->parent : "-", l->l.group, l->l.owned, l->foreign, l->manage,
 			l->pvid, l->l.vrf_table, l->l.macvlan_mode, l->vlan_filtering, l->l.vlan_id);
 		write_canonical_settings(f, l);
+		write_canonical_brvlan(f, l);
 		fprintf(f, "|%s\n", l->l.alias);
 	}
 	for (size_t i = 0; i < w->n_addrs; i++)

@@ -421,6 +421,8 @@ static void canonical_text_changes_with_each_adapter_setting(void **state)
 	CHANGES(l->l.bond_mon.miimon = 100);
 	CHANGES(l->l.bond_mon.arp_interval = 1000);
 	CHANGES(l->manage |= 1u << WANT_ATTR_BOND);
+	CHANGES(l->l.has_brvlan = true);
+	CHANGES((l->l.has_brvlan = true, l->l.brvlan.pvid = 10));
 #undef CHANGES
 	free(base);
 
