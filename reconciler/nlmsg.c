@@ -240,7 +240,8 @@ static int put_vrange(struct nl_msg *m, uint16_t from, uint16_t to)
 	return r < 0 ? r : put_vinfo(m, BRIDGE_VLAN_INFO_RANGE_END, to);
 }
 
-int nlmsg_bridge_vlans(struct nl_msg **out, int ifindex, const struct kobj_brvlan *v, bool del)
+int nlmsg_bridge_vlans(struct nl_msg **out, int ifindex, const struct kobj_brvlan *v, bool del,
+		       bool self)
 {
 	struct ifinfomsg ifi = { .ifi_family = AF_BRIDGE, .ifi_index = ifindex };
 	struct nl_msg *m = nlmsg_alloc_simple(del ? RTM_DELLINK : RTM_SETLINK, 0);
@@ -260,13 +261,16 @@ int nlmsg_bridge_vlans(struct nl_msg **out, int ifindex, const struct kobj_brvla
 	spec = r >= 0 ? nla_nest_start(m, IFLA_AF_SPEC) : NULL;
 	if (!spec)
 		return finish(out, m, -NLE_NOMEM);
-	if (!del) {
+	/* Without it the kernel hands the request to the device's master. */
+	if (self)
+		r = nla_put_u16(m, IFLA_BRIDGE_FLAGS, BRIDGE_FLAGS_SELF);
+	if (r >= 0 && !del) {
 		/* Adding the PVID moves the flag off the bridge's default one. */
 		if (v->pvid)
 			r = put_vinfo(m, BRIDGE_VLAN_INFO_PVID | BRIDGE_VLAN_INFO_UNTAGGED, v->pvid);
 		for (uint8_t i = 0; r >= 0 && i < v->n; i++)
 			r = put_vinfo(m, 0, v->vids[i]);
-	} else {
+	} else if (r >= 0) {
 		/* Every VLAN but the kept ones, as ranges between them: the
 		 * kernel skips those the port does not have. */
 		uint16_t keep[KOBJ_BRVLAN_MAX + 1];

@@ -1,7 +1,8 @@
 /* observe-brvlan: the VLANs of each bridge port (bridge VLAN filtering).
  *
  * An AF_BRIDGE RTM_GETLINK dump asked for RTEXT_FILTER_BRVLAN lists, for
- * every bridge port, IFLA_MASTER and an IFLA_AF_SPEC nest with one
+ * every bridge port and every bridge (its own VLANs, IFLA_MASTER its own
+ * ifindex), IFLA_MASTER and an IFLA_AF_SPEC nest with one
  * IFLA_BRIDGE_VLAN_INFO per VLAN (br_fill_ifinfo).  A kernel without
  * CONFIG_BRIDGE_VLAN_FILTERING sends no nest: those ports keep has_brvlan
  * false, and the plan refuses a portgroup VLAN there anyway. */
@@ -27,9 +28,7 @@ int observe_parse_brvlan(int *ifindex, struct kobj_brvlan *out, struct nlmsghdr 
 	if (nlmsg_parse(h, sizeof(*ifi), tb, IFLA_MAX, NULL) < 0)
 		return -EBADMSG;
 	ifi = nlmsg_data(h);
-	/* The bridge device itself reports its own VLANs, without a master. */
-	if (ifi->ifi_family != AF_BRIDGE || !tb[IFLA_MASTER] || !tb[IFLA_AF_SPEC] ||
-	    nla_len(tb[IFLA_MASTER]) < 4 || (int)nla_get_u32(tb[IFLA_MASTER]) == ifi->ifi_index)
+	if (ifi->ifi_family != AF_BRIDGE || !tb[IFLA_MASTER] || !tb[IFLA_AF_SPEC])
 		return 1;
 	nla_for_each_nested(a, tb[IFLA_AF_SPEC], rem) {
 		const struct bridge_vlan_info *vi;

@@ -97,8 +97,9 @@ int observe_parse_fdb(struct observe_fdb *out, struct nlmsghdr *h);
 int observe_fdb(struct kobj_set *set, struct hnl *nl);
 
 /* A bridge port's VLANs (observe-brvlan.c).  Parses one AF_BRIDGE
- * RTM_NEWLINK message: 0 with the port's ifindex and VLANs, 1 for anything
- * else (the bridge itself, no VLANs, other types), -EBADMSG when malformed. */
+ * RTM_NEWLINK message: 0 with the port's (or the bridge's own) ifindex and
+ * VLANs, 1 for anything else (no VLANs, other types), -EBADMSG when
+ * malformed. */
 int observe_parse_brvlan(int *ifindex, struct kobj_brvlan *out, struct nlmsghdr *h);
 /* Dumps the bridge VLANs and sets has_brvlan and brvlan of each port among
  * set's links; observe_all() calls it after the link dump.  Returns 0 or a

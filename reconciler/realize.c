@@ -142,6 +142,33 @@ static void realize_bond_mon(struct kobj_bond_mon *m, const struct profile_detec
 	m->miimon = d->present && d->interval_ms ? d->interval_ms : PROFILE_DETECTION_LINK_MS;
 }
 
+/* Whether a is a VLAN adapter over switch s's bridge. */
+static bool vlan_over(const struct profile_adapter *a, const struct profile_switch *s)
+{
+	return a->backing == PROFILE_BACKING_VLAN && a->switch_name &&
+	       strcmp(a->switch_name, s->name) == 0;
+}
+
+/* A VLAN-filtering bridge drops what its own VLAN devices send and are
+ * sent unless the bridge itself is in their VLANs (bridge vlan ... self),
+ * tagged; it keeps its default PVID 1. */
+static void realize_bridge_vlans(struct rz *z, const struct profile_switch *s, struct want_link *l)
+{
+	struct kobj_brvlan v = { .pvid = 1 };
+	bool any = false;
+
+	for (size_t j = 0; j < z->p->n_adapters; j++)
+		if (vlan_over(&z->p->adapters[j], s)) {
+			(void)kobj_brvlan_add(&v, (uint16_t)z->p->adapters[j].vlan, false);
+			any = true;
+		}
+	if (!l->vlan_filtering || !any)
+		return;
+	l->l.has_brvlan = true;
+	l->l.brvlan = v;
+	l->manage |= 1u << WANT_ATTR_BRVLAN;
+}
+
 /* The bridge port towards the physical network (an uplink, or the bond of
  * a teamed switch) carries every tagged portgroup VLAN of its switch,
  * tagged, and keeps the bridge's default PVID 1 for untagged portgroups:
@@ -164,6 +191,11 @@ static void realize_uplink_vlans(struct rz *z, const struct profile_switch *s, s
 	}
 	if (!any)
 		return;
+	/* VLAN adapters over the filtering bridge reach the network through
+	 * the uplinks too. */
+	for (size_t j = 0; j < p->n_adapters; j++)
+		if (vlan_over(&p->adapters[j], s))
+			(void)kobj_brvlan_add(&v, (uint16_t)p->adapters[j].vlan, false);
 	(void)kobj_brvlan_add(&v, 1, true);
 	l->l.has_brvlan = true;
 	l->l.brvlan = v;
@@ -244,6 +276,7 @@ static void realize_switches(struct rz *z)
 			if (p->portgroups[j].vlan && p->portgroups[j].switch_name &&
 			    strcmp(p->portgroups[j].switch_name, s->name) == 0)
 				l->vlan_filtering = true;
+		realize_bridge_vlans(z, s, l);
 	}
 	/* Uplinks are the host's NICs: hostnet only sets what the profile asks,
 	 * plus what a switch needs of its ports (its MTU, membership, up). */

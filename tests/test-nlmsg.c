@@ -442,7 +442,7 @@ static void bridge_vlans_add_the_set_then_delete_the_rest(void **state)
 	struct nl_msg *m = NULL;
 	char words[256];
 
-	assert_int_equal(nlmsg_bridge_vlans(&m, 15, &v, false), 0);
+	assert_int_equal(nlmsg_bridge_vlans(&m, 15, &v, false, false), 0);
 	assert_int_equal(nlmsg_hdr(m)->nlmsg_type, RTM_SETLINK);
 	assert_int_equal(ifi_of(nlmsg_hdr(m))->ifi_family, AF_BRIDGE);
 	assert_int_equal(ifi_of(nlmsg_hdr(m))->ifi_index, 15);
@@ -451,28 +451,28 @@ static void bridge_vlans_add_the_set_then_delete_the_rest(void **state)
 	assert_string_equal(words, "1/6 10 20");
 	nlmsg_free(m);
 	/* Everything else, as ranges (BEGIN = 8, END = 0x10) between them. */
-	assert_int_equal(nlmsg_bridge_vlans(&m, 15, &v, true), 0);
+	assert_int_equal(nlmsg_bridge_vlans(&m, 15, &v, true, false), 0);
 	assert_int_equal(nlmsg_hdr(m)->nlmsg_type, RTM_DELLINK);
 	vinfo_words(nlmsg_hdr(m), words, sizeof(words));
 	assert_string_equal(words, "2/8 9/10 11/8 19/10 21/8 4094/10");
 	nlmsg_free(m);
 	/* A port with only its PVID 30; a single VLAN goes without flags. */
 	v = (struct kobj_brvlan){ .pvid = 30 };
-	assert_int_equal(nlmsg_bridge_vlans(&m, 15, &v, true), 0);
+	assert_int_equal(nlmsg_bridge_vlans(&m, 15, &v, true, false), 0);
 	vinfo_words(nlmsg_hdr(m), words, sizeof(words));
 	assert_string_equal(words, "1/8 29/10 31/8 4094/10");
 	nlmsg_free(m);
 	v = (struct kobj_brvlan){ .pvid = 2, .n = 2, .vids = { 1, 4094 } };
-	assert_int_equal(nlmsg_bridge_vlans(&m, 15, &v, true), 0);
+	assert_int_equal(nlmsg_bridge_vlans(&m, 15, &v, true, false), 0);
 	vinfo_words(nlmsg_hdr(m), words, sizeof(words));
 	assert_string_equal(words, "3/8 4093/10");
 	nlmsg_free(m);
 	/* Not canonical: unsorted, or the PVID again among the tagged. */
 	m = NULL;
 	v = (struct kobj_brvlan){ .pvid = 1, .n = 2, .vids = { 20, 10 } };
-	assert_int_equal(nlmsg_bridge_vlans(&m, 15, &v, false), -EINVAL);
+	assert_int_equal(nlmsg_bridge_vlans(&m, 15, &v, false, false), -EINVAL);
 	v = (struct kobj_brvlan){ .pvid = 10, .n = 1, .vids = { 10 } };
-	assert_int_equal(nlmsg_bridge_vlans(&m, 15, &v, false), -EINVAL);
+	assert_int_equal(nlmsg_bridge_vlans(&m, 15, &v, false, false), -EINVAL);
 	assert_null(m);
 }
 

@@ -147,6 +147,30 @@ HOSTNET_TEST_FAIL_BEFORE=2 HOSTNET_TEST_FAIL_ERRNO=EBUSY expect_rc "a failure in
 grep -q "rolled back: the host is as it was" <<<"$LAST" && [ "$(host_state)" = "$before" ] &&
 	ok "and rolled back to the same VLANs" || not_ok "rollback of a VLAN change" "$LAST" "$(diff <(echo "$before") <(host_state))"
 
+# --- a VLAN adapter over the VLAN-filtering bridge ----------------------------------------------
+cat >>"$H" <<'EOY'
+  - name: vs0.60
+    backing: vlan
+    switch: vs0
+    vlan: 60
+    ipv6: [2001:db8:60::10/64]
+EOY
+expect_rc "a VLAN adapter over the filtering switch applies" 0 "$HOSTNET" apply --auto-approve "$H"
+[ "$(vset vs0)" = "1 Egress Untagged PVID;60;" ] && [ "$(vset eth1)" = "1 Egress Untagged PVID;10;30;60;" ] &&
+	ok "the bridge itself and eth1 carry VLAN 60, tagged" || not_ok "VLAN 60 on the bridge" "$(bridge vlan show)"
+expect_rc "and the next plan is empty" 0 "$HOSTNET" plan --detailed-exitcode "$H"
+P ip link add link phys name phys.60 type vlan id 60
+P ip link set phys.60 up
+P ip addr add 2001:db8:60::1/64 dev phys.60 nodad
+reach 2001:db8:60::10 && ok "a VLAN-60 peer reaches vs0.60 through the filtering bridge" ||
+	not_ok "VLAN 60 traffic" "$(bridge vlan show)" "$(ip -6 addr show dev vs0.60)"
+bridge vlan del dev vs0 vid 60 self
+drift_heal "VLAN 60 taken off the bridge itself" "vs0" sh -c 'bridge vlan show dev vs0 | grep -qw 60'
+edit "$H" "  - name: vs0.60\n    backing: vlan\n    switch: vs0\n    vlan: 60\n    ipv6: [2001:db8:60::10/64]\n" ""
+expect_rc "without it the profile applies" 0 "$HOSTNET" apply --auto-approve "$H"
+! ip link show vs0.60 >/dev/null 2>&1 && [ "$(vset eth1)" = "1 Egress Untagged PVID;10;30;" ] &&
+	ok "vs0.60 is pruned and eth1 no longer carries VLAN 60" || not_ok "vs0.60 pruned" "$(bridge vlan show)"
+
 # --- prune: no more tagged portgroups -------------------------------------------------------
 edit "$H" "  - name: vmk2\n    portgroup: Backup\n    ipv4: [198.51.100.20/24]\n" ""
 edit "$H" "  - name: vmk1\n    portgroup: Storage\n    ipv4: [192.0.2.10/24]\n" ""
