@@ -94,6 +94,8 @@ static int link_settings_json(json_t *o, const struct want_link *l)
 							"rp_filter", l->l.rp_filter));
 	if (r == 0 && kobj_json_put_bond_mon(o, &l->l.bond_mon) < 0)
 		r = -1;
+	if (r == 0 && kobj_json_put_brvlan(o, &l->l) < 0)
+		r = -1;
 	return r;
 }
 
@@ -224,7 +226,7 @@ static const char *const link_keys[] = {
 	"foreign", "manage", "pvid", "vrf_table", "macvlan_mode", "vlan_filtering", "primary",
 	"dhcp4", "bond_mode", "qdisc", "qdisc_handle", "shaping", "is_brport", "brport", "n_fdb",
 	"fdb", "has_ra", "accept_ra", "autoconf", "accept_ra_defrtr", "vlan_id", "arp_ignore",
-	"arp_announce", "rp_filter", "bond_mon", "at", NULL,
+	"arp_announce", "rp_filter", "bond_mon", "brvlan", "at", NULL,
 };
 static const char *const addr_keys[] = { "dev", "address", "at", NULL };
 static const char *const route_keys[] = {
@@ -351,6 +353,7 @@ static void rd_link_settings(struct wj *c, struct want_link *l, const json_t *o)
 	l->dhcp4 = jread_bool(j, o, "dhcp4", OPT);
 	l->l.bond_mode = (uint8_t)jread_int(j, o, "bond_mode", JREAD_U8, OPT);
 	kobj_json_read_bond_mon(j, o, &l->l.bond_mon);
+	kobj_json_read_brvlan(j, o, &l->l);
 	rd_name(c, l->l.qdisc, o, "qdisc", OPT | NUL);
 	l->l.qdisc_handle = (uint32_t)jread_int(j, o, "qdisc_handle", JREAD_U32, OPT);
 	rd_shaping(c, l, o);
