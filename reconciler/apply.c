@@ -144,10 +144,15 @@ static int link_attrs(struct ax *x, size_t i, const struct want_link *l, uint32_
 		if (r < 0 || (r = send1(x, m)) < 0)
 			return fail(x, i, r, hnl_errmsg(x->nl));
 	}
-	if (l->pvid && !l->foreign) {
-		r = nlmsg_bridge_port_pvid(&m, idx, l->pvid);
-		if (r < 0 || (r = send1(x, m)) < 0)
-			return fail(x, i, r, hnl_errmsg(x->nl));
+	/* Add first, then remove the rest: the port is never without its
+	 * PVID in between, and removing the default VLAN 1 comes last. */
+	if ((attrs & 1u << WANT_ATTR_BRVLAN) && l->l.has_brvlan) {
+		for (int del = 0; del < 2; del++) {
+			r = nlmsg_bridge_vlans(&m, idx, &l->l.brvlan, del,
+					       l->l.kind == KOBJ_LINK_KIND_BRIDGE);
+			if (r < 0 || (r = send1(x, m)) < 0)
+				return fail(x, i, r, hnl_errmsg(x->nl));
+		}
 	}
 	return link_settings(x, i, idx, l, attrs, from);
 }

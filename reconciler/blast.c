@@ -305,7 +305,9 @@ static uint32_t link_action(const struct blast *b, const struct diff_action *a)
 		return 0;
 	if (((c & 1u << WANT_ATTR_STATE) && !to->l.admin_up) ||
 	    ((c & 1u << WANT_ATTR_MTU) && to->l.mtu < from->l.mtu) ||
-	    (c & (1u << WANT_ATTR_MAC | 1u << WANT_ATTR_MASTER | 1u << WANT_ATTR_BOND)))
+	    (c & (1u << WANT_ATTR_MAC | 1u << WANT_ATTR_MASTER | 1u << WANT_ATTR_BOND)) ||
+	    /* A port's new PVID moves its adapter to another VLAN. */
+	    ((c & 1u << WANT_ATTR_BRVLAN) && to->l.brvlan.pvid != from->l.brvlan.pvid))
 		return link_services(b, l);
 	if (c & 1u << WANT_ATTR_MARK) {
 		/* A tag taken off stops that service there; a stack change

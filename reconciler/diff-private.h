@@ -10,6 +10,9 @@ enum diff_step {
 	DIFF_STEP_DEL_ADAPTER,
 	DIFF_STEP_DEL_BRIDGE,
 	DIFF_STEP_NEW_BRIDGE,
+	/* Uplinks (but MTU decreases) before the adapters: a macvlan or VLAN
+	 * on a NIC needs it out of its old bridge (EBUSY) and up (ENETDOWN). */
+	DIFF_STEP_MOD_UPLINK,
 	DIFF_STEP_NEW_ADAPTER,
 	DIFF_STEP_MOD_LINK_SHRINK,   /* MTU decreases: adapters first */
 	DIFF_STEP_MOD_LINK,          /* everything else: uplinks first */

@@ -113,6 +113,11 @@ static uint32_t changed_settings(const struct want_link *w, const struct want_li
 		ch |= 1u << WANT_ATTR_BOND;
 	if ((w->manage & 1u << WANT_ATTR_DHCP) && w->dhcp4 && !o->dhcp4)
 		ch |= 1u << WANT_ATTR_DHCP;
+	/* Only where the profile puts VLANs: elsewhere the bridge's default
+	 * PVID 1 is not hostnet's to keep. */
+	if ((w->manage & 1u << WANT_ATTR_BRVLAN) && w->l.has_brvlan &&
+	    (!o->l.has_brvlan || !kobj_brvlan_equal(&w->l.brvlan, &o->l.brvlan)))
+		ch |= 1u << WANT_ATTR_BRVLAN;
 	return ch;
 }
 
@@ -180,7 +185,8 @@ static void link_modify(struct dctx *c, const struct want_link *w, const struct 
 	bool shrink = (changed & 1u << WANT_ATTR_MTU) && w->l.mtu < o->l.mtu;
 	int lay = layer(w);
 	struct diff_action *a = dctx_add(c, DIFF_OP_MODIFY, DIFF_OBJ_LINK,
-					 shrink ? DIFF_STEP_MOD_LINK_SHRINK : DIFF_STEP_MOD_LINK,
+					 shrink ? DIFF_STEP_MOD_LINK_SHRINK :
+					 w->foreign ? DIFF_STEP_MOD_UPLINK : DIFF_STEP_MOD_LINK,
 					 shrink ? -lay : lay, w, o);
 
 	if (a)

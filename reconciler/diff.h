@@ -4,8 +4,9 @@
  * Order (apply executes it as is; rollback runs a fresh diff):
  *   deletions, from the top down: routes, rules, adapters and ports, then
  *   bridges and VRFs;
- *   creations, from the bottom up: bridges and VRFs, adapters (a veth pair
- *   is one creation), link changes (MTU increases uplink -> bridge -> port ->
+ *   creations, from the bottom up: bridges and VRFs, uplink changes other
+ *   than MTU decreases (a macvlan or VLAN adapter needs its NIC out of a
+ *   bridge and up), adapters (a veth pair is one creation), link changes (MTU increases uplink -> bridge -> port ->
  *   adapter, decreases the other way round), addresses, then the removal of
  *   old addresses (a device never left without one), rules, routes
  *   (connected before gateways), then open-iscsi iface records (files, once

@@ -97,6 +97,55 @@ int kobj_json_put_bond_mon(json_t *link, const struct kobj_bond_mon *m)
 	return 0;
 }
 
+int kobj_json_put_brvlan(json_t *link, const struct kobj_link *l)
+{
+	json_t *o, *tagged;
+
+	if (!l->has_brvlan)
+		return 0;
+	tagged = json_array();
+	for (uint8_t i = 0; tagged && i < l->brvlan.n; i++)
+		if (json_array_append_new(tagged, json_integer(l->brvlan.vids[i])) < 0) {
+			json_decref(tagged);
+			return -1;
+		}
+	o = tagged ? json_pack("{s:I,s:o}", "pvid", (json_int_t)l->brvlan.pvid, "tagged", tagged) : NULL;
+	if (!o || json_object_set_new(link, "brvlan", o) < 0)
+		return -1;
+	return 0;
+}
+
+void kobj_json_read_brvlan(struct jread *j, const json_t *link, struct kobj_link *l)
+{
+	static const char *const keys[] = { "pvid", "tagged", NULL };
+	const json_t *v = jread_any(j, link, "brvlan", JREAD_OPTIONAL), *t, *item;
+	size_t k;
+
+	l->has_brvlan = false;
+	l->brvlan = (struct kobj_brvlan){ 0 };
+	if (!v || !jread_object(j, v, keys))
+		return;
+	l->has_brvlan = true;
+	l->brvlan.pvid = (uint16_t)jread_int(j, v, "pvid", 0, 4094, 0);
+	t = jread_any(j, v, "tagged", 0);
+	if (t && (!json_is_array(t) || json_array_size(t) > KOBJ_BRVLAN_MAX)) {
+		jread_fail(j, "tagged", "expected a list of at most %d VLANs", KOBJ_BRVLAN_MAX);
+		return;
+	}
+	if (t)
+		json_array_foreach(t, k, item) {
+			json_int_t vid = json_is_integer(item) ? json_integer_value(item) : 0;
+
+			/* Ascending and apart from the PVID: as written. */
+			if (vid < 1 || vid > 4094 || vid == l->brvlan.pvid ||
+			    (l->brvlan.n && vid <= l->brvlan.vids[l->brvlan.n - 1])) {
+				jread_fail(j, "tagged", "item %zu is not a VLAN above the one before", k);
+				return;
+			}
+			l->brvlan.vids[l->brvlan.n++] = (uint16_t)vid;
+		}
+}
+
 static const char *const bond_mon_keys[] = { "miimon", "arp_interval", "arp_validate",
 					     "arp_targets", NULL };
 

@@ -26,5 +26,9 @@ struct jread;
  * left out when all zero so that files from before it read the same.
  * 0, or -ENOMEM. */
 int kobj_json_put_bond_mon(json_t *link, const struct kobj_bond_mon *m);
+/* A bridge port's VLANs as the key "brvlan" ({"pvid": N, "tagged": [...]})
+ * of a link object, only when it has them; and read back (optional). */
+int kobj_json_put_brvlan(json_t *link, const struct kobj_link *l);
+void kobj_json_read_brvlan(struct jread *j, const json_t *link, struct kobj_link *l);
 /* Reads "bond_mon" (optional) of a link object; failures go to j. */
 void kobj_json_read_bond_mon(struct jread *j, const json_t *link, struct kobj_bond_mon *m);

@@ -127,6 +127,22 @@ bool kobj_bond_mon_is_zero(const struct kobj_bond_mon *m);
  * "no link monitoring". */
 const char *kobj_bond_mon_format(const struct kobj_bond_mon *m, char *buf, size_t size);
 
+/* A bridge port's VLANs (bridge VLAN filtering, kobj-brvlan.c): the PVID,
+ * untagged, and the other VLANs it carries, tagged.  Ports of a tagged
+ * portgroup have only their PVID; a switch's uplinks keep the bridge's
+ * default PVID 1 (untagged traffic) and carry every portgroup VLAN. */
+#define KOBJ_BRVLAN_MAX 32
+struct kobj_brvlan {
+	uint16_t pvid;                   /* 0 = none */
+	uint8_t n;
+	uint16_t vids[KOBJ_BRVLAN_MAX];  /* ascending, without the PVID */
+};
+/* Adds vid to the set (the PVID when pvid); -ENOSPC when full. */
+int kobj_brvlan_add(struct kobj_brvlan *v, uint16_t vid, bool pvid);
+bool kobj_brvlan_equal(const struct kobj_brvlan *a, const struct kobj_brvlan *b);
+/* "PVID 10", "PVID 1, tagged 10 20", "none". */
+const char *kobj_brvlan_format(const struct kobj_brvlan *v, char *buf, size_t size);
+
 struct kobj_link {
 	int ifindex;
 	char name[KOBJ_IFNAMSIZ];
@@ -157,6 +173,10 @@ struct kobj_link {
 	uint8_t brport;                  /* bits of enum kobj_brport_flag that are on */
 	uint8_t n_fdb;                   /* static (NUD_NOARP, NTF_MASTER) FDB entries on the port */
 	struct hn_mac fdb;               /* the lowest of them, when n_fdb > 0 */
+	/* Its bridge VLANs (RTEXT_FILTER_BRVLAN); has_brvlan false = none
+	 * reported (no VLAN filtering in this kernel, not a port). */
+	bool has_brvlan;
+	struct kobj_brvlan brvlan;
 	/* IPv6 router advertisements (IFLA_INET6_CONF); has_ra false = unknown
 	 * (no IPv6 on the link). */
 	bool has_ra;

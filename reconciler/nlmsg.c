@@ -220,6 +220,85 @@ int nlmsg_bridge_port_pvid(struct nl_msg **out, int ifindex, uint16_t pvid)
 	return finish(out, m, r);
 }
 
+static int put_vinfo(struct nl_msg *m, uint16_t flags, uint16_t vid)
+{
+	struct bridge_vlan_info vi = { .flags = flags, .vid = vid };
+
+	return nla_put(m, IFLA_BRIDGE_VLAN_INFO, sizeof(vi), &vi);
+}
+
+/* The VLANs from..to, one entry or a range. */
+static int put_vrange(struct nl_msg *m, uint16_t from, uint16_t to)
+{
+	int r;
+
+	if (from > to)
+		return 0;
+	if (from == to)
+		return put_vinfo(m, 0, from);
+	r = put_vinfo(m, BRIDGE_VLAN_INFO_RANGE_BEGIN, from);
+	return r < 0 ? r : put_vinfo(m, BRIDGE_VLAN_INFO_RANGE_END, to);
+}
+
+int nlmsg_bridge_vlans(struct nl_msg **out, int ifindex, const struct kobj_brvlan *v, bool del,
+		       bool self)
+{
+	struct ifinfomsg ifi = { .ifi_family = AF_BRIDGE, .ifi_index = ifindex };
+	struct nl_msg *m = nlmsg_alloc_simple(del ? RTM_DELLINK : RTM_SETLINK, 0);
+	struct nlattr *spec;
+	uint16_t next = 1;
+	int r;
+
+	if (!m)
+		return -ENOMEM;
+	if (ifindex <= 0 || v->pvid > 4094 || v->n > KOBJ_BRVLAN_MAX)
+		return finish(out, m, -NLE_INVAL);
+	for (uint8_t i = 0; i < v->n; i++)
+		if (v->vids[i] == 0 || v->vids[i] > 4094 || v->vids[i] == v->pvid ||
+		    (i > 0 && v->vids[i] <= v->vids[i - 1]))
+			return finish(out, m, -NLE_INVAL);
+	r = nlmsg_append(m, &ifi, sizeof(ifi), NLMSG_ALIGNTO);
+	spec = r >= 0 ? nla_nest_start(m, IFLA_AF_SPEC) : NULL;
+	if (!spec)
+		return finish(out, m, -NLE_NOMEM);
+	/* Without it the kernel hands the request to the device's master. */
+	if (self)
+		r = nla_put_u16(m, IFLA_BRIDGE_FLAGS, BRIDGE_FLAGS_SELF);
+	if (r >= 0 && !del) {
+		/* Adding the PVID moves the flag off the bridge's default one. */
+		if (v->pvid)
+			r = put_vinfo(m, BRIDGE_VLAN_INFO_PVID | BRIDGE_VLAN_INFO_UNTAGGED, v->pvid);
+		for (uint8_t i = 0; r >= 0 && i < v->n; i++)
+			r = put_vinfo(m, 0, v->vids[i]);
+	} else if (r >= 0) {
+		/* Every VLAN but the kept ones, as ranges between them: the
+		 * kernel skips those the port does not have. */
+		uint16_t keep[KOBJ_BRVLAN_MAX + 1];
+		size_t n = 0;
+
+		bool put = !v->pvid;
+
+		for (uint8_t i = 0; i < v->n; i++) {
+			if (!put && v->pvid < v->vids[i]) {
+				keep[n++] = v->pvid;
+				put = true;
+			}
+			keep[n++] = v->vids[i];
+		}
+		if (!put)
+			keep[n++] = v->pvid;
+		for (size_t i = 0; r >= 0 && i < n; i++) {
+			r = put_vrange(m, next, (uint16_t)(keep[i] - 1));
+			next = (uint16_t)(keep[i] + 1);
+		}
+		if (r >= 0)
+			r = put_vrange(m, next, 4094);
+	}
+	if (r >= 0)
+		nla_nest_end(m, spec);
+	return finish(out, m, r);
+}
+
 static int put_addr(struct nl_msg *m, int type, const struct hn_addr *a)
 {
 	return nla_put(m, type, a->family == AF_INET ? 4 : 16, a->bytes);

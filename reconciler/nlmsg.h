@@ -34,6 +34,13 @@ int nlmsg_link_delete_group(struct nl_msg **out, uint32_t group);
 /* RTM_SETLINK (AF_BRIDGE) making VLAN `pvid` the untagged, native VLAN of
  * bridge port ifindex. */
 int nlmsg_bridge_port_pvid(struct nl_msg **out, int ifindex, uint16_t pvid);
+/* The VLANs of bridge port ifindex (AF_BRIDGE, IFLA_AF_SPEC): RTM_SETLINK
+ * adding v's PVID (untagged) and its VLANs (tagged), or with del,
+ * RTM_DELLINK removing every other VLAN 1..4094, so that the port has
+ * exactly v; self: ifindex is a bridge and these are its own VLANs
+ * (BRIDGE_FLAGS_SELF).  -EINVAL for a set that is not canonical. */
+int nlmsg_bridge_vlans(struct nl_msg **out, int ifindex, const struct kobj_brvlan *v, bool del,
+		       bool self);
 
 int nlmsg_addr(struct nl_msg **out, bool add, const struct want_addr *a, int ifindex);
 /* RTM_NEWADDR with NLM_F_REPLACE on an address that is there (`was`, as

@@ -144,6 +144,8 @@ static int observe_once(struct kobj_set *set, struct hnl *nl)
 		r = observe_qdisc(set, nl);   /* joins onto the links just dumped */
 	if (r >= 0)
 		r = observe_fdb(set, nl);   /* joins onto the links just dumped */
+	if (r >= 0)
+		r = observe_brvlan(set, nl);   /* likewise */
 	for (size_t i = 0; r >= 0 && i < sizeof(families); i++)
 		r = observe_dump(&c, RTM_GETADDR, families[i], sizeof(struct ifaddrmsg), on_addr);
 	for (size_t i = 0; r >= 0 && i < sizeof(families); i++)

@@ -96,6 +96,16 @@ int observe_parse_fdb(struct observe_fdb *out, struct nlmsghdr *h);
  * after the link dump.  Returns 0 or a negative errno (hnl_errmsg(nl)). */
 int observe_fdb(struct kobj_set *set, struct hnl *nl);
 
+/* A bridge port's VLANs (observe-brvlan.c).  Parses one AF_BRIDGE
+ * RTM_NEWLINK message: 0 with the port's (or the bridge's own) ifindex and
+ * VLANs, 1 for anything else (no VLANs, other types), -EBADMSG when
+ * malformed. */
+int observe_parse_brvlan(int *ifindex, struct kobj_brvlan *out, struct nlmsghdr *h);
+/* Dumps the bridge VLANs and sets has_brvlan and brvlan of each port among
+ * set's links; observe_all() calls it after the link dump.  Returns 0 or a
+ * negative errno (hnl_errmsg(nl)). */
+int observe_brvlan(struct kobj_set *set, struct hnl *nl);
+
 /* The root qdisc of each link (observe-qdisc.c).  observe_parse_qdisc()
  * fills only ifindex, qdisc, qdisc_handle and, for tbf, shaping of *out
  * (qdisc "" for handle 0, the device's default), and returns 1 for another

@@ -114,6 +114,13 @@ static const char *bond_text(const struct want_link *l, char *buf, size_t size)
 	return buf;
 }
 
+static const char *brvlan_text(const struct want_link *l, char *buf, size_t size)
+{
+	if (!l->l.has_brvlan)
+		return snprintf(buf, size, "none"), buf;
+	return kobj_brvlan_format(&l->l.brvlan, buf, size);
+}
+
 /* One line per setting: "label: new" under a new link (only where the
  * setting says something beyond Linux's defaults), "label: old -> new"
  * under a changed one. */
@@ -129,6 +136,8 @@ static const struct setting {
 	{ WANT_ATTR_RA, "ipv6 ra", ra_text, accepts_ras },
 	{ WANT_ATTR_ARP, "arp", arp_text, never },
 	{ WANT_ATTR_BOND, "bond", bond_text, NULL },
+	/* A new port's VLAN is said by its "vlan:" line already. */
+	{ WANT_ATTR_BRVLAN, "vlans", brvlan_text, never },
 };
 
 void plan_settings_details(const struct diff *d, const struct diff_action *a,

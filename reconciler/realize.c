@@ -142,6 +142,66 @@ static void realize_bond_mon(struct kobj_bond_mon *m, const struct profile_detec
 	m->miimon = d->present && d->interval_ms ? d->interval_ms : PROFILE_DETECTION_LINK_MS;
 }
 
+/* Whether a is a VLAN adapter over switch s's bridge. */
+static bool vlan_over(const struct profile_adapter *a, const struct profile_switch *s)
+{
+	return a->backing == PROFILE_BACKING_VLAN && a->switch_name &&
+	       strcmp(a->switch_name, s->name) == 0;
+}
+
+/* A VLAN-filtering bridge drops what its own VLAN devices send and are
+ * sent unless the bridge itself is in their VLANs (bridge vlan ... self),
+ * tagged; it keeps its default PVID 1. */
+static void realize_bridge_vlans(struct rz *z, const struct profile_switch *s, struct want_link *l)
+{
+	struct kobj_brvlan v = { .pvid = 1 };
+	bool any = false;
+
+	for (size_t j = 0; j < z->p->n_adapters; j++)
+		if (vlan_over(&z->p->adapters[j], s)) {
+			(void)kobj_brvlan_add(&v, (uint16_t)z->p->adapters[j].vlan, false);
+			any = true;
+		}
+	if (!l->vlan_filtering || !any)
+		return;
+	l->l.has_brvlan = true;
+	l->l.brvlan = v;
+	l->manage |= 1u << WANT_ATTR_BRVLAN;
+}
+
+/* The bridge port towards the physical network (an uplink, or the bond of
+ * a teamed switch) carries every tagged portgroup VLAN of its switch,
+ * tagged, and keeps the bridge's default PVID 1 for untagged portgroups:
+ * a VLAN-filtering bridge drops the frames of a VLAN a port is not in. */
+static void realize_uplink_vlans(struct rz *z, const struct profile_switch *s, struct want_link *l)
+{
+	const struct profile *p = z->p;
+	struct kobj_brvlan v = { 0 };
+	bool any = false;
+
+	for (size_t j = 0; j < p->n_portgroups; j++) {
+		const struct profile_portgroup *pg = &p->portgroups[j];
+
+		if (!pg->vlan || !pg->switch_name || strcmp(pg->switch_name, s->name) != 0)
+			continue;
+		/* More VLANs than a port's set holds: validation refuses them
+		 * (validate-net.c), so a full set is not reached here. */
+		(void)kobj_brvlan_add(&v, (uint16_t)pg->vlan, false);
+		any = true;
+	}
+	if (!any)
+		return;
+	/* VLAN adapters over the filtering bridge reach the network through
+	 * the uplinks too. */
+	for (size_t j = 0; j < p->n_adapters; j++)
+		if (vlan_over(&p->adapters[j], s))
+			(void)kobj_brvlan_add(&v, (uint16_t)p->adapters[j].vlan, false);
+	(void)kobj_brvlan_add(&v, 1, true);
+	l->l.has_brvlan = true;
+	l->l.brvlan = v;
+	l->manage |= 1u << WANT_ATTR_BRVLAN;
+}
+
 static void realize_bond(struct rz *z, const struct profile_switch *s)
 {
 	const struct profile_teaming *t = &s->teaming;
@@ -175,6 +235,20 @@ static void realize_bond(struct rz *z, const struct profile_switch *s)
 	}
 	realize_bond_mon(&l->l.bond_mon, &t->detection);
 	need(z, KOBJ_CAP_BOND, &t->loc);
+	realize_uplink_vlans(z, s, l);
+}
+
+/* Whether a macvlan or VLAN adapter sits on the uplink. */
+static bool carries_adapter(const struct profile *p, const char *uplink)
+{
+	for (size_t i = 0; i < p->n_adapters; i++) {
+		const struct profile_adapter *a = &p->adapters[i];
+
+		if ((a->backing == PROFILE_BACKING_MACVLAN || a->backing == PROFILE_BACKING_VLAN) &&
+		    a->uplink && strcmp(a->uplink, uplink) == 0)
+			return true;
+	}
+	return false;
 }
 
 static void realize_switches(struct rz *z)
@@ -202,6 +276,7 @@ static void realize_switches(struct rz *z)
 			if (p->portgroups[j].vlan && p->portgroups[j].switch_name &&
 			    strcmp(p->portgroups[j].switch_name, s->name) == 0)
 				l->vlan_filtering = true;
+		realize_bridge_vlans(z, s, l);
 	}
 	/* Uplinks are the host's NICs: hostnet only sets what the profile asks,
 	 * plus what a switch needs of its ports (its MTU, membership, up). */
@@ -225,6 +300,12 @@ static void realize_switches(struct rz *z)
 			l->manage |= 1u << WANT_ATTR_MASTER;
 		} else if (s) {
 			copy_name(l->master, s->name);
+			l->manage |= 1u << WANT_ATTR_MASTER;
+			realize_uplink_vlans(z, s, l);
+		} else if (carries_adapter(p, u->name)) {
+			/* A macvlan on a bridge port is EBUSY: a NIC that
+			 * left its switch (esx03 -> esx04) leaves its bridge. */
+			l->master[0] = '\0';
 			l->manage |= 1u << WANT_ATTR_MASTER;
 		}
 	}
@@ -448,6 +529,11 @@ static void realize_adapter(struct rz *z, const struct profile_adapter *a)
 	}
 	if (pg && pg->vlan) {
 		pl->pvid = (uint16_t)pg->vlan;
+		/* Only its VLAN: the default VLAN 1 would let untagged
+		 * frames from the uplinks reach every tagged portgroup. */
+		pl->l.has_brvlan = true;
+		pl->l.brvlan.pvid = (uint16_t)pg->vlan;
+		pl->manage |= 1u << WANT_ATTR_BRVLAN;
 		need(z, KOBJ_CAP_BRIDGE_VLAN_FILTERING, &pg->vlan_loc);
 	}
 	/* The port is hostnet's: without a policy it gets Linux's defaults

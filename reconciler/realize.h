@@ -47,6 +47,7 @@ enum want_attr {
 	WANT_ATTR_BOND,      /* bond mode and primary */
 	WANT_ATTR_DHCP,      /* a DHCP client holds a lease (observed: an address of
 			      * protocol KOBJ_PROTO_DHCP on the link) */
+	WANT_ATTR_BRVLAN,    /* exactly the bridge VLANs l.brvlan on the port */
 	WANT_ATTR__MAX,
 };
 

@@ -20,7 +20,10 @@ static const uint8_t magic[4] = { 'H', 'N', 'S', 'B' };
  * a new version: blobs without it (every one written before) read as they
  * always did. */
 #define BITS_BOND_MON  32u
-#define BITS_ALL       63u
+/* A bridge port's VLANs, after the bond's detection; a flag for the same
+ * reason. */
+#define BITS_BRVLAN    64u
+#define BITS_ALL       127u
 
 #define TAG_V4   0x40u
 #define TAG_V6   0x80u
@@ -143,7 +146,8 @@ void snapblob_put_link(struct snapblob_enc *e, const struct kobj_link *l)
 	unsigned bits = (l->has_mac ? BITS_HAS_MAC : 0) | (l->admin_up ? BITS_ADMIN_UP : 0) |
 			(l->owned ? BITS_OWNED : 0) | (l->is_brport ? BITS_IS_BRPORT : 0) |
 			(l->has_ra ? BITS_HAS_RA : 0) |
-			(kobj_bond_mon_is_zero(&l->bond_mon) ? 0 : BITS_BOND_MON);
+			(kobj_bond_mon_is_zero(&l->bond_mon) ? 0 : BITS_BOND_MON) |
+			(l->has_brvlan ? BITS_BRVLAN : 0);
 
 	snapblob_put_ifindex(e, l->ifindex, "ifindex");
 	snapblob_put_str(e, l->name, sizeof(l->name), "name");
@@ -200,6 +204,21 @@ void snapblob_put_link(struct snapblob_enc *e, const struct kobj_link *l)
 		snapblob_put_u8(e, l->bond_mon.n_targets);
 		for (size_t i = 0; i < l->bond_mon.n_targets && i < KOBJ_BOND_ARP_TARGETS; i++)
 			snapblob_put_bytes(e, &l->bond_mon.targets[i], 4);
+	}
+	if (l->has_brvlan) {
+		if (l->brvlan.pvid > 4094 || l->brvlan.n > KOBJ_BRVLAN_MAX)
+			snapblob_enc_bad(e, "brvlan");
+		snapblob_put_uv(e, l->brvlan.pvid);
+		snapblob_put_u8(e, l->brvlan.n);
+		for (size_t i = 0; i < l->brvlan.n && i < KOBJ_BRVLAN_MAX; i++) {
+			if (l->brvlan.vids[i] == 0 || l->brvlan.vids[i] > 4094 ||
+			    l->brvlan.vids[i] == l->brvlan.pvid ||
+			    (i > 0 && l->brvlan.vids[i] <= l->brvlan.vids[i - 1]))
+				snapblob_enc_bad(e, "brvlan");
+			snapblob_put_uv(e, l->brvlan.vids[i]);
+		}
+	} else if (l->brvlan.pvid || l->brvlan.n) {
+		snapblob_enc_bad(e, "brvlan");
 	}
 }
 
@@ -564,6 +583,20 @@ void snapblob_get_link(struct snapblob_dec *d, struct kobj_link *out)
 		}
 		if (kobj_bond_mon_is_zero(m))
 			snapblob_dec_bad(d, "bond_mon");
+	}
+	out->has_brvlan = bits & BITS_BRVLAN;
+	if (out->has_brvlan) {
+		struct kobj_brvlan *v = &out->brvlan;
+
+		v->pvid = (uint16_t)snapblob_get_uv(d, 4094, "brvlan");
+		v->n = (uint8_t)snapblob_get_u8(d, KOBJ_BRVLAN_MAX, "brvlan");
+		for (size_t i = 0; i < v->n; i++) {
+			v->vids[i] = (uint16_t)snapblob_get_uv(d, 4094, "brvlan");
+			/* Ascending, neither 0 nor the PVID: the only encoding. */
+			if (v->vids[i] == 0 || v->vids[i] == v->pvid ||
+			    (i > 0 && v->vids[i] <= v->vids[i - 1]))
+				snapblob_dec_bad(d, "brvlan");
+		}
 	}
 }
 

@@ -25,7 +25,12 @@
  *             str:qdisc uv:qdisc_handle uv:rate uv:peak uv:burst u8:brport
  *             u8:n_fdb [mac:fdb if n_fdb > 0] u8:accept_ra u8:autoconf
  *             u8:accept_ra_defrtr
- *             bits: 1 has_mac, 2 admin_up, 4 owned, 8 is_brport, 16 has_ra
+ *             [uv:miimon uv:arp_interval uv:arp_validate u8:n n*4 bytes
+ *              if bits.bond_mon]
+ *             [uv:pvid u8:n n*uv:vid (ascending, not the PVID)
+ *              if bits.brvlan]
+ *             bits: 1 has_mac, 2 admin_up, 4 owned, 8 is_brport, 16 has_ra,
+ *             32 bond_mon, 64 brvlan (a blob without them reads as before)
  *   addr    = uv:ifindex ip:addr u8:scope uv:flags u8:proto u8:owned
  *   route   = u8:family uv:table ip:dst ip:gateway ip:prefsrc uv:oif
  *             uv:metric u8:protocol u8:scope u8:type u8:owned

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "kobj.h"
 #include "suggest.h"
 #include "validate-private.h"
 #include "sort.h"
@@ -388,14 +389,45 @@ static void check_switch_uplinks(struct vctx *c)
 	free(owner);
 }
 
+/* Whether pg is the first portgroup of its switch with its VLAN; counts
+ * the switch's distinct VLANs up to pg in *n. */
+static bool first_of_vlan(const struct profile *p, size_t i, size_t *n)
+{
+	const struct profile_portgroup *pg = &p->portgroups[i];
+	bool first = true;
+
+	*n = 0;
+	for (size_t j = 0; j <= i; j++) {
+		const struct profile_portgroup *q = &p->portgroups[j];
+		bool again = false;
+
+		if (!q->vlan || !q->switch_name || strcmp(q->switch_name, pg->switch_name) != 0)
+			continue;
+		for (size_t k = 0; k < j && !again; k++)
+			again = p->portgroups[k].vlan == q->vlan && p->portgroups[k].switch_name &&
+				strcmp(p->portgroups[k].switch_name, q->switch_name) == 0;
+		if (!again)
+			(*n)++;
+		else if (j == i)
+			first = false;
+	}
+	return first;
+}
+
 static void check_refs(struct vctx *c)
 {
 	const struct profile *p = c->p;
+	size_t n;
 
 	for (size_t i = 0; i < p->n_portgroups; i++) {
 		const struct profile_portgroup *pg = &p->portgroups[i];
 
 		ref(c, &c->switches, pg->switch_name, &pg->switch_loc, "switch", "switch");
+		/* The switch's uplinks carry each of its VLANs (realize.c). */
+		if (pg->vlan && pg->switch_name && first_of_vlan(p, i, &n) &&
+		    n == KOBJ_BRVLAN_MAX + 1)
+			verr(c, &pg->vlan_loc, "switch %s carries more than %d portgroup VLANs",
+			     vlabel(pg->switch_name), KOBJ_BRVLAN_MAX);
 	}
 	for (size_t i = 0; i < p->n_adapters; i++) {
 		const struct profile_adapter *a = &p->adapters[i];

@@ -27,6 +27,7 @@ static const char *const attr_names[WANT_ATTR__MAX] = {
 	[WANT_ATTR_ARP] = "arp",
 	[WANT_ATTR_BOND] = "bond",
 	[WANT_ATTR_DHCP] = "dhcp",
+	[WANT_ATTR_BRVLAN] = "brvlan",
 };
 
 static json_t *jaddr(const struct hn_addr *a, bool prefix)
@@ -93,6 +94,8 @@ static int link_settings_json(json_t *o, const struct want_link *l)
 							"arp_announce", l->l.arp_announce,
 							"rp_filter", l->l.rp_filter));
 	if (r == 0 && kobj_json_put_bond_mon(o, &l->l.bond_mon) < 0)
+		r = -1;
+	if (r == 0 && kobj_json_put_brvlan(o, &l->l) < 0)
 		r = -1;
 	return r;
 }
@@ -242,7 +245,8 @@ static const char *const link_keys[] = {
 	"foreign", "manage", "pvid", "vrf_table", "macvlan_mode", "vlan_filtering", "primary",
 	"dhcp4", "bond_mode", "qdisc", "qdisc_handle", "shaping", "is_brport", "brport", "n_fdb",
 	"fdb", "has_ra", "accept_ra", "autoconf", "accept_ra_defrtr", "vlan_id", "arp_ignore",
-	"arp_announce", "rp_filter", "bond_mon", "in_place_services", "in_place_stack", "at", NULL,
+	"arp_announce", "rp_filter", "bond_mon", "brvlan", "in_place_services", "in_place_stack", "at",
+	NULL,
 };
 static const char *const addr_keys[] = { "dev", "address", "at", NULL };
 static const char *const route_keys[] = {
@@ -374,6 +378,7 @@ static void rd_link_settings(struct wj *c, struct want_link *l, const json_t *o)
 	l->dhcp4 = jread_bool(j, o, "dhcp4", OPT);
 	l->l.bond_mode = (uint8_t)jread_int(j, o, "bond_mode", JREAD_U8, OPT);
 	kobj_json_read_bond_mon(j, o, &l->l.bond_mon);
+	kobj_json_read_brvlan(j, o, &l->l);
 	rd_name(c, l->l.qdisc, o, "qdisc", OPT | NUL);
 	l->l.qdisc_handle = (uint32_t)jread_int(j, o, "qdisc_handle", JREAD_U32, OPT);
 	rd_shaping(c, l, o);
@@ -756,6 +761,16 @@ static void write_canonical_settings(FILE *f, const struct want_link *l)
 	}
 }
 
+/* Bridge VLANs, added later still: only on links that have them. */
+static void write_canonical_brvlan(FILE *f, const struct want_link *l)
+{
+	if (!l->l.has_brvlan)
+		return;
+	fprintf(f, " V %u", l->l.brvlan.pvid);
+	for (uint8_t i = 0; i < l->l.brvlan.n; i++)
+		fprintf(f, " %u", l->l.brvlan.vids[i]);
+}
+
 /* One line per object, every field but the source position, in the want's
  * canonical order: what want_to_json_bare() says, at a fraction of the
  * cost (no JSON tree for 100,000 routes just to hash it). */
@@ -773,6 +788,7 @@ int want_write_canonical(FILE *f, const struct want *w)
 			l->parent[0] ? l->parent : "-", l->l.group, l->l.owned, l->foreign, l->manage,
 			l->pvid, l->l.vrf_table, l->l.macvlan_mode, l->vlan_filtering, l->l.vlan_id);
 		write_canonical_settings(f, l);
+		write_canonical_brvlan(f, l);
 		fprintf(f, "|%s\n", l->l.alias);
 	}
 	for (size_t i = 0; i < w->n_addrs; i++)

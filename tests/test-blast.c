@@ -186,6 +186,13 @@ static void address_change_disturbs(void **state)
 	assert_int_equal(edited("192.0.2.10/24", "192.0.2.11/24"), MGMT);
 }
 
+static void a_portgroup_vlan_change_disturbs_its_adapters(void **state)
+{
+	(void)state;
+	/* vmk0's port moves to VLAN 11; eth1 and eth2 now carry 11, tagged. */
+	assert_int_equal(edited("switch: vs0, vlan: 10}", "switch: vs0, vlan: 11}"), MGMT);
+}
+
 static void new_adapter_disturbs_nothing(void **state)
 {
 	(void)state;
@@ -271,6 +278,7 @@ int main(void)
 		cmocka_unit_test(mtu_increase_disturbs_nothing),
 		cmocka_unit_test(state_down_disturbs),
 		cmocka_unit_test(address_change_disturbs),
+		cmocka_unit_test(a_portgroup_vlan_change_disturbs_its_adapters),
 		cmocka_unit_test(new_adapter_disturbs_nothing),
 		cmocka_unit_test(deleted_adapter_disturbs_its_services),
 		cmocka_unit_test(a_tag_taken_off_disturbs_that_service),

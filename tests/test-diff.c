@@ -179,15 +179,16 @@ static void bare_host_gets_creations_in_dependency_order(void **state)
 	assert_int_equal(f.diags.n, 0);
 	ASSERT_ACTIONS(&f.d,
 		       "create link vs0",
+		       /* The uplinks join the new bridge, with its MTU, before
+			* any adapter (one on a NIC needs it ready). */
+		       "modify link eth1",
+		       "modify link eth2",
 		       /* Ports before adapters: the pair is made once, from the
 			* port, whose master exists by then. */
 		       "create link vmk0p",
 		       "create link vmk1p",
 		       "create link vmk0",
 		       "create link vmk1",
-		       /* The uplinks join the new bridge, with its MTU. */
-		       "modify link eth1",
-		       "modify link eth2",
 		       "create address 192.0.2.10/24 on vmk0",
 		       "create address 2001:db8::10/64 on vmk0",
 		       "create address 198.51.100.10/24 on vmk1",
@@ -206,8 +207,8 @@ static void bare_host_gets_creations_in_dependency_order(void **state)
 	assert_int_equal(f.d.n_modify, 2);
 	assert_int_equal(f.d.n_delete, 0);
 	assert_int_equal(f.d.v[0].step, DIFF_STEP_NEW_BRIDGE);
-	assert_int_equal(f.d.v[1].step, DIFF_STEP_NEW_ADAPTER);
-	assert_int_equal(f.d.v[5].step, DIFF_STEP_MOD_LINK);
+	assert_int_equal(f.d.v[1].step, DIFF_STEP_MOD_UPLINK);
+	assert_int_equal(f.d.v[3].step, DIFF_STEP_NEW_ADAPTER);
 	assert_int_equal(f.d.v[7].step, DIFF_STEP_NEW_ADDR);
 	assert_int_equal(f.d.v[10].step, DIFF_STEP_NEW_RULE);
 	assert_int_equal(f.d.v[12].step, DIFF_STEP_NEW_ROUTE);
@@ -220,11 +221,11 @@ static void bare_host_gets_creations_in_dependency_order(void **state)
 	assert_int_equal(diff_action_loc(&f.d, &f.d.v[7])->line, 23);
 	assert_int_equal(diff_action_loc(&f.d, &f.d.v[12])->line, 30);
 	/* An uplink: only what the profile manages, not its own alias. */
-	assert_int_equal(f.d.v[5].changed, BIT(WANT_ATTR_MTU) | BIT(WANT_ATTR_STATE) |
-			 BIT(WANT_ATTR_MASTER));
-	assert_int_equal(diff_action_from_link(&f.d, &f.d.v[5])->l.mtu, 1500);
-	assert_int_equal(diff_action_to_link(&f.d, &f.d.v[5])->l.mtu, 9000);
-	assert_string_equal(diff_action_to_link(&f.d, &f.d.v[5])->master, "vs0");
+	assert_int_equal(f.d.v[1].changed, BIT(WANT_ATTR_MTU) | BIT(WANT_ATTR_STATE) |
+			 BIT(WANT_ATTR_MASTER) | BIT(WANT_ATTR_BRVLAN));
+	assert_int_equal(diff_action_from_link(&f.d, &f.d.v[1])->l.mtu, 1500);
+	assert_int_equal(diff_action_to_link(&f.d, &f.d.v[1])->l.mtu, 9000);
+	assert_string_equal(diff_action_to_link(&f.d, &f.d.v[1])->master, "vs0");
 	fx_end(&f);
 }
 
@@ -244,6 +245,8 @@ static void bare_host_with_ready_uplinks_gets_creations_only(void **state)
 			f.w.links[i].manage &= ~BIT(WANT_ATTR_MASTER);
 			have_link(&f.have, f.w.links[i].l.name)->mtu = f.w.links[i].l.mtu;
 			have_link(&f.have, f.w.links[i].l.name)->admin_up = true;
+			have_link(&f.have, f.w.links[i].l.name)->has_brvlan = f.w.links[i].l.has_brvlan;
+			have_link(&f.have, f.w.links[i].l.name)->brvlan = f.w.links[i].l.brvlan;
 		}
 	assert_int_equal(compute(&f), 0);
 	ASSERT_ACTIONS(&f.d,
@@ -529,12 +532,47 @@ static void mtu_increase_goes_uplink_bridge_port_adapter(void **state)
 	ASSERT_ACTIONS(&f.d, "modify link eth1", "modify link eth2", "modify link vs0",
 		       "modify link vmk1p", "modify link vmk1");
 	for (size_t i = 0; i < f.d.n; i++) {
-		assert_int_equal(f.d.v[i].step, DIFF_STEP_MOD_LINK);
+		assert_int_equal(f.d.v[i].step, i < 2 ? DIFF_STEP_MOD_UPLINK : DIFF_STEP_MOD_LINK);
 		assert_int_equal(f.d.v[i].changed, BIT(WANT_ATTR_MTU));
 		assert_int_equal(diff_action_from_link(&f.d, &f.d.v[i])->l.mtu, 1500);
 		assert_int_equal(diff_action_to_link(&f.d, &f.d.v[i])->l.mtu, 9000);
 	}
 	assert_int_equal(f.d.n_modify, 5);
+	fx_end(&f);
+}
+
+static size_t action_at(const struct diff *d, const char *what)
+{
+	char buf[256];
+
+	for (size_t i = 0; i < d->n; i++)
+		if (strcmp(act_str(d, &d->v[i], buf, sizeof(buf)), what) == 0)
+			return i;
+	print_actions(d);
+	fail_msg("no action \"%s\"", what);
+	abort();
+}
+
+/* esx03 -> esx04 on a real kernel: a macvlan on a NIC that is still in a
+ * bridge is EBUSY, on a NIC that is down ENETDOWN.  The NIC's change goes
+ * first. */
+static void uplink_changes_go_before_the_adapters_on_it(void **state)
+{
+	struct fx f;
+	struct kobj_link *eth5;
+
+	fx_realize(&f, TU_VRF_PROFILE);
+	observe_want(&f.have, &f.w);
+	eth5 = have_link(&f.have, "eth5");
+	eth5->admin_up = false;
+	eth5->master = index_of(&f.have, "vs1");
+	/* vmk4, the macvlan on eth5, is not there yet. */
+	snprintf(have_link(&f.have, "vmk4")->name, KOBJ_IFNAMSIZ, "old4");
+	assert_int_equal(compute(&f), 0);
+	size_t mod = action_at(&f.d, "modify link eth5"), add = action_at(&f.d, "create link vmk4");
+	assert_true(mod < add);
+	assert_int_equal(f.d.v[mod].step, DIFF_STEP_MOD_UPLINK);
+	assert_int_equal(f.d.v[mod].changed, BIT(WANT_ATTR_STATE) | BIT(WANT_ATTR_MASTER));
 	fx_end(&f);
 }
 
@@ -1290,6 +1328,7 @@ int main(void)
 		cmocka_unit_test(links_of_another_manager_are_refused_even_to_adopt),
 		cmocka_unit_test(missing_uplink_is_enodev_at_its_line),
 		cmocka_unit_test(mtu_increase_goes_uplink_bridge_port_adapter),
+		cmocka_unit_test(uplink_changes_go_before_the_adapters_on_it),
 		cmocka_unit_test(mtu_decrease_goes_adapter_port_bridge_uplink),
 		cmocka_unit_test(changed_attributes_are_flagged_one_by_one),
 		cmocka_unit_test(kind_change_is_a_delete_and_a_create_with_replace),

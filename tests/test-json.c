@@ -287,6 +287,8 @@ static void want_round_trips_every_adapter_setting(void **state)
 	char *err = NULL;
 
 	build_want(&w);
+	w.links[0].l.has_brvlan = true;
+	w.links[0].l.brvlan = (struct kobj_brvlan){ .pvid = 1, .n = 2, .vids = { 10, 4094 } };
 	j = through_text(want_to_json(&w));
 	m = json_object_get(json_array_get(json_object_get(j, "links"), 1), "manage");
 	assert_int_equal(json_array_size(m), 5);
@@ -307,6 +309,8 @@ static void want_round_trips_every_adapter_setting(void **state)
 		assert_int_equal(got.links[i].dhcp4, w.links[i].dhcp4);
 		assert_int_equal(got.links[i].manage, w.links[i].manage);
 		assert_settings_equal(&got.links[i].l, &w.links[i].l);
+		assert_int_equal(got.links[i].l.has_brvlan, w.links[i].l.has_brvlan);
+		assert_true(kobj_brvlan_equal(&got.links[i].l.brvlan, &w.links[i].l.brvlan));
 	}
 	json_decref(j);
 	want_clear(&got);
@@ -421,6 +425,8 @@ static void canonical_text_changes_with_each_adapter_setting(void **state)
 	CHANGES(l->l.bond_mon.miimon = 100);
 	CHANGES(l->l.bond_mon.arp_interval = 1000);
 	CHANGES(l->manage |= 1u << WANT_ATTR_BOND);
+	CHANGES(l->l.has_brvlan = true);
+	CHANGES((l->l.has_brvlan = true, l->l.brvlan.pvid = 10));
 #undef CHANGES
 	free(base);
 

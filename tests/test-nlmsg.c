@@ -417,6 +417,65 @@ static void bridge_port_pvid_refuses_vid_0_and_4095(void **state)
 	nlmsg_free(m);
 }
 
+/* The entries of an AF_BRIDGE IFLA_AF_SPEC as "vid[/flags]" words. */
+static void vinfo_words(struct nlmsghdr *h, char *buf, size_t size)
+{
+	struct nlattr *spec = attr(h, sizeof(struct ifinfomsg), IFLA_AF_SPEC), *a;
+	size_t n = 0;
+	int rem;
+
+	buf[0] = '\0';
+	assert_non_null(spec);
+	nla_for_each_nested(a, spec, rem) {
+		const struct bridge_vlan_info *v = nla_data(a);
+
+		assert_int_equal(nla_type(a), IFLA_BRIDGE_VLAN_INFO);
+		n += (size_t)snprintf(buf + n, size - n, "%s%u", n ? " " : "", v->vid);
+		if (v->flags)
+			n += (size_t)snprintf(buf + n, size - n, "/%x", v->flags);
+	}
+}
+
+static void bridge_vlans_add_the_set_then_delete_the_rest(void **state)
+{
+	struct kobj_brvlan v = { .pvid = 1, .n = 2, .vids = { 10, 20 } };
+	struct nl_msg *m = NULL;
+	char words[256];
+
+	assert_int_equal(nlmsg_bridge_vlans(&m, 15, &v, false, false), 0);
+	assert_int_equal(nlmsg_hdr(m)->nlmsg_type, RTM_SETLINK);
+	assert_int_equal(ifi_of(nlmsg_hdr(m))->ifi_family, AF_BRIDGE);
+	assert_int_equal(ifi_of(nlmsg_hdr(m))->ifi_index, 15);
+	vinfo_words(nlmsg_hdr(m), words, sizeof(words));
+	/* PVID|UNTAGGED = 6; the others tagged (no flag). */
+	assert_string_equal(words, "1/6 10 20");
+	nlmsg_free(m);
+	/* Everything else, as ranges (BEGIN = 8, END = 0x10) between them. */
+	assert_int_equal(nlmsg_bridge_vlans(&m, 15, &v, true, false), 0);
+	assert_int_equal(nlmsg_hdr(m)->nlmsg_type, RTM_DELLINK);
+	vinfo_words(nlmsg_hdr(m), words, sizeof(words));
+	assert_string_equal(words, "2/8 9/10 11/8 19/10 21/8 4094/10");
+	nlmsg_free(m);
+	/* A port with only its PVID 30; a single VLAN goes without flags. */
+	v = (struct kobj_brvlan){ .pvid = 30 };
+	assert_int_equal(nlmsg_bridge_vlans(&m, 15, &v, true, false), 0);
+	vinfo_words(nlmsg_hdr(m), words, sizeof(words));
+	assert_string_equal(words, "1/8 29/10 31/8 4094/10");
+	nlmsg_free(m);
+	v = (struct kobj_brvlan){ .pvid = 2, .n = 2, .vids = { 1, 4094 } };
+	assert_int_equal(nlmsg_bridge_vlans(&m, 15, &v, true, false), 0);
+	vinfo_words(nlmsg_hdr(m), words, sizeof(words));
+	assert_string_equal(words, "3/8 4093/10");
+	nlmsg_free(m);
+	/* Not canonical: unsorted, or the PVID again among the tagged. */
+	m = NULL;
+	v = (struct kobj_brvlan){ .pvid = 1, .n = 2, .vids = { 20, 10 } };
+	assert_int_equal(nlmsg_bridge_vlans(&m, 15, &v, false, false), -EINVAL);
+	v = (struct kobj_brvlan){ .pvid = 10, .n = 1, .vids = { 10 } };
+	assert_int_equal(nlmsg_bridge_vlans(&m, 15, &v, false, false), -EINVAL);
+	assert_null(m);
+}
+
 /* --- addresses ------------------------------------------------------------- */
 
 static void address_add_is_local_and_address_with_the_hostnet_protocol(void **state)
@@ -691,6 +750,7 @@ int main(void)
 		cmocka_unit_test(delete_group_is_one_dellink_by_group),
 		cmocka_unit_test(bridge_port_pvid_is_an_untagged_native_vlan),
 		cmocka_unit_test(bridge_port_pvid_refuses_vid_0_and_4095),
+		cmocka_unit_test(bridge_vlans_add_the_set_then_delete_the_rest),
 		cmocka_unit_test(address_add_is_local_and_address_with_the_hostnet_protocol),
 		cmocka_unit_test(address_delete_and_ipv6),
 		cmocka_unit_test(route_create_is_exclusive_with_a_32_bit_table),

@@ -145,7 +145,13 @@ static void uplinks_are_foreign_with_master_mtu_and_state_managed(void **state)
 		assert_int_equal(l->l.mtu, 9000);
 		assert_true(l->l.admin_up);
 		assert_int_equal(l->manage, BIT(WANT_ATTR_MTU) | BIT(WANT_ATTR_STATE) |
-				 BIT(WANT_ATTR_MASTER));
+				 BIT(WANT_ATTR_MASTER) | BIT(WANT_ATTR_BRVLAN));
+		/* The switch's portgroup VLAN, tagged; untagged traffic on
+		 * the bridge's default VLAN 1. */
+		assert_true(l->l.has_brvlan);
+		assert_int_equal(l->l.brvlan.pvid, 1);
+		assert_int_equal(l->l.brvlan.n, 1);
+		assert_int_equal(l->l.brvlan.vids[0], 10);
 	}
 	assert_loc(&link_of(&w, "eth2")->loc, "t.yaml:6:12");
 	want_clear(&w);
@@ -163,13 +169,14 @@ static void uplink_mtu_defaults_to_its_switch_mtu(void **state)
 	l = link_of(&w, "eth2");
 	assert_int_equal(l->l.mtu, 9000);
 	assert_true(l->manage & BIT(WANT_ATTR_MTU));
-	/* eth5 is in no switch: only what the profile names is managed. */
+	/* eth5 is in no switch: only what the profile names is managed, and
+	 * as the macvlan vmk4 sits on it, that it is in no bridge (EBUSY). */
 	l = link_of(&w, "eth5");
 	assert_true(l->foreign);
 	assert_int_equal(l->l.mtu, 1500);
 	assert_string_equal(l->master, "");
 	assert_true(l->l.admin_up);
-	assert_int_equal(l->manage, BIT(WANT_ATTR_MTU) | BIT(WANT_ATTR_STATE));
+	assert_int_equal(l->manage, BIT(WANT_ATTR_MTU) | BIT(WANT_ATTR_STATE) | BIT(WANT_ATTR_MASTER));
 	want_clear(&w);
 	tu_end(&t);
 }
@@ -464,6 +471,50 @@ static void vlan_adapter_is_a_marked_8021q_link_over_its_switch(void **state)
 	free(text);
 	want_clear(&w);
 	tu_end(&t);
+}
+
+/* Over a VLAN-filtering bridge the bridge itself and its uplinks must be in
+ * the VLAN adapter's VLAN, tagged. */
+static void vlan_adapter_over_a_filtering_switch_is_in_its_bridges_vlans(void **state)
+{
+	char *y = tu_replace(TU_VALID_PROFILE, "adapters:\n",
+			     "adapters:\n  - name: vs0.70\n    backing: vlan\n    switch: vs0\n"
+			     "    vlan: 70\n    ipv4: [203.0.113.70/24]\n");
+	struct tu t;
+	struct want w;
+	const struct want_link *l;
+
+	realize_yaml(&t, &w, y);
+	l = link_of(&w, "vs0");
+	assert_true(l->vlan_filtering);
+	assert_true(l->l.has_brvlan);
+	assert_true(l->manage & BIT(WANT_ATTR_BRVLAN));
+	assert_int_equal(l->l.brvlan.pvid, 1);
+	assert_int_equal(l->l.brvlan.n, 1);
+	assert_int_equal(l->l.brvlan.vids[0], 70);
+	l = link_of(&w, "eth1");
+	assert_int_equal(l->l.brvlan.n, 2);
+	assert_int_equal(l->l.brvlan.vids[0], 10);
+	assert_int_equal(l->l.brvlan.vids[1], 70);
+	/* The VLANs survive the want's JSON (saved plans). */
+	{
+		char *text = want_text(&w);
+
+		assert_non_null(strstr(text, "\"brvlan\""));
+		assert_non_null(strstr(text, "[10,70]"));
+		free(text);
+	}
+	want_clear(&w);
+	tu_end(&t);
+	free(y);
+	/* Without a tagged portgroup the bridge does not filter: nothing. */
+	y = tu_replace(TU_VALID_PROFILE, ", vlan: 10}", "}");
+	realize_yaml(&t, &w, y);
+	assert_false(link_of(&w, "vs0")->l.has_brvlan);
+	assert_false(link_of(&w, "eth1")->l.has_brvlan);
+	want_clear(&w);
+	tu_end(&t);
+	free(y);
 }
 
 static void addresses_carry_the_hostnet_protocol(void **state)
@@ -1080,6 +1131,7 @@ int main(void)
 		cmocka_unit_test(uplink_backed_adapter_marks_nothing_on_the_nic),
 		cmocka_unit_test(in_place_settings_land_on_the_interface),
 		cmocka_unit_test(vlan_adapter_is_a_marked_8021q_link_over_its_switch),
+		cmocka_unit_test(vlan_adapter_over_a_filtering_switch_is_in_its_bridges_vlans),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -609,7 +609,14 @@ static void failover_is_an_active_backup_bond_led_by_the_active_uplink(void **st
 	assert_int_equal(b->l.group, KOBJ_LINK_GROUP);
 	assert_string_equal(b->l.alias, "hostnet:bond");
 	assert_int_equal(b->manage, BIT(WANT_ATTR_MTU) | BIT(WANT_ATTR_STATE) | BIT(WANT_ATTR_MARK) |
-				    BIT(WANT_ATTR_MASTER) | BIT(WANT_ATTR_BOND) | BIT(WANT_ATTR_RA));
+				    BIT(WANT_ATTR_MASTER) | BIT(WANT_ATTR_BOND) | BIT(WANT_ATTR_RA) |
+				    BIT(WANT_ATTR_BRVLAN));
+	/* The bond is the bridge's port: it carries the portgroup VLAN. */
+	assert_true(b->l.has_brvlan);
+	assert_int_equal(b->l.brvlan.pvid, 1);
+	assert_int_equal(b->l.brvlan.n, 1);
+	assert_int_equal(b->l.brvlan.vids[0], 10);
+	assert_false(link_of(&w, "eth2")->l.has_brvlan);
 	/* Like the bridge, the bond takes no router advertisements. */
 	assert_int_equal(b->l.accept_ra + b->l.autoconf + b->l.accept_ra_defrtr, 0);
 	assert_loc(&b->loc, "t.yaml:11:14");
