@@ -328,8 +328,9 @@ static void check_route_dups(struct vctx *c)
 static void check_in_place_mtu(struct vctx *c, const struct profile_adapter *a)
 {
 	const struct profile *p = c->p;
-	long sw = a->backing == PROFILE_BACKING_SWITCH ? vindex_find(&c->switches, a->name) : -1;
-	long u = a->backing == PROFILE_BACKING_UPLINK ? vindex_find(&c->uplinks, a->name) : -1;
+	/* No name: already an error of its own, and nothing to look up. */
+	long sw = a->name && a->backing == PROFILE_BACKING_SWITCH ? vindex_find(&c->switches, a->name) : -1;
+	long u = a->name && a->backing == PROFILE_BACKING_UPLINK ? vindex_find(&c->uplinks, a->name) : -1;
 
 	if (sw >= 0 && a->mtu != p->switches[sw].mtu)
 		verr(c, &a->mtu_loc, "mtu: adapter '%s' is switch '%s' itself, whose MTU is %u; "

@@ -96,7 +96,10 @@ echo "# failover: $sent sent, $recv answered, $lost lost while eth1 lost its car
 	not_ok "failover to eth2" "during: $(cat "$T/during")" "$(bond)"
 [ "$(cat "$T/after")" = eth1 ] && ok "eth1 back: traffic fails back to the primary" ||
 	not_ok "failback to eth1" "after: $(cat "$T/after")"
-[ "${sent:-0}" -gt 0 ] && [ "$lost" -le $((sent / 3)) ] &&
+# At least half answered: without link monitoring (the bug this is for) 39
+# of 60 were lost; with it 3-23 of 60 under emulation on a loaded machine
+# (pings sent to the standby before the peer's bridge relearns vmk0's MAC).
+[ "${sent:-0}" -gt 0 ] && [ "$lost" -le $((sent / 2)) ] &&
 	ok "a continuous ping through the switch keeps answering ($lost of $sent lost)" ||
 	not_ok "continuous ping keeps answering" "$(cat "$T/ping.out")"
 
