@@ -15,29 +15,17 @@ int store_generation_want_insert(struct store *st, int64_t id, const struct want
 				 char **errmsg)
 {
 	struct snapblob_err e;
-	sqlite3_stmt *s = NULL;
 	uint8_t *blob = NULL;
 	size_t len = 0;
-	int rc, r = wantblob_encode(&blob, &len, w, &e);
+	int r = wantblob_encode(&blob, &len, w, &e);
 
 	if (r == -EINVAL)
 		return store_fail(errmsg, r, "cannot pack the desired state: %s %zu has a bad %s",
 				  e.what, e.index, e.field);
 	if (r < 0)
 		return store_fail(errmsg, r, "out of memory");
-	r = store_prepare(st, &s, "INSERT INTO generation_wants (generation_id, want) VALUES (?, ?)",
-			  errmsg);
-	if (r < 0)
-		goto out;
-	rc = sqlite3_bind_int64(s, 1, id);
-	if (rc == SQLITE_OK)
-		rc = sqlite3_bind_blob64(s, 2, blob, len, SQLITE_STATIC);
-	if (rc == SQLITE_OK)
-		rc = store_step(st, s);
-	if (rc != SQLITE_DONE)
-		r = store_fail_sql(st, errmsg, rc, "recording a generation's desired state");
-out:
-	sqlite3_finalize(s);
+	r = store_insert_blob(st, "INSERT INTO generation_wants (generation_id, want) VALUES (?, ?)",
+			      id, blob, len, "recording a generation's desired state", errmsg);
 	free(blob);
 	return r;
 }

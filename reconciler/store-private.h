@@ -52,6 +52,11 @@ __attribute__((format(printf, 3, 4)))
 int store_fail_corrupt(struct store *st, char **errmsg, const char *fmt, ...);
 /* sqlite3_step(), noting damage. */
 int store_step(struct store *st, sqlite3_stmt *s);
+/* Runs `sql`, an INSERT of (id, blob) as its two parameters: the packed
+ * snapshot and desired-state side tables.  0 or a negative errno with
+ * *errmsg saying `what` failed. */
+int store_insert_blob(struct store *st, const char *sql, int64_t id, const void *blob, size_t len,
+		      const char *what, char **errmsg);
 /* sqlite3_exec() of `sql`, translating failures as doing `what`. */
 int store_exec(struct store *st, const char *sql, const char *what, char **errmsg);
 

@@ -486,10 +486,9 @@ out:
 static int save_blob(struct store *st, int64_t snap_id, const struct kobj_set *set, char **errmsg)
 {
 	struct snapblob_err e;
-	sqlite3_stmt *s = NULL;
 	uint8_t *blob = NULL;
 	size_t len = 0;
-	int rc, r;
+	int r;
 
 	r = snapblob_encode(&blob, &len, set, &e);
 	if (r == -EINVAL)
@@ -497,19 +496,8 @@ static int save_blob(struct store *st, int64_t snap_id, const struct kobj_set *s
 				  e.what, e.index, e.field);
 	if (r < 0)
 		return store_fail(errmsg, r, "cannot record a snapshot: out of memory");
-	r = store_prepare(st, &s, "INSERT INTO snapshot_blobs (snapshot_id, objects) VALUES (?, ?)",
-			  errmsg);
-	if (r < 0)
-		goto out;
-	rc = sqlite3_bind_int64(s, 1, snap_id);
-	if (rc == SQLITE_OK)
-		rc = sqlite3_bind_blob64(s, 2, blob, len, SQLITE_STATIC);
-	if (rc == SQLITE_OK)
-		rc = store_step(st, s);
-	if (rc != SQLITE_DONE)
-		r = store_fail_sql(st, errmsg, rc, "recording a snapshot");
-out:
-	sqlite3_finalize(s);
+	r = store_insert_blob(st, "INSERT INTO snapshot_blobs (snapshot_id, objects) VALUES (?, ?)",
+			      snap_id, blob, len, "recording a snapshot", errmsg);
 	free(blob);
 	return r;
 }

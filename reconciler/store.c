@@ -152,6 +152,25 @@ int store_step(struct store *st, sqlite3_stmt *s)
 	return rc;
 }
 
+int store_insert_blob(struct store *st, const char *sql, int64_t id, const void *blob, size_t len,
+		      const char *what, char **errmsg)
+{
+	sqlite3_stmt *s = NULL;
+	int rc, r = store_prepare(st, &s, sql, errmsg);
+
+	if (r < 0)
+		return r;
+	rc = sqlite3_bind_int64(s, 1, id);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_bind_blob64(s, 2, blob, len, SQLITE_STATIC);
+	if (rc == SQLITE_OK)
+		rc = store_step(st, s);
+	if (rc != SQLITE_DONE)
+		r = store_fail_sql(st, errmsg, rc, what);
+	sqlite3_finalize(s);
+	return r;
+}
+
 int store_exec(struct store *st, const char *sql, const char *what, char **errmsg)
 {
 	int rc;
